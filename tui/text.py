@@ -1,0 +1,63 @@
+"""Cleaning outside text so it can never drive the terminal.
+
+Reviews, comments, names and file names come from the internet. Terminal
+control characters in them (ESC, CSI, OSC, DCS, BEL, the C1 block) could
+retitle the terminal, write the clipboard or fake hyperlinks if they reached
+the screen raw, and Textual passes them through. Every such character other
+than newline and tab is replaced here with a visible stand-in, at import and
+again at display, so a database written by anything is safe to show.
+
+This module is plain Python: importers and the store use it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and the C1 block U+0080-U+009F.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (from JSON "\ud800" escapes) cannot be encoded for the terminal.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SPACE_RUN = re.compile(r"[ \t\n\r]+")
+
+REPLACEMENT = "\ufffd"
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC, ␇ for BEL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return REPLACEMENT
+
+
+def clean(text: str) -> str:
+    """Replace control characters (but newline and tab) with visible symbols.
+
+    Carriage returns become newlines first, so CRLF text keeps its lines.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(_picture, text)
+    return _SURROGATE.sub(REPLACEMENT, text)
+
+
+def one_line(text: str) -> str:
+    """Clean ``text`` and fold all whitespace runs to single spaces (for titles, names)."""
+    return _SPACE_RUN.sub(" ", clean(text)).strip()
+
+
+def is_clean(text: str) -> bool:
+    """True when ``text`` holds nothing that ``clean`` would change."""
+    return "\r" not in text and not _CONTROL.search(text) and not _SURROGATE.search(text)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut ``text`` (already one line) to at most ``width`` characters, marking the cut."""
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)].rstrip() + "…"
