@@ -1,0 +1,230 @@
+"""The command line: open the reader, import, export, reply, restore, where."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui import __version__
+from tui.text import clean
+
+if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
+    from tui.config import Config
+    from tui.store import Store
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure the user can act on: printed as one line, no traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="the database file (default: $REVIEWS_DB, else the user data directory)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="reviews",
+        description="A keyboard-first terminal reader for film reviews and their comments.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"reviews {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("open", parents=[common], help="open the reader (the default)")
+
+    imp = sub.add_parser(
+        "import", parents=[common], help="import review files or folders into the database"
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or feed URLs")
+    imp.add_argument("--format", dest="fmt", default=None, help="force a format (else detected)")
+
+    exp = sub.add_parser("export", parents=[common], help="export every review and comment")
+    exp.add_argument("--format", dest="fmt", choices=["json", "markdown"], default="json")
+    exp.add_argument(
+        "--output", "-o", type=Path, default=None, help="file (json) or folder (markdown)"
+    )
+
+    rep = sub.add_parser("reply", parents=[common], help="add a reply from the command line")
+    rep.add_argument("review_id", type=int, metavar="REVIEW_ID")
+    rep.add_argument("--to", type=int, default=None, metavar="COMMENT_ID", help="the comment")
+    rep.add_argument("--text", default=None, help="the reply (default: read from stdin)")
+    rep.add_argument("--author", default=None, help="your name (default: from the config)")
+
+    res = sub.add_parser("restore", parents=[common], help="list backups, or restore one")
+    res.add_argument("number", type=int, nargs="?", help="the backup to restore (1 = newest)")
+
+    sub.add_parser("where", parents=[common], help="print where the database and config live")
+    return parser
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from tui.paths import default_db_path
+
+    path: Path | None = getattr(args, "db", None)
+    return path.expanduser() if path is not None else default_db_path()
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    from tui.importers import bundled_seeds
+    from tui.store import Store
+
+    return Store(_db_path(args), seed=bundled_seeds)
+
+
+def _config() -> Config:
+    from tui.config import load_config
+    from tui.paths import config_path
+
+    return load_config(config_path())
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Run the reader until the user quits."""
+    from tui.app import ReviewsApp
+    from tui.importers import bundled_seeds
+
+    app = ReviewsApp(_db_path(args), _config(), seed=bundled_seeds)
+    app.run()
+    if app.startup_error:
+        raise CliError(app.startup_error)
+    return EXIT_OK
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    """Print the paths the app uses."""
+    from tui.paths import config_path, drafts_path
+
+    db = _db_path(args)
+    print(f"database: {clean(str(db))}")
+    print(f"config:   {clean(str(config_path()))}")
+    print(f"drafts:   {clean(str(drafts_path(db)))}")
+    print(f"backups:  {clean(str(db.parent / 'backups'))}")
+    return EXIT_OK
+
+
+def cmd_reply(args: argparse.Namespace) -> int:
+    """Add a reply and print its id once it is on disk."""
+    text = args.text if args.text is not None else sys.stdin.read()
+    author = args.author or _config().author
+    store = _open_store(args)
+    try:
+        comment = store.add_reply(args.review_id, args.to, author, text)
+    finally:
+        store.close()
+    print(comment.id)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every review with its thread as JSON (a file or stdout) or a Markdown folder."""
+    from tui.exporters import to_json, to_markdown_folder
+
+    store = _open_store(args)
+    try:
+        data = store.export()
+    finally:
+        store.close()
+    if args.fmt == "markdown":
+        folder = args.output or Path("reviews-markdown")
+        written = to_markdown_folder(data, folder)
+        print(f"wrote {len(written)} review files to {clean(str(folder))}", file=sys.stderr)
+        return EXIT_OK
+    payload = to_json(data)
+    if args.output is None:
+        sys.stdout.buffer.write(payload + b"\n")
+        sys.stdout.flush()
+    else:
+        args.output.write_bytes(payload + b"\n")
+        print(f"wrote {len(data['reviews'])} reviews to {clean(str(args.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read every source, report the bad ones, then merge the rest in one atomic write."""
+    from tui.import_run import run_import
+
+    store = _open_store(args)
+    try:
+        failures = run_import(store, args.paths, args.fmt)
+    finally:
+        store.close()
+    return EXIT_ERROR if failures else EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """List backups, or restore backup N (1 is the newest)."""
+    from tui.backups import list_backups, restore_backup
+
+    db = _db_path(args)
+    backups = list_backups(db)
+    if not backups:
+        print(f"no backups of {clean(str(db))} yet (one is kept before each session's first write)")
+        return EXIT_OK if args.number is None else EXIT_ERROR
+    if args.number is None:
+        for number, backup in enumerate(backups, start=1):
+            print(f"{number}. {backup.describe()}")
+        print("restore one with: reviews restore N")
+        return EXIT_OK
+    if not 1 <= args.number <= len(backups):
+        raise CliError(f"there is no backup {args.number}; there are {len(backups)}")
+    chosen = backups[args.number - 1]
+    restore_backup(db, chosen)
+    print(f"restored {clean(str(db))} from {chosen.describe()}")
+    return EXIT_OK
+
+
+def _describe(error: Exception) -> str:
+    """One line for the user: our own errors as they are, anything else with its kind."""
+    from tui.config import ConfigError
+    from tui.importers import ImportFailed
+    from tui.store import StoreError
+
+    message = " ".join(clean(str(error)).split())
+    if isinstance(error, CliError | ConfigError | ImportFailed | StoreError):
+        return message
+    if isinstance(error, OSError):
+        return message or type(error).__name__
+    hint = " (set REVIEWS_DEBUG=1 to see the traceback)"
+    return f"unexpected {type(error).__name__}: {message}{hint}"
+
+
+COMMANDS = {
+    None: cmd_open,
+    "open": cmd_open,
+    "where": cmd_where,
+    "reply": cmd_reply,
+    "export": cmd_export,
+    "import": cmd_import,
+    "restore": cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reviews`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        code = COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if os.environ.get("REVIEWS_DEBUG"):
+            raise
+        print(f"reviews: error: {_describe(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""`reviews import`: read every source, report bad files, merge the rest in one write."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tui.importers import ImportFailed, iter_sources, load_path
+from tui.model import ParsedReview
+from tui.store import ImportReport, Store
+from tui.text import clean
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def run_import(store: Store, sources: Sequence[str], fmt: str | None) -> list[str]:
+    """Import ``sources`` into ``store``; print a report; return the failures' messages.
+
+    Every file is read in full before anything is written, and all of them are
+    merged in one atomic write, so a failure leaves the database as it was.
+    """
+    console = Console(stderr=True, highlight=False, markup=False)
+    failures: list[str] = []
+    parsed: list[ParsedReview] = []
+    paths = list(iter_sources([Path(s) for s in sources]))
+    with _progress(console) as progress:
+        reading = progress.add_task("reading", total=len(paths))
+        for path in paths:
+            try:
+                parsed.extend(load_path(path, fmt))
+            except ImportFailed as error:
+                failures.append(str(error))
+            except OSError as error:
+                failures.append(f"{clean(path.name)}: {clean(error.strerror or str(error))}")
+            progress.advance(reading)
+        merging = progress.add_task("merging", total=max(len(parsed), 1))
+
+        def advance(done: int, total: int) -> None:
+            progress.update(merging, completed=done, total=max(total, 1))
+
+        report = store.import_reviews(parsed, progress=advance) if parsed else None
+    for failure in failures:
+        print(f"skipped {failure}", file=sys.stderr)
+    print(_summary(report, len(paths) - len(failures), len(failures)))
+    return failures
+
+
+def _summary(report: ImportReport | None, files: int, failed: int) -> str:
+    noun = "file" if files == 1 else "files"
+    head = f"read {files} {noun}" + (f", {failed} skipped" if failed else "")
+    if report is None:
+        return head + "; nothing to import"
+    return (
+        f"{head}; reviews: {report.added_reviews} added, {report.updated_reviews} updated, "
+        f"{report.unchanged_reviews} unchanged; comments: {report.added_comments} added, "
+        f"{report.unchanged_comments} unchanged"
+    )

@@ -1,0 +1,1 @@
+"""The reader's screens: the reader, the reply composer, help."""

@@ -1,0 +1,167 @@
+"""The reply composer: a multi-line editor over the reader, saving off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
+
+from tui.display import join, literal, literal_line
+from tui.model import Comment
+from tui.text import one_line, shorten
+
+DRAFT_DELAY = 0.4
+"""Seconds of quiet typing before the draft is written to disk."""
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """What a reply answers: the review itself or one comment of it."""
+
+    review_id: int
+    parent_id: int | None
+    author: str
+    """Whose words are being answered."""
+    excerpt: str
+    """The start of what is being answered, quoted in the composer."""
+    title: str
+
+    @property
+    def draft_key(self) -> str:
+        """The key the draft for this target is kept under."""
+        if self.parent_id is None:
+            return f"review:{self.review_id}"
+        return f"comment:{self.parent_id}"
+
+    def describe(self) -> Content:
+        """ "Replying to …" as literal content."""
+        if self.parent_id is None:
+            return join(("Replying to the review ", "bold"), literal_line(self.title, "italic"))
+        return join(("Replying to ", "bold"), literal_line(self.author, "bold $accent"))
+
+
+class ReplyComposer(ModalScreen[Comment | None]):
+    """Write a reply; ``ctrl+s`` saves it, ``escape`` closes and keeps a draft."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save reply", priority=True, id="composer.save"),
+        Binding("escape", "close", "Close (keep draft)", id="composer.close"),
+    ]
+
+    def __init__(
+        self,
+        target: ReplyTarget,
+        *,
+        draft: str,
+        submit: Callable[[str], Comment],
+        save_draft: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.target = target
+        self._initial = draft
+        self._submit = submit
+        self._save_draft = save_draft
+        self._draft_timer: Timer | None = None
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        """The target, a quote of it, the editor and a status line."""
+        excerpt = shorten(one_line(self.target.excerpt), 240)
+        with Vertical(id="composer"):
+            yield Static(self.target.describe(), id="composer-target", markup=False)
+            yield Static(literal("> " + excerpt, "italic $text-muted"), id="composer-quote")
+            yield TextArea(
+                self._initial,
+                id="reply-text",
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+            )
+            yield Static(id="composer-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Put the cursor at the end of any draft, ready to type."""
+        area = self.query_one("#reply-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+        if self._initial:
+            self._status("Your unsent draft is back.", "$text-muted")
+
+    @property
+    def text(self) -> str:
+        """What is in the editor now."""
+        return self.query_one("#reply-text", TextArea).text
+
+    def _status(self, message: str, style: str = "") -> None:
+        self.query_one("#composer-status", Static).update(literal_line(message, style))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Save the draft once typing pauses, so a crash never loses it."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._write_draft)
+
+    def _write_draft(self) -> None:
+        self._draft_timer = None
+        self._store_draft(self.text)
+
+    @work(thread=True, group="draft", exclusive=False)
+    def _store_draft(self, text: str) -> None:
+        try:
+            self._save_draft(text)
+        except Exception as error:  # noqa: BLE001 - any failure is reported, the text stays
+            self.app.call_from_thread(self._status, f"Could not save the draft: {error}", "$error")
+
+    def action_save(self) -> None:
+        """Save the reply; an empty one is refused with a message."""
+        if self._saving:
+            return
+        text = self.text
+        if not text.strip():
+            self._status("An empty reply was not saved. Type something, or escape.", "$error")
+            self.notify("An empty reply was not saved.", severity="warning", markup=False)
+            return
+        self._saving = True
+        self._status("Saving…", "$text-muted")
+        self._save(text)
+
+    @work(thread=True, group="save", exclusive=True)
+    def _save(self, text: str) -> None:
+        try:
+            comment = self._submit(text)
+        except Exception as error:  # noqa: BLE001 - the user must see why; the draft stays
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._saved, comment)
+
+    def _failed(self, reason: str) -> None:
+        self._saving = False
+        self._status(f"Not saved: {reason}. Your text is still here.", "$error")
+        self.notify(f"Reply not saved: {reason}", severity="error", markup=False)
+
+    def _saved(self, comment: Comment) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.dismiss(comment)
+
+    def action_close(self) -> None:
+        """Close without sending; the text is kept as a draft for this target."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        text = self.text
+        # The app's worker, not this screen's: the screen's workers end when it closes.
+        self.app.run_worker(partial(self._save_draft, text), thread=True, group="draft")
+        if text.strip():
+            self.notify("Draft kept. Press r on the same item to continue.", markup=False)
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""The reader's widgets: review list, reading pane, comment thread."""
