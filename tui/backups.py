@@ -1,0 +1,121 @@
+"""Rotating backups of the database, and putting one back.
+
+The store copies the database to ``<dir>/backups/<name>.<time>.bak`` before
+the first write of each session and keeps the newest ``KEEP``. A restore takes
+the store's lock, backs up the current file first, then replaces it atomically,
+so a restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tui.storage import UnreadableFileError, atomic_write_bytes, parse_tables, remove_stale_temps
+from tui.store_errors import StoreError, WriteFailed, database_lock, holding
+
+KEEP = 3
+"""How many backups are kept per database."""
+
+_STAMP = "%Y%m%dT%H%M%S-%f"  # sorts as text in time order; microseconds keep names unique
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file: where it is, when it was taken, how big it is."""
+
+    path: Path
+    time: datetime
+    size: int
+
+    def describe(self) -> str:
+        """One line for a listing: time, size, file name."""
+        return f"{self.time:%Y-%m-%d %H:%M:%S}  {_size(self.size)}  {self.path.name}"
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Where backups of ``db_path`` go: ``backups/`` beside it."""
+    return db_path.parent / "backups"
+
+
+def _pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(db_path.name) + r"\.(\d{8}T\d{6}-\d{6})\.bak")
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """The backups of ``db_path``, newest first."""
+    folder = backups_dir(db_path)
+    pattern = _pattern(db_path)
+    found = []
+    with contextlib.suppress(FileNotFoundError):
+        for path in folder.iterdir():
+            match = pattern.fullmatch(path.name)
+            if match is None:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                size = path.stat().st_size
+                found.append(Backup(path, datetime.strptime(match.group(1), _STAMP), size))
+    found.sort(key=lambda b: b.time, reverse=True)
+    return found
+
+
+def make_backup(db_path: Path, *, keep: int = KEEP, protect: Path | None = None) -> Path | None:
+    """Copy ``db_path`` into the backups atomically and drop all but the newest ``keep``.
+
+    The caller holds the database lock. Returns the new backup, or ``None`` when
+    there is no database yet. ``protect`` is never rotated away. ``OSError``
+    propagates: the caller decides whether a write may go on without a backup.
+    """
+    try:
+        data = db_path.read_bytes()
+    except FileNotFoundError:
+        return None
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(folder / db_path.name, name_pattern=_pattern(db_path).pattern)
+    target = folder / f"{db_path.name}.{datetime.now().strftime(_STAMP)}.bak"
+    atomic_write_bytes(target, data)
+    for old in list_backups(db_path)[keep:]:
+        if old.path != target and old.path != protect:
+            with contextlib.suppress(FileNotFoundError):
+                old.path.unlink()
+    return target
+
+
+def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) -> None:
+    """Put ``backup`` in place of ``db_path``, keeping a backup of the current file first.
+
+    Raises ``StoreBusy`` if the lock is held, ``StoreError`` if the backup is
+    unreadable, ``WriteFailed`` if the disk refuses; in each case the database
+    is left as it was.
+    """
+    with holding(database_lock(db_path, lock_timeout), db_path):
+        try:
+            data = backup.path.read_bytes()
+        except OSError as error:
+            raise StoreError(f"could not read backup {backup.path}: {error.strerror}") from None
+        try:
+            parse_tables(data)
+        except UnreadableFileError as error:
+            raise StoreError(
+                f"backup {backup.path} is unreadable ({error}); {db_path} was not changed"
+            ) from None
+        try:
+            make_backup(db_path, protect=backup.path)
+            atomic_write_bytes(db_path, data)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WriteFailed(
+                f"could not restore {db_path}: {reason}; nothing was changed"
+            ) from None

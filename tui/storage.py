@@ -1,0 +1,244 @@
+"""Crash-safe JSON storage for TinyDB: whole-file atomic replace, parsed data cached.
+
+A database file is only ever replaced, never written in place: the new bytes go
+to a temporary file in the same directory, are flushed and fsynced, renamed
+over the old file with ``os.replace`` and the directory is fsynced. A reader
+(this process or another) therefore sees either the old file or the new one,
+whatever moment a process is killed at.
+
+The parsed tables are kept in memory and handed to TinyDB as they are (no copy
+per read: databases reach tens of megabytes). The file is parsed again only
+when its ``(inode, size, mtime)`` signature changes, i.e. when another process
+replaced it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+Tables = dict[str, dict[str, Any]]
+"""What TinyDB stores: table name -> document id (a decimal string) -> document."""
+
+Signature = tuple[int, int, int]
+"""``(st_ino, st_size, st_mtime_ns)``: changes whenever the file is replaced."""
+
+STALE_TEMP_AGE = 60.0
+"""Seconds after which a temp file is stale even if its pid is alive (pids get reused)."""
+
+_TEMP_INFIX = ".tmp-"
+
+
+class UnreadableFileError(ValueError):
+    """The file exists but does not hold a database: the reason says why."""
+
+
+class MissingFileError(FileNotFoundError):
+    """The database file is gone although the store did not expect to create it."""
+
+
+def signature(st: os.stat_result) -> Signature:
+    """The identity of one version of a file, from a stat result."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def temp_name(path: Path) -> Path:
+    """A fresh temp file beside ``path``: ``.<name>.tmp-<pid>-<random>``."""
+    return path.with_name(f".{path.name}{_TEMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Errors are swallowed: the rename has already happened and cannot be undone, so
+    # reporting "nothing was changed" would be false. Only the rename's durability
+    # across a power cut is weakened (some file systems cannot fsync a directory).
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Signature:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file whole.
+
+    Returns the signature of the new file. On any ``OSError`` the temp file is
+    removed, ``path`` is untouched and the error propagates.
+    """
+    tmp = temp_name(path)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666  # os.open applies the umask, as a plain open() would
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+            sig = signature(os.fstat(fd))
+        finally:
+            os.close(fd)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+    return sig
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temps(
+    path: Path, *, name_pattern: str | None = None, max_age: float = STALE_TEMP_AGE
+) -> list[Path]:
+    """Delete temp files of ``path`` left by killed writers; returns what was removed.
+
+    A temp file is stale when the pid in its name is not running, or when it
+    is older than ``max_age`` seconds (the pid may have been reused).
+    ``name_pattern``, a regular expression, widens the match from ``path``'s
+    own name to any target name in the same directory that it matches.
+    """
+    target = name_pattern if name_pattern is not None else re.escape(path.name)
+    pattern = re.compile(r"\." + target + re.escape(_TEMP_INFIX) + r"(\d+)-[0-9a-f]+")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except FileNotFoundError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > max_age
+        except FileNotFoundError:
+            continue
+        if old or not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                Path(entry.path).unlink()
+                removed.append(Path(entry.path))
+    return removed
+
+
+def parse_tables(raw: bytes) -> Tables:
+    """Parse a database file and check its outline; ``UnreadableFileError`` says what is wrong."""
+    if not raw:
+        raise UnreadableFileError("the file is empty")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise UnreadableFileError(f"not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise UnreadableFileError(
+            f"expected a JSON object of tables, found a {type(data).__name__}"
+        )
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise UnreadableFileError(f"table {name!r} is a {type(table).__name__}, not an object")
+        for doc_id, doc in table.items():
+            if not doc_id.isdecimal() or not isinstance(doc, dict):
+                raise UnreadableFileError(
+                    f"table {name!r} has a malformed document {doc_id[:20]!r}"
+                )
+    return data
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that writes atomically and caches the parsed file.
+
+    ``read`` returns the cached tables themselves: TinyDB mutates them before
+    calling ``write``, so a failed ``write`` drops the cache and the next read
+    comes from disk again. ``missing_ok`` lets ``read`` answer ``None`` for a
+    missing file; only the store sets it, while it creates a new database.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, missing_ok: bool = False) -> None:
+        """Prepare to read ``path``; stale temp files of killed writers are removed."""
+        self.path = Path(path)
+        self.missing_ok = missing_ok
+        self._data: Tables | None = None
+        self._sig: Signature | None = None
+        self.loads = 0
+        """How many times the file was parsed: lets the store notice a reload."""
+        remove_stale_temps(self.path)
+
+    def changed(self) -> bool:
+        """True when the file on disk is not the version held in memory (one stat call)."""
+        if self._data is None:
+            return True
+        try:
+            return signature(self.path.stat()) != self._sig
+        except FileNotFoundError:
+            return True
+
+    def read(self) -> Tables | None:
+        """The tables, parsed again only when the file changed since the last read or write."""
+        if not self.changed():
+            return self._data
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            self.invalidate()
+            if self.missing_ok:
+                return None
+            raise MissingFileError(
+                errno.ENOENT, "the database file has disappeared", str(self.path)
+            ) from None
+        try:
+            # Signature and bytes come from the same open file, so they always match.
+            sig = signature(os.fstat(fd))
+            with os.fdopen(fd, "rb", closefd=False) as stream:
+                raw = stream.read()
+        finally:
+            os.close(fd)
+        self.invalidate()
+        self._data = parse_tables(raw)
+        self._sig = sig
+        self.loads += 1
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        """Serialise first, then replace the file atomically; on failure drop the cache."""
+        try:
+            raw = orjson.dumps(data)
+            self._sig = atomic_write_bytes(self.path, raw)
+        except BaseException:
+            # TinyDB already changed the cached dict in place: it no longer matches disk.
+            self.invalidate()
+            raise
+        self._data = data
+
+    def invalidate(self) -> None:
+        """Forget the cached tables so the next read parses the file."""
+        self._data = None
+        self._sig = None
+
+    def close(self) -> None:
+        """Drop the cache; there is no file handle kept open between calls."""
+        self.invalidate()

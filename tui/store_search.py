@@ -1,0 +1,167 @@
+"""Case-insensitive substring search over titles, review bodies and comments.
+
+All the lowercased texts are joined into one string, built on the first
+search, so a query is a handful of ``str.find`` calls running at memory speed
+rather than a Python loop over a hundred thousand comments. Replies written
+after the build go to a small overlay searched separately, so a new reply
+does not force a rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Literal
+
+from tui.model import Comment
+from tui.store_index import StoreIndex
+from tui.text import clean
+
+Where = Literal["title", "body", "comment"]
+
+SNIPPET_WIDTH = 80
+_SEPARATOR = "\x00"  # clean() turns NUL into a picture, so no stored text contains it
+_WHITESPACE = re.compile(r"\s+")
+_ORDER = {"title": 0, "body": 1, "comment": 2}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One match: where it is, and a one-line snippet with the match span inside it."""
+
+    review_id: int
+    comment_id: int | None
+    where: Where
+    snippet: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    where: Where
+    review_id: int
+    comment_id: int | None
+    text: str
+
+
+def _fold(text: str) -> str:
+    return _WHITESPACE.sub(" ", clean(text))
+
+
+def make_snippet(
+    text: str, start: int, end: int, width: int = SNIPPET_WIDTH
+) -> tuple[str, int, int]:
+    """About ``width`` characters of ``text`` on one line around ``text[start:end]``.
+
+    Returns the snippet and the match span inside it.
+    """
+    match = _fold(text[start:end])[:width]
+    room = max(width - len(match), 0)
+    # Raw text is taken generously: folding whitespace only ever shortens it.
+    reach = 4 * width
+    before_all = _fold(text[max(0, start - reach) : start]).lstrip()
+    after_all = _fold(text[end : end + reach]).rstrip()
+    lead = min(len(before_all), max(room // 3, room - len(after_all)))
+    before = before_all[len(before_all) - lead :] if lead else ""
+    trail = room - len(before)
+    after = after_all[:trail]
+    head = "…" if lead < len(before_all) or start > reach else ""
+    tail = "…" if trail < len(after_all) or end + reach < len(text) else ""
+    first = len(head) + len(before)
+    return f"{head}{before}{match}{after}{tail}", first, first + len(match)
+
+
+class SearchIndex:
+    """The lowercased texts of one version of the data, plus an overlay of later replies."""
+
+    def __init__(self, index: StoreIndex) -> None:
+        """Lay the texts out in display order: each review's title, body, then comments."""
+        self._index = index
+        entries: list[_Entry] = []
+        for review in index.ordered():
+            entries.append(_Entry("title", review.id, None, review.title))
+            entries.append(_Entry("body", review.id, None, review.body))
+            for c in index.by_review.get(review.id, ()):
+                if c.deleted is None:
+                    entries.append(_Entry("comment", review.id, c.id, c.body))
+        lowered: list[str] = []
+        self._irregular: list[int] = []
+        for i, entry in enumerate(entries):
+            low = entry.text.lower()
+            if len(low) != len(entry.text):
+                # A few characters (such as "İ") change length when lowered, which would
+                # shift the match span: those texts are searched one by one instead.
+                self._irregular.append(i)
+                low = ""
+            lowered.append(low)
+        self._entries = entries
+        self._starts: list[int] = []
+        offset = 0
+        for low in lowered:
+            self._starts.append(offset)
+            offset += len(low) + 1
+        self._text = _SEPARATOR.join(lowered)
+        self._stale: set[int] = set()
+        """Comment ids whose base entry is out of date (edited, deleted or undeleted)."""
+        self._overlay: dict[int, Comment] = {}
+
+    def update_comment(self, comment: Comment) -> None:
+        """Take a new, edited, deleted or undeleted reply into account."""
+        self._stale.add(comment.id)
+        if comment.deleted is None:
+            self._overlay[comment.id] = comment
+        else:
+            self._overlay.pop(comment.id, None)
+
+    @property
+    def overlay_size(self) -> int:
+        """How many replies are searched outside the joined text (the store rebuilds past a few)."""
+        return len(self._overlay)
+
+    def _key(self, entry: _Entry) -> tuple[int, int, int]:
+        return (
+            self._index.position(entry.review_id),
+            _ORDER[entry.where],
+            entry.comment_id or 0,
+        )
+
+    def search(self, query: str, limit: int) -> list[SearchHit]:
+        """Up to ``limit`` hits, one per text, in display order."""
+        needle = query.lower()
+        if not needle.strip() or limit <= 0:
+            return []
+        found: list[tuple[_Entry, int, int]] = []
+        pos = self._text.find(needle)
+        while pos >= 0 and len(found) < limit:
+            i = bisect_right(self._starts, pos) - 1
+            entry = self._entries[i]
+            local = pos - self._starts[i]
+            if local + len(needle) <= len(entry.text) and not (
+                entry.comment_id is not None and entry.comment_id in self._stale
+            ):
+                found.append((entry, local, local + len(needle)))
+                pos = self._starts[i + 1] if i + 1 < len(self._starts) else len(self._text)
+            else:
+                pos += 1
+            pos = self._text.find(needle, pos)
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        for i in self._irregular:
+            entry = self._entries[i]
+            if entry.comment_id is not None and entry.comment_id in self._stale:
+                continue
+            match = pattern.search(entry.text)
+            if match:
+                found.append((entry, match.start(), match.end()))
+        for comment in self._overlay.values():
+            match = pattern.search(comment.body)
+            if match:
+                entry = _Entry("comment", comment.review_id, comment.id, comment.body)
+                found.append((entry, match.start(), match.end()))
+        found.sort(key=lambda item: self._key(item[0]))
+        hits = []
+        for entry, start, end in found[:limit]:
+            snippet, s, e = make_snippet(entry.text, start, end)
+            hits.append(SearchHit(entry.review_id, entry.comment_id, entry.where, snippet, s, e))
+        return hits
