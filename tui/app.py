@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import work
-from textual.app import App
-from textual.binding import Binding
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from tui.config import Config
 from tui.drafts import Drafts
+from tui.keymap import check_keymap
 from tui.model import ParsedReview
-from tui.paths import drafts_path
+from tui.paths import drafts_path, state_path
+from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store
+from tui.ui_state import UiState, load_ui_state, save_ui_state
+from tui.widgets.comment_thread import CommentThread
+from tui.widgets.reading_pane import ReadingPane
+from tui.widgets.review_list import ReviewList
 
 SeedLoader = Callable[[], Sequence[ParsedReview]]
+
+
+def binding_scopes() -> dict[str, Iterable[BindingType]]:
+    """Every place the reader defines keys, by the name the help and keymap use."""
+    return {
+        "app": ReviewsApp.BINDINGS,
+        "reader": ReaderScreen.BINDINGS,
+        "sidebar": ReviewList.BINDINGS,
+        "reading": ReadingPane.BINDINGS,
+        "comments": CommentThread.BINDINGS,
+        "composer": ReplyComposer.BINDINGS,
+    }
 
 
 class ReviewsApp(App[int]):
@@ -25,7 +45,6 @@ class ReviewsApp(App[int]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reviews"
-    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -43,9 +62,14 @@ class ReviewsApp(App[int]):
         self._seed = seed
         self._store: Store | None = None
         self.drafts = Drafts(drafts_path(db_path))
+        self.ui_state = UiState()
         self.startup_error: str | None = None
         """Why the app could not start (a corrupt database, say); the CLI prints it."""
-        if self.config.theme:
+        self._keymap_problems: list[str] = []
+        if self.config.keymap:
+            keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
+            self.set_keymap(keymap)
+        if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
     @property
@@ -59,6 +83,16 @@ class ReviewsApp(App[int]):
         """Show a loading screen while the database opens in a thread."""
         self.push_screen(LoadingScreen(self.db_path))
         self.open_store()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self._keymap_problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
+        if self.config.theme and self.config.theme not in self.available_themes:
+            self.notify(
+                f"theme: there is no theme '{self.config.theme}'; using the default",
+                title="Config",
+                severity="warning",
+                markup=False,
+            )
 
     @work(thread=True, exclusive=True, group="open")
     def open_store(self) -> None:
@@ -68,17 +102,86 @@ class ReviewsApp(App[int]):
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
             self.call_from_thread(self._cannot_start, str(error))
             return
-        self.call_from_thread(self._store_ready, store)
+        state = load_ui_state(state_path(self.db_path))
+        self.call_from_thread(self._store_ready, store, state)
 
-    def _store_ready(self, store: Store) -> None:
+    def _store_ready(self, store: Store, state: UiState) -> None:
         self._store = store
+        self.ui_state = state
+        if state.theme and state.theme in self.available_themes and state.theme != self.theme:
+            self.theme = state.theme
         self.switch_screen(ReaderScreen())
 
     def _cannot_start(self, reason: str) -> None:
         self.startup_error = reason
         self.exit(1)
 
+    def _theme_changed(self, theme: Any) -> None:
+        if self._store is not None and self.theme != self.ui_state.theme:
+            self.remember(theme=self.theme)
+
+    def remember(self, **changes: Any) -> None:
+        """Keep a UI preference (theme, sort) for the next run."""
+        self.ui_state = UiState(**{**self.ui_state.__dict__, **changes})
+        self._save_state(self.ui_state)
+
+    @work(thread=True, group="state")
+    def _save_state(self, state: UiState) -> None:
+        try:
+            save_ui_state(state_path(self.db_path), state)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify, f"Could not remember the setting: {error}", markup=False
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers every reader action, with its key, besides Textual's own."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, ReaderScreen):
+            return
+        for binding in ReaderScreen.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if screen.check_action(binding.action, ()) is not True:
+                continue
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                _PALETTE_HELP.get(binding.action, binding.description),
+                _runner(screen, binding.action),
+            )
+        yield SystemCommand(
+            "Search everything",
+            "Search titles, review text and comments",
+            screen.action_search,
+        )
+
     def on_unmount(self) -> None:
         """Release the store's file handles and lock."""
         if self._store is not None:
             self._store.close()
+
+
+def _runner(screen: ReaderScreen, action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+_PALETTE_HELP = {
+    "reply": "Reply to the highlighted comment, or to the review",
+    "quote_reply": "Reply quoting the selected passage or the comment",
+    "edit": "Edit your highlighted reply",
+    "delete": "Delete your highlighted reply (asks first; u undoes)",
+    "undo": "Undo the last delete or edit",
+    "filter": "Filter the sidebar by title as you type",
+    "search": "Search titles, review text and comments",
+    "sort": "Cycle the sidebar order: newest, activity, comments, title",
+    "tags": "Show only reviews with a tag",
+    "toggle_unread": "Mark the review unread, or read",
+    "toggle_sidebar": "Hide or show the sidebar",
+    "narrower": "Make the sidebar narrower",
+    "wider": "Make the sidebar wider",
+    "help": "Every key, by pane",
+}

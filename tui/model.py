@@ -45,6 +45,8 @@ class Review:
     """A stable identity in its source (the source's own id, else a content hash)."""
     comment_count: int = 0
     """Comments not deleted, filled in by the store."""
+    last_activity: str = ""
+    """ISO time of the newest comment, else the review's date; filled in by the store."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
+from pathlib import Path
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -17,7 +23,8 @@ from textual.widgets import Footer, Static, TextArea
 
 from tui.display import join, literal, literal_line
 from tui.model import Comment
-from tui.text import one_line, shorten
+from tui.text import clean, one_line, shorten
+from tui.widgets.comment_thread import CommentThread
 
 DRAFT_DELAY = 0.4
 """Seconds of quiet typing before the draft is written to disk."""
@@ -53,8 +60,9 @@ class ReplyComposer(ModalScreen[Comment | None]):
     """Write a reply; ``ctrl+s`` saves it, ``escape`` closes and keeps a draft."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save reply", priority=True, id="composer.save"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="composer.save"),
         Binding("escape", "close", "Close (keep draft)", id="composer.close"),
+        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, id="composer.editor"),
     ]
 
     def __init__(
@@ -64,9 +72,13 @@ class ReplyComposer(ModalScreen[Comment | None]):
         draft: str,
         submit: Callable[[str], Comment],
         save_draft: Callable[[str], None],
+        author: str = "",
+        editing: bool = False,
     ) -> None:
         super().__init__()
         self.target = target
+        self._author = author
+        self._editing = editing
         self._initial = draft
         self._submit = submit
         self._save_draft = save_draft
@@ -77,16 +89,23 @@ class ReplyComposer(ModalScreen[Comment | None]):
         """The target, a quote of it, the editor and a status line."""
         excerpt = shorten(one_line(self.target.excerpt), 240)
         with Vertical(id="composer"):
-            yield Static(self.target.describe(), id="composer-target", markup=False)
+            heading = (
+                Content.styled("Editing your reply", "bold")
+                if self._editing
+                else self.target.describe()
+            )
+            yield Static(heading, id="composer-target", markup=False)
             yield Static(literal("> " + excerpt, "italic $text-muted"), id="composer-quote")
             yield TextArea(
-                self._initial,
+                clean(self._initial),
                 id="reply-text",
                 soft_wrap=True,
                 show_line_numbers=False,
                 tab_behavior="focus",
             )
             yield Static(id="composer-status", markup=False)
+            yield Static(Content.styled("Preview", "dim"), id="preview-label")
+            yield CommentThread(id="preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,7 +113,9 @@ class ReplyComposer(ModalScreen[Comment | None]):
         area = self.query_one("#reply-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
-        if self._initial:
+        self.query_one("#preview", CommentThread).can_focus = False
+        self._update_preview()
+        if self._initial and not self._editing:
             self._status("Your unsent draft is back.", "$text-muted")
 
     @property
@@ -113,7 +134,50 @@ class ReplyComposer(ModalScreen[Comment | None]):
 
     def _write_draft(self) -> None:
         self._draft_timer = None
-        self._store_draft(self.text)
+        self._update_preview()
+        if not self._editing:
+            self._store_draft(self.text)
+
+    def _update_preview(self) -> None:
+        """Show the reply as the thread will show it."""
+        body = self.text if self.text.strip() else "(your reply)"
+        when = datetime.now().astimezone().isoformat(timespec="seconds")
+        reply = Comment(0, self.target.review_id, None, self._author, when, body, local=True)
+        self.query_one("#preview", CommentThread).set_comments([reply])
+
+    def action_external_editor(self) -> None:
+        """Edit the reply in $VISUAL or $EDITOR and take back the result, as mutt does."""
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            self._status("Set $VISUAL or $EDITOR to write in your own editor.", "$warning")
+            return
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".md", prefix="reviews-reply-", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(self.text)
+            path = Path(handle.name)
+        try:
+            try:
+                with self.app.suspend():
+                    result = subprocess.run([*shlex.split(command), str(path)], check=False)
+            except SuspendNotSupported:
+                # No real terminal to hand over (tests, some embeddings): run it anyway.
+                result = subprocess.run(
+                    [*shlex.split(command), str(path)], check=False, capture_output=True
+                )
+            if result.returncode != 0:
+                self._status(f"The editor exited with status {result.returncode}.", "$error")
+                return
+            text = clean(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError as error:
+            self._status(f"Could not run the editor: {error}", "$error")
+            return
+        finally:
+            path.unlink(missing_ok=True)
+        area = self.query_one("#reply-text", TextArea)
+        area.text = text.rstrip("\n")
+        area.move_cursor(area.document.end)
+        self._status("Text taken back from the editor.", "$text-muted")
 
     @work(thread=True, group="draft", exclusive=False)
     def _store_draft(self, text: str) -> None:

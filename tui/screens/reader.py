@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -13,20 +12,27 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from tui.model import Comment, Review
-from tui.screens.composer import ReplyComposer, ReplyTarget
+from tui.model import ANONYMOUS, Comment, Review
 from tui.screens.help import HelpScreen
-from tui.widgets.comment_thread import CommentThread
+from tui.screens.search import SearchChoice, SearchScreen
+from tui.screens.tags import TagPicker
+from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
+from tui.store import ReadState
+from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.reading_pane import ReadingPane
-from tui.widgets.review_list import ReviewList
+from tui.widgets.review_list import SORTS, ReviewList
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
 
 REFRESH_SECONDS = 2.0
 """How often the reader checks whether another process changed the database."""
+SEEN_AFTER = 0.8
+"""Seconds a review stays open before its comments count as seen."""
+SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
 
 
 @dataclass
@@ -40,10 +46,11 @@ class ReviewsLoaded(Message):
 
 @dataclass
 class ReviewLoaded(Message):
-    """One review and its comments, read from the store."""
+    """One review, its comments and what the user had seen of them."""
 
     review: Review
     comments: list[Comment]
+    read: ReadState
     keep_comment: int | None
     focus_comments: bool = False
 
@@ -55,17 +62,25 @@ class StoreChanged(Message):
 
 @dataclass
 class LoadFailed(Message):
-    """A read from the store failed; the message says why."""
+    """A read from or write to the store failed; the message says why."""
 
     reason: str
+    title: str = field(default="Could not read")
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(WritingActions, Screen[None]):
     """Browse reviews, read one, read and answer its comments."""
 
     BINDINGS = [
-        Binding("r", "reply", "Reply", id="reader.reply"),
+        *WRITING_BINDINGS,
         Binding("slash", "filter", "Filter", id="reader.filter"),
+        Binding("ctrl+f", "search", "Search", id="reader.search"),
+        Binding("s", "sort", "Sort", id="reader.sort"),
+        Binding("t", "tags", "Tags", show=False, id="reader.tags"),
+        Binding("m", "toggle_unread", "Unread", show=False, id="reader.toggle_unread"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="reader.toggle_sidebar"),
+        Binding("left_square_bracket", "narrower", "Narrower", show=False, id="reader.narrower"),
+        Binding("right_square_bracket", "wider", "Wider", show=False, id="reader.wider"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
@@ -76,15 +91,22 @@ class ReaderScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._review: Review | None = None
+        self._undo: list[Undo] = []
+        self._seen_timer: Timer | None = None
+        self._search_query = ""
+        self._highlight = ""
+        self._unseen: frozenset[int] = frozenset()
+        self._sidebar_width = 2
 
-    @property
-    def reviews_app(self) -> ReviewsApp:
-        """The app, typed: it holds the store, drafts and config."""
+    def _reviews_app(self) -> ReviewsApp:
         from tui.app import ReviewsApp
 
         app = self.app
         assert isinstance(app, ReviewsApp)
         return app
+
+    def _thread(self) -> CommentThread:
+        return self.query_one(CommentThread)
 
     def compose(self) -> ComposeResult:
         """Sidebar on the left; review above its comments on the right."""
@@ -100,9 +122,10 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start loading, and keep an eye on the file for other processes' changes."""
-        self.query_one("#sidebar").border_title = "Reviews"
-        self.query_one("#reading").border_title = "Review"
-        self.query_one("#comments").border_title = "Comments"
+        self.query_one(ReadingPane).border_title = "Review"
+        self._thread().border_title = "Comments"
+        self.query_one(ReviewList).set_order(self._reviews_app().ui_state.sort)
+        self._title_sidebar()
         self.query_one(ReviewList).focus()
         self.load_reviews(None)
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
@@ -112,7 +135,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reviews")
     def load_reviews(self, keep: int | None) -> None:
         """Read the sidebar's reviews."""
-        store = self.reviews_app.store
+        store = self._reviews_app().store
         try:
             reviews = store.reviews()
             unread = store.unread_review_ids()
@@ -125,21 +148,22 @@ class ReaderScreen(Screen[None]):
     def load_review(
         self, review_id: int, keep_comment: int | None = None, focus_comments: bool = False
     ) -> None:
-        """Read one review and its comments."""
-        store = self.reviews_app.store
+        """Read one review, its comments and its read state."""
+        store = self._reviews_app().store
         try:
             review = store.review(review_id)
             comments = store.comments(review_id)
+            read = store.read_state(review_id)
         except Exception as error:  # noqa: BLE001
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(ReviewLoaded(review, comments, keep_comment, focus_comments))
+        self.post_message(ReviewLoaded(review, comments, read, keep_comment, focus_comments))
 
     @work(thread=True, exclusive=True, group="refresh")
     def check_for_changes(self) -> None:
         """Re-read the file when another process changed it."""
         try:
-            changed = self.reviews_app.store.refresh()
+            changed = self._reviews_app().store.refresh()
         except Exception as error:  # noqa: BLE001
             self.post_message(LoadFailed(str(error)))
             return
@@ -150,35 +174,109 @@ class ReaderScreen(Screen[None]):
         """Fill the sidebar, keeping the cursor where it was."""
         sidebar = self.query_one(ReviewList)
         sidebar.set_reviews(message.reviews, keep=message.keep, unread=message.unread)
-        self.query_one("#sidebar").border_title = f"Reviews ({len(message.reviews)})"
-        if not message.reviews:
-            self.query_one(ReadingPane).show(None)
-            self.query_one(CommentThread).set_comments([])
+        self._title_sidebar()
+        if not sidebar.shown:
+            self._show_nothing()
+
+    def _show_nothing(self) -> None:
+        self.review_id = None
+        self._review = None
+        self.query_one(ReadingPane).show(None)
+        self._thread().set_comments([])
+        self._thread().border_title = "Comments"
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
         """Show the review and its thread, unless the user has moved on meanwhile."""
         review = message.review
         if review.id != self.review_id:
             return
+        same = self._review is not None and self._review.id == review.id
         if self._review != review:
-            self.query_one(ReadingPane).show(review)
+            self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
-        thread = self.query_one(CommentThread)
-        thread.set_comments(message.comments, keep=message.keep_comment)
+        unseen = frozenset(
+            c.id for c in message.comments if c.id not in message.read.seen and not c.local
+        )
+        if same:
+            # A reload of the review on show keeps what was new when it was opened.
+            unseen |= self._unseen
+        self._unseen = unseen
+        thread = self._thread()
+        thread.set_comments(
+            message.comments,
+            keep=message.keep_comment,
+            # "Anonymous" is a placeholder, not a person: it proves no authorship.
+            marks=ThreadMarks(
+                review.author if review.author != ANONYMOUS else None, unseen, self._highlight
+            ),
+            same_review=same,
+        )
         shown = sum(1 for c in message.comments if c.deleted is None)
         thread.border_title = f"Comments ({shown})"
         if message.focus_comments:
             thread.focus()
+        self._schedule_seen(review.id, [c.id for c in message.comments])
+        self.refresh_bindings()
+
+    def _after_write(
+        self, review_id: int, comment_id: int | None, *, focus_comments: bool = True
+    ) -> None:
+        """Reload after a write, with the cursor on the comment written."""
+        self.load_reviews(review_id)
+        if review_id == self.review_id:
+            self.load_review(review_id, keep_comment=comment_id, focus_comments=focus_comments)
+        self.refresh_bindings()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Reload both panes in place after another process wrote the file."""
         self.load_reviews(self.review_id)
         if self.review_id is not None:
-            self.load_review(self.review_id, self.query_one(CommentThread).current_id)
+            self.load_review(self.review_id, self._thread().current_id)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         """Say plainly what went wrong."""
-        self.notify(message.reason, title="Could not read", severity="error", markup=False)
+        self.notify(message.reason, title=message.title, severity="error", markup=False)
+
+    # -- read state ----------------------------------------------------------------------
+
+    def _schedule_seen(self, review_id: int, comment_ids: list[int]) -> None:
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+        self._seen_timer = self.set_timer(
+            SEEN_AFTER, lambda: self._mark_seen(review_id, comment_ids)
+        )
+
+    @work(thread=True, group="seen")
+    def _mark_seen(self, review_id: int, comment_ids: list[int]) -> None:
+        store = self._reviews_app().store
+        try:
+            if review_id == self.review_id:
+                store.mark_seen(review_id, comment_ids)
+        except Exception as error:  # noqa: BLE001 - read marks are a nicety; say, never crash
+            self.post_message(LoadFailed(str(error), "Could not save read marks"))
+            return
+        self.app.call_from_thread(self.query_one(ReviewList).set_unread, review_id, False)
+
+    def action_toggle_unread(self) -> None:
+        """Mark the review on show unread again, or read."""
+        if self.review_id is None:
+            return
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+        unread = not self.query_one(ReviewList).is_unread(self.review_id)
+        self._set_unread(self.review_id, unread)
+
+    @work(thread=True, group="seen")
+    def _set_unread(self, review_id: int, unread: bool) -> None:
+        try:
+            self._reviews_app().store.set_unread(review_id, unread)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(LoadFailed(str(error), "Could not save read marks"))
+            return
+        self.app.call_from_thread(self.query_one(ReviewList).set_unread, review_id, unread)
+        self.app.call_from_thread(
+            self.notify, "Marked unread." if unread else "Marked read.", markup=False
+        )
 
     # -- the user moving around ----------------------------------------------------------
 
@@ -203,7 +301,11 @@ class ReaderScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(ReviewList).set_filter(event.value)
+        sidebar = self.query_one(ReviewList)
+        sidebar.set_filter(event.value)
+        self._title_sidebar()
+        if not sidebar.shown:
+            self._show_nothing()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -218,6 +320,89 @@ class ReaderScreen(Screen[None]):
         box.remove_class("-shown")
         self.query_one(ReviewList).focus()
 
+    def action_sort(self) -> None:
+        """Cycle the sidebar's order: newest, latest activity, most comments, title."""
+        sidebar = self.query_one(ReviewList)
+        orders = list(SORTS)
+        order = orders[(orders.index(sidebar.order) + 1) % len(orders)]
+        sidebar.set_order(order)
+        self._title_sidebar()
+        self._reviews_app().remember(sort=order)
+        self.notify(f"Sorted by {SORTS[order]}.", markup=False)
+
+    def action_tags(self) -> None:
+        """Filter the sidebar by a tag."""
+        sidebar = self.query_one(ReviewList)
+
+        def chosen(tag: str | None) -> None:
+            if tag is not None:
+                sidebar.set_tag(tag)
+                self._title_sidebar()
+                if not sidebar.shown:
+                    self._show_nothing()
+
+        self.app.push_screen(TagPicker(sidebar.all_reviews, sidebar.tag), chosen)
+
+    def _title_sidebar(self) -> None:
+        sidebar = self.query_one(ReviewList)
+        count = (
+            f"{len(sidebar.shown)}/{sidebar.total}"
+            if len(sidebar.shown) != sidebar.total
+            else str(sidebar.total)
+        )
+        # Our own words and numbers only: a border title is parsed as markup.
+        self.query_one("#sidebar").border_title = f"Reviews ({count})"
+        tag = " · tagged" if sidebar.tag else ""
+        self.query_one("#sidebar").border_subtitle = f"{SORTS[sidebar.order]}{tag}"
+
+    def action_search(self) -> None:
+        """Search titles, bodies and comments; go to the hit chosen."""
+        store = self._reviews_app().store
+        sidebar = self.query_one(ReviewList)
+        titles = {r.id: r.title for r in sidebar.all_reviews}
+
+        screen = SearchScreen(store.search, titles, self._search_query)
+
+        def chosen(choice: SearchChoice | None) -> None:
+            self._search_query = screen.query_text
+            if choice is not None:
+                self.go_to(choice.review_id, choice.comment_id, highlight=self._search_query)
+
+        self.app.push_screen(screen, chosen)
+
+    def go_to(self, review_id: int, comment_id: int | None, highlight: str = "") -> None:
+        """Show ``review_id`` (clearing filters that hide it) and its comment ``comment_id``."""
+        sidebar = self.query_one(ReviewList)
+        if not any(r.id == review_id for r in sidebar.shown):
+            self.query_one("#filter", Input).value = ""
+            self.query_one("#filter", Input).remove_class("-shown")
+            sidebar.set_filter("")
+            sidebar.set_tag("")
+        sidebar.select_review(review_id)
+        self._highlight = highlight
+        self._title_sidebar()
+        self.review_id = review_id
+        self.load_review(review_id, keep_comment=comment_id, focus_comments=comment_id is not None)
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide or show the sidebar, for more room to read."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if not sidebar.display and self.query_one(ReviewList).has_focus:
+            self.query_one(ReadingPane).focus()
+
+    def action_narrower(self) -> None:
+        """Make the sidebar narrower."""
+        self._resize_sidebar(-1)
+
+    def action_wider(self) -> None:
+        """Make the sidebar wider."""
+        self._resize_sidebar(+1)
+
+    def _resize_sidebar(self, step: int) -> None:
+        self._sidebar_width = max(0, min(len(SIDEBAR_WIDTHS) - 1, self._sidebar_width + step))
+        self.query_one("#sidebar").styles.width = SIDEBAR_WIDTHS[self._sidebar_width]
+
     def action_help(self) -> None:
         """Show every key, by pane."""
         self.app.push_screen(
@@ -225,73 +410,23 @@ class ReaderScreen(Screen[None]):
                 [
                     ("Sidebar", self.query_one(ReviewList)),
                     ("Reading pane", self.query_one(ReadingPane)),
-                    ("Comments", self.query_one(CommentThread)),
+                    ("Comments", self._thread()),
                     ("Everywhere", self),
                     ("App", self.app),
                 ]
             )
         )
 
-    # -- replying ----------------------------------------------------------------------
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Reply only when there is a review to reply to."""
-        if action == "reply":
-            return self._review is not None
-        return True
+        """Keys follow context: writing keys only where they make sense."""
+        return self.writing_check(action)
 
-    def _reply_target(self) -> ReplyTarget | None:
-        review = self._review
-        if review is None:
-            return None
-        thread = self.query_one(CommentThread)
-        comment = thread.current if thread.has_focus else None
-        if comment is not None:
-            return ReplyTarget(review.id, comment.id, comment.author, comment.body, review.title)
-        return ReplyTarget(review.id, None, review.author, review.body, review.title)
+    def on_comment_thread_comment_highlighted(
+        self, message: CommentThread.CommentHighlighted
+    ) -> None:
+        """Edit and delete apply to the highlighted comment: refresh the footer."""
+        self.refresh_bindings()
 
-    def action_reply(self) -> None:
-        """Reply to the highlighted comment (comments focused) or else to the review."""
-        target = self._reply_target()
-        if target is not None:
-            self.open_composer(target)
-
-    @work(thread=True, group="composer")
-    def open_composer(self, target: ReplyTarget) -> None:
-        """Fetch any draft for the target, then open the composer on it."""
-        app = self.reviews_app
-        try:
-            draft = app.drafts.get(target.draft_key) or ""
-        except Exception as error:  # noqa: BLE001 - a lost draft file must not block replying
-            app.call_from_thread(
-                self.notify, f"Could not read drafts: {error}", severity="warning", markup=False
-            )
-            draft = ""
-        app.call_from_thread(self._push_composer, target, draft)
-
-    def _push_composer(self, target: ReplyTarget, draft: str) -> None:
-        app = self.reviews_app
-
-        def submit(text: str) -> Comment:
-            # Runs in the composer's thread worker: the reply is on disk when this returns.
-            comment = app.store.add_reply(
-                target.review_id, target.parent_id, app.config.author, text
-            )
-            # The reply is saved; a stale draft left behind is only an offer next time.
-            with suppress(OSError):
-                app.drafts.discard(target.draft_key)
-            return comment
-
-        def save_draft(text: str) -> None:
-            app.drafts.put(target.draft_key, text)
-
-        def done(comment: Comment | None) -> None:
-            if comment is None:
-                return
-            self.notify("Reply saved.", markup=False)
-            self.load_reviews(target.review_id)
-            self.load_review(target.review_id, keep_comment=comment.id, focus_comments=True)
-
-        self.app.push_screen(
-            ReplyComposer(target, draft=draft, submit=submit, save_draft=save_draft), done
-        )
+    def on_descendant_focus(self) -> None:
+        """Which pane has focus changes what r, e and d do."""
+        self.refresh_bindings()

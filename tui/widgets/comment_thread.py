@@ -1,8 +1,8 @@
 """The comments panel: a review's thread drawn line by line with depth guides.
 
 A thread can hold thousands of comments, so this is a ScrollView that lays the
-thread out as lines (strips) and renders only the lines on screen; there is no
-widget per comment.
+thread out as lines and renders only the lines on screen; there is no widget
+per comment. Collapsed subtrees are skipped when laying out.
 """
 
 from __future__ import annotations
@@ -14,48 +14,46 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.display import display_date
 from tui.model import Comment, ThreadRow, thread
-from tui.text import clean, one_line
+from tui.widgets.comment_layout import Line, lay_out
 
-_MAX_INDENT_LEVELS = 8
+_ROLES = ("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden")
 
 
 @dataclass(frozen=True)
-class _Block:
-    """One comment laid out: its lines as (guide prefix, text, text role)."""
+class ThreadMarks:
+    """What the thread shows beside comments: who wrote the review, what is new."""
 
-    row: ThreadRow
-    lines: tuple[tuple[str, str, str], ...]
+    review_author: str | None = None
+    unseen: frozenset[int] = frozenset()
+    highlight: str = ""
 
 
 class CommentThread(ScrollView, can_focus=True):
-    """A review's comments as a navigable thread; the cursor is on one comment."""
+    """A review's comments as a navigable, collapsible thread."""
 
-    COMPONENT_CLASSES = {
-        "comment-thread--cursor",
-        "comment-thread--guide",
-        "comment-thread--author",
-        "comment-thread--local",
-        "comment-thread--meta",
-        "comment-thread--body",
-        "comment-thread--deleted",
-        "comment-thread--empty",
-    }
+    COMPONENT_CLASSES = {f"comment-thread--{role}" for role in (*_ROLES, "cursor", "empty")}
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Next comment", show=False),
-        Binding("k,up", "cursor_up", "Previous comment", show=False),
-        Binding("home,g", "first", "First comment", show=False),
-        Binding("end,G", "last", "Last comment", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("j,down", "cursor_down", "Next comment", show=False, id="comments.down"),
+        Binding("k,up", "cursor_up", "Previous comment", show=False, id="comments.up"),
+        Binding("space", "toggle_replies", "Collapse/expand", id="comments.toggle"),
+        Binding("minus", "collapse_all", "Collapse all", show=False, id="comments.collapse_all"),
+        Binding("plus,equals_sign", "expand_all", "Expand all", show=False, id="comments.expand"),
+        Binding("p", "parent", "Parent", show=False, id="comments.parent"),
+        Binding("J", "next_sibling", "Next sibling", show=False, id="comments.next_sibling"),
+        Binding("K", "previous_sibling", "Prev sibling", show=False, id="comments.prev_sibling"),
+        Binding("n", "next_unread", "Next new", id="comments.next_unread"),
+        Binding("N", "previous_unread", "Prev new", show=False, id="comments.prev_unread"),
+        Binding("home,g", "first", "First comment", show=False, id="comments.first"),
+        Binding("end,G", "last", "Last comment", show=False, id="comments.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="comments.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="comments.page_up"),
     ]
 
     @dataclass
@@ -67,7 +65,10 @@ class CommentThread(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[ThreadRow] = []
-        self._blocks: list[_Block] = []
+        self._shown: list[ThreadRow] = []
+        self._collapsed: set[int] = set()
+        self._marks = ThreadMarks()
+        self._blocks: list[tuple[Line, ...]] = []
         self._starts: list[int] = []
         self._cursor = 0
         self._laid_out_width = -1
@@ -75,13 +76,30 @@ class CommentThread(ScrollView, can_focus=True):
 
     # -- data in -------------------------------------------------------------------
 
-    def set_comments(self, comments: list[Comment], keep: int | None = None) -> None:
-        """Show ``comments`` as a thread; keep the cursor on comment ``keep`` if present."""
+    def set_comments(
+        self,
+        comments: list[Comment],
+        keep: int | None = None,
+        marks: ThreadMarks | None = None,
+        *,
+        same_review: bool = False,
+    ) -> None:
+        """Show ``comments`` as a thread; keep the cursor on comment ``keep`` if present.
+
+        ``same_review`` keeps collapsed subtrees, for a reload of the thread on show.
+        """
         self._rows = thread(comments)
-        index = 0
+        self._marks = marks or ThreadMarks()
+        if not same_review:
+            self._collapsed = set()
+        else:
+            known = {r.comment.id for r in self._rows}
+            self._collapsed &= known
         if keep is not None:
-            index = next((i for i, r in enumerate(self._rows) if r.comment.id == keep), 0)
-        self._cursor = index
+            self._reveal(keep)
+        self._refilter()
+        index = self._index_of(keep) if keep is not None else None
+        self._cursor = index if index is not None else 0
         self._layout(force=True)
         if keep is None:
             self.scroll_home(animate=False, immediate=True)
@@ -90,8 +108,18 @@ class CommentThread(ScrollView, can_focus=True):
 
     @property
     def rows(self) -> list[ThreadRow]:
-        """The thread in display order."""
+        """The rows on show (collapsed subtrees left out), in display order."""
+        return self._shown
+
+    @property
+    def all_rows(self) -> list[ThreadRow]:
+        """Every row of the thread, collapsed or not."""
         return self._rows
+
+    @property
+    def collapsed(self) -> frozenset[int]:
+        """The ids of comments whose replies are hidden."""
+        return frozenset(self._collapsed)
 
     @property
     def cursor(self) -> int:
@@ -101,9 +129,9 @@ class CommentThread(ScrollView, can_focus=True):
     @property
     def current(self) -> Comment | None:
         """The highlighted comment, if any."""
-        if not self._rows:
+        if not self._shown:
             return None
-        return self._rows[self._cursor].comment
+        return self._shown[self._cursor].comment
 
     @property
     def current_id(self) -> int | None:
@@ -112,12 +140,52 @@ class CommentThread(ScrollView, can_focus=True):
         return comment.id if comment else None
 
     def select_comment(self, comment_id: int) -> bool:
-        """Move the cursor to ``comment_id``; False when it is not in this thread."""
-        for index, row in enumerate(self._rows):
+        """Move the cursor to ``comment_id``, expanding what hides it; False if absent."""
+        if not any(r.comment.id == comment_id for r in self._rows):
+            return False
+        if self._reveal(comment_id):
+            self._refilter()
+            self._layout(force=True)
+        index = self._index_of(comment_id)
+        if index is not None:
+            self._move_to(index, force=True)
+        return True
+
+    def line_of(self, comment_id: int) -> int | None:
+        """The first line of a shown comment in the laid-out thread (for tests and scroll)."""
+        index = self._index_of(comment_id)
+        return None if index is None else self._starts[index]
+
+    def _index_of(self, comment_id: int | None) -> int | None:
+        for index, row in enumerate(self._shown):
             if row.comment.id == comment_id:
-                self._move_to(index)
-                return True
-        return False
+                return index
+        return None
+
+    def _reveal(self, comment_id: int) -> bool:
+        """Expand every collapsed ancestor of ``comment_id``; True if anything changed."""
+        parents = {r.comment.id: r.comment.parent_id for r in self._rows}
+        changed = False
+        node = parents.get(comment_id)
+        while node is not None:
+            if node in self._collapsed:
+                self._collapsed.discard(node)
+                changed = True
+            node = parents.get(node)
+        return changed
+
+    def _refilter(self) -> None:
+        shown: list[ThreadRow] = []
+        skip_until_depth: int | None = None
+        for row in self._rows:
+            if skip_until_depth is not None:
+                if row.depth > skip_until_depth:
+                    continue
+                skip_until_depth = None
+            shown.append(row)
+            if row.comment.id in self._collapsed and row.descendants:
+                skip_until_depth = row.depth
+        self._shown = shown
 
     # -- layout --------------------------------------------------------------------
 
@@ -126,45 +194,27 @@ class CommentThread(ScrollView, can_focus=True):
         if not force and width == self._laid_out_width:
             return
         self._laid_out_width = width
-        self._blocks = [self._lay_out_row(row, width) for row in self._rows]
+        marks = self._marks
+        self._blocks = [
+            lay_out(
+                row,
+                width,
+                collapsed=row.comment.id in self._collapsed,
+                by_review_author=marks.review_author is not None
+                and row.comment.author == marks.review_author
+                and not row.comment.local,
+                unseen=row.comment.id in marks.unseen,
+                highlight=marks.highlight,
+            )
+            for row in self._shown
+        ]
         self._starts = []
         total = 0
         for block in self._blocks:
             self._starts.append(total)
-            total += len(block.lines)
+            total += len(block)
         self.virtual_size = Size(width, max(total, 1))
         self.refresh()
-
-    def _lay_out_row(self, row: ThreadRow, width: int) -> _Block:
-        comment = row.comment
-        depth = min(row.depth, _MAX_INDENT_LEVELS)
-        ancestors = "".join("│  " if go_on else "   " for go_on in row.guides[1:depth])
-        if depth == 0:
-            head_prefix = body_prefix = ""
-        else:
-            head_prefix = ancestors + ("└─ " if row.last_sibling else "├─ ")
-            body_prefix = ancestors + ("   " if row.last_sibling else "│  ")
-        body_prefix_children = body_prefix + ("│  " if row.descendants else "   ")
-        text_width = max(width - len(body_prefix_children), 10)
-
-        author = one_line(comment.author) or "Anonymous"
-        head_role = "local" if comment.local else "author"
-        meta = display_date(comment.date)
-        if comment.local:
-            meta = (meta + " · " if meta else "") + "your reply"
-        if comment.edited and comment.deleted is None:
-            meta += " · edited"
-        lines: list[tuple[str, str, str]] = [(head_prefix, author, head_role)]
-        if meta:
-            lines.append((body_prefix_children, meta, "meta"))
-        if comment.deleted is not None:
-            lines.append((body_prefix_children, "[deleted]", "deleted"))
-        else:
-            body = clean(comment.body).strip("\n") or " "
-            for line in Content(body).wrap(text_width):
-                lines.append((body_prefix_children, line.plain, "body"))
-        lines.append((body_prefix_children if row.descendants else body_prefix, "", "body"))
-        return _Block(row, tuple(lines))
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap the thread when the panel's width changes."""
@@ -189,28 +239,28 @@ class CommentThread(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         block = self._blocks[index]
         offset = line_no - self._starts[index]
-        if offset >= len(block.lines):
+        if offset >= len(block):
             return Strip.blank(width, base)
-        prefix, text, role = block.lines[offset]
         if index == self._cursor:
             cursor = self.get_component_rich_style("comment-thread--cursor")
             base = base + Style(bgcolor=cursor.bgcolor)
-        guide = self._role_style("guide")
-        segments = [Segment(prefix, base + guide), Segment(text, base + self._role_style(role))]
+        segments = [Segment(text, base + self._role_style(role)) for text, role in block[offset]]
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _role_style(self, role: str) -> Style:
         # Only the role's colour and emphasis, so the cursor's background shows through.
         full = self.get_component_rich_style(f"comment-thread--{role}")
+        if role == "match":
+            return full
         return Style(color=full.color, bold=full.bold, italic=full.italic)
 
     # -- movement ------------------------------------------------------------------
 
-    def _move_to(self, index: int) -> None:
-        if not self._rows:
+    def _move_to(self, index: int, force: bool = False) -> None:
+        if not self._shown:
             return
-        index = max(0, min(index, len(self._rows) - 1))
-        if index == self._cursor:
+        index = max(0, min(index, len(self._shown) - 1))
+        if index == self._cursor and not force:
             self._scroll_to_cursor()
             return
         self._cursor = index
@@ -222,7 +272,7 @@ class CommentThread(ScrollView, can_focus=True):
         if not self._blocks or self._cursor >= len(self._blocks):
             return
         start = self._starts[self._cursor]
-        height = len(self._blocks[self._cursor].lines)
+        height = len(self._blocks[self._cursor])
         self.scroll_to_region(
             Region(0, start, 1, min(height, max(self.size.height, 1))),
             animate=False,
@@ -244,7 +294,7 @@ class CommentThread(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         """Last comment."""
-        self._move_to(len(self._rows) - 1)
+        self._move_to(len(self._shown) - 1)
 
     def action_page_down(self) -> None:
         """About a screenful further down."""
@@ -253,6 +303,90 @@ class CommentThread(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         """About a screenful further up."""
         self._move_to(self._index_at_line(self._current_line() - self.size.height))
+
+    def action_toggle_replies(self) -> None:
+        """Collapse or expand the replies under the highlighted comment."""
+        comment = self.current
+        if comment is None or not self._shown[self._cursor].descendants:
+            return
+        self._collapsed ^= {comment.id}
+        self._relayout_keeping(comment.id)
+
+    def action_collapse_all(self) -> None:
+        """Hide every reply: only top-level comments stay, each with its hidden count."""
+        self._collapsed = {r.comment.id for r in self._rows if r.depth == 0 and r.descendants}
+        current = self.current
+        top = current
+        if current is not None:
+            parents = {r.comment.id: r.comment for r in self._rows}
+            while top is not None and top.parent_id is not None and top.parent_id in parents:
+                top = parents[top.parent_id]
+        self._relayout_keeping(top.id if top else None)
+
+    def action_expand_all(self) -> None:
+        """Show every reply."""
+        self._collapsed = set()
+        self._relayout_keeping(self.current_id)
+
+    def _relayout_keeping(self, comment_id: int | None) -> None:
+        self._refilter()
+        self._layout(force=True)
+        index = self._index_of(comment_id)
+        self._move_to(index if index is not None else 0, force=True)
+
+    def action_parent(self) -> None:
+        """Jump to the comment this one answers."""
+        comment = self.current
+        if comment is not None and comment.parent_id is not None:
+            index = self._index_of(comment.parent_id)
+            if index is not None:
+                self._move_to(index)
+
+    def action_next_sibling(self) -> None:
+        """Jump to the next comment with the same parent."""
+        self._sibling(+1)
+
+    def action_previous_sibling(self) -> None:
+        """Jump to the previous comment with the same parent."""
+        self._sibling(-1)
+
+    def _sibling(self, step: int) -> None:
+        if not self._shown:
+            return
+        here = self._shown[self._cursor]
+        index = self._cursor + step
+        while 0 <= index < len(self._shown):
+            row = self._shown[index]
+            if row.depth < here.depth:
+                return
+            if row.depth == here.depth and row.comment.parent_id == here.comment.parent_id:
+                self._move_to(index)
+                return
+            index += step
+
+    def action_next_unread(self) -> None:
+        """Jump to the next comment that is new since the last visit."""
+        self._unread(+1)
+
+    def action_previous_unread(self) -> None:
+        """Jump to the previous comment that is new since the last visit."""
+        self._unread(-1)
+
+    def _unread(self, step: int) -> None:
+        unseen = self._marks.unseen
+        if not unseen or not self._rows:
+            self.notify("No new comments in this thread.", markup=False)
+            return
+        order = [r.comment.id for r in self._rows]
+        current = self.current_id
+        start = order.index(current) if current in order else -1
+        index = start + step
+        while 0 <= index < len(order):
+            if order[index] in unseen:
+                self.select_comment(order[index])
+                return
+            index += step
+        self.notify("No more new comments that way.", markup=False)
 
     def _current_line(self) -> int:
         return self._starts[self._cursor] if self._starts else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -44,8 +45,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
     """Shows one review; keys scroll it when focused."""
 
     BINDINGS = [
-        ("j", "scroll_down", "Down"),
-        ("k", "scroll_up", "Up"),
+        Binding("j", "scroll_down", "Down", show=False, id="reading.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="reading.up"),
+        Binding("space", "page_down", "Page down", show=False, id="reading.page_down"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -53,16 +55,19 @@ class ReadingPane(VerticalScroll, can_focus=True):
         yield Static(id="review-header", markup=False)
         yield Static(id="review-body", markup=False)
 
-    def show(self, review: Review | None) -> None:
-        """Show ``review`` from the top, or a hint when there is none."""
+    def show(self, review: Review | None, *, keep_scroll: bool = False) -> None:
+        """Show ``review`` from the top (or where it was), or a hint when there is none."""
         header = self.query_one("#review-header", Static)
         body = self.query_one("#review-body", Static)
         if review is None:
-            header.update(Content.styled("No review selected", "dim"))
+            header.update(
+                Content.styled("No review to show. Press escape to clear a filter.", "dim")
+            )
             body.update("")
             return
         header.update(review_header(review))
         # Rich's Markdown renders 5-12x faster than Textual's Markdown widget on long
         # bodies; hyperlinks=False so links show their address and never open on a click.
         body.update(RichMarkdown(clean(review.body), hyperlinks=False))
-        self.scroll_home(animate=False)
+        if not keep_scroll:
+            self.scroll_home(animate=False)

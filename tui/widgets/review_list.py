@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -13,13 +14,32 @@ from tui.display import display_date, join, literal_line
 from tui.model import Review
 from tui.text import one_line
 
+SORTS: dict[str, str] = {
+    "date": "newest",
+    "activity": "latest activity",
+    "comments": "most comments",
+    "title": "title",
+}
+"""Sort orders, in the order ``s`` cycles through them, with how they are shown."""
+
+
+def sort_reviews(reviews: list[Review], order: str) -> list[Review]:
+    """``reviews`` (already newest first) in ``order``; ties keep newest first."""
+    if order == "title":
+        return sorted(reviews, key=lambda r: one_line(r.title).casefold())
+    if order == "comments":
+        return sorted(reviews, key=lambda r: -r.comment_count)
+    if order == "activity":
+        return sorted(reviews, key=lambda r: r.last_activity or r.date, reverse=True)
+    return list(reviews)
+
 
 class ReviewList(OptionList):
-    """Reviews newest first; filtered by title as the user types."""
+    """Reviews newest first; filtered by title as the user types, or by tag; sortable."""
 
     BINDINGS = [
-        ("j", "cursor_down", "Down"),
-        ("k", "cursor_up", "Up"),
+        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
     ]
 
     @dataclass
@@ -40,6 +60,8 @@ class ReviewList(OptionList):
         self._folded: list[str] = []
         self._shown: list[Review] = []
         self._filter = ""
+        self._tag = ""
+        self._order = "date"
         self._unread: set[int] = set()
 
     @property
@@ -55,15 +77,73 @@ class ReviewList(OptionList):
             return None
         return self._shown[index].id
 
+    @property
+    def all_reviews(self) -> list[Review]:
+        """Every review, filtered or not, in the current order."""
+        return self._reviews
+
+    def select_review(self, review_id: int) -> bool:
+        """Move the cursor to ``review_id`` if it is shown."""
+        for index, review in enumerate(self._shown):
+            if review.id == review_id:
+                self.highlighted = index
+                return True
+        return False
+
+    @property
+    def order(self) -> str:
+        """The sort order in use (a key of ``SORTS``)."""
+        return self._order
+
+    @property
+    def tag(self) -> str:
+        """The tag the list is filtered by ("" for none)."""
+        return self._tag
+
+    @property
+    def total(self) -> int:
+        """How many reviews there are before filtering."""
+        return len(self._reviews)
+
     def set_reviews(
         self, reviews: list[Review], keep: int | None = None, unread: set[int] | None = None
     ) -> None:
         """Show ``reviews``; keep the cursor on review ``keep`` when it is still there."""
-        self._reviews = reviews
-        self._folded = [one_line(r.title).casefold() for r in reviews]
+        self._reviews = sort_reviews(reviews, self._order)
+        self._folded = [one_line(r.title).casefold() for r in self._reviews]
         if unread is not None:
             self._unread = unread
         self._apply(keep)
+
+    def set_order(self, order: str) -> None:
+        """Sort by ``order`` (a key of ``SORTS``), keeping the cursor's review."""
+        keep = self.current_id
+        self._order = order
+        self._reviews = sort_reviews(self._reviews, order)
+        self._folded = [one_line(r.title).casefold() for r in self._reviews]
+        self._apply(keep)
+
+    def set_tag(self, tag: str) -> None:
+        """Show only reviews tagged ``tag`` ("" shows all)."""
+        self._tag = tag
+        self._apply(self.current_id)
+
+    def set_unread(self, review_id: int, unread: bool) -> None:
+        """Mark one review read or unread without reloading the list."""
+        if (review_id in self._unread) == unread:
+            return
+        if unread:
+            self._unread.add(review_id)
+        else:
+            self._unread.discard(review_id)
+        for index, review in enumerate(self._shown):
+            if review.id == review_id:
+                self.replace_option_prompt_at_index(index, self._prompt(review))
+                break
+
+    def is_unread(self, review_id: int) -> bool:
+        """Whether the sidebar shows ``review_id`` as unread."""
+        return review_id in self._unread
 
     def set_filter(self, text: str) -> None:
         """Show only the reviews whose title contains ``text`` (case-insensitive)."""

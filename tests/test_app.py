@@ -1,0 +1,204 @@
+"""Pilot tests: the real app, driven with keys, checked on screen and on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pilot_helpers import (
+    body_source,
+    header_text,
+    ready,
+    settle,
+    sidebar_lines,
+    thread_text,
+    visible_thread_lines,
+)
+from textual.widgets import TextArea
+
+from tui.app import ReviewsApp
+from tui.screens.composer import ReplyComposer
+from tui.screens.help import HelpScreen
+from tui.store import Store
+from tui.widgets.comment_thread import CommentThread
+from tui.widgets.reading_pane import ReadingPane
+from tui.widgets.review_list import ReviewList
+
+AppFactory = Callable[..., ReviewsApp]
+
+
+def stored_comments(db_path: Path, review_id: int) -> list[tuple[int | None, str, bool]]:
+    store = Store(db_path)
+    try:
+        return [(c.parent_id, c.body, c.local) for c in store.comments(review_id)]
+    finally:
+        store.close()
+
+
+async def test_starts_on_the_newest_review_with_its_comments(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        lines = sidebar_lines(app)
+        assert len(lines) == 2
+        assert "Her" in lines[0] and "2014-03-06" in lines[0] and "3 comments" in lines[0]
+        assert "Older film" in lines[1]
+        assert screen.query_one(ReviewList).highlighted == 0
+        header = header_text(app)
+        assert "Her" in header and "2014-03-06" in header and "Spike Jonze" in header
+        assert "Theodore writes letters" in body_source(app)
+        text = thread_text(app)
+        assert "Great review!" in text and "Agreed." in text and "Bob" in text
+
+
+async def test_moving_in_the_sidebar_shows_that_review(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert "Older film" in header_text(app)
+        assert "An older review." in body_source(app)
+        assert "No comments yet" in "\n".join(visible_thread_lines(app))
+        await pilot.press("k")
+        await settle(pilot)
+        assert "Her" in header_text(app)
+
+
+async def test_tab_moves_between_panes_and_enter_opens(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert isinstance(screen.focused, ReviewList)
+        await pilot.press("enter")
+        assert isinstance(screen.focused, ReadingPane)
+        await pilot.press("tab")
+        assert isinstance(screen.focused, CommentThread)
+        await pilot.press("shift+tab")
+        assert isinstance(screen.focused, ReadingPane)
+
+
+async def test_reply_to_the_review_is_saved_and_shown(make_app: AppFactory, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        composer = app.screen
+        assert isinstance(composer, ReplyComposer)
+        assert composer.target.parent_id is None
+        await pilot.press(*"A fine review.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.2)
+        assert not isinstance(app.screen, ReplyComposer)
+        thread = app.screen.query_one(CommentThread)
+        assert thread.current is not None and thread.current.body == "A fine review."
+        assert thread.has_focus
+        assert "A fine review." in thread_text(app)
+    assert (None, "A fine review.", True) in stored_comments(db_path, 1)
+
+
+async def test_reply_to_a_comment_threads_under_it(make_app: AppFactory, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab", "j")  # comments panel, second comment (Bob's)
+        thread = app.screen.query_one(CommentThread)
+        assert thread.current is not None and thread.current.author == "Bob"
+        bob = thread.current.id
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposer)
+        assert app.screen.target.parent_id == bob
+        await pilot.press(*"Me too, Bob.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, 0.2)
+        row = next(r for r in thread.rows if r.comment.body == "Me too, Bob.")
+        assert row.depth == 2 and row.comment.parent_id == bob
+        assert thread.current is not None and thread.current.body == "Me too, Bob."
+    assert (bob, "Me too, Bob.", True) in stored_comments(db_path, 1)
+
+
+async def test_replies_survive_a_restart(make_app: AppFactory, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r", *"first reply", "ctrl+s")
+        await settle(pilot, 0.2)
+        await pilot.press("r", *"second reply", "ctrl+s")
+        await settle(pilot, 0.2)
+        await pilot.press("q")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        text = thread_text(again)
+        assert "first reply" in text and "second reply" in text
+        assert text.count("you") >= 2
+
+
+async def test_an_empty_reply_is_refused(make_app: AppFactory, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("space", "space", "enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposer)
+        assert "empty reply was not saved" in str(app.screen.query_one("#composer-status").content)
+    assert all(not local for _p, _b, local in stored_comments(db_path, 1))
+
+
+async def test_escape_keeps_a_draft_offered_back_next_time(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r", *"half a thought")
+        await pilot.press("escape")
+        await settle(pilot, 0.2)
+        assert not isinstance(app.screen, ReplyComposer)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposer)
+        assert app.screen.query_one(TextArea).text == "half a thought"
+
+
+async def test_markup_in_comments_is_shown_literally(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab")
+        shown = "\n".join(visible_thread_lines(app))
+        assert "[bold]not bold[/] [@click=app.quit]quit[/]" in shown
+        assert "[/ machines" in body_source(app)
+        await pilot.click(CommentThread, offset=(20, 2))
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_filter_narrows_the_sidebar_as_you_type(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"old")
+        await settle(pilot)
+        lines = sidebar_lines(app)
+        assert len(lines) == 1 and "Older film" in lines[0]
+        assert "Older film" in header_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(sidebar_lines(app)) == 2
+
+
+async def test_help_lists_the_keys_by_pane(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").content)
+        for fragment in ("Sidebar", "Comments", "Reply", "Filter", "Quit", "Collapse/expand"):
+            assert fragment in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)

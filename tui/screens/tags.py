@@ -1,0 +1,59 @@
+"""Pick a tag to filter the sidebar by."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.display import join, literal_line
+from tui.model import Review
+
+ALL_TAGS = ""
+"""The choice that removes the tag filter."""
+
+
+class TagPicker(ModalScreen[str | None]):
+    """Every tag with how many reviews carry it; enter filters by it."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="tags.close")]
+
+    def __init__(self, reviews: list[Review], current: str = ALL_TAGS) -> None:
+        super().__init__()
+        counts = Counter(tag for review in reviews for tag in set(review.tags))
+        self._tags = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        """All reviews first, then the tags, most used first."""
+        with Vertical(id="tags"):
+            yield Static(Content.styled("Filter by tag", "bold"), id="tags-title")
+            options = [Option(Content.styled("All reviews", "italic"), id="\x00all")]
+            options += [
+                Option(join(literal_line("#" + tag), (f"  {count}", "dim")), id=f"t{i}")
+                for i, (tag, count) in enumerate(self._tags)
+            ]
+            yield OptionList(*options, id="tag-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start on the tag in use."""
+        tags = self.query_one("#tag-list", OptionList)
+        tags.focus()
+        for i, (tag, _count) in enumerate(self._tags):
+            if tag == self._current:
+                tags.highlighted = i + 1
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a tag filters by it."""
+        option_id = event.option.id or ""
+        if option_id.startswith("t"):
+            self.dismiss(self._tags[int(option_id[1:])][0])
+        else:
+            self.dismiss(ALL_TAGS)

@@ -1,0 +1,243 @@
+"""The reader's writing actions: reply, quote, edit, delete and undo (a screen mixin).
+
+Every store call runs in a thread worker; the store is the only thing that
+touches the database, and each call is on disk before the UI says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from textual import work
+from textual.binding import Binding
+
+from tui.display import join, literal_line
+from tui.model import Comment, Review
+from tui.screens.composer import ReplyComposer, ReplyTarget
+from tui.screens.confirm import ConfirmScreen
+from tui.text import clean
+from tui.widgets.comment_thread import CommentThread
+
+if TYPE_CHECKING:
+    from tui.app import ReviewsApp
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to take back one delete or edit of a reply, this session."""
+
+    kind: Literal["delete", "edit"]
+    review_id: int
+    comment_id: int
+    old_body: str = ""
+
+
+def quote(text: str) -> str:
+    """``text`` as a Markdown/e-mail quote, ready to answer below."""
+    lines = clean(text).strip("\n").splitlines() or [""]
+    return "\n".join("> " + line if line else ">" for line in lines) + "\n\n"
+
+
+WRITING_BINDINGS = [
+    Binding("r", "reply", "Reply", id="reader.reply"),
+    Binding("greater_than_sign", "quote_reply", "Quote", show=False, id="reader.quote"),
+    Binding("e", "edit", "Edit", id="reader.edit"),
+    Binding("d", "delete", "Delete", id="reader.delete"),
+    Binding("u", "undo", "Undo", show=False, id="reader.undo"),
+]
+
+
+class WritingActions:
+    """Reply, quote, edit, delete and undo for the reader screen."""
+
+    _review: Review | None
+    _undo: list[Undo]
+
+    # Provided by the reader screen.
+    def _reviews_app(self) -> ReviewsApp:
+        raise NotImplementedError
+
+    def _after_write(
+        self, review_id: int, comment_id: int | None, *, focus_comments: bool = True
+    ) -> None:
+        raise NotImplementedError
+
+    def _thread(self) -> CommentThread:
+        raise NotImplementedError
+
+    def _own_comment(self) -> Comment | None:
+        """The highlighted comment when it is the user's own live reply."""
+        thread = self._thread()
+        comment = thread.current if thread.has_focus else None
+        if comment is None or not comment.local or comment.deleted is not None:
+            return None
+        return comment
+
+    def writing_check(self, action: str) -> bool | None:
+        """Which writing actions make sense now (None shows the key greyed out)."""
+        if action in ("reply", "quote_reply"):
+            return self._review is not None
+        if action in ("edit", "delete"):
+            return True if self._own_comment() is not None else None
+        if action == "undo":
+            return bool(self._undo) or None
+        return True
+
+    # -- replying ------------------------------------------------------------------
+
+    def _reply_target(self) -> ReplyTarget | None:
+        review = self._review
+        if review is None:
+            return None
+        thread = self._thread()
+        comment = thread.current if thread.has_focus else None
+        if comment is not None and comment.deleted is None:
+            return ReplyTarget(review.id, comment.id, comment.author, comment.body, review.title)
+        return ReplyTarget(review.id, None, review.author, review.body, review.title)
+
+    def action_reply(self) -> None:
+        """Reply to the highlighted comment (comments focused), else to the review."""
+        target = self._reply_target()
+        if target is not None:
+            self.open_composer(target, "")
+
+    def action_quote_reply(self) -> None:
+        """Reply quoting the selected passage, else the whole comment or review start."""
+        target = self._reply_target()
+        if target is None:
+            return
+        selected = self._reviews_app().screen.get_selected_text()
+        self.open_composer(target, quote(selected or target.excerpt))
+
+    @work(thread=True, group="composer")
+    def open_composer(self, target: ReplyTarget, prefix: str) -> None:
+        """Fetch any draft for the target, then open the composer on it."""
+        app = self._reviews_app()
+        try:
+            draft = app.drafts.get(target.draft_key) or ""
+        except Exception as error:  # noqa: BLE001 - an unreadable draft must not block replying
+            app.call_from_thread(
+                app.notify, f"Could not read drafts: {error}", severity="warning", markup=False
+            )
+            draft = ""
+        text = draft if draft.strip() else prefix
+        app.call_from_thread(self._push_composer, target, text)
+
+    def _push_composer(self, target: ReplyTarget, text: str) -> None:
+        app = self._reviews_app()
+
+        def submit(body: str) -> Comment:
+            # Runs in the composer's thread worker: the reply is on disk when this returns.
+            comment = app.store.add_reply(
+                target.review_id, target.parent_id, app.config.author, body
+            )
+            # The reply is saved; a stale draft left behind is only an offer next time.
+            with suppress(OSError):
+                app.drafts.discard(target.draft_key)
+            return comment
+
+        def save_draft(body: str) -> None:
+            app.drafts.put(target.draft_key, body)
+
+        def done(comment: Comment | None) -> None:
+            if comment is not None:
+                app.notify("Reply saved.", markup=False)
+                self._after_write(target.review_id, comment.id)
+
+        app.push_screen(
+            ReplyComposer(
+                target, draft=text, submit=submit, save_draft=save_draft, author=app.config.author
+            ),
+            done,
+        )
+
+    # -- editing and deleting your own replies ------------------------------------
+
+    def action_edit(self) -> None:
+        """Edit your highlighted reply in the composer."""
+        comment = self._own_comment()
+        review = self._review
+        if comment is None or review is None:
+            return
+        app = self._reviews_app()
+        old_body = comment.body
+        target = ReplyTarget(review.id, comment.parent_id, comment.author, old_body, review.title)
+
+        def submit(body: str) -> Comment:
+            return app.store.edit_reply(comment.id, body)
+
+        def done(edited: Comment | None) -> None:
+            if edited is not None:
+                self._undo.append(Undo("edit", review.id, comment.id, old_body))
+                app.notify("Reply edited. Press u to undo.", markup=False)
+                self._after_write(review.id, comment.id)
+
+        app.push_screen(
+            ReplyComposer(
+                target,
+                draft=old_body,
+                submit=submit,
+                save_draft=lambda _text: None,
+                author=app.config.author,
+                editing=True,
+            ),
+            done,
+        )
+
+    def action_delete(self) -> None:
+        """Delete your highlighted reply, after asking."""
+        comment = self._own_comment()
+        review = self._review
+        if comment is None or review is None:
+            return
+        question = join(
+            ("Delete your reply?\n\n", "bold"),
+            literal_line(comment.body[:200], "italic"),
+            ("\n\nYou can undo this with u until you quit.", "dim"),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    lambda: self._reviews_app().store.delete_reply(comment.id),
+                    Undo("delete", review.id, comment.id),
+                    "Reply deleted. Press u to undo.",
+                )
+
+        self._reviews_app().push_screen(ConfirmScreen(question, yes="Delete", no="Keep"), answered)
+
+    def action_undo(self) -> None:
+        """Take back the last delete or edit of this session."""
+        if not self._undo:
+            self._reviews_app().notify("Nothing to undo.", markup=False)
+            return
+        undo = self._undo.pop()
+        store = self._reviews_app().store
+        if undo.kind == "delete":
+            self._write(lambda: store.undelete_reply(undo.comment_id), None, "Delete undone.")
+        else:
+            self._write(
+                lambda: store.edit_reply(undo.comment_id, undo.old_body), None, "Edit undone."
+            )
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[], Comment], undo: Undo | None, done: str) -> None:
+        app = self._reviews_app()
+        try:
+            comment = change()
+        except Exception as error:  # noqa: BLE001 - the user sees why; nothing else changes
+            app.call_from_thread(
+                app.notify, str(error), title="Not saved", severity="error", markup=False
+            )
+            return
+
+        def finish() -> None:
+            if undo is not None:
+                self._undo.append(undo)
+            app.notify(done, markup=False)
+            self._after_write(comment.review_id, comment.id)
+
+        app.call_from_thread(finish)

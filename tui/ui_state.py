@@ -1,0 +1,47 @@
+"""Small UI preferences remembered between runs (theme, sort order), beside the database.
+
+Kept out of the user's config file (which we never rewrite) and out of the
+database (a theme change should not rewrite tens of megabytes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui.storage import atomic_write_bytes
+
+
+@dataclass(frozen=True)
+class UiState:
+    """What the reader remembers of how it was left."""
+
+    theme: str | None = None
+    sort: str = "date"
+
+
+def load_ui_state(path: Path) -> UiState:
+    """Read ``path``; anything missing or unreadable falls back to the defaults."""
+    try:
+        data: Any = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return UiState()
+    if not isinstance(data, dict):
+        return UiState()
+    theme = data.get("theme")
+    sort = data.get("sort")
+    return UiState(
+        theme=theme if isinstance(theme, str) else None,
+        sort=sort if isinstance(sort, str) else "date",
+    )
+
+
+def save_ui_state(path: Path, state: UiState, **changes: Any) -> UiState:
+    """Write ``state`` with ``changes`` applied, atomically; returns the new state."""
+    new = replace(state, **changes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, orjson.dumps(asdict(new), option=orjson.OPT_INDENT_2))
+    return new
