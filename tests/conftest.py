@@ -34,7 +34,7 @@ def sample_reviews() -> list[ParsedReview]:
         ParsedReview(
             title="Her",
             date="2014-03-06",
-            body="Theodore writes letters for other people.\n\nA film about *love* and [/ machines.",
+            body="Theodore writes letters for others.\n\nA film about *love* and [/ machines.",
             tags=("drama", "romance"),
             film="Her",
             year=2013,
