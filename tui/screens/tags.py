@@ -46,6 +46,7 @@ class TagPicker(ModalScreen[str | None]):
         """Start on the tag in use."""
         tags = self.query_one("#tag-list", OptionList)
         tags.focus()
+        tags.highlighted = 0
         for i, (tag, _count) in enumerate(self._tags):
             if tag == self._current:
                 tags.highlighted = i + 1

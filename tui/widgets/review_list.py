@@ -151,13 +151,13 @@ class ReviewList(OptionList):
         self._apply(self.current_id)
 
     def _apply(self, keep: int | None) -> None:
-        needle = self._filter
+        needle, tag = self._filter, self._tag
+        shown = self._reviews
         if needle:
-            self._shown = [
-                r for r, t in zip(self._reviews, self._folded, strict=True) if needle in t
-            ]
-        else:
-            self._shown = list(self._reviews)
+            shown = [r for r, t in zip(self._reviews, self._folded, strict=True) if needle in t]
+        if tag:
+            shown = [r for r in shown if tag in r.tags]
+        self._shown = list(shown)
         self.set_options(Option(self._prompt(r), id=str(r.id)) for r in self._shown)
         if not self._shown:
             return
