@@ -124,7 +124,7 @@ def remove_stale_temps(
     own name to any target name in the same directory that it matches.
     """
     target = name_pattern if name_pattern is not None else re.escape(path.name)
-    pattern = re.compile(r"\." + target + re.escape(_TEMP_INFIX) + r"(\d+)-[0-9a-f]+")
+    pattern = re.compile(r"\." + target + re.escape(_TEMP_INFIX) + r"(?P<pid>\d+)-[0-9a-f]+")
     removed: list[Path] = []
     try:
         entries = list(os.scandir(path.parent))
@@ -139,7 +139,7 @@ def remove_stale_temps(
             old = now - entry.stat(follow_symlinks=False).st_mtime > max_age
         except FileNotFoundError:
             continue
-        if old or not _pid_alive(int(match.group(1))):
+        if old or not _pid_alive(int(match.group("pid"))):
             with contextlib.suppress(FileNotFoundError):
                 Path(entry.path).unlink()
                 removed.append(Path(entry.path))

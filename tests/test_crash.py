@@ -1,0 +1,115 @@
+"""Fault injection with real processes: SIGKILL mid-write, a full disk (RLIMIT_FSIZE).
+
+The kill test forks writers from a warm server process (``writer_child.py
+serve``), so that hundreds of kills fit in a few seconds; each writer is a real
+process using the real Store, killed with SIGKILL at a random moment.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from writer_child import (
+    EXIT_WRITE_FAILED,
+    kill_loop,
+    seed,
+)
+
+from tui.model import ParsedComment, ParsedReview
+from tui.store import Store
+
+CHILD = Path(__file__).parent / "writer_child.py"
+
+
+def run_child(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(CHILD), *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
+
+
+def test_sigkill_at_random_moments_never_loses_an_acknowledged_reply(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    db = tmp_path / "reviews.json"
+    counts = kill_loop(db, 250, max_delay=0.03, rng_seed=20240601)
+    print(counts.summary())
+    record_property("kills", counts.summary())
+    assert counts.ok(), counts.summary() + " " + "; ".join(counts.errors[:3])
+    assert counts.kills == 250
+    assert counts.acked > 0  # the writers did get work done between kills
+    # The last fresh Store (in kill_loop) removed the temp files of killed writers.
+    assert leftovers(tmp_path) == []
+
+
+@pytest.fixture
+def big_db(tmp_path: Path) -> Path:
+    """A database of about 100 KB: larger than the file size limit used below."""
+    db = tmp_path / "reviews.json"
+    store = Store(db, seed=seed)
+    store.import_reviews(
+        [
+            ParsedReview(
+                title=f"Filler {i}",
+                date="1999-01-01",
+                body="text " * 150,
+                comments=(ParsedComment("a", None, "comment " * 20),),
+            )
+            for i in range(100)
+        ]
+    )
+    store.close()
+    assert db.stat().st_size > 100_000
+    return db
+
+
+def assert_clean_write_failure(result: subprocess.CompletedProcess[str], db: Path) -> None:
+    assert result.returncode == EXIT_WRITE_FAILED, result.stderr
+    message = result.stderr.strip()
+    assert message.startswith(f"could not save to {db}: ")
+    assert message.endswith("; nothing was changed")
+    assert "File too large" in message
+    assert leftovers(db.parent) == []
+    assert leftovers(db.parent / "backups") == []
+
+
+def test_disk_full_during_a_reply_keeps_the_file_byte_identical(big_db: Path) -> None:
+    store = Store(big_db)
+    store.set_unread(1, False)  # the state the child's warm-up write will find: no change
+    store.close()
+    before = big_db.read_bytes()
+    result = run_child("once", str(big_db), "--fsize", "50000", "--warm")
+    # The child also checked that its own memory still matches the disk (else exit 5).
+    assert_clean_write_failure(result, big_db)
+    assert big_db.read_bytes() == before
+
+
+def test_disk_full_during_the_session_backup_writes_nothing(big_db: Path) -> None:
+    before = big_db.read_bytes()
+    result = run_child("once", str(big_db), "--fsize", "50000")
+    assert_clean_write_failure(result, big_db)
+    assert "backup" in result.stderr
+    assert big_db.read_bytes() == before
+
+
+def test_an_import_that_cannot_be_written_changes_nothing(big_db: Path) -> None:
+    store = Store(big_db)
+    store.set_unread(1, False)
+    store.close()
+    before = big_db.read_bytes()
+    result = run_child(
+        "import", str(big_db), "--fsize", str(len(before) + 1000), "--reviews", "500"
+    )
+    assert result.returncode == EXIT_WRITE_FAILED, result.stderr
+    assert big_db.read_bytes() == before
+    assert not any(r.title.startswith("Imported") for r in Store(big_db).reviews())

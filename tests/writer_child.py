@@ -1,0 +1,312 @@
+"""A child process that writes through the real Store, for the crash and concurrency tests.
+
+Usage::
+
+    writer_child.py replies DB [--count N] [--timeout S]   add replies, print "ack <id>" each
+    writer_child.py once DB --fsize BYTES [--warm]         one reply under a file size limit
+    writer_child.py import DB --fsize BYTES --reviews N    one big import under the limit
+    writer_child.py serve                                  fork writers on demand (see below)
+
+``serve`` reads commands on stdin so the kill tests need not pay Python's
+start-up for every kill: ``fork DB`` forks a ``replies`` writer from this
+already-warm process and prints ``pid <pid>``; once that writer has died (the
+test kills it) it prints ``done <pid> <status>``. The writer's ``ack`` lines go
+to the same stdout, all before its ``done``.
+
+Exit codes: 0 done, 3 ``WriteFailed``, 4 another ``StoreError``, 5 the store's
+memory did not match the disk after a failed write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import queue
+import random
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.model import ParsedComment, ParsedReview
+from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
+
+EXIT_WRITE_FAILED = 3
+EXIT_STORE_ERROR = 4
+EXIT_DIVERGED = 5
+
+
+def seed() -> list[ParsedReview]:
+    """One small review, so every write is quick and kills land in every phase."""
+    return [
+        ParsedReview(
+            title="Seed",
+            date="2000-01-01",
+            body="A review to reply to.",
+            source_id="seed:1",
+            comments=(ParsedComment("someone", None, "a first comment"),),
+        )
+    ]
+
+
+def replies(db: Path, count: int | None, timeout: float) -> int:
+    """Add replies to review 1, printing each id once ``add_reply`` has returned."""
+    try:
+        store = Store(db, seed=seed, lock_timeout=timeout)
+        n = 0
+        while count is None or n < count:
+            comment = store.add_reply(1, None, f"writer {os.getpid()}", f"reply {n}")
+            # One write(2) of a whole line: a kill can never leave half an ack in the pipe.
+            os.write(sys.stdout.fileno(), f"ack {comment.id}\n".encode())
+            n += 1
+    except StoreError as error:
+        print(f"error {error}", flush=True)
+        return EXIT_STORE_ERROR
+    return 0
+
+
+def limit_file_size(limit: int) -> None:
+    """Make writes past ``limit`` bytes fail with EFBIG instead of killing us."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+
+def once(db: Path, fsize: int, warm: bool) -> int:
+    """One reply under a file size limit smaller than the database."""
+    store = Store(db)
+    if warm:
+        # The first write of a session also writes a backup; get that out of the way
+        # so the limit hits the database write itself.
+        store.set_unread(1, False)
+    before = len(store.comments(1))
+    limit_file_size(fsize)
+    try:
+        store.add_reply(1, None, "me", "this will not fit")
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        after = len(store.comments(1))
+        return EXIT_WRITE_FAILED if after == before == len(Store(db).comments(1)) else EXIT_DIVERGED
+    except StoreError as error:
+        print(error, file=sys.stderr)
+        return EXIT_STORE_ERROR
+    return 0
+
+
+def big_import(db: Path, fsize: int, reviews: int) -> int:
+    """Import many reviews in one write that cannot fit under the limit."""
+    store = Store(db)
+    store.set_unread(1, False)  # the session's backup, before the limit
+    before = store.export()
+    limit_file_size(fsize)
+    parsed = [
+        ParsedReview(
+            title=f"Imported {i}",
+            date="2001-01-01",
+            body="x" * 200,
+            comments=(ParsedComment("a", None, "c" * 100),),
+        )
+        for i in range(reviews)
+    ]
+    try:
+        store.import_reviews(parsed)
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        same = store.export() == before == Store(db).export()
+        return EXIT_WRITE_FAILED if same else EXIT_DIVERGED
+    return 0
+
+
+def serve() -> int:
+    """Fork ``replies`` writers on command; report each one's end."""
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = replies(Path(words[1]), None, 5.0)
+            except BaseException:  # noqa: BLE001  # shown to the test, then _exit
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"done {pid} {status}", flush=True)
+    return 0
+
+
+@dataclass
+class KillCounts:
+    """What a run of kills found; ``corrupt`` and ``missing`` must stay 0."""
+
+    kills: int = 0
+    loads_ok: int = 0
+    acked_present: int = 0
+    corrupt: int = 0
+    missing: int = 0
+    """Kills after which an acknowledged reply was not in the file."""
+    extra: int = 0
+    """Kills after which more than one unacknowledged reply was in the file (must be 0)."""
+    landed_unacked: int = 0
+    """Kills that interrupted a write after the rename, before the ack: allowed."""
+    acked: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def ok(self) -> bool:
+        """Every kill left a loadable file with every acknowledged reply in it."""
+        good = self.loads_ok == self.acked_present == self.kills
+        return good and not (self.corrupt or self.missing or self.extra or self.errors)
+
+    def summary(self) -> str:
+        """One line of counts."""
+        return (
+            f"kills={self.kills} loads_ok={self.loads_ok} acked_present={self.acked_present} "
+            f"corrupt={self.corrupt} missing={self.missing} extra={self.extra} "
+            f"landed_unacked={self.landed_unacked} acked_replies={self.acked} "
+            f"errors={len(self.errors)}"
+        )
+
+
+class Zygote:
+    """A ``serve`` process, and its stdout read line by line on a thread (with timeouts)."""
+
+    def __init__(self) -> None:
+        """Start ``writer_child.py serve``."""
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put("")
+
+    def send(self, command: str) -> None:
+        """Send one command line."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def line(self, timeout: float = 20.0) -> str:
+        """The next line; an empty string means the server died."""
+        return self.lines.get(timeout=timeout)
+
+    def close(self) -> None:
+        """Stop the server."""
+        with contextlib.suppress(OSError):
+            self.send("quit")
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def local_reply_ids(db: Path) -> set[int]:
+    """The user's replies in the file, through a fresh Store (which must load)."""
+    store = Store(db)
+    try:
+        return {c.id for c in store.comments(1) if c.local}
+    finally:
+        store.close()
+
+
+def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 0) -> KillCounts:
+    """Start writers and SIGKILL each at a random moment, checking the file after each kill."""
+    rng = random.Random(rng_seed)
+    counts = KillCounts()
+    Store(db, seed=seed).close()  # created here, so a kill never finds no file
+    known = local_reply_ids(db)  # replies known to be in the file
+    zygote = Zygote()
+    try:
+        for _ in range(kills):
+            zygote.send(f"fork {db}")
+            acks: set[int] = set()
+            pid = None
+            while pid is None:
+                line = zygote.line()
+                if line.startswith("ack "):
+                    acks.add(int(line.split()[1]))
+                elif line.startswith("pid "):
+                    pid = int(line.split()[1])
+                else:
+                    raise RuntimeError(f"writer server said {line!r}")
+            time.sleep(rng.uniform(0, max_delay))
+            with contextlib.suppress(ProcessLookupError):  # it died by itself: "done" says how
+                os.kill(pid, signal.SIGKILL)
+            while True:
+                line = zygote.line()
+                if line.startswith("ack "):
+                    acks.add(int(line.split()[1]))
+                elif line.startswith("done "):
+                    status = int(line.split()[2])
+                    if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
+                        counts.errors.append(f"writer ended with status {status}")
+                    break
+                elif line.startswith("error "):
+                    counts.errors.append(line)
+                else:
+                    raise RuntimeError(f"writer server said {line!r}")
+            counts.kills += 1
+            counts.acked += len(acks)
+            try:
+                on_disk = local_reply_ids(db)
+            except CorruptDatabase as error:
+                counts.corrupt += 1
+                counts.errors.append(str(error))
+                continue
+            counts.loads_ok += 1
+            expected = known | acks
+            if expected <= on_disk:
+                counts.acked_present += 1
+            else:
+                counts.missing += 1
+            unacked = on_disk - expected
+            if len(unacked) == 1:
+                counts.landed_unacked += 1
+            elif unacked:
+                counts.extra += 1
+            known = on_disk
+    finally:
+        zygote.close()
+    return counts
+
+
+def main() -> int:
+    """Parse the command line and run one mode."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["replies", "once", "import", "serve"])
+    parser.add_argument("db", type=Path, nargs="?")
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--fsize", type=int, default=0)
+    parser.add_argument("--warm", action="store_true")
+    parser.add_argument("--reviews", type=int, default=1000)
+    args = parser.parse_args()
+    if args.mode == "serve":
+        return serve()
+    if args.mode == "replies":
+        return replies(args.db, args.count, args.timeout)
+    if args.mode == "once":
+        return once(args.db, args.fsize, args.warm)
+    return big_import(args.db, args.fsize, args.reviews)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

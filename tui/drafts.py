@@ -1,0 +1,89 @@
+"""Unsent reply drafts, kept in a small JSON file beside the database.
+
+A draft survives a crash or a closed terminal: each change replaces the file
+atomically (the same write as the database's) under a lock on
+``<drafts>.lock``, so two windows editing different drafts never lose one
+another's text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import filelock
+import orjson
+
+from tui.storage import atomic_write_bytes, remove_stale_temps
+from tui.store_errors import StoreError, WriteFailed, holding
+
+
+class Drafts:
+    """Draft texts by key (``"review:3"``, ``"comment:17"``) in one JSON file."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 5.0) -> None:
+        """Use the drafts file at ``path`` (created on the first ``put``)."""
+        self.path = Path(path)
+        self._rlock = threading.RLock()
+        self._flock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
+        )
+        remove_stale_temps(self.path)
+
+    def _load(self) -> dict[str, str]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise StoreError(f"could not read drafts {self.path}: {error.strerror}") from None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+            return data
+        # Drafts are not worth refusing to work over, but the text is the user's:
+        # set the unreadable file aside before it is replaced by the next draft.
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        with contextlib.suppress(OSError):
+            shutil.copyfile(self.path, self.path.with_name(f"{self.path.name}.corrupt-{stamp}"))
+        return {}
+
+    def get(self, key: str) -> str | None:
+        """The draft saved under ``key``, if any."""
+        with self._rlock:
+            return self._load().get(key)
+
+    def all(self) -> dict[str, str]:
+        """Every draft, by key."""
+        with self._rlock:
+            return self._load()
+
+    def put(self, key: str, text: str) -> None:
+        """Save ``text`` as the draft for ``key``; an empty (blank) text removes it."""
+        # A lone surrogate (pasted from a broken source) cannot be stored as UTF-8.
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._rlock, holding(self._flock, self.path):
+            drafts = self._load()
+            if text.strip():
+                if drafts.get(key) == text:
+                    return
+                drafts[key] = text
+            elif drafts.pop(key, None) is None:
+                return
+            try:
+                atomic_write_bytes(self.path, orjson.dumps(drafts, option=orjson.OPT_INDENT_2))
+            except OSError as error:
+                raise WriteFailed(
+                    f"could not save the draft to {self.path}: {error.strerror}; "
+                    "nothing was changed"
+                ) from None
+
+    def discard(self, key: str) -> None:
+        """Forget the draft for ``key`` (after the reply was sent, or thrown away)."""
+        self.put(key, "")
