@@ -45,6 +45,7 @@ class ReviewsApp(App[int]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reviews"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
     ]

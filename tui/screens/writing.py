@@ -77,13 +77,14 @@ class WritingActions:
         return comment
 
     def writing_check(self, action: str) -> bool | None:
-        """Which writing actions make sense now (None shows the key greyed out)."""
+        """Which writing actions make sense now."""
         if action in ("reply", "quote_reply"):
             return self._review is not None
+        # Hidden (False) rather than greyed out when they cannot apply: the footer is short.
         if action in ("edit", "delete"):
-            return True if self._own_comment() is not None else None
+            return self._own_comment() is not None
         if action == "undo":
-            return bool(self._undo) or None
+            return bool(self._undo)
         return True
 
     # -- replying ------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""Snapshot tests: how each screen looks, pinned as SVG (pytest-textual-snapshot).
+
+Run ``pytest --snapshot-update`` after an intended change of look, and review the
+new SVGs in ``tests/__snapshots__`` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from conftest import sample_reviews
+from pilot_helpers import ready, settle
+from test_reading_pro import deep_reviews
+from textual.pilot import Pilot
+
+from tui.app import ReviewsApp
+from tui.config import Config
+from tui.widgets.review_list import ReviewList
+
+SnapCompare = Callable[..., bool]
+
+
+async def _read(pilot: Pilot[Any]) -> None:
+    """Wait for the reader and for the first review to count as read."""
+    screen = await ready(pilot)
+    sidebar = screen.query_one(ReviewList)
+    for _ in range(40):
+        if screen.review_id is not None and not sidebar.is_unread(screen.review_id):
+            break
+        await pilot.pause(0.1)
+    await settle(pilot)
+
+
+def _app(db_path: Path, seed: Callable[[], Any] = sample_reviews) -> ReviewsApp:
+    return ReviewsApp(db_path, Config(author="tester"), seed=seed)
+
+
+def _then(*keys: str, wait: float = 0.3) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run(pilot: Pilot[Any]) -> None:
+        await _read(pilot)
+        await pilot.press(*keys)
+        await pilot.pause(wait)
+        await settle(pilot)
+
+    return run
+
+
+def test_main_screen(snap_compare: SnapCompare, db_path: Path) -> None:
+    assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=_read)
+
+
+def test_main_screen_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
+    assert snap_compare(_app(db_path), terminal_size=(80, 24), run_before=_read)
+
+
+def test_search_results(snap_compare: SnapCompare, db_path: Path) -> None:
+    run = _then("ctrl+f", *"great", wait=0.4)
+    assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=run)
+
+
+def test_collapsed_thread(snap_compare: SnapCompare, db_path: Path) -> None:
+    run = _then("tab", "tab", "space")
+    assert snap_compare(_app(db_path, deep_reviews), terminal_size=(120, 36), run_before=run)
+
+
+def test_help_screen(snap_compare: SnapCompare, db_path: Path) -> None:
+    run = _then("question_mark")
+    assert snap_compare(_app(db_path), terminal_size=(120, 40), run_before=run)
