@@ -96,6 +96,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._search_query = ""
         self._highlight = ""
         self._unseen: frozenset[int] = frozenset()
+        self._shown_generation = -1
         self._sidebar_width = 2
 
     def _reviews_app(self) -> ReviewsApp:
@@ -136,6 +137,7 @@ class ReaderScreen(WritingActions, Screen[None]):
     def load_reviews(self, keep: int | None) -> None:
         """Read the sidebar's reviews."""
         store = self._reviews_app().store
+        self._shown_generation = store.generation
         try:
             reviews = store.reviews()
             unread = store.unread_review_ids()
@@ -162,12 +164,16 @@ class ReaderScreen(WritingActions, Screen[None]):
     @work(thread=True, exclusive=True, group="refresh")
     def check_for_changes(self) -> None:
         """Re-read the file when another process changed it."""
+        store = self._reviews_app().store
         try:
-            changed = self._reviews_app().store.refresh()
+            store.refresh()
         except Exception as error:  # noqa: BLE001
             self.post_message(LoadFailed(str(error)))
             return
-        if changed:
+        # Any read or write of ours may already have taken in another process's change,
+        # so compare generations rather than trusting refresh()'s own answer.
+        if store.generation != self._shown_generation:
+            self._shown_generation = store.generation
             self.post_message(StoreChanged())
 
     def on_reviews_loaded(self, message: ReviewsLoaded) -> None:
