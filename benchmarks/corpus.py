@@ -409,6 +409,9 @@ def generate(
     if others:
         # A quarter of the reviews get no comments; the others a capped Pareto share.
         weights = [min(rng.paretovariate(1.2), 60.0) * (rng.random() < 0.75) for _ in others]
+        if others[-1] == reviews:
+            # The reader opens on the newest review: give it a thread worth showing.
+            weights[-1] = max(weights[-1], 20.0)
         if not any(weights):
             weights = [1.0] * len(others)
         for r in rng.choices(others, weights=weights, k=comments - big_thread):

@@ -1,0 +1,140 @@
+"""Startup in a real terminal: launch until the newest review, its body and comments show.
+
+Each run starts a fresh ``python -m tui --db COPY`` in a 160x50 tmux pane and
+times, from the launch command: the first non-blank screen, the moment the
+newest review's first sentence and its first comment's first sentence are both
+on screen, and the last paint before the app goes quiet. The floor
+(``floor_app.py``: ``json.loads`` of the same file, then the same texts as
+plain widgets) runs in the same pane, alternating with the reader.
+
+    python benchmarks/startup.py            # 10,000 reviews, 100,000 comments
+    python benchmarks/startup.py --quick
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from _harness import (
+    BENCH_DIR,
+    PYTHON,
+    Facts,
+    Figure,
+    child_env,
+    copy_into,
+    corpus_file,
+    corpus_of,
+    emit,
+    facts,
+    interleave,
+    parser,
+    runs_of,
+    scratch,
+    sizes_of,
+)
+from _terminal import Launch, TmuxTerminal, tmux_available
+
+TARGET = 1.25
+"""The reader may take at most this many times as long as the floor."""
+
+
+def expected_texts(corpus: Facts) -> list[str]:
+    """What proves the reader is up: the newest review's first sentence, its first comment's."""
+    review = corpus.newest
+    texts = [corpus.ledes[review]]
+    comments = corpus.comment_ledes.get(review)
+    if comments:
+        texts.append(comments[0])
+    return texts
+
+
+def reader_command(db: Path) -> list[str]:
+    """How a user starts the reader."""
+    return [PYTHON, "-m", "tui", "--db", str(db)]
+
+
+def floor_command(db: Path) -> list[str]:
+    """The floor app on the same file."""
+    return [PYTHON, str(BENCH_DIR / "floor_app.py"), "--db", str(db)]
+
+
+@dataclass
+class StartupRuns:
+    """Launches of the reader and of the floor on one corpus, interleaved."""
+
+    reader: list[Launch]
+    floor: list[Launch]
+
+
+def measure(db: Path, runs: int, work: Path) -> StartupRuns:
+    """Launch reader and floor ``runs`` times each, alternately, on a private copy of ``db``."""
+    copy = copy_into(work, db)
+    expect = expected_texts(facts(copy))
+    with TmuxTerminal(env=child_env(work)) as terminal:
+        # One unmeasured launch of each warms the page cache and the bytecode.
+        terminal.launch(reader_command(copy), expect)
+        terminal.launch(floor_command(copy), expect)
+        results = interleave(
+            runs,
+            {
+                "reader": lambda: terminal.launch(reader_command(copy), expect),
+                "floor": lambda: terminal.launch(floor_command(copy), expect),
+            },
+        )
+        terminal.stop()
+    return StartupRuns(results["reader"], results["floor"])
+
+
+def figures(runs: StartupRuns, label: str = "") -> list[Figure]:
+    """First frame, review on screen and settled, each against the floor."""
+    suffix = f", {label}" if label else ""
+
+    def figure(name: str, attr: str, limit: float | None) -> Figure:
+        return Figure(
+            f"startup: {name}{suffix}",
+            [getattr(launch, attr) for launch in runs.reader],
+            unit="s",
+            floor=[getattr(launch, attr) for launch in runs.floor],
+            limit=limit,
+            ratio_target=True,
+        )
+
+    return [
+        figure("first frame", "first_frame", None),
+        figure("newest review + comments on screen", "ready", TARGET),
+        figure("settled", "settled", TARGET),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the startup table."""
+    p = parser(__doc__.split("\n\n")[0], runs=5, quick_runs=2)
+    p.add_argument(
+        "--no-big-newest",
+        action="store_true",
+        help="skip the second corpus whose newest review carries the big thread",
+    )
+    args = p.parse_args(argv)
+    if not tmux_available():
+        print("startup: skipped, tmux is not installed", file=sys.stderr)
+        return 0
+    db = corpus_of(args)
+    runs = runs_of(args)
+    with scratch() as work:
+        rows = figures(measure(db, runs, work))
+        sizes = sizes_of(args)
+        if not args.no_big_newest and args.corpus is None and sizes.big_thread:
+            big_first = corpus_file(
+                type(sizes)(sizes.reviews, sizes.comments, sizes.big_thread, "newest")
+            )
+            rows += figures(
+                measure(big_first, runs, work), f"{sizes.big_thread:,} comments on the newest"
+            )
+    emit("Startup (tmux 160x50)", rows, args, db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
