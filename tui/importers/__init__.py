@@ -1,0 +1,229 @@
+"""Importers: files in the formats reviews reads become ``ParsedReview`` trees.
+
+Each format has a module with ``parse(data, origin) -> list[ParsedReview]``;
+this registry reads a source once (refusing it before reading when it is over
+the size cap), works out its format from the content, and hands the bytes on.
+Importers never open the database and never import Textual: the store merges
+what they return.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import tui
+from tui.model import ParsedReview
+from tui.text import clean
+
+FORMATS: tuple[str, ...] = ("seed", "blogger", "wordpress", "markdown", "feed", "json")
+"""The format names ``load_path`` accepts, as ``ParsedReview.source`` spells them."""
+
+MB = 1_000_000
+DEFAULT_MAX_BYTES = 50 * MB
+"""Sources larger than this are refused before they are read."""
+
+FETCH_TIMEOUT = 30.0
+"""Seconds to wait on a feed URL before giving up."""
+
+Origin = Path | str
+"""Where a source came from: a file, or a feed URL."""
+
+_EXPECTED = (
+    "a seed text with a date line, a Blogger or WordPress export, an RSS or Atom feed, "
+    "Markdown with YAML front matter, or a reviews JSON export"
+)
+_URL = re.compile(r"^(https?):/+(.*)$", re.IGNORECASE)
+_SIDECAR_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+def source_name(origin: Origin) -> str:
+    """The name of a source as messages show it: a file's name, or the whole URL."""
+    return clean(origin.name if isinstance(origin, Path) else origin)
+
+
+class ImportFailed(Exception):  # noqa: N818 - the name the CLI and the store already use
+    """A source that cannot be imported; ``str()`` is ``"<file name>: <reason>"``."""
+
+    def __init__(self, origin: Origin, reason: str) -> None:
+        self.path = origin
+        self.reason = clean(reason)
+        super().__init__(f"{source_name(origin)}: {self.reason}")
+
+
+def feed_url(origin: Origin) -> str | None:
+    """The http(s) URL ``origin`` names, or ``None`` for a file.
+
+    ``Path("https://host/feed")`` collapses the double slash, so it is put back;
+    a real local file that happens to be called ``https:`` wins.
+    """
+    text = str(origin)
+    match = _URL.match(text)
+    if match is None or (isinstance(origin, Path) and origin.exists()):
+        return None
+    return f"{match[1].lower()}://{match[2]}"
+
+
+def _too_big(origin: Origin, size: int | None, max_bytes: int) -> ImportFailed:
+    limit = f"{max_bytes / MB:g} MB import limit"
+    if size is None:
+        return ImportFailed(origin, f"more than {max_bytes / MB:g} MB, over the {limit}")
+    return ImportFailed(origin, f"{size / MB:.1f} MB is over the {limit}")
+
+
+def _fetch(url: str, max_bytes: int) -> bytes:
+    # The scheme is checked to be http(s) by feed_url, so no file:// or ftp:// here.
+    agent = {"User-Agent": f"reviews/{tui.__version__}"}
+    request = urllib.request.Request(url, headers=agent)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise _too_big(url, int(length), max_bytes)
+            data: bytes = response.read(max_bytes + 1)
+    except urllib.error.URLError as error:
+        raise ImportFailed(url, f"cannot fetch it ({error.reason})") from error
+    except (OSError, ValueError) as error:
+        raise ImportFailed(url, f"cannot fetch it ({error})") from error
+    if len(data) > max_bytes:
+        raise _too_big(url, None, max_bytes)
+    return data
+
+
+def read_source(origin: Origin, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a file or feed URL, refused without reading when over ``max_bytes``."""
+    url = feed_url(origin)
+    if url is not None:
+        return _fetch(url, max_bytes)
+    path = Path(origin)
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                raise _too_big(path, info.st_size, max_bytes)
+            # Read one byte past the cap: a device or a growing file is caught too.
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError as error:
+        raise ImportFailed(path, "is a folder (import the files in it instead)") from error
+    except OSError as error:
+        raise ImportFailed(path, f"cannot read it ({error.strerror or error})") from error
+    if len(data) > max_bytes:
+        raise _too_big(path, None, max_bytes)
+    return data
+
+
+def _detect(data: bytes, origin: Origin) -> str:
+    from tui.importers import safe_xml, seed
+
+    head = data[:65536].removeprefix(b"\xef\xbb\xbf")
+    start = head.lstrip()
+    if not start:
+        raise ImportFailed(origin, "the file is empty")
+    if start.startswith(b"<"):
+        kind = safe_xml.sniff(head, origin)
+        if kind is not None:
+            return kind
+    elif start.startswith(b"{") and b'"reviews"' in data:
+        return "json"
+    elif re.match(rb"---[ \t]*\r?\n", start):
+        return "markdown"
+    elif b"\x00" not in head and seed.looks_like_seed(head.decode("utf-8", errors="replace")):
+        return "seed"
+    looks = " (it looks binary)" if b"\x00" in head else ""
+    raise ImportFailed(origin, f"not a format reviews can read{looks}; expected {_EXPECTED}")
+
+
+def detect_format(path: Origin, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The format of a source, judged from its content; ``ImportFailed`` when unknown."""
+    return _detect(read_source(path, max_bytes), path)
+
+
+Parser = Callable[[bytes, Origin], list[ParsedReview]]
+
+
+def _parser(fmt: str, origin: Origin) -> Parser:
+    # Imported on demand: a seed import need not load feedparser or markdownify.
+    if fmt == "seed":
+        from tui.importers.seed import parse as seed_parse
+
+        return seed_parse
+    if fmt == "blogger":
+        from tui.importers.blogger import parse as blogger_parse
+
+        return blogger_parse
+    if fmt == "wordpress":
+        from tui.importers.wordpress import parse as wordpress_parse
+
+        return wordpress_parse
+    if fmt == "markdown":
+        from tui.importers.markdown import parse as markdown_parse
+
+        return markdown_parse
+    if fmt == "feed":
+        from tui.importers.feed import parse as feed_parse
+
+        return feed_parse
+    if fmt == "json":
+        from tui.importers.json_export import parse as json_parse
+
+        return json_parse
+    raise ImportFailed(origin, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def load_path(
+    path: Origin, fmt: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[ParsedReview]:
+    """Read one file (or feed URL) as ``fmt``, else as the format its content shows."""
+    if fmt is not None:
+        parse = _parser(fmt, path)  # an unknown name fails before any reading
+    data = read_source(path, max_bytes)
+    if fmt is None:
+        parse = _parser(_detect(data, path), path)
+    return parse(data, path)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files to import: each path as given, folders expanded (recursively, sorted).
+
+    Inside folders, hidden files and folders and sidecar ``.yaml`` files (metadata
+    for a seed beside them, never a source) are skipped.
+    """
+    for path in paths:
+        if feed_url(path) is not None or not path.is_dir():
+            yield path
+            continue
+        for found in sorted(path.rglob("*")):
+            if (
+                found.is_file()
+                and not _hidden(found, path)
+                and found.suffix.lower() not in _SIDECAR_SUFFIXES
+            ):
+                yield found
+
+
+def seeds_dir() -> Path:
+    """Where the bundled seed reviews live: inside the package when installed from a
+    wheel (``tui/_seeds``), else the repository's ``seeds/`` beside the package."""
+    package = Path(tui.__file__).parent
+    shipped = package / "_seeds"
+    return shipped if shipped.is_dir() else package.parent / "seeds"
+
+
+def bundled_seeds() -> list[ParsedReview]:
+    """Every review shipped with the app, to create a new database from."""
+    folder = seeds_dir()
+    if not folder.is_dir():
+        return []
+    reviews: list[ParsedReview] = []
+    for path in iter_sources([folder]):
+        reviews.extend(load_path(path, "seed"))
+    return reviews
