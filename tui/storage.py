@@ -169,7 +169,7 @@ def parse_tables(raw: bytes) -> Tables:
     return data
 
 
-class AtomicJSONStorage(Storage):
+class AtomicFileStorage(Storage):
     """A TinyDB storage that writes atomically and caches the parsed file.
 
     ``read`` returns the cached tables themselves: TinyDB mutates them before

@@ -29,7 +29,7 @@ from tinydb.table import Document, Table
 
 from tui.backups import make_backup
 from tui.model import ANONYMOUS, SCHEMA_VERSION, Comment, ParsedReview, Review
-from tui.storage import AtomicJSONStorage, MissingFileError, Tables, UnreadableFileError
+from tui.storage import AtomicFileStorage, MissingFileError, Tables, UnreadableFileError
 from tui.store_errors import (
     CorruptDatabase,
     NewerSchema,
@@ -107,8 +107,8 @@ class Store:
         self._meta_missing = False
         self._closed = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = TinyDB(self.path, storage=AtomicJSONStorage)
-        self._storage = cast(AtomicJSONStorage, self._db.storage)
+        self._db = TinyDB(self.path, storage=AtomicFileStorage)
+        self._storage = cast(AtomicFileStorage, self._db.storage)
         if not self.path.exists():
             self._create(seed)
         with self._rlock:
@@ -143,6 +143,23 @@ class Store:
             raise StoreError(f"the store of {self.path} is closed")
         if self._index is not None and not self._storage.changed():
             return False
+        # Parsing tens of megabytes allocates millions of objects, and allocation
+        # bursts trigger full collections that find nothing (JSON has no cycles).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load()
+        finally:
+            if was_enabled:
+                gc.enable()
+            # Once frozen, the loaded objects are no longer walked by every full
+            # collection (pauses in the UI). Reference counting still frees them when a
+            # reload drops them, as parsed JSON has no reference cycles; the collection
+            # first keeps any garbage cycle lying around from being frozen for good.
+            gc.collect()
+            gc.freeze()
+
+    def _load(self) -> bool:
         try:
             tables = self._tables()
         except UnreadableFileError as error:
@@ -163,11 +180,6 @@ class Store:
         self._loads = self._storage.loads
         self._search = None
         self.generation += 1
-        # Tens of megabytes of JSON are millions of objects, and the cyclic GC would
-        # otherwise walk them all on every full collection (visible pauses in the UI).
-        # Frozen objects are still freed by reference counting when the next reload
-        # drops them: parsed JSON has no reference cycles.
-        gc.freeze()
         return True
 
     def _version(self, tables: Tables) -> int:

@@ -54,8 +54,7 @@ def review_from_doc(review_id: int, doc: dict[str, Any]) -> Review:
     )
 
 
-def comment_from_doc(comment_id: int, doc: dict[str, Any]) -> Comment:
-    """A ``Comment`` from its stored document; ``UnreadableFileError`` when a field is wrong."""
+def _checked_comment(comment_id: int, doc: dict[str, Any]) -> Comment:
     optional = (str, type(None))
     return Comment(
         id=comment_id,
@@ -69,6 +68,31 @@ def comment_from_doc(comment_id: int, doc: dict[str, Any]) -> Comment:
         edited=_field("comment", comment_id, doc, "edited", optional, None),
         deleted=_field("comment", comment_id, doc, "deleted", optional, None),
     )
+
+
+def comment_from_doc(comment_id: int, doc: dict[str, Any]) -> Comment:
+    """A ``Comment`` from its stored document; ``UnreadableFileError`` when a field is wrong."""
+    # The fast path: one pass of exact type checks, for the 100,000 comments of a big
+    # file; only a bad document takes the slow path, which names the bad field.
+    get = doc.get
+    review_id, parent_id, date = get("review_id"), get("parent_id"), get("date")
+    author, body, local = get("author", ""), get("body"), get("local", False)
+    source_id, edited, deleted = get("source_id", ""), get("edited"), get("deleted")
+    if (
+        type(review_id) is int
+        and (parent_id is None or type(parent_id) is int)
+        and type(author) is str
+        and (date is None or type(date) is str)
+        and type(body) is str
+        and type(local) is bool
+        and type(source_id) is str
+        and (edited is None or type(edited) is str)
+        and (deleted is None or type(deleted) is str)
+    ):
+        return Comment(
+            comment_id, review_id, parent_id, author, date, body, local, source_id, edited, deleted
+        )
+    return _checked_comment(comment_id, doc)
 
 
 def read_from_doc(review_id: int, doc: dict[str, Any]) -> tuple[bool, frozenset[int]]:
@@ -95,6 +119,15 @@ def instant(date: str) -> str:
     return parsed.isoformat()
 
 
+def newer(a: str, b: str) -> bool:
+    """Whether ISO date/time ``a`` is later than ``b``."""
+    # Same length and same offset: plain text order is time order, and no parsing
+    # is needed; that is almost every comparison within one review's thread.
+    if len(a) == len(b) and a[19:] == b[19:]:
+        return a > b
+    return instant(a) > instant(b)
+
+
 class StoreIndex:
     """Reviews, comments and read state as objects, with the lookups the store needs."""
 
@@ -105,8 +138,8 @@ class StoreIndex:
         """Review id -> its comments (tombstones included) in id order."""
         self.counts: dict[int, int] = {}
         """Review id -> how many of its comments are not deleted."""
-        self.latest: dict[int, tuple[str, str]] = {}
-        """Review id -> (sort key, date) of its newest live comment with a date."""
+        self.latest: dict[int, str] = {}
+        """Review id -> the date of its newest live comment that has one."""
         self.reviews: dict[int, Review] = {}
         self.review_by_source: dict[str, int] = {}
         self.reads: dict[int, tuple[bool, frozenset[int]]] = {}
@@ -142,9 +175,9 @@ class StoreIndex:
             return
         self.counts[comment.review_id] = self.counts.get(comment.review_id, 0) + 1
         if comment.date:
-            key = (instant(comment.date), comment.date)
-            if comment.review_id not in self.latest or key > self.latest[comment.review_id]:
-                self.latest[comment.review_id] = key
+            latest = self.latest.get(comment.review_id)
+            if latest is None or newer(comment.date, latest):
+                self.latest[comment.review_id] = comment.date
 
     def _recount(self, review_id: int) -> None:
         self.counts[review_id] = 0
@@ -158,7 +191,7 @@ class StoreIndex:
         return dataclasses.replace(
             review,
             comment_count=self.counts.get(review.id, 0),
-            last_activity=latest[1] if latest else review.date,
+            last_activity=latest or review.date,
         )
 
     def ordered(self) -> list[Review]:
