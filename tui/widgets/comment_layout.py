@@ -6,7 +6,10 @@ so colours stay in the stylesheet and this stays a pure function of its inputs.
 
 from __future__ import annotations
 
-from textual.content import Content
+import re
+from collections.abc import Callable
+
+from rich.cells import cell_len, chop_cells
 
 from tui.display import display_date
 from tui.model import ANONYMOUS, ThreadRow
@@ -64,10 +67,64 @@ def lay_out(
         lines.append(((inner, "guide"), ("[deleted]", "deleted")))
     else:
         body = clean(comment.body).strip("\n") or " "
-        for wrapped in Content(body).wrap(text_width):
-            lines.append(((inner, "guide"), *_highlighted(wrapped.plain, highlight)))
+        for wrapped in wrap(body, text_width):
+            lines.append(((inner, "guide"), *_highlighted(wrapped, highlight)))
     lines.append(((inner if open_children else body_prefix, "guide"),))
     return tuple(lines)
+
+
+# Characters one terminal cell wide each (ASCII, Latin-1, Latin Extended, common
+# punctuation): text made only of these can be wrapped by counting characters.
+_NARROW = re.compile(r"[\x20-\x7e\xa0-\xac\xae-\u024f\u2010-\u2027\u2030-\u205e]*")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to ``width`` terminal cells at spaces, folding over-long words.
+
+    A thread of thousands of comments is laid out at once, so this is a greedy
+    wrap that counts characters for plain single-width text and asks rich's cached
+    cell widths otherwise (CJK and emoji take two cells, combining marks none).
+    """
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        if len(paragraph) <= width and paragraph.isascii():
+            out.append(paragraph)
+        elif _NARROW.fullmatch(paragraph):
+            out.extend(_greedy(paragraph, width, len, _chop_chars))
+        else:
+            out.extend(_greedy(paragraph, width, cell_len, chop_cells))
+    return out
+
+
+def _chop_chars(word: str, width: int) -> list[str]:
+    return [word[i : i + width] for i in range(0, len(word), width)]
+
+
+def _greedy(
+    paragraph: str,
+    width: int,
+    measure: Callable[[str], int],
+    chop: Callable[[str, int], list[str]],
+) -> list[str]:
+    lines: list[str] = []
+    line, used = "", 0
+    for word in paragraph.split(" "):
+        size = measure(word)
+        if size > width:
+            if line:
+                lines.append(line)
+            *whole, word = chop(word, width) or [""]
+            lines.extend(whole)
+            line, used = word, measure(word)
+        elif not line and not used:
+            line, used = word, size
+        elif used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+        else:
+            lines.append(line)
+            line, used = word, size
+    lines.append(line)
+    return lines
 
 
 def _highlighted(text: str, needle: str) -> tuple[Piece, ...]:

@@ -1,0 +1,162 @@
+"""The command line: where, reply, export, import, restore, and clean one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import sample_reviews
+
+from tui import __version__
+from tui.cli import main
+from tui.store import Store
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, in a child process, as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def sample_db(db_path: Path) -> Path:
+    store = Store(db_path)
+    store.import_reviews(sample_reviews())
+    store.close()
+    return db_path
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"reviews {__version__}"
+    helped = run("--help")
+    assert helped.returncode == 0
+    for command in ("import", "export", "reply", "restore", "where"):
+        assert command in helped.stdout
+
+
+def test_where_prints_the_paths(isolated_home: Path) -> None:
+    out = run("where").stdout
+    assert f"database: {os.environ['REVIEWS_DB']}" in out
+    assert f"config:   {os.environ['REVIEWS_CONFIG']}" in out
+    custom = run("where", "--db", "/tmp/elsewhere.json").stdout
+    assert "database: /tmp/elsewhere.json" in custom
+
+
+def test_reply_prints_the_id_and_it_is_stored(
+    sample_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["reply", "1", "--text", "From the shell", "--db", str(sample_db)]) == 0
+    new_id = int(capsys.readouterr().out.strip())
+    child = run("reply", "1", "--to", str(new_id), "--db", str(sample_db), stdin="Piped reply\n")
+    assert child.returncode == 0, child.stderr
+    store = Store(sample_db)
+    mine = {c.id: c for c in store.comments(1) if c.local}
+    store.close()
+    assert mine[new_id].body == "From the shell" and mine[new_id].parent_id is None
+    piped = mine[int(child.stdout.strip())]
+    assert piped.body.strip() == "Piped reply" and piped.parent_id == new_id
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["reply", "1", "--text", "   "], "empty reply"),
+        (["reply", "99", "--text", "hello"], "99"),
+        (["reply", "1", "--to", "999", "--text", "hello"], "999"),
+        (["restore", "7"], "no backup"),
+    ],
+)
+def test_errors_are_one_line_without_a_traceback(
+    sample_db: Path, args: list[str], fragment: str
+) -> None:
+    before = sample_db.read_bytes()
+    child = run(*args, "--db", str(sample_db))
+    assert child.returncode != 0
+    lines = child.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reviews: error: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in child.stderr
+    assert sample_db.read_bytes() == before
+
+
+def test_export_has_the_documented_shape(sample_db: Path) -> None:
+    child = run("export", "--db", str(sample_db))
+    assert child.returncode == 0, child.stderr
+    data = json.loads(child.stdout)
+    her = next(r for r in data["reviews"] if r["title"] == "Her")
+    for key in ("id", "title", "date", "author", "body", "tags", "comments"):
+        assert key in her
+    assert her["date"] == "2014-03-06"
+    first = her["comments"][0]
+    assert {"id", "author", "date", "body", "local", "replies"} <= set(first)
+    assert first["replies"][0]["body"] == "Agreed."
+
+
+def test_export_then_import_reproduces_reviews_and_threads(sample_db: Path, tmp_path: Path) -> None:
+    assert run("reply", "1", "--to", "2", "--text", "mine", "--db", str(sample_db)).returncode == 0
+    exported = tmp_path / "export.json"
+    assert run("export", "--output", str(exported), "--db", str(sample_db)).returncode == 0
+    fresh = tmp_path / "fresh.json"
+    Store(fresh).close()
+    child = run("import", str(exported), "--db", str(fresh))
+    assert child.returncode == 0, child.stderr
+    assert "2 added" in child.stdout
+    again = tmp_path / "again.json"
+    assert run("export", "--output", str(again), "--db", str(fresh)).returncode == 0
+
+    def shape(path: Path) -> list[object]:
+        def strip(comments: list[dict[str, object]]) -> list[object]:
+            return [
+                (c["author"], c["body"], c["local"], strip(c["replies"]))  # type: ignore[arg-type]
+                for c in comments
+            ]
+
+        data = json.loads(path.read_text())
+        return [(r["title"], r["date"], r["body"], strip(r["comments"])) for r in data["reviews"]]
+
+    assert shape(exported) == shape(again)
+    # Importing the same export again adds nothing.
+    repeat = run("import", str(exported), "--db", str(fresh))
+    assert "0 added" in repeat.stdout
+
+
+def test_a_bad_file_is_named_and_nothing_is_written(sample_db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.bin"
+    bad.write_bytes(b"\x00\x01\x02 not a review")
+    before = sample_db.read_bytes()
+    child = run("import", str(bad), "--db", str(sample_db))
+    assert child.returncode != 0
+    assert "notes.bin" in child.stderr
+    assert sample_db.read_bytes() == before
+
+
+def test_a_corrupt_database_is_refused_with_a_way_out(tmp_path: Path) -> None:
+    broken = tmp_path / "reviews.json"
+    broken.write_text('{"reviews": {"1": {"title": "cut off')
+    child = run("reply", "1", "--text", "hi", "--db", str(broken))
+    assert child.returncode != 0
+    assert str(broken) in child.stderr and "restore" in child.stderr
+    assert broken.read_text() == '{"reviews": {"1": {"title": "cut off'
+    assert list(tmp_path.glob("reviews.json.corrupt-*"))
+
+
+def test_restore_lists_backups(sample_db: Path) -> None:
+    run("reply", "1", "--text", "one", "--db", str(sample_db))
+    listed = run("restore", "--db", str(sample_db))
+    assert listed.returncode == 0
+    assert "1." in listed.stdout
+    restored = run("restore", "1", "--db", str(sample_db))
+    assert restored.returncode == 0, restored.stderr
+    store = Store(sample_db)
+    assert not any(c.local for c in store.comments(1))
+    store.close()
