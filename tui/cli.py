@@ -76,11 +76,12 @@ def _db_path(args: argparse.Namespace) -> Path:
     return path.expanduser() if path is not None else default_db_path()
 
 
-def _open_store(args: argparse.Namespace) -> Store:
+def _open_store(args: argparse.Namespace, *, seeded: bool = True) -> Store:
+    """Open the database; a missing one starts from the bundled reviews when ``seeded``."""
     from tui.importers import bundled_seeds
     from tui.store import Store
 
-    return Store(_db_path(args), seed=bundled_seeds)
+    return Store(_db_path(args), seed=bundled_seeds if seeded else None)
 
 
 def _config() -> Config:
@@ -155,7 +156,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Read every source, report the bad ones, then merge the rest in one atomic write."""
     from tui.import_run import run_import
 
-    store = _open_store(args)
+    # Importing into a new database brings in only what was asked for, not the seeds.
+    store = _open_store(args, seeded=False)
     try:
         failures = run_import(store, args.paths, args.fmt)
     finally:
