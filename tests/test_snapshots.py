@@ -68,3 +68,11 @@ def test_collapsed_thread(snap_compare: SnapCompare, db_path: Path) -> None:
 def test_help_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     run = _then("question_mark")
     assert snap_compare(_app(db_path), terminal_size=(120, 40), run_before=run)
+
+
+def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
+    """The README's screenshot: what a newcomer sees first."""
+    from tui.importers import bundled_seeds
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=bundled_seeds)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=_then("tab", "tab"))
