@@ -1,35 +1,23 @@
 """The database: reviews, comment threads, replies and read state in one TinyDB file.
 
-This is the only module that opens the database. Every public method is
-thread-safe (an ``RLock``) and every write is a read-modify-write under a
-cross-process lock on ``<db>.lock``: catch up with the file if another process
-changed it, modify, replace the file atomically (see ``tui.storage``). Reads
-need no lock because the file is only ever replaced whole; each public read
-does one ``stat`` so that another process's write shows up on the next read.
-
-The data lives in memory twice: as TinyDB's tables (what gets written) and as
-an index of frozen dataclasses (what gets read; see ``tui.store_index``).
+This is the only module that opens the database; ``Store`` is its whole API.
+Every public method is thread-safe, and every write is one atomic replace of
+the file under a cross-process lock, on disk before the method returns (the
+machinery is in ``tui.store_core``, the file format in ``tui.storage``).
 """
 
 from __future__ import annotations
 
-import gc
-import shutil
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
-from tui.backups import make_backup
-from tui.model import ANONYMOUS, SCHEMA_VERSION, Comment, ParsedReview, Review
-from tui.storage import AtomicFileStorage, MissingFileError, Tables, UnreadableFileError
+from tui.model import ANONYMOUS, Comment, ParsedReview, Review
+from tui.store_core import MIGRATIONS, StoreCore
 from tui.store_errors import (
     CorruptDatabase,
     NewerSchema,
@@ -38,8 +26,6 @@ from tui.store_errors import (
     StoreBusy,
     StoreError,
     WriteFailed,
-    database_lock,
-    holding,
 )
 from tui.store_import import ImportReport, plan_import
 from tui.store_index import StoreIndex, comment_from_doc, review_from_doc
@@ -61,9 +47,6 @@ __all__ = [
     "WriteFailed",
 ]
 
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
-"""Schema version N -> a function upgrading the tables in place from N to N + 1."""
-
 _OVERLAY_LIMIT = 200  # new replies searched one by one before the search text is rebuilt
 
 
@@ -81,263 +64,10 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class Store:
+class Store(StoreCore):
     """Reviews, comments, replies and read state, kept in one crash-safe JSON file."""
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        seed: Callable[[], Sequence[ParsedReview]] | None = None,
-        lock_timeout: float = 5.0,
-    ) -> None:
-        """Open ``path``, creating it (from ``seed()`` if given) when it does not exist.
-
-        Raises ``CorruptDatabase`` or ``NewerSchema`` when the file is unusable.
-        """
-        self.path = Path(path)
-        self.generation = 0
-        """Bumps on every change of the in-memory data (a reload or a write)."""
-        self._rlock = threading.RLock()
-        self._flock = database_lock(self.path, lock_timeout)
-        self._index: StoreIndex | None = None
-        self._search: SearchIndex | None = None
-        self._loads = -1
-        self._backed_up = False
-        self._meta_missing = False
-        self._closed = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = TinyDB(self.path, storage=AtomicFileStorage)
-        self._storage = cast(AtomicFileStorage, self._db.storage)
-        if not self.path.exists():
-            self._create(seed)
-        with self._rlock:
-            self._sync()
-
-    # -- loading --------------------------------------------------------------
-
-    def _create(self, seed: Callable[[], Sequence[ParsedReview]] | None) -> None:
-        with holding(self._flock, self.path):
-            if self.path.exists():
-                return  # another process created it while we waited
-            tables: Tables = {
-                "meta": {"1": {"schema_version": SCHEMA_VERSION}},
-                "reviews": {},
-                "comments": {},
-                "reads": {},
-            }
-            if seed is not None:
-                plan = plan_import(StoreIndex(tables), seed())
-                tables["reviews"].update(plan.reviews)
-                tables["comments"].update(plan.comments)
-            self._save(tables)
-
-    def _tables(self) -> Tables:
-        tables = self._storage.read()
-        assert tables is not None  # the storage only answers None while creating
-        return tables
-
-    def _sync(self) -> bool:
-        """Catch up with the file if it changed (one stat when it did not)."""
-        if self._closed:
-            raise StoreError(f"the store of {self.path} is closed")
-        if self._index is not None and not self._storage.changed():
-            return False
-        # Parsing tens of megabytes allocates millions of objects, and allocation
-        # bursts trigger full collections that find nothing (JSON has no cycles).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._load()
-        finally:
-            if was_enabled:
-                gc.enable()
-            # Once frozen, the loaded objects are no longer walked by every full
-            # collection (pauses in the UI). Reference counting still frees them when a
-            # reload drops them, as parsed JSON has no reference cycles; the collection
-            # first keeps any garbage cycle lying around from being frozen for good.
-            gc.collect()
-            gc.freeze()
-
-    def _load(self) -> bool:
-        try:
-            tables = self._tables()
-        except UnreadableFileError as error:
-            self._index = None
-            raise self._corrupt(str(error)) from None
-        except MissingFileError:
-            self._index = None
-            raise StoreError(
-                f"{self.path} has disappeared; run `reviews restore` to list backups"
-            ) from None
-        tables = self._upgrade(tables)
-        try:
-            self._index = StoreIndex(tables)
-        except UnreadableFileError as error:
-            self._index = None
-            self._storage.invalidate()
-            raise self._corrupt(str(error)) from None
-        self._loads = self._storage.loads
-        self._search = None
-        self.generation += 1
-        return True
-
-    def _version(self, tables: Tables) -> int:
-        meta = tables.get("meta", {}).get("1")
-        self._meta_missing = meta is None
-        version = 1 if meta is None else meta.get("schema_version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            self._storage.invalidate()
-            raise self._corrupt(f"the schema version {version!r} is not a version")
-        if version > SCHEMA_VERSION:
-            self._storage.invalidate()
-            raise NewerSchema(
-                f"{self.path} was written by a newer version of reviews (schema {version}, "
-                f"this version reads up to {SCHEMA_VERSION}); it was not changed"
-            )
-        return version
-
-    def _upgrade(self, tables: Tables) -> Tables:
-        """Check the schema version; migrate an older file (and write it) at once."""
-        if self._version(tables) == SCHEMA_VERSION:
-            return tables
-        # Upgraded in memory, then written at once (with a backup first), so memory
-        # and disk agree again before anything else reads the tables.
-        try:
-            with holding(self._flock, self.path):
-                tables = self._tables()  # another process may have upgraded it meanwhile
-                version = self._version(tables)
-                if version < SCHEMA_VERSION:
-                    self._backup_once()
-                    for step in range(version, SCHEMA_VERSION):
-                        MIGRATIONS[step](tables)
-                    tables["meta"] = {"1": {"schema_version": SCHEMA_VERSION}}
-                    self._save(tables)
-                    self._meta_missing = False
-        except BaseException:
-            self._storage.invalidate()
-            raise
-        return tables
-
-    def _corrupt(self, reason: str) -> CorruptDatabase:
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        copy = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        try:
-            if not copy.exists():
-                shutil.copyfile(self.path, copy)
-            kept = f"a copy was saved as {copy}"
-        except OSError as error:
-            kept = f"no copy could be saved ({error.strerror})"
-        return CorruptDatabase(
-            f"{self.path} is unreadable: {reason}; {kept}; the file was not changed; "
-            "run `reviews restore` to list backups"
-        )
-
-    # -- writing --------------------------------------------------------------
-
-    def _save(self, tables: Tables) -> None:
-        """Write all the tables at once (the import path: one write, many tables)."""
-        self._commit(lambda: self._storage.write(tables))
-
-    def _commit(self, write: Callable[[], object]) -> None:
-        """Run the one write of an operation; an error of the disk becomes ``WriteFailed``."""
-        if self._meta_missing:
-            # Added only now, so that it reaches the disk with a real change or not at all.
-            self._tables()["meta"] = {"1": {"schema_version": SCHEMA_VERSION}}
-        try:
-            write()
-        except (OSError, TypeError) as error:
-            # TypeError: orjson refused the data, before anything reached the disk.
-            reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
-            raise WriteFailed(
-                f"could not save to {self.path}: {reason}; nothing was changed"
-            ) from None
-        self._meta_missing = False
-        self.generation += 1
-
-    def _backup_once(self) -> None:
-        if self._backed_up:
-            return
-        try:
-            make_backup(self.path)
-        except OSError as error:
-            raise WriteFailed(
-                f"could not save to {self.path}: the backup before the first change failed "
-                f"({error.strerror or error}); nothing was changed"
-            ) from None
-        self._backed_up = True
-
-    @contextmanager
-    def _writing(self) -> Iterator[tuple[StoreIndex, Tables]]:
-        """Lock, catch up with the file, back up once; on failure fall back to the disk."""
-        with self._rlock, holding(self._flock, self.path):
-            self._sync()
-            for table in self._db._tables.values():
-                # TinyDB caches query results and the next free id per Table instance;
-                # another process may have written since, so both are stale.
-                table.clear_cache()
-                table._next_id = None
-            self._backup_once()
-            assert self._index is not None
-            tables = self._tables()
-            try:
-                yield self._index, tables
-            except BaseException:
-                # TinyDB and the index may hold half a change: drop both, re-read the disk.
-                self._storage.invalidate()
-                self._index = None
-                self._search = None
-                with suppress(StoreError):
-                    self._sync()
-                raise
-
-    def _table(self, name: str) -> Table:
-        return self._db.table(name)
-
-    def _update_comment(self, comment_id: int, fields: dict[str, Any]) -> Comment:
-        with self._writing() as (index, _tables):
-            old = index.comments.get(comment_id)
-            if old is None:
-                raise NotFound(f"there is no comment {comment_id}")
-            if not old.local:
-                raise NotYours(f"comment {comment_id} is not one of your replies")
-            if all(getattr(old, key) == value for key, value in fields.items()):
-                return old
-            self._commit(lambda: self._table("comments").update(fields, doc_ids=[comment_id]))
-            doc = self._tables()["comments"][str(comment_id)]
-            comment = comment_from_doc(comment_id, doc)
-            self._note_comment(index, comment)
-            return comment
-
-    def _note_comment(self, index: StoreIndex, comment: Comment) -> None:
-        index.put_comment(comment)
-        if self._search is not None:
-            self._search.update_comment(comment)
-            if self._search.overlay_size > _OVERLAY_LIMIT:
-                self._search = None
-
     # -- public API: reading --------------------------------------------------
-
-    @contextmanager
-    def _reading(self) -> Iterator[StoreIndex]:
-        with self._rlock:
-            self._sync()
-            assert self._index is not None
-            yield self._index
-
-    def close(self) -> None:
-        """Forget the data and release the file; the store cannot be used afterwards."""
-        with self._rlock:
-            if not self._closed:
-                self._closed = True
-                self._index = None
-                self._search = None
-                self._db.close()
-
-    def refresh(self) -> bool:
-        """Re-read the file if another process changed it; True if the data changed."""
-        with self._rlock:
-            return self._sync()
 
     def reviews(self) -> list[Review]:
         """All reviews, newest first (date desc, then id desc), comment counts filled in."""
@@ -466,9 +196,13 @@ class Store:
             plan = plan_import(index, parsed, progress)
             if not plan.reviews and not plan.comments:
                 return plan.report()
-            tables.setdefault("reviews", {}).update(plan.reviews)
-            tables.setdefault("comments", {}).update(plan.comments)
-            self._save(tables)
+
+            def write() -> None:
+                tables.setdefault("reviews", {}).update(plan.reviews)
+                tables.setdefault("comments", {}).update(plan.comments)
+                self._storage.write(tables)
+
+            self._commit(write)
             for key, doc in plan.comments.items():
                 index.put_comment(comment_from_doc(int(key), doc))
             for key, doc in plan.reviews.items():
@@ -509,6 +243,30 @@ class Store:
         else:
             self._commit(lambda: table.insert(Document(doc, doc_id=review_id)))
         index.reads[review_id] = (unread, seen)
+
+    # -- internals of the replies ---------------------------------------------
+
+    def _update_comment(self, comment_id: int, fields: dict[str, Any]) -> Comment:
+        with self._writing() as (index, _tables):
+            old = index.comments.get(comment_id)
+            if old is None:
+                raise NotFound(f"there is no comment {comment_id}")
+            if not old.local:
+                raise NotYours(f"comment {comment_id} is not one of your replies")
+            if all(getattr(old, key) == value for key, value in fields.items()):
+                return old
+            self._commit(lambda: self._table("comments").update(fields, doc_ids=[comment_id]))
+            doc = self._tables()["comments"][str(comment_id)]
+            comment = comment_from_doc(comment_id, doc)
+            self._note_comment(index, comment)
+            return comment
+
+    def _note_comment(self, index: StoreIndex, comment: Comment) -> None:
+        index.put_comment(comment)
+        if self._search is not None:
+            self._search.update_comment(comment)
+            if self._search.overlay_size > _OVERLAY_LIMIT:
+                self._search = None
 
 
 def _export_review(index: StoreIndex, review: Review) -> dict[str, Any]:
