@@ -65,7 +65,13 @@ def _now() -> str:
 
 
 class Store(StoreCore):
-    """Reviews, comments, replies and read state, kept in one crash-safe JSON file."""
+    """Reviews, comments, replies and read state, kept in one crash-safe JSON file.
+
+    ``Store(path, *, seed=None, lock_timeout=5.0)`` opens ``path``, creating it
+    (from ``seed()`` when given) if it does not exist; it raises
+    ``CorruptDatabase`` or ``NewerSchema`` when the file is unusable. Every
+    method is thread-safe; every change is on disk when the method returns.
+    """
 
     # -- public API: reading --------------------------------------------------
 

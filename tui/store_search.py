@@ -19,8 +19,10 @@ from tui.store_index import StoreIndex
 from tui.text import clean
 
 Where = Literal["title", "body", "comment"]
+"""Which text of a review a hit is in."""
 
 SNIPPET_WIDTH = 80
+"""About how many characters a hit's snippet shows."""
 _SEPARATOR = "\x00"  # clean() turns NUL into a picture, so no stored text contains it
 _WHITESPACE = re.compile(r"\s+")
 _ORDER = {"title": 0, "body": 1, "comment": 2}
