@@ -325,7 +325,7 @@ def table(figures: Sequence[Figure], title: str = "") -> str:
     if title:
         lines += [f"### {title}", ""]
     lines += [
-        "| figure | median | floor | ratio | target | result | runs |",
+        "| figure | median | floor | ratio | target | result | samples |",
         "|---|---:|---:|---:|---|---|---:|",
     ]
     for fig in figures:
@@ -355,6 +355,8 @@ def parser(description: str, *, runs: int = 5, quick_runs: int = 2) -> argparse.
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--subject", default="reader", help=argparse.SUPPRESS)
+    p.add_argument("--db", type=Path, default=None, help=argparse.SUPPRESS)
     p.set_defaults(default_runs=runs, quick_runs=quick_runs)
     return p
 

@@ -76,6 +76,7 @@ class FloorReader(App[None]):
     #body { height: 1fr; }
     #comments { height: 1fr; }
     """
+    AUTO_FOCUS = None  # keys go to the app's bindings until the filter is opened
     BINDINGS = [
         Binding("j,down", "step(1)", "Next"),
         Binding("k,up", "step(-1)", "Previous"),

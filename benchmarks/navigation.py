@@ -1,0 +1,163 @@
+"""Moving through the sidebar: a key to the reading pane and comments repainted.
+
+Each fresh process opens the reader in-process (``App.run_test``, 160x50),
+waits for the newest review, then presses ``j`` ~200 times, one key at a
+time: the latency of a key is the time to the first frame painted after both
+the review pane and the thread received the new review. p50 and p99 per
+process; the table shows their medians over processes. The floor app steps
+through the same reviews repainting plain ``Static`` widgets.
+
+A second figure (reader only) is a key pressed while the reader is saving
+read marks: it writes the whole database after a review has been open a
+moment, so a user who reads, then moves on, meets that write.
+
+    python benchmarks/navigation.py [--quick] [--keys 200]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+from _harness import (
+    Figure,
+    copy_into,
+    corpus_of,
+    emit,
+    facts,
+    interleave,
+    parser,
+    percentile,
+    run_child,
+    runs_of,
+    scratch,
+    write_result,
+)
+from _pilot import (
+    instrument,
+    last_mark,
+    press,
+    review_shown,
+    run_app,
+    settle,
+    started,
+    wait_mark,
+)
+from textual.app import App
+from textual.pilot import Pilot
+
+P50_MS = 16.0
+P99_MS = 50.0
+WRITE_WAIT = 5.0
+"""Seconds to wait for the reader to start writing read marks after a dwell."""
+
+
+def child(args: Any) -> int:
+    """One process: open, then time ``--keys`` presses of ``j`` (and keys during writes)."""
+    subject = instrument(args.subject)
+    corpus = facts(args.db)
+    keys = min(args.keys, len(corpus.order) - 1)
+
+    async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, Any]:
+        await started(app, corpus.newest, began)
+        first: list[float] = []
+        settled: list[float] = []
+        for step in range(1, keys + 1):
+            key_at = await press(pilot, "j")
+            timing = await settle(app, key_at, review_shown(corpus.order[step], key_at), quiet=0.03)
+            first.append(timing.first * 1000)
+            settled.append(timing.settled * 1000)
+        during: list[float] = []
+        if subject.name == "reader":
+            step = keys
+            for _ in range(min(args.write_keys, len(corpus.order) - 1 - keys)):
+                # Stay on the review until its read marks start saving, then move on.
+                if await wait_mark("write-start", last_mark("comments"), WRITE_WAIT) is None:
+                    break
+                await asyncio.sleep(0.005)
+                step += 1
+                key_at = await press(pilot, "j")
+                target = review_shown(corpus.order[step], key_at)
+                timing = await settle(app, key_at, target, quiet=0.03)
+                during.append(timing.first * 1000)
+        return {"first": first, "settled": settled, "during_write": during}
+
+    write_result(args.result, run_app(subject, args.db, scenario))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run reader and floor processes alternately; print p50/p99 medians."""
+    p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
+    p.add_argument("--keys", type=int, default=None, help="keys per process (default 200)")
+    p.add_argument("--write-keys", type=int, default=None, help="keys during writes (10)")
+    args = p.parse_args(argv)
+    args.keys = args.keys or (40 if args.quick else 200)
+    args.write_keys = args.write_keys if args.write_keys is not None else (3 if args.quick else 10)
+    if args.child:
+        return child(args)
+    db = corpus_of(args)
+    with scratch() as work:
+        copy = copy_into(work, db)
+        extra = ["--db", str(copy), "--keys", str(args.keys), "--write-keys", str(args.write_keys)]
+
+        def run(subject: str) -> dict[str, list[float]]:
+            data: dict[str, list[float]] = run_child(
+                "navigation.py", ["--subject", subject, *extra], work
+            )
+            return data
+
+        results = interleave(
+            runs_of(args), {"reader": lambda: run("reader"), "floor": lambda: run("floor")}
+        )
+    rows = figures(results["reader"], results["floor"], args.keys)
+    emit("Navigation (sidebar j → review + comments painted)", rows, args, db)
+    return 0
+
+
+def figures(
+    reader: list[dict[str, list[float]]], floor: list[dict[str, list[float]]], keys: int
+) -> list[Figure]:
+    """p50, p99 and settled p50 per process, against the floor; keys during writes."""
+
+    def per_run(runs: list[dict[str, list[float]]], key: str, q: float) -> list[float]:
+        return [percentile(run[key], q) for run in runs if run[key]]
+
+    note = f"{keys} keys per run"
+    return [
+        Figure(
+            "navigation: key → painted, p50",
+            per_run(reader, "first", 50),
+            "ms",
+            per_run(floor, "first", 50),
+            P50_MS,
+            note=note,
+        ),
+        Figure(
+            "navigation: key → painted, p99",
+            per_run(reader, "first", 99),
+            "ms",
+            per_run(floor, "first", 99),
+            P99_MS,
+            note=note,
+        ),
+        Figure(
+            "navigation: key → settled, p50",
+            per_run(reader, "settled", 50),
+            "ms",
+            per_run(floor, "settled", 50),
+        ),
+        Figure(
+            "navigation: key during a read-mark write, p50",
+            per_run(reader, "during_write", 50),
+            "ms",
+            per_run(floor, "first", 50),
+            P99_MS,
+            note="after a dwell",
+        ),
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

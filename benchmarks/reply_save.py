@@ -1,0 +1,279 @@
+"""Saving a reply on the big database: the durable write, and the UI while it runs.
+
+*Store* processes open ``tui.store.Store`` on a private copy and time
+``add_reply`` several times (the first of a session also copies a backup,
+so it is reported alone). *Floor* processes parse the same file and time what
+any durable save must do: ``orjson.dumps`` of all the tables, ``write`` and
+``fsync``. The two kinds alternate.
+
+*UI* processes run the reader in-process, open the reply composer on the
+newest review, press ``ctrl+s``, and meanwhile a thread sends a probe key
+every 5 ms the way a terminal's input thread does: how long each waits before
+the app handles it shows whether the UI keeps answering during the save and
+the reload after it.
+
+    python benchmarks/reply_save.py [--quick] [--replies 6]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import orjson
+from _harness import (
+    Figure,
+    copy_into,
+    corpus_of,
+    emit,
+    facts,
+    interleave,
+    parser,
+    percentile,
+    run_child,
+    runs_of,
+    scratch,
+    write_result,
+)
+
+RATIO = 1.5
+KEY_MS = 50.0
+PROBE_EVERY = 0.005
+PROBE_KEY = "f24"
+"""A key no binding or widget uses."""
+
+
+# -- the durable write --------------------------------------------------------------------
+
+
+def store_child(db: Path, replies: int) -> dict[str, Any]:
+    """Open the store, then time ``replies`` calls of ``add_reply`` on the newest review."""
+    from tui.store import Store
+
+    newest = facts(db).newest
+    began = time.perf_counter()
+    store = Store(db)
+    opened = time.perf_counter() - began
+    times = []
+    try:
+        for number in range(replies):
+            began = time.perf_counter()
+            store.add_reply(newest, None, "bench", f"Benchmark reply {number}.")
+            times.append(time.perf_counter() - began)
+    finally:
+        store.close()
+    return {"open": opened, "saves": times}
+
+
+def floor_child(db: Path, replies: int) -> dict[str, Any]:
+    """Parse ``db``; then, ``replies`` times, serialise everything, write and fsync it."""
+    began = time.perf_counter()
+    tables = orjson.loads(db.read_bytes())
+    opened = time.perf_counter() - began
+    target = db.with_name(db.name + ".floor")
+    times = []
+    for number in range(replies):
+        tables["comments"][str(10**9 + number)] = {"body": f"Benchmark reply {number}."}
+        began = time.perf_counter()
+        data = orjson.dumps(tables)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        times.append(time.perf_counter() - began)
+    target.unlink()
+    return {"open": opened, "saves": times}
+
+
+# -- the UI during the save ------------------------------------------------------------------
+
+
+def ui_child(db: Path) -> dict[str, Any]:
+    """Save a reply from the composer while probe keys arrive; their latencies and timings."""
+    from _pilot import PROBE, instrument, run_app, settle, started, wait_mark
+    from textual import events
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    from tui.app import ReviewsApp
+
+    subject = instrument("reader")
+    corpus = facts(db)
+    sent: dict[int, float] = {}
+    latencies: list[tuple[float, float]] = []  # (sent at, waited)
+    original = ReviewsApp.on_event
+
+    async def on_event(self: App[Any], event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == PROBE_KEY and id(event) in sent:
+            at = sent.pop(id(event))
+            latencies.append((at, time.perf_counter() - at))
+            return
+        await original(self, event)
+
+    ReviewsApp.on_event = on_event  # type: ignore[method-assign]
+
+    async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, Any]:
+        await started(app, corpus.newest, began)
+        await pilot.press("r")
+        deadline = time.perf_counter() + 10
+        while type(app.screen).__name__ != "ReplyComposer":
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the reply composer did not open")
+            await asyncio.sleep(0.005)
+        for key in "ok":
+            await pilot.press(key)
+        loop = asyncio.get_running_loop()
+        stop = threading.Event()
+
+        def post(at: float) -> None:
+            event = events.Key(PROBE_KEY, None)
+            sent[id(event)] = at
+            app.post_message(event)
+
+        def probe() -> None:
+            while not stop.is_set():
+                loop.call_soon_threadsafe(post, time.perf_counter())
+                time.sleep(PROBE_EVERY)
+
+        thread = threading.Thread(target=probe, daemon=True)
+        saved_at = time.perf_counter()
+        thread.start()
+        await pilot.press("ctrl+s")
+        start = await wait_mark("write-start", saved_at, 30)
+        end = await wait_mark("write-end", saved_at, 60)
+        if start is None or end is None:
+            raise TimeoutError("the reply was not saved")
+        shown = await settle(app, saved_at, lambda: PROBE.mark_after("comments", end), quiet=0.2)
+        stop.set()
+        thread.join()
+        waits = [w * 1000 for at, w in latencies if at >= saved_at]
+        return {
+            "write": end - start,
+            "visible": shown.first,
+            "key_max": max(waits, default=0.0),
+            "key_p50": percentile(waits, 50),
+            "probes": len(waits),
+        }
+
+    data: dict[str, Any] = run_app(subject, db, scenario)
+    return data
+
+
+# -- the parent ------------------------------------------------------------------------------
+
+
+def child(args: Any) -> int:
+    """Dispatch to the kind of child asked for."""
+    if args.subject == "store":
+        data = store_child(args.db, args.replies)
+    elif args.subject == "floor":
+        data = floor_child(args.db, args.replies)
+    else:
+        data = ui_child(args.db)
+    write_result(args.result, data)
+    return 0
+
+
+def measure(db: Path, runs: int, work: Path, replies: int) -> dict[str, list[Any]]:
+    """Store and floor processes alternately, on a private copy of ``db``."""
+    copy = copy_into(work, db)
+    extra = ["--db", str(copy), "--replies", str(replies)]
+    return interleave(
+        runs,
+        {
+            kind: (lambda kind=kind: run_child("reply_save.py", ["--subject", kind, *extra], work))
+            for kind in ("store", "floor")
+        },
+    )
+
+
+def save_figures(store: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[Figure]:
+    """Steady and first-of-session saves, and opening, each against the floor."""
+
+    def steady(runs: list[dict[str, Any]]) -> list[float]:
+        return [median(run["saves"][1:] or run["saves"]) * 1000 for run in runs]
+
+    def first(runs: list[dict[str, Any]]) -> list[float]:
+        return [run["saves"][0] * 1000 for run in runs]
+
+    def opened(runs: list[dict[str, Any]]) -> list[float]:
+        return [run["open"] * 1000 for run in runs]
+
+    return [
+        Figure(
+            "reply save: Store.add_reply",
+            steady(store),
+            "ms",
+            steady(floor),
+            RATIO,
+            True,
+            note="floor: dumps + write + fsync",
+        ),
+        Figure(
+            "reply save: first of a session (backup)",
+            first(store),
+            "ms",
+            first(floor),
+            RATIO,
+            True,
+        ),
+        Figure("store open: Store(path)", opened(store), "ms", opened(floor), note="floor: loads"),
+    ]
+
+
+def ui_figures(ui: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[Figure]:
+    """The save as the app runs it, and the keys meanwhile."""
+    floor_ms = [median(run["saves"][1:] or run["saves"]) * 1000 for run in floor]
+    return [
+        Figure(
+            "reply save in the app (worker)",
+            [run["write"] * 1000 for run in ui],
+            "ms",
+            floor_ms,
+            note="first of session",
+        ),
+        Figure("ctrl+s → reply painted in the thread", [run["visible"] * 1000 for run in ui], "ms"),
+        Figure(
+            "key latency during save + reload, max",
+            [run["key_max"] for run in ui],
+            "ms",
+            limit=KEY_MS,
+            note=f"probe key every {PROBE_EVERY * 1000:.0f} ms",
+        ),
+        Figure("key latency during save + reload, p50", [run["key_p50"] for run in ui], "ms"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the durable write against its floor, then the UI during a save."""
+    p = parser(__doc__.split("\n\n")[0], runs=5, quick_runs=2)
+    p.add_argument("--replies", type=int, default=6, help="saves per process")
+    args = p.parse_args(argv)
+    if args.child:
+        return child(args)
+    db = corpus_of(args)
+    runs = runs_of(args)
+    with scratch() as work:
+        results = measure(db, runs, work, args.replies)
+        copy = copy_into(work, db, "ui.json")
+        ui = [
+            run_child("reply_save.py", ["--subject", "ui", "--db", str(copy)], work)
+            for _ in range(max(1, runs // 2 + 1))
+        ]
+    rows = save_figures(results["store"], results["floor"]) + ui_figures(ui, results["floor"])
+    emit("Reply save (durable write; UI during it)", rows, args, db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
