@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.config import Config
+from tui.display import markup_escaped
 from tui.drafts import Drafts
 from tui.keymap import check_keymap
+from tui.literal_app import LiteralTextApp
 from tui.model import ParsedReview
 from tui.paths import drafts_path, state_path
 from tui.screens.composer import ReplyComposer
@@ -40,7 +42,7 @@ def binding_scopes() -> dict[str, Iterable[BindingType]]:
     }
 
 
-class ReviewsApp(App[int]):
+class ReviewsApp(LiteralTextApp):
     """A keyboard-first reader for film reviews and their comment threads."""
 
     CSS_PATH = "reader.tcss"
@@ -56,9 +58,11 @@ class ReviewsApp(App[int]):
         config: Config | None = None,
         *,
         seed: SeedLoader | None = None,
+        lock_timeout: float = 5.0,
     ) -> None:
         super().__init__()
         self.db_path = db_path
+        self._lock_timeout = lock_timeout
         self.config = config or Config()
         self._seed = seed
         self._store: Store | None = None
@@ -99,7 +103,7 @@ class ReviewsApp(App[int]):
     def open_store(self) -> None:
         """Open (or create from the bundled seeds) the database, off the event loop."""
         try:
-            store = Store(self.db_path, seed=self._seed)
+            store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
             self.call_from_thread(self._cannot_start, str(error))
             return
@@ -146,9 +150,10 @@ class ReviewsApp(App[int]):
             if screen.check_action(binding.action, ()) is not True:
                 continue
             key = self.get_key_display(binding)
+            # The palette parses its titles as markup: a key shown as "[" must stay text.
             yield SystemCommand(
-                f"{binding.description} ({key})",
-                _PALETTE_HELP.get(binding.action, binding.description),
+                markup_escaped(f"{binding.description} ({key})"),
+                markup_escaped(_PALETTE_HELP.get(binding.action, binding.description)),
                 _runner(screen, binding.action),
             )
         yield SystemCommand(
@@ -184,5 +189,6 @@ _PALETTE_HELP = {
     "toggle_sidebar": "Hide or show the sidebar",
     "narrower": "Make the sidebar narrower",
     "wider": "Make the sidebar wider",
+    "links": "List the review's links; open one in the browser after asking",
     "help": "Every key, by pane",
 }

@@ -3,10 +3,16 @@
 Widgets are given ``Content`` built here, never a string that Textual or Rich
 would parse as markup, and every piece of text passes ``tui.text.clean`` on
 the way, so neither markup nor terminal control sequences survive.
+
+Markdown bodies become a ``LiteralMarkdown``: Rich's renderer with no live
+links, no HTML and images shown as their alt text.
 """
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from rich.markdown import Markdown
 from textual.content import Content
 
 from tui.text import clean, one_line
@@ -30,6 +36,15 @@ def join(*parts: Content | tuple[str, str]) -> Content:
     return out
 
 
+def markup_escaped(text: str) -> str:
+    """Text on one line for the few Textual APIs that take only markup (the command palette).
+
+    Every ``[`` is escaped, which Textual's parser reads back as exactly the text
+    given (``textual.markup.escape`` leaves ``a [/ b`` as a crashing closing tag).
+    """
+    return one_line(text).replace("[", "\\[")
+
+
 def display_date(iso: str | None) -> str:
     """A stored ISO date as people read it: ``2014-03-06`` or ``2014-03-06 21:15``."""
     if not iso:
@@ -39,3 +54,48 @@ def display_date(iso: str | None) -> str:
         day, _, rest = text.partition("T")
         return f"{day} {rest[:5]}"
     return text
+
+
+def _markdown_parser() -> MarkdownIt:
+    # html=False: raw HTML is shown as the characters it is, never interpreted.
+    return MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
+
+
+_MARKDOWN = _markdown_parser()
+
+
+def _plain_inline(children: list[Token]) -> list[Token]:
+    """Inline tokens with images as their alt text and autolinks as plain text."""
+    out: list[Token] = []
+    for token in children:
+        if token.type == "image":
+            alt = one_line(token.content)
+            out.append(Token("text", "", 0, content=f"[image: {alt}]" if alt else "[image]"))
+        elif token.type in ("link_open", "link_close") and token.markup == "autolink":
+            continue  # <http://x> would read "http://x (http://x)"; the address is the text
+        else:
+            out.append(token)
+    return out
+
+
+class LiteralMarkdown(Markdown):
+    """A review body rendered by Rich: no live links, no HTML, images as alt text.
+
+    Links show their address after their words and never open on a click
+    (``hyperlinks=False``, so no terminal hyperlink is ever written); the links
+    screen opens them, after asking.
+    """
+
+    def __init__(self, body: str) -> None:
+        super().__init__("", hyperlinks=False)
+        self.markup = clean(body)
+        tokens = _MARKDOWN.parse(self.markup)
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                token.children = _plain_inline(token.children)
+        self.parsed = tokens
+
+
+def literal_markdown(body: str) -> LiteralMarkdown:
+    """A Markdown body (outside text) as a renderable the reading pane may show."""
+    return LiteralMarkdown(body)

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input
 
 from tui.model import ANONYMOUS, Comment, Review
 from tui.screens.help import HelpScreen
+from tui.screens.links import LinksScreen
 from tui.screens.search import SearchChoice, SearchScreen
 from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
@@ -81,6 +82,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="reader.toggle_sidebar"),
         Binding("left_square_bracket", "narrower", "Narrower", show=False, id="reader.narrower"),
         Binding("right_square_bracket", "wider", "Wider", show=False, id="reader.wider"),
+        Binding("o", "links", "Links", show=False, id="reader.links"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
@@ -408,6 +410,11 @@ class ReaderScreen(WritingActions, Screen[None]):
     def _resize_sidebar(self, step: int) -> None:
         self._sidebar_width = max(0, min(len(SIDEBAR_WIDTHS) - 1, self._sidebar_width + step))
         self.query_one("#sidebar").styles.width = SIDEBAR_WIDTHS[self._sidebar_width]
+
+    def action_links(self) -> None:
+        """List the review's links; one opens in the browser only after asking."""
+        if self._review is not None:
+            self.app.push_screen(LinksScreen(self._review.body, self._review.title))
 
     def action_help(self) -> None:
         """Show every key, by pane."""

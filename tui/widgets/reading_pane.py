@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.display import display_date, join, literal_line
+from tui.display import display_date, join, literal_line, literal_markdown
 from tui.model import Review
-from tui.text import clean
+from tui.widgets.long_text import LongText
+
+LONG_BODY = 50_000
+"""Characters past which a body is shown as plain text: Rich's Markdown takes ~0.15 s
+at this size in the pane, and seconds (again on every focus change) at 1 MB."""
 
 
 def review_header(review: Review) -> Content:
@@ -53,12 +56,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         """A header and a body, both literal text (the body is Markdown, never markup)."""
         yield Static(id="review-header", markup=False)
+        yield Static(id="review-note", markup=False)
         yield Static(id="review-body", markup=False)
+        yield LongText(id="review-long")
 
     def show(self, review: Review | None, *, keep_scroll: bool = False) -> None:
         """Show ``review`` from the top (or where it was), or a hint when there is none."""
         header = self.query_one("#review-header", Static)
         body = self.query_one("#review-body", Static)
+        self._show_long("")
         if review is None:
             header.update(
                 Content.styled("No review to show. Press escape to clear a filter.", "dim")
@@ -66,8 +72,27 @@ class ReadingPane(VerticalScroll, can_focus=True):
             body.update("")
             return
         header.update(review_header(review))
-        # Rich's Markdown renders 5-12x faster than Textual's Markdown widget on long
-        # bodies; hyperlinks=False so links show their address and never open on a click.
-        body.update(RichMarkdown(clean(review.body), hyperlinks=False))
+        if len(review.body) > LONG_BODY:
+            body.update("")
+            self._show_long(review.body)
+        else:
+            # Rich's Markdown renders 5-12x faster than Textual's Markdown widget on long
+            # bodies; links show their address and never open on a click.
+            body.update(literal_markdown(review.body))
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+    def _show_long(self, text: str) -> None:
+        """Show ``text`` as plain lines with a note saying why, or hide both ("")."""
+        note = self.query_one("#review-note", Static)
+        long_text = self.query_one("#review-long", LongText)
+        note.display = long_text.display = bool(text)
+        long_text.set_text(text)
+        if text:
+            size = f"{len(text) / 1000:,.0f} thousand characters"
+            note.update(
+                Content.styled(
+                    f"A very long review ({size}): shown as plain text, without formatting.",
+                    "italic $text-muted",
+                )
+            )

@@ -1,0 +1,50 @@
+"""Textual's own doors for text, made safe: notifications, pastes and the header title.
+
+Widgets get outside text from ``tui.display``; a few paths bypass widgets'
+constructors. Notifications quote error messages (which name files and quote
+data), a paste carries whatever was on the clipboard into an Input or the
+composer, and the header shows the app's title. Textual passes control
+characters in all of them to the terminal, so this base class cleans them
+on the way in.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import App
+from textual.content import Content
+from textual.notifications import SeverityLevel
+
+from tui.text import clean, one_line
+
+
+class LiteralTextApp(App[int]):
+    """An App that cleans notifications, pasted text and its title of control characters."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notify, with control characters in the message and title made visible.
+
+        Outside text must still be passed with ``markup=False`` (the test over
+        the code checks that); cleaning keeps markup intact for our own messages.
+        """
+        super().notify(
+            clean(message), title=one_line(title), severity=severity, timeout=timeout, markup=markup
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        """Clean pasted text before any Input or TextArea sees it."""
+        if isinstance(event, events.Paste):
+            event.text = clean(event.text)
+        await super().on_event(event)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title and subtitle, each on one clean line."""
+        return super().format_title(one_line(title), one_line(sub_title))
