@@ -69,3 +69,17 @@ def text_of(element: ET.Element | None) -> str:
 def local_name(tag: str) -> str:
     """A tag without its ``{namespace}``."""
     return tag.rpartition("}")[2]
+
+
+def check(data: bytes, origin: Origin) -> ET.Element | None:
+    """Like ``parse``, but ``None`` for XML that is merely broken (and declares no DTD),
+    for readers such as feedparser that recover what they can from broken documents."""
+    try:
+        return parse(data, origin)
+    except ImportFailed as error:
+        if error.reason == REFUSED or error.reason.startswith("refused"):
+            raise
+        lowered = data.lower()
+        if b"<!doctype" in lowered or b"<!entity" in lowered:
+            raise ImportFailed(origin, REFUSED) from error
+        return None

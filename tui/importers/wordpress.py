@@ -1,11 +1,114 @@
-"""The wordpress importer (being written)."""
+"""WordPress's export (WXR): an RSS file with ``wp:`` elements, any version 1.0 to 1.2.
+
+Published posts become reviews; their approved comments (not spam, not waiting
+for moderation, not pingbacks or trackbacks) are threaded by
+``wp:comment_parent``. Pages, attachments, menu items, drafts, private and
+trashed posts are skipped.
+"""
 
 from __future__ import annotations
 
-from tui.importers import ImportFailed, Origin
-from tui.model import ParsedReview
+import re
+import xml.etree.ElementTree as ET
+
+from tui.importers import ImportFailed, Origin, safe_xml
+from tui.importers.dates import iso_date, utc_date
+from tui.importers.html import html_to_markdown
+from tui.importers.threads import FlatComment, build_thread
+from tui.model import ANONYMOUS, ParsedComment, ParsedReview
+from tui.text import one_line
+
+SOURCE = "wordpress"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+_WP_NAMESPACE = re.compile(r"^\{(https?://wordpress\.org/export/1\.\d+/)\}")
+_COMMENT_TYPES = frozenset({"", "comment"})
+
+
+def _namespace(root: ET.Element) -> str:
+    for element in root.iter():
+        match = _WP_NAMESPACE.match(element.tag)
+        if match:
+            return "{" + match[1] + "}"
+    return ""
+
+
+def _text(element: ET.Element, path: str) -> str:
+    return one_line(safe_xml.text_of(element.find(path)))
+
+
+def _authors(channel: ET.Element, wp: str) -> dict[str, str]:
+    """Login name -> display name, from the ``wp:author`` list at the top."""
+    names = {}
+    for author in channel.findall(f"{wp}author"):
+        login = _text(author, f"{wp}author_login")
+        display = _text(author, f"{wp}author_display_name")
+        if login:
+            names[login] = display or login
+    return names
+
+
+def _comments(item: ET.Element, wp: str, post_key: str) -> tuple[ParsedComment, ...]:
+    flat = []
+    for element in item.findall(f"{wp}comment"):
+        approved = _text(element, f"{wp}comment_approved")
+        kind = _text(element, f"{wp}comment_type").lower()
+        if approved != "1" or kind not in _COMMENT_TYPES:
+            continue
+        number = _text(element, f"{wp}comment_id")
+        body = html_to_markdown(
+            safe_xml.text_of(element.find(f"{wp}comment_content")), wordpress=True
+        )
+        if not number or not body:
+            continue
+        parent = _text(element, f"{wp}comment_parent")
+        date = utc_date(_text(element, f"{wp}comment_date_gmt")) or iso_date(
+            _text(element, f"{wp}comment_date")
+        )
+        comment = ParsedComment(
+            author=_text(element, f"{wp}comment_author") or ANONYMOUS,
+            date=date,
+            body=body,
+            source_id=f"wordpress:{post_key}#comment-{number}",
+        )
+        flat.append(FlatComment(number, None if parent in {"", "0"} else parent, comment))
+    return build_thread(flat)
+
+
+def _review(item: ET.Element, wp: str, authors: dict[str, str]) -> ParsedReview:
+    guid = _text(item, "guid")
+    post_key = guid or _text(item, f"{wp}post_id") or _text(item, "link")
+    login = _text(item, f"{DC}creator")
+    categories = [
+        one_line(safe_xml.text_of(c))
+        for c in item.findall("category")
+        if c.get("domain") in {"category", "post_tag"}
+    ]
+    tags = tuple(dict.fromkeys(t for t in categories if t and t.lower() != "uncategorized"))
+    date = utc_date(_text(item, f"{wp}post_date_gmt")) or iso_date(_text(item, "pubDate"))
+    return ParsedReview(
+        title=_text(item, "title") or "Untitled review",
+        date=date or iso_date(_text(item, f"{wp}post_date")) or "",
+        body=html_to_markdown(safe_xml.text_of(item.find(f"{CONTENT}encoded")), wordpress=True),
+        author=authors.get(login, login) or ANONYMOUS,
+        tags=tags,
+        source=SOURCE,
+        source_id=f"wordpress:{post_key}",
+        comments=_comments(item, wp, post_key),
+    )
 
 
 def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
-    """Not available yet."""
-    raise ImportFailed(origin, "this format is not supported yet")
+    """Every published post in a WordPress export, with its approved comment threads."""
+    root = safe_xml.parse(data, origin)
+    channel = root.find("channel")
+    wp = _namespace(root)
+    if root.tag != "rss" or channel is None or not wp:
+        raise ImportFailed(origin, "not a WordPress export (no <rss> with wp: elements)")
+    authors = _authors(channel, wp)
+    reviews = []
+    for item in channel.findall("item"):
+        if _text(item, f"{wp}post_type") != "post" or _text(item, f"{wp}status") != "publish":
+            continue
+        reviews.append(_review(item, wp, authors))
+    return reviews
