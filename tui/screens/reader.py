@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -220,7 +221,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             same_review=same,
         )
         shown = sum(1 for c in message.comments if c.deleted is None)
-        thread.border_title = f"Comments ({shown})"
+        thread.border_title = Content(f"Comments ({shown})")
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
@@ -358,10 +359,10 @@ class ReaderScreen(WritingActions, Screen[None]):
             if len(sidebar.shown) != sidebar.total
             else str(sidebar.total)
         )
-        # Our own words and numbers only: a border title is parsed as markup.
-        self.query_one("#sidebar").border_title = f"Reviews ({count})"
+        # Content, not str: a border title given a string parses it as markup.
+        self.query_one("#sidebar").border_title = Content(f"Reviews ({count})")
         tag = " · tagged" if sidebar.tag else ""
-        self.query_one("#sidebar").border_subtitle = f"{SORTS[sidebar.order]}{tag}"
+        self.query_one("#sidebar").border_subtitle = Content(f"{SORTS[sidebar.order]}{tag}")
 
     def action_search(self) -> None:
         """Search titles, bodies and comments; go to the hit chosen."""
