@@ -29,7 +29,8 @@ import orjson
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-CORPORA = BENCH_DIR / ".corpora"
+CORPORA = Path(os.environ.get("REVIEWS_BENCH_CORPORA", BENCH_DIR / ".corpora"))
+"""Where generated corpora are cached (``$REVIEWS_BENCH_CORPORA`` overrides)."""
 PYTHON = sys.executable
 
 
@@ -81,7 +82,7 @@ def corpus_file(sizes: Sizes) -> Path:
         f"db-{sizes.reviews}r-{sizes.comments}c-{sizes.big_thread}b-{sizes.big_thread_at}-{key}.json"
     )
     if not path.exists():
-        CORPORA.mkdir(exist_ok=True)
+        CORPORA.mkdir(parents=True, exist_ok=True)
         data = corpus.generate(
             sizes.reviews, sizes.comments, sizes.big_thread, big_thread_at=sizes.big_thread_at
         )

@@ -54,7 +54,7 @@ def child(args: Any) -> int:
         first: list[float] = []
         settled: list[float] = []
         typed = ""
-        for query in QUERIES:
+        for query in QUERIES[: args.queries]:
             keys = [(char, typed + query[: i + 1]) for i, char in enumerate(query)]
             keys += [("backspace", typed + query[:i]) for i in range(len(query) - 1, -1, -1)]
             for key, value in keys:
@@ -64,7 +64,12 @@ def child(args: Any) -> int:
                 )
                 first.append(timing.first * 1000)
                 settled.append(timing.settled * 1000)
-        return {"first": first, "settled": settled, "titles": len(corpus.order)}
+        return {
+            "first": first,
+            "settled": settled,
+            "titles": len(corpus.order),
+            "keys": len(first),
+        }
 
     write_result(args.result, run_app(subject, args.db, scenario))
     return 0
@@ -76,7 +81,7 @@ def figures(reader: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[F
     def per_run(runs: list[dict[str, Any]], key: str, stat: Any) -> list[float]:
         return [float(stat(run[key])) for run in runs if run[key]]
 
-    keys = sum(len(q) for q in QUERIES) * 2
+    keys = reader[0]["keys"] if reader else 0
     titles = reader[0]["titles"] if reader else 0
     note = f"{titles:,} titles, {keys} keystrokes per run"
     return [
@@ -106,7 +111,10 @@ def figures(reader: list[dict[str, Any]], floor: list[dict[str, Any]]) -> list[F
 
 def main(argv: list[str] | None = None) -> int:
     """Run reader and floor processes alternately and print the table."""
-    args = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1).parse_args(argv)
+    p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
+    p.add_argument("--queries", type=int, default=None, help=f"how many of {len(QUERIES)}")
+    args = p.parse_args(argv)
+    args.queries = args.queries or (2 if args.quick else len(QUERIES))
     if args.child:
         return child(args)
     db = corpus_of(args)
@@ -114,9 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         copy = copy_into(work, db)
 
         def run(subject: str) -> dict[str, Any]:
-            data: dict[str, Any] = run_child(
-                "filter.py", ["--subject", subject, "--db", str(copy)], work
-            )
+            extra = ["--db", str(copy), "--queries", str(args.queries)]
+            data: dict[str, Any] = run_child("filter.py", ["--subject", subject, *extra], work)
             return data
 
         results = interleave(

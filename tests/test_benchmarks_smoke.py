@@ -1,0 +1,153 @@
+"""Every benchmark runs on a tiny corpus and prints its table (no timing is asserted).
+
+The benchmarks are scripts that print ratios; this keeps them working as the
+app changes under them. Each runs in a subprocess exactly as a person would
+run it, with one fresh run per subject and a corpus of 50 reviews.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+TINY = ["--reviews", "50", "--comments", "300", "--big-thread", "100", "--runs", "1"]
+
+needs_tmux = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed: the startup benchmark needs it"
+)
+needs_store = pytest.mark.skipif(
+    importlib.util.find_spec("tui.store") is None, reason="tui.store is not written yet"
+)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private cache of generated corpora, so tests never write into the work tree."""
+    return tmp_path_factory.mktemp("corpora")
+
+
+def run(script: str, args: list[str], corpora: Path, tmp_path: Path) -> tuple[str, Path]:
+    """Run ``benchmarks/<script>`` with ``args``; its stdout and its ``--json`` file."""
+    out = tmp_path / "figures.json"
+    env = dict(os.environ, REVIEWS_BENCH_CORPORA=str(corpora))
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args, "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout, out
+
+
+def check_table(stdout: str, out: Path, *names: str) -> None:
+    """The table is printed with the expected rows, and the JSON holds the same rows."""
+    assert "| figure | median | floor | ratio | target | result | samples |" in stdout
+    for name in names:
+        assert name in stdout
+    rows = json.loads(out.read_text())["figures"]
+    assert rows and all(row["samples"] for row in rows), rows
+
+
+def test_corpus_is_deterministic_and_in_the_store_layout(tmp_path: Path) -> None:
+    args = ["--reviews", "20", "--comments", "120", "--big-thread", "40", "--big-thread-at"]
+    for name in ("a.json", "b.json"):
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "corpus.py"),
+                *args,
+                "newest",
+                "--out",
+                str(tmp_path / name),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    raw = (tmp_path / "a.json").read_bytes()
+    assert raw == (tmp_path / "b.json").read_bytes()
+    tables = orjson.loads(raw)
+    assert sorted(tables) == ["comments", "meta", "reads", "reviews"]
+    assert tables["meta"] == {"1": {"schema_version": 1}}
+    assert len(tables["reviews"]) == 20 and len(tables["comments"]) == 120
+    on_newest = [c for c in tables["comments"].values() if c["review_id"] == 20]
+    assert len(on_newest) == 40
+    ids = {int(k) for k in tables["comments"]}
+    for key, comment in tables["comments"].items():
+        assert comment["parent_id"] is None or comment["parent_id"] in ids
+        assert comment["parent_id"] is None or comment["parent_id"] < int(key)
+
+
+def test_corpus_export_nests_every_comment(tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    subprocess.run(
+        [sys.executable, str(BENCH / "corpus.py"), *TINY[:6], "--out", str(out), "--export"],
+        check=True,
+        capture_output=True,
+    )
+    reviews = orjson.loads(out.read_bytes())["reviews"]
+
+    def count(nodes: list[dict[str, object]]) -> int:
+        return sum(1 + count(n["replies"]) for n in nodes)  # type: ignore[arg-type]
+
+    assert len(reviews) == 50
+    assert sum(count(r["comments"]) for r in reviews) == 300
+
+
+@needs_tmux
+@needs_store
+def test_startup(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("startup.py", TINY, corpora, tmp_path)
+    check_table(stdout, out, "startup: first frame", "newest review + comments on screen")
+
+
+@needs_store
+def test_navigation(corpora: Path, tmp_path: Path) -> None:
+    args = [*TINY, "--keys", "5", "--write-keys", "1"]
+    stdout, out = run("navigation.py", args, corpora, tmp_path)
+    check_table(stdout, out, "navigation: key → painted, p50", "p99")
+
+
+@needs_store
+def test_big_thread(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("big_thread.py", [*TINY, "--opens", "1"], corpora, tmp_path)
+    check_table(stdout, out, "big thread: first comments on screen", "big thread: settled")
+
+
+@needs_store
+def test_filter(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("filter.py", [*TINY, "--queries", "1"], corpora, tmp_path)
+    check_table(stdout, out, "filter: keystroke → list painted, median")
+
+
+@needs_store
+def test_reply_save(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("reply_save.py", [*TINY, "--replies", "2"], corpora, tmp_path)
+    check_table(stdout, out, "reply save: Store.add_reply", "key latency during save")
+
+
+@needs_store
+def test_memory(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("memory.py", TINY, corpora, tmp_path)
+    check_table(stdout, out, "reader RSS after startup", "parsed data alone")
+
+
+@needs_tmux
+@needs_store
+def test_scaling(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("scaling.py", ["--runs", "1", "--sizes", "0.05,0.1"], corpora, tmp_path)
+    assert "| MB | startup |" in stdout
+    check_table(stdout, out, "startup slope", "reply save slope")
