@@ -47,6 +47,7 @@ def nest_limited(comments: Sequence[Mapping[str, Any]], limit: int) -> list[dict
         replies = node.get("replies") or []
         source_id = node.get("source_id")
         if not replies:
+            copy["replies"] = []  # every comment carries the key: the export's shape is fixed
             continue
         if depth < limit or not source_id:
             kids: list[dict[str, Any]] = []
