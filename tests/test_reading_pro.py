@@ -298,3 +298,39 @@ async def test_small_terminal_and_hidden_sidebar(make_app: AppFactory) -> None:
         await pilot.press("b", "right_square_bracket")
         assert screen.query_one("#sidebar").display
         assert screen.query_one("#sidebar").styles.width is not None
+
+
+async def test_theme_is_remembered(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.theme = "nord"
+        await pilot.pause(0.2)
+        await settle(pilot)
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert again.theme == "nord"
+
+
+async def test_no_color_is_honoured(make_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.no_color
+
+
+async def test_help_shows_rebound_keys(db_path: Path) -> None:
+    from conftest import sample_reviews
+
+    config = Config(author="tester", keymap={"reader.reply": "w", "comments.toggle": "z"})
+    app = ReviewsApp(db_path, config, seed=sample_reviews)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help-keys").content)
+        lines = {line.strip() for line in text.splitlines()}
+        assert any(line.startswith("w") and line.endswith("Reply") for line in lines), lines
+        assert any(line.startswith("z") and "Collapse" in line for line in lines), lines

@@ -49,7 +49,10 @@ class HelpScreen(ModalScreen[None]):
 
     def _rows(self, node: DOMNode) -> list[tuple[str, str]]:
         by_action: dict[str, tuple[list[str], str]] = {}
-        for key, bindings in node._bindings.key_to_bindings.items():
+        live = node._bindings.copy()
+        if self.app._keymap:  # the user's keymap, applied as Textual applies it
+            live.apply_keymap(self.app._keymap)
+        for key, bindings in live.key_to_bindings.items():
             for binding in bindings:
                 if not binding.description or binding.action in _NOISE:
                     continue
