@@ -27,11 +27,15 @@ _REVIEW_KEYS = ("title", "date", "author", "tags", "film", "year", "director", "
 _OPTIONAL = frozenset({"film", "year", "director", "rating"})
 
 
-def nest_limited(comments: Sequence[Mapping[str, Any]], limit: int) -> list[dict[str, Any]]:
+def nest_limited(
+    comments: Sequence[Mapping[str, Any]], limit: int, *, empty_replies: bool = True
+) -> list[dict[str, Any]]:
     """Copies of nested comment mappings nested at most ``limit`` levels deep.
 
     Replies below that are listed flat after their parent, each with ``reply_to``
     naming its parent's ``source_id``; the importers put them back in place.
+    ``empty_replies`` gives every comment a ``replies`` list, empty or not (the
+    JSON export's fixed shape); the Markdown files leave empty ones out.
     Walked with a stack: the thread being written can be arbitrarily deep.
     """
     out: list[dict[str, Any]] = []
@@ -46,12 +50,10 @@ def nest_limited(comments: Sequence[Mapping[str, Any]], limit: int) -> list[dict
         target.append(copy)
         replies = node.get("replies") or []
         source_id = node.get("source_id")
-        if not replies:
-            copy["replies"] = []  # every comment carries the key: the export's shape is fixed
-            continue
+        kids: list[dict[str, Any]] = []
+        if empty_replies or (replies and (depth < limit or not source_id)):
+            copy["replies"] = kids  # every comment carries the key: the export's shape is fixed
         if depth < limit or not source_id:
-            kids: list[dict[str, Any]] = []
-            copy["replies"] = kids
             stack.extend((r, kids, depth + 1, None) for r in reversed(replies))
         else:  # kids go right after this comment in the same list
             stack.extend((r, target, depth, str(source_id)) for r in reversed(replies))
@@ -113,7 +115,9 @@ def markdown_text(review: Mapping[str, Any]) -> str:
     meta["source_id"] = review.get("source_id")
     parsed = comments_from(review.get("comments") or [], "export")
     if parsed:
-        meta["comments"] = nest_limited(_comment_mappings(parsed), NESTING_LIMIT)
+        meta["comments"] = nest_limited(
+            _comment_mappings(parsed), NESTING_LIMIT, empty_replies=False
+        )
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     body = clean(str(review.get("body") or "")).strip()
     return f"---\n{front}---\n\n{body}\n"

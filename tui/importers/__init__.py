@@ -179,11 +179,9 @@ def load_path(
     path: Origin, fmt: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[ParsedReview]:
     """Read one file (or feed URL) as ``fmt``, else as the format its content shows."""
-    if fmt is not None:
-        parse = _parser(fmt, path)  # an unknown name fails before any reading
+    forced = None if fmt is None else _parser(fmt, path)  # a bad name fails before reading
     data = read_source(path, max_bytes)
-    if fmt is None:
-        parse = _parser(_detect(data, path), path)
+    parse = forced or _parser(_detect(data, path), path)
     return parse(data, path)
 
 

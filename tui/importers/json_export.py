@@ -33,8 +33,8 @@ DELETED = "(deleted)"
 """The text of a deleted reply kept only because live replies hang below it."""
 NESTING_LIMIT = 64
 """Comment levels an export nests before it lists deeper replies flat with ``reply_to``."""
-MAX_COMMENTS = 200_000
-"""Per file: YAML aliases can make a small file name the same list millions of times."""
+MAX_COMMENTS = 2_000_000
+"""Per file, a backstop; YAML aliases that repeat comments are refused as they are met."""
 
 
 def _line(value: Any) -> str | None:
@@ -70,6 +70,7 @@ def _flatten(raw: Any, origin: Origin, budget: list[int]) -> list[tuple[FlatComm
     """Nested comment mappings in pre-order, each with whether it was deleted."""
     out: list[tuple[FlatComment, bool]] = []
     replying: dict[int, str] = {}
+    seen: set[int] = set()
     stack: list[tuple[Any, str | None]] = [
         (item, None) for item in reversed(_list(raw, "comments", origin))
     ]
@@ -79,6 +80,10 @@ def _flatten(raw: Any, origin: Origin, budget: list[int]) -> list[tuple[FlatComm
         if budget[0] < 0:
             raise ImportFailed(origin, f"more than {MAX_COMMENTS} comments (refused)")
         entry = _mapping(item, "a comment", origin)
+        # YAML aliases can name one comment millions of times (or inside itself): refuse.
+        if id(entry) in seen:
+            raise ImportFailed(origin, "a comment appears twice (YAML aliases are refused)")
+        seen.add(id(entry))
         body = entry.get("body")
         if not isinstance(body, str):
             raise ImportFailed(origin, "a comment has no body text")

@@ -33,7 +33,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
@@ -58,10 +57,16 @@ def _decode(data: bytes, origin: Origin) -> str:
 
 
 def _front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
-    if not re.match(r"---[ \t]*\r?\n", text.lstrip()):
+    text = text.strip()
+    if not re.match(r"---[ \t]*\r?\n", text):
         raise ImportFailed(origin, "no YAML front matter (the file must start with a --- line)")
+    handler = YAMLHandler()  # yaml.SafeLoader: tags like !!python/object are refused
     try:
-        post = frontmatter.loads(text, handler=YAMLHandler())
+        front, body = handler.split(text)
+    except ValueError as error:
+        raise ImportFailed(origin, "the front matter has no closing --- line") from error
+    try:
+        metadata = handler.load(front)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or type(error).__name__
         mark = getattr(error, "problem_mark", None)
@@ -69,12 +74,11 @@ def _front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
         raise ImportFailed(origin, f"bad YAML front matter ({problem}{where})") from error
     except RecursionError as error:
         raise ImportFailed(origin, "bad YAML front matter (nested too deeply)") from error
-    except (TypeError, ValueError) as error:
-        raise ImportFailed(origin, "bad YAML front matter (not a mapping of keys)") from error
-    metadata = post.metadata
+    if metadata is None:
+        metadata = {}
     if not isinstance(metadata, dict):
         raise ImportFailed(origin, "bad YAML front matter (not a mapping of keys)")
-    return metadata, str(post.content)
+    return metadata, body.strip()
 
 
 def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
