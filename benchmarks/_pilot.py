@@ -18,11 +18,13 @@ import asyncio
 import bisect
 import functools
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerState
@@ -257,10 +259,31 @@ def review_shown(review_id: int, since: float) -> Callable[[], float | None]:
     return reached
 
 
-async def press(pilot: Pilot[Any], key: str) -> float:
-    """Press ``key``; returns the time just before the key was sent."""
+def key_event(key: str) -> events.Key:
+    """The event a terminal's input would produce for ``key`` (as the pilot builds it)."""
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+        )
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def press(app: App[Any], key: str) -> float:
+    """Send ``key`` to the app and return the time just before it was sent.
+
+    Unlike ``Pilot.press`` nothing waits here: the pilot's waiting posts a
+    callback to every widget, which would load the very interval measured.
+    """
+    event = key_event(key)
+    event.set_sender(app)
     began = time.perf_counter()
-    await pilot.press(key)
+    app.post_message(event)
     return began
 
 

@@ -61,7 +61,7 @@ def child(args: Any) -> int:
             # Already there (the big thread is second newest): nothing to wait for.
             with contextlib.suppress(TimeoutError):
                 await settle(app, moved, review_shown(above, moved), quiet=0.1, timeout=5)
-            key_at = await press(pilot, "j")
+            key_at = press(app, "j")
             timing = await settle(app, key_at, review_shown(big, key_at), quiet=0.1)
             first.append(timing.first * 1000)
             settled.append(timing.settled * 1000)

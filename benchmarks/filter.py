@@ -58,7 +58,7 @@ def child(args: Any) -> int:
             keys = [(char, typed + query[: i + 1]) for i, char in enumerate(query)]
             keys += [("backspace", typed + query[:i]) for i in range(len(query) - 1, -1, -1)]
             for key, value in keys:
-                key_at = await press(pilot, _KEYS.get(key, key))
+                key_at = press(app, _KEYS.get(key, key))
                 timing = await settle(
                     app, key_at, lambda v=value, k=key_at: PROBE.mark_after("filter", k, v)
                 )

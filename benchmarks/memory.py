@@ -48,7 +48,7 @@ def status() -> dict[str, float]:
     return out
 
 
-def app_child(subject_name: str, db: Path) -> dict[str, float]:
+def app_child(subject_name: str, db: Path, after: float) -> dict[str, float]:
     """Start the reader (or floor app), wait until it settles, then read its memory."""
     from _pilot import instrument, run_app, started
     from textual.app import App
@@ -60,7 +60,7 @@ def app_child(subject_name: str, db: Path) -> dict[str, float]:
     async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, float]:
         await started(app, newest, began)
         now = status()
-        await asyncio.sleep(AFTER)
+        await asyncio.sleep(after)
         later = status()
         return {"rss": now["VmRSS"], "later": later["VmRSS"], "peak": later["VmHWM"]}
 
@@ -79,14 +79,16 @@ def child(args: Any) -> int:
         data = status()
         data["tables"] = len(tables)
     else:
-        data = app_child(args.subject, args.db)
+        data = app_child(args.subject, args.db, args.after)
     write_result(args.result, data)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Measure the four kinds of process alternately and print the table."""
-    args = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1).parse_args(argv)
+    p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
+    p.add_argument("--after", type=float, default=AFTER, help="seconds before the peak is read")
+    args = p.parse_args(argv)
     if args.child:
         return child(args)
     db = corpus_of(args)
@@ -97,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             {
                 kind: (
                     lambda kind=kind: run_child(
-                        "memory.py", ["--subject", kind, "--db", str(copy)], work
+                        "memory.py",
+                        ["--subject", kind, "--db", str(copy), "--after", str(args.after)],
+                        work,
                     )
                 )
                 for kind in ("bare", "parsed", "reader", "floor")
@@ -117,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             note="floor: parsed data",
         ),
         Figure(
-            f"reader RSS {AFTER:g} s later", [r["later"] for r in results["reader"]], "MB", parsed
+            f"reader RSS {args.after:g} s later",
+            [r["later"] for r in results["reader"]],
+            "MB",
+            parsed,
         ),
         Figure("reader peak RSS (VmHWM)", [r["peak"] for r in results["reader"]], "MB", parsed),
         Figure(

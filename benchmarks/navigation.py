@@ -64,7 +64,7 @@ def child(args: Any) -> int:
         first: list[float] = []
         settled: list[float] = []
         for step in range(1, keys + 1):
-            key_at = await press(pilot, "j")
+            key_at = press(app, "j")
             timing = await settle(app, key_at, review_shown(corpus.order[step], key_at), quiet=0.03)
             first.append(timing.first * 1000)
             settled.append(timing.settled * 1000)
@@ -77,7 +77,7 @@ def child(args: Any) -> int:
                     break
                 await asyncio.sleep(0.005)
                 step += 1
-                key_at = await press(pilot, "j")
+                key_at = press(app, "j")
                 target = review_shown(corpus.order[step], key_at)
                 timing = await settle(app, key_at, target, quiet=0.03)
                 during.append(timing.first * 1000)

@@ -110,7 +110,7 @@ def test_corpus_export_nests_every_comment(tmp_path: Path) -> None:
 @needs_tmux
 @needs_store
 def test_startup(corpora: Path, tmp_path: Path) -> None:
-    stdout, out = run("startup.py", TINY, corpora, tmp_path)
+    stdout, out = run("startup.py", [*TINY, "--no-big-newest"], corpora, tmp_path)
     check_table(stdout, out, "startup: first frame", "newest review + comments on screen")
 
 
@@ -141,7 +141,7 @@ def test_reply_save(corpora: Path, tmp_path: Path) -> None:
 
 @needs_store
 def test_memory(corpora: Path, tmp_path: Path) -> None:
-    stdout, out = run("memory.py", TINY, corpora, tmp_path)
+    stdout, out = run("memory.py", [*TINY, "--after", "0.2"], corpora, tmp_path)
     check_table(stdout, out, "reader RSS after startup", "parsed data alone")
 
 
