@@ -10,7 +10,11 @@ from textual.widgets import Static
 
 from tui.display import display_date, join, literal_line, literal_markdown
 from tui.model import Review
+from tui.text import one_line, shorten
 from tui.widgets.long_text import LongText
+
+TITLE_MAX = 400
+"""Characters of a title the header shows: a hostile 5,000-character one would fill it."""
 
 LONG_BODY = 50_000
 """Characters past which a body is shown as plain text: Rich's Markdown takes ~0.15 s
@@ -34,7 +38,8 @@ def review_header(review: Review) -> Content:
         (" · by ", "dim"),
         literal_line(review.author, "$text-muted"),
     )
-    lines = [literal_line(review.title, "bold $text-primary"), byline]
+    title = shorten(one_line(review.title), TITLE_MAX)
+    lines = [literal_line(title, "bold $text-primary"), byline]
     if facts:
         lines.append(Content(" · ").join(facts))
     if review.tags:
