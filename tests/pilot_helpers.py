@@ -58,7 +58,7 @@ def visible_thread_lines(app: ReviewsApp) -> list[str]:
 def sidebar_lines(app: ReviewsApp) -> list[str]:
     """The sidebar's options as plain text, in order."""
     sidebar = app.screen.query_one(ReviewList)
-    return [_plain(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+    return [sidebar.row_text(i) for i in range(sidebar.option_count)]
 
 
 def option_texts(options: OptionList) -> list[str]:

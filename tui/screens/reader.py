@@ -35,6 +35,8 @@ REFRESH_SECONDS = 2.0
 SEEN_AFTER = 0.8
 """Seconds a review stays open before its comments count as seen."""
 SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
+_CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete", "undo")
+"""The actions whose keys come and go with what is highlighted."""
 
 
 @dataclass
@@ -100,6 +102,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._highlight = ""
         self._unseen: frozenset[int] = frozenset()
         self._shown_generation = -1
+        self._key_state: tuple[bool | None, ...] = ()
         self._sidebar_width = 2
 
     def _reviews_app(self) -> ReviewsApp:
@@ -225,7 +228,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def _after_write(
         self, review_id: int, comment_id: int | None, *, focus_comments: bool = True
@@ -234,7 +237,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.load_reviews(review_id)
         if review_id == self.review_id:
             self.load_review(review_id, keep_comment=comment_id, focus_comments=focus_comments)
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Reload both panes in place after another process wrote the file."""
@@ -431,6 +434,17 @@ class ReaderScreen(WritingActions, Screen[None]):
             )
         )
 
+    def _refresh_keys(self) -> None:
+        """Refresh the footer only when a context-dependent key came or went.
+
+        Refreshing bindings recomposes the footer; doing it on every cursor move
+        costs more than the move itself in a big collection.
+        """
+        state = tuple(self.writing_check(action) for action in _CONTEXT_ACTIONS)
+        if state != self._key_state:
+            self._key_state = state
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys follow context: writing keys only where they make sense."""
         return self.writing_check(action)
@@ -439,8 +453,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self, message: CommentThread.CommentHighlighted
     ) -> None:
         """Edit and delete apply to the highlighted comment: refresh the footer."""
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def on_descendant_focus(self) -> None:
         """Which pane has focus changes what r, e and d do."""
-        self.refresh_bindings()
+        self._refresh_keys()

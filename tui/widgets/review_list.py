@@ -1,18 +1,30 @@
-"""The sidebar: every review as two lines, on an OptionList (lines, not widgets)."""
+"""The sidebar: every review as two lines, rendered line by line (no widget per review).
+
+Ten thousand reviews are normal, so this is a ScrollView with a fixed row height
+that draws only the rows on screen from the current filtered, sorted list.
+Filtering or re-sorting is a list operation plus one refresh; nothing is rebuilt
+per row, so the cost of a keystroke does not grow with the widgets on screen.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding
-from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from tui.display import display_date, join, literal_line
+from tui.display import display_date
 from tui.model import Review
-from tui.text import one_line
+from tui.text import one_line, shorten
+
+ROW_HEIGHT = 2
+"""Each review takes a title line and a date · comments line."""
 
 SORTS: dict[str, str] = {
     "date": "newest",
@@ -34,12 +46,24 @@ def sort_reviews(reviews: list[Review], order: str) -> list[Review]:
     return list(reviews)
 
 
-class ReviewList(OptionList):
+class ReviewList(ScrollView, can_focus=True):
     """Reviews newest first; filtered by title as the user types, or by tag; sortable."""
 
+    COMPONENT_CLASSES = {
+        "review-list--cursor",
+        "review-list--title",
+        "review-list--meta",
+        "review-list--unread",
+    }
+
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("home,g", "first", "First", show=False, id="sidebar.first"),
+        Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
+        Binding("enter", "choose", "Open", show=False, id="sidebar.open"),
     ]
 
     @dataclass
@@ -63,6 +87,9 @@ class ReviewList(OptionList):
         self._tag = ""
         self._order = "date"
         self._unread: set[int] = set()
+        self._cursor: int | None = None
+
+    # -- what is shown ---------------------------------------------------------------
 
     @property
     def shown(self) -> list[Review]:
@@ -70,25 +97,26 @@ class ReviewList(OptionList):
         return self._shown
 
     @property
-    def current_id(self) -> int | None:
-        """The highlighted review's id."""
-        index = self.highlighted
-        if index is None or not 0 <= index < len(self._shown):
-            return None
-        return self._shown[index].id
-
-    @property
     def all_reviews(self) -> list[Review]:
         """Every review, filtered or not, in the current order."""
         return self._reviews
 
-    def select_review(self, review_id: int) -> bool:
-        """Move the cursor to ``review_id`` if it is shown."""
-        for index, review in enumerate(self._shown):
-            if review.id == review_id:
-                self.highlighted = index
-                return True
-        return False
+    @property
+    def option_count(self) -> int:
+        """How many reviews are shown."""
+        return len(self._shown)
+
+    @property
+    def highlighted(self) -> int | None:
+        """The index of the review under the cursor in ``shown``."""
+        return self._cursor
+
+    @property
+    def current_id(self) -> int | None:
+        """The highlighted review's id."""
+        if self._cursor is None or not 0 <= self._cursor < len(self._shown):
+            return None
+        return self._shown[self._cursor].id
 
     @property
     def order(self) -> str:
@@ -105,6 +133,18 @@ class ReviewList(OptionList):
         """How many reviews there are before filtering."""
         return len(self._reviews)
 
+    def row_text(self, index: int) -> str:
+        """Both lines of row ``index`` as plain text, as the row shows them."""
+        review = self._shown[index]
+        lines = (self._row(review, 10_000, line) for line in range(ROW_HEIGHT))
+        return "\n".join("".join(text for text, _role in pieces) for pieces in lines)
+
+    def is_unread(self, review_id: int) -> bool:
+        """Whether the sidebar shows ``review_id`` as unread."""
+        return review_id in self._unread
+
+    # -- data in ---------------------------------------------------------------------
+
     def set_reviews(
         self, reviews: list[Review], keep: int | None = None, unread: set[int] | None = None
     ) -> None:
@@ -114,6 +154,11 @@ class ReviewList(OptionList):
         if unread is not None:
             self._unread = unread
         self._apply(keep)
+
+    def set_filter(self, text: str) -> None:
+        """Show only the reviews whose title contains ``text`` (case-insensitive)."""
+        self._filter = text.casefold().strip()
+        self._apply(self.current_id)
 
     def set_order(self, order: str) -> None:
         """Sort by ``order`` (a key of ``SORTS``), keeping the cursor's review."""
@@ -130,27 +175,22 @@ class ReviewList(OptionList):
 
     def set_unread(self, review_id: int, unread: bool) -> None:
         """Mark one review read or unread without reloading the list."""
-        if (review_id in self._unread) == unread:
-            return
         if unread:
             self._unread.add(review_id)
         else:
             self._unread.discard(review_id)
+        self.refresh()
+
+    def select_review(self, review_id: int) -> bool:
+        """Move the cursor to ``review_id`` if it is shown."""
         for index, review in enumerate(self._shown):
             if review.id == review_id:
-                self.replace_option_prompt_at_index(index, self._prompt(review))
-                break
-
-    def is_unread(self, review_id: int) -> bool:
-        """Whether the sidebar shows ``review_id`` as unread."""
-        return review_id in self._unread
-
-    def set_filter(self, text: str) -> None:
-        """Show only the reviews whose title contains ``text`` (case-insensitive)."""
-        self._filter = text.casefold().strip()
-        self._apply(self.current_id)
+                self._move_to(index)
+                return True
+        return False
 
     def _apply(self, keep: int | None) -> None:
+        previous = self.current_id
         needle, tag = self._filter, self._tag
         shown = self._reviews
         if needle:
@@ -158,33 +198,126 @@ class ReviewList(OptionList):
         if tag:
             shown = [r for r in shown if tag in r.tags]
         self._shown = list(shown)
-        self.set_options(Option(self._prompt(r), id=str(r.id)) for r in self._shown)
-        if not self._shown:
-            return
-        index = 0
-        if keep is not None:
-            index = next((i for i, r in enumerate(self._shown) if r.id == keep), 0)
-        self.highlighted = index
+        self.virtual_size = Size(self.scrollable_content_region.width, len(shown) * ROW_HEIGHT)
+        index: int | None = None
+        if self._shown:
+            index = 0
+            if keep is not None:
+                index = next((i for i, r in enumerate(self._shown) if r.id == keep), 0)
+        self._cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        if index is not None and (keep is None or self._shown[index].id != previous):
+            self.post_message(self.ReviewHighlighted(self._shown[index].id))
 
-    def _prompt(self, review: Review) -> Content:
+    # -- drawing ---------------------------------------------------------------------
+
+    def _row(self, review: Review, width: int, line: int) -> list[tuple[str, str]]:
+        if line == 0:
+            marker = ("● ", "unread") if review.id in self._unread else ("  ", "title")
+            return [marker, (shorten(one_line(review.title), max(width - 2, 1)), "title")]
         count = review.comment_count
         noun = "comment" if count == 1 else "comments"
-        marker = ("● ", "bold $accent") if review.id in self._unread else ("  ", "")
-        return join(
-            marker,
-            literal_line(review.title, "bold"),
-            ("\n  ", ""),
-            (f"{display_date(review.date)} · {count} {noun}", "dim"),
+        meta = f"{display_date(review.date)} · {count} {noun}"
+        return [("  " + shorten(meta, max(width - 2, 1)), "meta")]
+
+    def render_line(self, y: int) -> Strip:
+        """Draw line ``y`` of the visible area from the filtered list."""
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index, line = divmod(y + scroll_y, ROW_HEIGHT)
+        if not 0 <= index < len(self._shown):
+            return Strip.blank(width, base)
+        if index == self._cursor:
+            cursor = self.get_component_rich_style("review-list--cursor")
+            if not self.has_focus:
+                cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
+            base = base + Style(bgcolor=cursor.bgcolor, color=cursor.color)
+        segments = [
+            Segment(text, base + self._role(role))
+            for text, role in self._row(self._shown[index], width, line)
+        ]
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _role(self, role: str) -> Style:
+        full = self.get_component_rich_style(f"review-list--{role}")
+        return Style(color=full.color, bold=full.bold, italic=full.italic, dim=full.dim)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the virtual width in step with the panel (rows are cut to fit it)."""
+        self.virtual_size = Size(event.size.width, len(self._shown) * ROW_HEIGHT)
+        self._scroll_to_cursor()
+
+    # -- moving ----------------------------------------------------------------------
+
+    def _move_to(self, index: int) -> None:
+        if not self._shown:
+            return
+        index = max(0, min(index, len(self._shown) - 1))
+        if index == self._cursor:
+            self._scroll_to_cursor()
+            return
+        self._cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.ReviewHighlighted(self._shown[index].id))
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor is None:
+            return
+        self.scroll_to_region(
+            Region(0, self._cursor * ROW_HEIGHT, 1, ROW_HEIGHT),
+            animate=False,
+            immediate=True,
+            force=True,
         )
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Tell the screen which review is under the cursor."""
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.ReviewHighlighted(int(event.option.id)))
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height // ROW_HEIGHT - 1, 1)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a review opens it (moves focus to the reading pane)."""
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.ReviewChosen(int(event.option.id)))
+    def action_cursor_down(self) -> None:
+        """Next review."""
+        self._move_to((self._cursor if self._cursor is not None else -1) + 1)
+
+    def action_cursor_up(self) -> None:
+        """Previous review."""
+        self._move_to((self._cursor or 0) - 1)
+
+    def action_first(self) -> None:
+        """First review."""
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        """Last review."""
+        self._move_to(len(self._shown) - 1)
+
+    def action_page_down(self) -> None:
+        """A screenful further down."""
+        self._move_to((self._cursor or 0) + self._page())
+
+    def action_page_up(self) -> None:
+        """A screenful further up."""
+        self._move_to((self._cursor or 0) - self._page())
+
+    def action_choose(self) -> None:
+        """Open the review under the cursor."""
+        review_id = self.current_id
+        if review_id is not None:
+            self.post_message(self.ReviewChosen(review_id))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click selects the review under the pointer; a double click opens it."""
+        index = (event.y + self.scroll_offset.y) // ROW_HEIGHT
+        if 0 <= index < len(self._shown):
+            self._move_to(index)
+            if event.chain >= 2:
+                self.action_choose()
+
+    def on_focus(self) -> None:
+        """Show the cursor in full colour."""
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """Dim the cursor when focus leaves."""
+        self.refresh()
