@@ -15,19 +15,38 @@ from email.utils import parsedate_to_datetime
 
 from tui.text import one_line
 
-# Day-only forms people write at the top of a review; English month names.
-_DAY_FORMATS = (
-    "%A, %d %B %Y",  # Thursday, 6 March 2014
-    "%A %d %B %Y",
-    "%d %B %Y",  # 6 March 2014
-    "%d %b %Y",
-    "%B %d, %Y",  # March 6, 2014
-    "%b %d, %Y",
-    "%A, %B %d, %Y",  # Thursday, March 6, 2014
-    "%Y-%m-%d",
+# Day-only lines people write at the top of a review, in English whatever the locale
+# (strptime's %B would follow LC_TIME): "Thursday, 6 March 2014", "March 6, 2014".
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DAY_MONTH_YEAR = re.compile(
+    rf"^{_WEEKDAY}(\d{{1,2}}){_ORDINAL}\s+([a-z]+)\.?,?\s+(\d{{4}})$", re.IGNORECASE
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}}){_ORDINAL},?\s+(\d{{4}})$", re.IGNORECASE
 )
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HAS_YEAR = re.compile(r"\b\d{4}\b")
 
 
 def _from_datetime(value: datetime) -> str:
@@ -37,14 +56,20 @@ def _from_datetime(value: datetime) -> str:
 def day_date(text: str) -> str | None:
     """The ISO date of a day-only line like ``Thursday, 6 March 2014``, else ``None``."""
     line = " ".join(text.split()).rstrip(".")
-    if len(line) > 40 or not _HAS_YEAR.search(line):
+    if len(line) > 40:
         return None
-    for fmt in _DAY_FORMATS:
-        try:
-            return datetime.strptime(line, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    if _ISO_DAY.match(line):
+        day, month, year = int(line[8:10]), int(line[5:7]), int(line[:4])
+    elif match := _DAY_MONTH_YEAR.match(line):
+        day, month, year = int(match[1]), _MONTHS.get(match[2].lower(), 0), int(match[3])
+    elif match := _MONTH_DAY_YEAR.match(line):
+        day, month, year = int(match[2]), _MONTHS.get(match[1].lower(), 0), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:  # 31 February, or a word that is no month
+        return None
 
 
 def iso_date(value: object) -> str | None:

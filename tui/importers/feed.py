@@ -138,12 +138,15 @@ def _post_of(i: int, parent: dict[int, int | None]) -> int | None:
     return i
 
 
-def _key(entry: Any, i: int) -> str:
-    return (
-        f"feed:{one_line(str(entry.get('id') or entry.get('link') or ''))}"
-        if (entry.get("id") or entry.get("link"))
-        else f"feed:entry-{i}"
-    )
+def _identity(entry: Any) -> str | None:
+    """``feed:`` and the entry's id (else link); ``None`` lets the store hash the content."""
+    ident = one_line(str(entry.get("id") or entry.get("link") or ""))
+    return f"feed:{ident}" if ident else None
+
+
+def _tags(entry: Any) -> tuple[str, ...]:
+    terms = (one_line(str(t.get("term") or t.get("label") or "")) for t in entry.get("tags") or [])
+    return tuple(t for t in terms if t)
 
 
 def _assemble(
@@ -157,7 +160,7 @@ def _assemble(
         if post is None or not body:
             continue
         up = parent[i]
-        comment = ParsedComment(_author(entry), _date(entry), body, source_id=_key(entry, i))
+        comment = ParsedComment(_author(entry), _date(entry), body, source_id=_identity(entry))
         comments[post].append(FlatComment(str(i), None if up == post else str(up), comment))
     reviews = []
     for i, entry in enumerate(entries):
@@ -169,16 +172,9 @@ def _assemble(
                 date=_date(entry) or "",
                 body=_body(entry),
                 author=_author(entry),
-                tags=tuple(
-                    t
-                    for t in (
-                        one_line(str(tag.get("term") or tag.get("label") or ""))
-                        for tag in entry.get("tags") or []
-                    )
-                    if t
-                ),
+                tags=_tags(entry),
                 source=SOURCE,
-                source_id=_key(entry, i),
+                source_id=_identity(entry),
                 comments=build_thread(comments.get(i, [])),
             )
         )
