@@ -1,0 +1,111 @@
+"""The real reader in a pseudo-terminal, on a database full of escape sequences.
+
+``python -m tui`` runs with its output going to a pty of a fixed size; the test
+reads every byte the app writes while pressing a few keys, and checks that
+none of the injected sequences (each marked by a ``PWNED`` or ``evil.example``
+payload right after its introducer) reaches the terminal, while their payloads
+do show, as visible characters.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+from hostile_corpus import hostile_reviews, poison_database
+from screen_output import injected_in
+
+from tui.store import Store
+
+COLUMNS, LINES = 120, 40
+KEYS = [b"j", b"k", b"\t", b"G", b"\t", b"o", b"\x1b", b"?", b"\x1b", b"q"]
+"""Next review and back, into the thread and to its end, the links, the help, quit."""
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+
+def _read(fd: int, seconds: float, into: bytearray) -> bool:
+    """Read what the app writes for ``seconds``; False once it has closed the terminal."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            return False
+        if not chunk:
+            return False
+        into += chunk
+    return True
+
+
+def _run_in_pty(db: Path) -> tuple[bytes, int]:
+    """Run the reader on ``db`` in a pty, press ``KEYS``; the bytes it wrote and its exit code."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": str(COLUMNS),
+        "LINES": str(LINES),
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    for name in ("TEXTUAL", "TEXTUAL_DEVTOOLS_PORT", "TEXTUAL_DRIVER"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    output = bytearray()
+    try:
+        # Wait for the reader to draw its sidebar, then press keys as a person would.
+        deadline = time.monotonic() + 20
+        while b"Reviews (" not in output and time.monotonic() < deadline:
+            if not _read(master, 0.2, output):
+                break
+        for key in KEYS:
+            os.write(master, key)
+            if not _read(master, 0.4, output):
+                break
+        _read(master, 2.0, output)
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        os.close(master)
+    return bytes(output), code
+
+
+def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path) -> None:
+    db = tmp_path / "pty" / "reviews.json"
+    Store(db, seed=hostile_reviews).close()
+    poison_database(db)
+
+    raw, code = _run_in_pty(db)
+
+    text = raw.decode("utf-8")  # strict: a raw 8-bit C1 byte would not decode
+    assert "Traceback" not in text, text[-2000:]
+    assert code == 0
+    assert len(raw) > 20_000, "the app drew too little to judge"
+    assert injected_in(text) == []
+    # The payloads were on screen, as visible characters, in the sidebar, panes and links.
+    assert "␛]0;PWNED-title␇" in text
+    assert text.count("PWNED") >= 10
