@@ -450,8 +450,8 @@ def test_files_over_the_cap_are_refused_before_reading(
 ) -> None:
     path = tmp_path / "huge.xml"
     with path.open("wb") as handle:
-        handle.truncate(60_000_000)  # sparse: costs nothing on disk
-    assert DEFAULT_MAX_BYTES == 50_000_000
+        handle.truncate(260_000_000)  # sparse: costs nothing on disk
+    assert DEFAULT_MAX_BYTES == 200_000_000
 
     real_open = Path.open
 
@@ -476,7 +476,7 @@ def test_files_over_the_cap_are_refused_before_reading(
     monkeypatch.setattr(Path, "open", lambda self, *a, **k: NoReading(real_open(self, *a, **k)))
     with pytest.raises(ImportFailed) as caught:
         load_path(path)
-    assert str(caught.value) == "huge.xml: 60.0 MB is over the 50 MB import limit"
+    assert str(caught.value) == "huge.xml: 260.0 MB is over the 200 MB import limit"
 
 
 def test_a_custom_cap(tmp_path: Path) -> None:

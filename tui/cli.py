@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or feed URLs")
     imp.add_argument("--format", dest="fmt", default=None, help="force a format (else detected)")
+    imp.add_argument(
+        "--max-size",
+        type=float,
+        default=None,
+        metavar="MB",
+        help="refuse inputs larger than this many megabytes (default: 200)",
+    )
 
     exp = sub.add_parser("export", parents=[common], help="export every review and comment")
     exp.add_argument("--format", dest="fmt", choices=["json", "markdown"], default="json")
@@ -159,7 +166,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Importing into a new database brings in only what was asked for, not the seeds.
     store = _open_store(args, seeded=False)
     try:
-        failures = run_import(store, args.paths, args.fmt)
+        limit = None if args.max_size is None else int(args.max_size * 1_000_000)
+        failures = run_import(store, args.paths, args.fmt, max_bytes=limit)
     finally:
         store.close()
     return EXIT_ERROR if failures else EXIT_OK

@@ -27,7 +27,9 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def run_import(store: Store, sources: Sequence[str], fmt: str | None) -> list[str]:
+def run_import(
+    store: Store, sources: Sequence[str], fmt: str | None, *, max_bytes: int | None = None
+) -> list[str]:
     """Import ``sources`` into ``store``; print a report; return the failures' messages.
 
     Every file is read in full before anything is written, and all of them are
@@ -41,7 +43,10 @@ def run_import(store: Store, sources: Sequence[str], fmt: str | None) -> list[st
         reading = progress.add_task("reading", total=len(paths))
         for path in paths:
             try:
-                parsed.extend(load_path(path, fmt))
+                if max_bytes is None:
+                    parsed.extend(load_path(path, fmt))
+                else:
+                    parsed.extend(load_path(path, fmt, max_bytes=max_bytes))
             except ImportFailed as error:
                 failures.append(str(error))
             except OSError as error:

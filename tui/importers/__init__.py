@@ -25,7 +25,7 @@ FORMATS: tuple[str, ...] = ("seed", "blogger", "wordpress", "markdown", "feed", 
 """The format names ``load_path`` accepts, as ``ParsedReview.source`` spells them."""
 
 MB = 1_000_000
-DEFAULT_MAX_BYTES = 50 * MB
+DEFAULT_MAX_BYTES = 200 * MB
 """Sources larger than this are refused before they are read."""
 
 FETCH_TIMEOUT = 30.0
