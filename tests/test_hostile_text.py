@@ -192,3 +192,15 @@ async def test_filter_and_search_boxes_take_hostile_text(hostile_db: Path) -> No
         await settle(pilot, 0.3)
         assert "match" in terminal_output(app)
         assert_inert(app)
+
+
+async def test_key_names_from_the_config_keymap_are_shown_inert(hostile_db: Path) -> None:
+    keymap = {"reader.help": ESCAPES["osc0-title"], "reader.sort": MARKUP["auto-close"]}
+    app = ReviewsApp(hostile_db, Config(author="tester", keymap=keymap), seed=hostile_reviews)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        output = assert_inert(app)  # the footer shows the key as characters
+        assert "␛]0;PWNED-title␇" in output
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert_inert(app)

@@ -184,14 +184,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         return EXIT_OK if args.number is None else EXIT_ERROR
     if args.number is None:
         for number, backup in enumerate(backups, start=1):
-            print(f"{number}. {backup.describe()}")
+            print(f"{number}. {clean(backup.describe())}")
         print("restore one with: reviews restore N")
         return EXIT_OK
     if not 1 <= args.number <= len(backups):
         raise CliError(f"there is no backup {args.number}; there are {len(backups)}")
     chosen = backups[args.number - 1]
     restore_backup(db, chosen)
-    print(f"restored {clean(str(db))} from {chosen.describe()}")
+    print(f"restored {clean(str(db))} from {clean(chosen.describe())}")
     return EXIT_OK
 
 

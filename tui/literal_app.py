@@ -1,9 +1,10 @@
-"""Textual's own doors for text, made safe: notifications, pastes and the header title.
+"""Textual's own doors for text, made safe: notifications, pastes, the title, key names.
 
 Widgets get outside text from ``tui.display``; a few paths bypass widgets'
 constructors. Notifications quote error messages (which name files and quote
 data), a paste carries whatever was on the clipboard into an Input or the
-composer, and the header shows the app's title. Textual passes control
+composer, the header shows the app's title, and the footer, help and palette
+show key names a keymap in the config file chose. Textual passes control
 characters in all of them to the terminal, so this base class cleans them
 on the way in.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
@@ -19,7 +21,7 @@ from tui.text import clean, one_line
 
 
 class LiteralTextApp(App[int]):
-    """An App that cleans notifications, pasted text and its title of control characters."""
+    """An App that cleans notifications, pastes, its title and key names of control characters."""
 
     def notify(
         self,
@@ -48,3 +50,7 @@ class LiteralTextApp(App[int]):
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title and subtitle, each on one clean line."""
         return super().format_title(one_line(title), one_line(sub_title))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer, help and palette show it, on one clean line."""
+        return one_line(super().get_key_display(binding))
