@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
+from tui.text import clean
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.long_text import LongText, wrap_lines
 from tui.widgets.reading_pane import LONG_BODY, ReadingPane
@@ -134,6 +135,7 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
 @settings(max_examples=100, deadline=None)
 @given(st.text(), st.integers(min_value=1, max_value=120))
 def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
+    text = clean(text)  # as LongText does before wrapping
     lines = wrap_lines(text, width)
     assert all(cell_len(line) <= max(width, 2) for line in lines)
     assert "".join(text.expandtabs(4).split()) == "".join("".join(lines).split())
