@@ -202,3 +202,17 @@ async def test_help_lists_the_keys_by_pane(make_app: AppFactory) -> None:
             assert fragment in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_arriving_with_quit_open_nothing(make_app: AppFactory) -> None:
+    """A burst like "q" then "t" (typed fast, or pasted) quits cleanly."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        for key in ("q", "t", "slash", "r", "question_mark"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.5)
+    assert app.return_code == 0
+    assert app._exception is None

@@ -447,6 +447,10 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys follow context: writing keys only where they make sense."""
+        if self.app._exit:
+            # Keys that arrive in the same burst as `q` (fast typing, a paste) must not
+            # open screens while the app is closing.
+            return False
         return self.writing_check(action)
 
     def on_comment_thread_comment_highlighted(

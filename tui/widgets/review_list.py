@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -21,7 +22,7 @@ from textual.strip import Strip
 
 from tui.display import display_date
 from tui.model import Review
-from tui.text import one_line, shorten
+from tui.text import one_line
 
 ROW_HEIGHT = 2
 """Each review takes a title line and a date · comments line."""
@@ -33,6 +34,13 @@ SORTS: dict[str, str] = {
     "title": "title",
 }
 """Sort orders, in the order ``s`` cycles through them, with how they are shown."""
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, with an ellipsis where it was cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
 
 
 def sort_reviews(reviews: list[Review], order: str) -> list[Review]:
@@ -215,11 +223,11 @@ class ReviewList(ScrollView, can_focus=True):
     def _row(self, review: Review, width: int, line: int) -> list[tuple[str, str]]:
         if line == 0:
             marker = ("● ", "unread") if review.id in self._unread else ("  ", "title")
-            return [marker, (shorten(one_line(review.title), max(width - 2, 1)), "title")]
+            return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
         count = review.comment_count
         noun = "comment" if count == 1 else "comments"
         meta = f"{display_date(review.date)} · {count} {noun}"
-        return [("  " + shorten(meta, max(width - 2, 1)), "meta")]
+        return [("  " + fit(meta, max(width - 2, 1)), "meta")]
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
