@@ -219,6 +219,7 @@ async def test_edit_delete_and_undo_your_reply(make_app: AppFactory, db_path: Pa
         await pilot.press("y")
         await settle(pilot, 0.2)
         assert "draft two" not in thread_text(app)
+        assert all(row.comment.id != mine.id for row in thread.rows)  # gone, not "[deleted]"
         store = Store(db_path)
         gone = store.comment(mine.id)
         store.close()

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from tui.model import ANONYMOUS, Comment, Review
+from tui.model import ANONYMOUS, Comment, Review, visible_comments
 from tui.screens.help import HelpScreen
 from tui.screens.links import LinksScreen
 from tui.screens.search import SearchChoice, SearchScreen
@@ -215,7 +215,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._unseen = unseen
         thread = self._thread()
         thread.set_comments(
-            message.comments,
+            # A deleted reply stays only as a placeholder above replies that answer it.
+            visible_comments(message.comments),
             keep=message.keep_comment,
             # "Anonymous" is a placeholder, not a person: it proves no authorship.
             marks=ThreadMarks(

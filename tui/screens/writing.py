@@ -239,6 +239,8 @@ class WritingActions:
             if undo is not None:
                 self._undo.append(undo)
             app.notify(done, markup=False)
-            self._after_write(comment.review_id, comment.id)
+            # After a delete the cursor rests where the reply hung, if it is gone.
+            target = comment.id if comment.deleted is None else comment.parent_id or comment.id
+            self._after_write(comment.review_id, target)
 
         app.call_from_thread(finish)
