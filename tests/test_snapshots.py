@@ -37,14 +37,28 @@ def _app(db_path: Path, seed: Callable[[], Any] = sample_reviews) -> ReviewsApp:
     return ReviewsApp(db_path, Config(author="tester"), seed=seed)
 
 
-def _then(*keys: str, wait: float = 0.3) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def _then(
+    *keys: str, wait: float = 0.3, until: Callable[[Any], bool] | None = None
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
         await _read(pilot)
         await pilot.press(*keys)
         await pilot.pause(wait)
+        for _ in range(50):  # a loaded machine may need longer than ``wait``
+            if until is None or until(pilot.app):
+                break
+            await pilot.pause(0.1)
         await settle(pilot)
+        # No blinking cursor: it would be caught on or off at random.
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+        await pilot.pause(0.05)
 
     return run
+
+
+def _has_hits(app: Any) -> bool:
+    return bool(app.screen.query("#hits") and app.screen.query_one("#hits").option_count)
 
 
 def test_main_screen(snap_compare: SnapCompare, db_path: Path) -> None:
@@ -56,7 +70,7 @@ def test_main_screen_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
 
 
 def test_search_results(snap_compare: SnapCompare, db_path: Path) -> None:
-    run = _then("ctrl+f", *"great", wait=0.4)
+    run = _then("ctrl+f", *"great", wait=0.4, until=_has_hits)
     assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=run)
 
 
