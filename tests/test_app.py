@@ -216,3 +216,19 @@ async def test_keys_arriving_with_quit_open_nothing(make_app: AppFactory) -> Non
         await pilot.pause(0.5)
     assert app.return_code == 0
     assert app._exception is None
+
+
+async def test_a_corrupt_database_stops_the_app_with_a_way_out(tmp_path: Path) -> None:
+    broken = tmp_path / "reviews.json"
+    broken.write_bytes(b'{"reviews": {"1": {"title": "cut o')
+    app = ReviewsApp(broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.startup_error:
+                break
+    assert app.return_code == 1
+    assert app.startup_error is not None
+    assert str(broken) in app.startup_error and "reviews restore" in app.startup_error
+    assert broken.read_bytes() == b'{"reviews": {"1": {"title": "cut o'
+    assert list(tmp_path.glob("reviews.json.corrupt-*"))

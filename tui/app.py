@@ -119,7 +119,7 @@ class ReviewsApp(LiteralTextApp):
 
     def _cannot_start(self, reason: str) -> None:
         self.startup_error = reason
-        self.exit(1)
+        self.exit(return_code=1)
 
     def _theme_changed(self, theme: Any) -> None:
         if self._store is not None and self.theme != self.ui_state.theme:
