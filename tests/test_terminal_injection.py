@@ -95,7 +95,8 @@ def _run_in_pty(db: Path) -> tuple[bytes, int]:
 
 
 def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path) -> None:
-    db = tmp_path / "pty" / "reviews.json"
+    # Even the folder's name is hostile: the loading screen shows the path.
+    db = tmp_path / "pty\x1b]0;PWNED-path\x07" / "reviews.json"
     Store(db, seed=hostile_reviews).close()
     poison_database(db)
 
