@@ -39,3 +39,13 @@ def test_layout_labels_guides_and_highlight() -> None:
     assert ("  you", "local") in second[0]
     collapsed = lay_out(top, 40, collapsed=True)
     assert any("1 reply hidden" in t for t, _ in collapsed[0])
+
+
+def test_quotes_take_the_first_paragraph_capped_or_the_whole_selection() -> None:
+    from tui.screens.writing import QUOTE_LIMIT, quote
+
+    assert quote("One.\n\nTwo.") == "> One.\n\n"
+    assert quote("One.\n\nTwo.", whole=True) == "> One.\n>\n> Two.\n\n"
+    long = quote("word " * 10_000)
+    assert len(long) < QUOTE_LIMIT + 20 and long.rstrip().endswith("…")
+    assert quote("a\x1b]0;x\x07b") == "> a␛]0;x␇b\n\n"

@@ -35,9 +35,22 @@ class Undo:
     old_body: str = ""
 
 
-def quote(text: str) -> str:
-    """``text`` as a Markdown/e-mail quote, ready to answer below."""
-    lines = clean(text).strip("\n").splitlines() or [""]
+QUOTE_LIMIT = 1_000
+"""Characters of a comment or review quoted when nothing is selected."""
+
+
+def quote(text: str, *, whole: bool = False) -> str:
+    """``text`` as a Markdown/e-mail quote, ready to answer below.
+
+    Unless ``whole`` (a passage the user selected), only the first paragraph is
+    quoted, cut at ``QUOTE_LIMIT``: a reply quotes, it does not copy a review.
+    """
+    text = clean(text).strip("\n")
+    if not whole:
+        text = text.split("\n\n", 1)[0]
+        if len(text) > QUOTE_LIMIT:
+            text = text[:QUOTE_LIMIT].rsplit(" ", 1)[0] + " …"
+    lines = text.splitlines() or [""]
     return "\n".join("> " + line if line else ">" for line in lines) + "\n\n"
 
 
@@ -111,7 +124,8 @@ class WritingActions:
         if target is None:
             return
         selected = self._reviews_app().screen.get_selected_text()
-        self.open_composer(target, quote(selected or target.excerpt))
+        text = quote(selected, whole=True) if selected else quote(target.excerpt)
+        self.open_composer(target, text)
 
     @work(thread=True, group="composer")
     def open_composer(self, target: ReplyTarget, prefix: str) -> None:
