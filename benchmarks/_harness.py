@@ -390,7 +390,14 @@ def emit(title: str, figures: Sequence[Figure], args: argparse.Namespace, corpus
     size = corpus.stat().st_size / 1e6
     heading = f"{title} — {corpus.name} ({size:.1f} MB), medians of {runs_of(args)} fresh runs"
     print(table(figures, heading))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nmachine load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} cores")
     print(flush=True)
     if args.json is not None:
-        payload = {"title": title, "corpus_mb": size, "figures": [f.row() for f in figures]}
+        payload = {
+            "title": title,
+            "corpus_mb": size,
+            "load": os.getloadavg(),
+            "figures": [f.row() for f in figures],
+        }
         args.json.write_text(json.dumps(payload, indent=1))

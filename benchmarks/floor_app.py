@@ -3,7 +3,7 @@
 ``python benchmarks/floor_app.py --db FILE`` parses the whole database with
 ``json.loads`` (``--parser orjson`` to compare), finds the newest review and
 its comments, and shows the title, the body and the comments as plain text in
-three ``Static`` widgets: no store, no Markdown, no thread layout. Startup
+line-rendered widgets (cut, not wrapped): no store, no Markdown, no thread layout. Startup
 benchmarks divide the reader's times by this app's.
 
 In-process benchmarks use ``FloorReader`` directly: ``j``/``k`` step through
@@ -22,10 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Static
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input
 
 COMMENT_LINES = 45
 """Comments shown: about a screenful, as a line-rendered thread would draw."""
@@ -84,15 +87,39 @@ def load(path: Path, parser: str = "json") -> FloorData:
     return FloorData.from_tables(parse(path, parser))
 
 
+class Lines(Widget):
+    """Plain lines drawn one by one, cut at the widget's width: no wrapping, no layout.
+
+    A new set of lines is one ``refresh`` of a fixed-size region, the cheapest
+    repaint Textual offers (what a line-rendering list or thread does at best).
+    """
+
+    DEFAULT_CSS = "Lines { height: 1fr; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[str] = []
+
+    def set_lines(self, lines: list[str]) -> None:
+        """Show ``lines`` from the top."""
+        self.lines = lines
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y``, or blank below the last."""
+        text = self.lines[y] if y < len(self.lines) else ""
+        return Strip([Segment(text, self.rich_style)]).crop_extend(
+            0, self.size.width, self.rich_style
+        )
+
+
 class FloorReader(App[None]):
-    """Title, body and comments of one review as plain text; a title filter on top."""
+    """Title, body and comments of one review as plain lines; a title filter on top."""
 
     CSS = """
-    #list { width: 40; }
+    #list-pane { width: 40; }
     #filter { display: none; }
     #filter.-shown { display: block; }
-    #body { height: 1fr; }
-    #comments { height: 1fr; }
     """
     AUTO_FOCUS = None  # keys go to the app's bindings until the filter is opened
     BINDINGS = [
@@ -113,14 +140,16 @@ class FloorReader(App[None]):
         with Horizontal():
             with Vertical(id="list-pane"):
                 yield Input(id="filter")
-                yield Static(id="list", markup=False)
+                yield Lines(id="list")
             with Vertical():
-                yield Static(id="title", markup=False)
-                yield Static(id="body", markup=False)
-                yield Static(id="comments", markup=False)
+                yield Lines(id="review")
+                yield Lines(id="comments")
 
     def on_mount(self) -> None:
         """Show the newest review at once (the data is already parsed)."""
+        # A watcher runs as the value changes, so the list repaints in the same frame as
+        # the typed character (an Input.Changed handler would cost a second frame).
+        self.watch(self.query_one("#filter", Input), "value", self.apply_filter, init=False)
         self.apply_filter("")
         if self.data.order:
             self.show_review(self.data.order[0])
@@ -129,13 +158,12 @@ class FloorReader(App[None]):
         """Put one review and its first comments on screen."""
         doc = self.data.reviews[review_id]
         self.shown_id = review_id
-        self.query_one("#title", Static).update(doc["title"])
-        self.query_one("#body", Static).update(doc["body"])
+        self.query_one("#review", Lines).set_lines([doc["title"], *doc["body"].splitlines()])
         lines = [
             f"{c['author']}: {c['body'].partition(chr(10))[0]}"
             for c in self.data.comments.get(review_id, [])[:COMMENT_LINES]
         ]
-        self.query_one("#comments", Static).update("\n".join(lines))
+        self.query_one("#comments", Lines).set_lines(lines)
 
     def action_step(self, step: int) -> None:
         """The next (or previous) review."""
@@ -148,10 +176,6 @@ class FloorReader(App[None]):
         box.add_class("-shown")
         box.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """Filter titles as the user types."""
-        self.apply_filter(event.value)
-
     def apply_filter(self, text: str) -> None:
         """Show the first screenful of titles containing ``text``."""
         self.filter_text = text
@@ -163,7 +187,7 @@ class FloorReader(App[None]):
                 titles.append(data.reviews[rid]["title"])
                 if len(titles) == LIST_LINES:
                     break
-        self.query_one("#list", Static).update("\n".join(titles))
+        self.query_one("#list", Lines).set_lines(titles)
 
 
 def main(argv: list[str] | None = None) -> int:
