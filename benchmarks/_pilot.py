@@ -92,7 +92,7 @@ def _hook_frames(app_class: type[App[Any]]) -> None:
     @functools.wraps(original)
     def _display(self: App[Any], screen: Any, renderable: Any) -> None:
         original(self, screen, renderable)
-        if renderable is None or getattr(self, "_batch_count", 0):
+        if renderable is None or getattr(self, "_batch_count", False):
             return
         if self.is_headless and hasattr(renderable, "render_segments"):
             renderable.render_segments(self.console)  # what a real driver would write
@@ -155,8 +155,12 @@ def instrument_store() -> None:
     from tui.store import Store
 
     for name in ("add_reply", "mark_seen", "set_unread"):
-        _wrap_before(Store, name, lambda args, name=name: PROBE.mark("write-start", name))
-        _wrap(Store, name, lambda args, name=name: PROBE.mark("write-end", name))
+        _wrap_before(Store, name, functools.partial(_mark_write, "write-start", name))
+        _wrap(Store, name, functools.partial(_mark_write, "write-end", name))
+
+
+def _mark_write(kind: str, name: str, args: tuple[Any, ...]) -> None:
+    PROBE.mark(kind, name)
 
 
 def _floor(db: Path) -> App[Any]:

@@ -13,6 +13,7 @@ titles into a plain ``Static``.
 
 from __future__ import annotations
 
+import functools
 import sys
 from statistics import median
 from typing import Any
@@ -59,9 +60,8 @@ def child(args: Any) -> int:
             keys += [("backspace", typed + query[:i]) for i in range(len(query) - 1, -1, -1)]
             for key, value in keys:
                 key_at = press(app, _KEYS.get(key, key))
-                timing = await settle(
-                    app, key_at, lambda v=value, k=key_at: PROBE.mark_after("filter", k, v)
-                )
+                reached = functools.partial(PROBE.mark_after, "filter", key_at, value)
+                timing = await settle(app, key_at, reached)
                 first.append(timing.first * 1000)
                 settled.append(timing.settled * 1000)
         return {

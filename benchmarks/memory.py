@@ -14,6 +14,7 @@ comparison.
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,12 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         results = interleave(
             runs_of(args),
             {
-                kind: (
-                    lambda kind=kind: run_child(
-                        "memory.py",
-                        ["--subject", kind, "--db", str(copy), "--after", str(args.after)],
-                        work,
-                    )
+                kind: functools.partial(
+                    run_child,
+                    "memory.py",
+                    ["--subject", kind, "--db", str(copy), "--after", str(args.after)],
+                    work,
                 )
                 for kind in ("bare", "parsed", "reader", "floor")
             },

@@ -18,6 +18,7 @@ the reload after it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sys
 import threading
@@ -113,7 +114,7 @@ def ui_child(db: Path) -> dict[str, Any]:
     latencies: list[tuple[float, float]] = []  # (sent at, waited)
     original = ReviewsApp.on_event
 
-    async def on_event(self: App[Any], event: events.Event) -> None:
+    async def on_event(self: Any, event: events.Event) -> None:
         if isinstance(event, events.Key) and event.key == PROBE_KEY and id(event) in sent:
             at = sent.pop(id(event))
             latencies.append((at, time.perf_counter() - at))
@@ -157,7 +158,15 @@ def ui_child(db: Path) -> dict[str, Any]:
         stop.set()
         thread.join()
         waits = [w * 1000 for at, w in latencies if at >= saved_at]
+        # For diagnosis: when the slow probes were sent, relative to the write's start (ms).
+        slow = [
+            (round((at - start) * 1000, 1), round(w * 1000, 1))
+            for at, w in latencies
+            if at >= saved_at and w > 0.02
+        ]
         return {
+            "slow_keys": slow,
+            "reloaded": (shown.first + saved_at - start) * 1000,
             "write": end - start,
             "visible": shown.first,
             "key_max": max(waits, default=0.0),
@@ -191,7 +200,7 @@ def measure(db: Path, runs: int, work: Path, replies: int) -> dict[str, list[Any
     return interleave(
         runs,
         {
-            kind: (lambda kind=kind: run_child("reply_save.py", ["--subject", kind, *extra], work))
+            kind: functools.partial(run_child, "reply_save.py", ["--subject", kind, *extra], work)
             for kind in ("store", "floor")
         },
     )

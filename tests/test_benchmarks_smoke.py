@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -100,8 +101,8 @@ def test_corpus_export_nests_every_comment(tmp_path: Path) -> None:
     )
     reviews = orjson.loads(out.read_bytes())["reviews"]
 
-    def count(nodes: list[dict[str, object]]) -> int:
-        return sum(1 + count(n["replies"]) for n in nodes)  # type: ignore[arg-type]
+    def count(nodes: list[dict[str, Any]]) -> int:
+        return sum(1 + count(node["replies"]) for node in nodes)
 
     assert len(reviews) == 50
     assert sum(count(r["comments"]) for r in reviews) == 300
