@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tinydb.table import Document
-
 from tui.model import ANONYMOUS, Comment, ParsedReview, Review
+from tui.storage import Tables
 from tui.store_core import MIGRATIONS, StoreCore
 from tui.store_errors import (
     CorruptDatabase,
@@ -28,7 +27,7 @@ from tui.store_errors import (
     WriteFailed,
 )
 from tui.store_import import ImportReport, plan_import
-from tui.store_index import StoreIndex, comment_from_doc, review_from_doc
+from tui.store_index import StoreIndex, comment_from_doc
 from tui.store_search import SearchHit, SearchIndex
 from tui.text import clean, one_line
 
@@ -93,15 +92,15 @@ class Store(StoreCore):
         with self._reading() as index:
             if review_id not in index.reviews:
                 raise NotFound(f"there is no review {review_id}")
-            return list(index.by_review.get(review_id, ()))
+            return list(index.comments_of(review_id))
 
     def comment(self, comment_id: int) -> Comment:
         """One comment; ``NotFound`` if there is none with that id."""
         with self._reading() as index:
-            try:
-                return index.comments[comment_id]
-            except KeyError:
-                raise NotFound(f"there is no comment {comment_id}") from None
+            comment = index.comment(comment_id)
+            if comment is None:
+                raise NotFound(f"there is no comment {comment_id}")
+            return comment
 
     def search(self, query: str, limit: int = 500) -> list[SearchHit]:
         """Case-insensitive substring search over titles, bodies and live comments."""
@@ -138,11 +137,11 @@ class Store(StoreCore):
         if not body.strip():
             raise StoreError("an empty reply was not saved")
         author = one_line(author) or ANONYMOUS
-        with self._writing() as (index, _tables):
+        with self._writing() as (index, tables):
             if review_id not in index.reviews:
                 raise NotFound(f"there is no review {review_id}")
             if parent_id is not None:
-                parent = index.comments.get(parent_id)
+                parent = index.comment(parent_id)
                 if parent is None or parent.review_id != review_id:
                     raise NotFound(f"review {review_id} has no comment {parent_id}")
             comment_id = index.max_comment_id + 1
@@ -157,8 +156,7 @@ class Store(StoreCore):
                 "edited": None,
                 "deleted": None,
             }
-            table = self._table("comments")
-            self._commit(lambda: table.insert(Document(doc, doc_id=comment_id)))
+            self._put(tables, {"comments": {str(comment_id): doc}})
             comment = comment_from_doc(comment_id, doc)
             self._note_comment(index, comment)
             return comment
@@ -203,72 +201,69 @@ class Store(StoreCore):
             if not plan.reviews and not plan.comments:
                 return plan.report()
 
-            def write() -> None:
-                tables.setdefault("reviews", {}).update(plan.reviews)
-                tables.setdefault("comments", {}).update(plan.comments)
-                self._storage.write(tables)
-
-            self._commit(write)
-            for key, doc in plan.comments.items():
-                index.put_comment(comment_from_doc(int(key), doc))
-            for key, doc in plan.reviews.items():
-                index.put_review(review_from_doc(int(key), doc))
+            self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
+            index.put_comments(
+                comment_from_doc(int(key), doc) for key, doc in plan.comments.items()
+            )
+            index.put_reviews(plan.reviews)
             self._search = None
             return plan.report()
 
     def mark_seen(self, review_id: int, comment_ids: Iterable[int]) -> None:
         """Record comments as seen; also marks the review itself read."""
-        with self._writing() as (index, _tables):
+        with self._writing() as (index, tables):
             if review_id not in index.reviews:
                 raise NotFound(f"there is no review {review_id}")
-            ours = {c.id for c in index.by_review.get(review_id, ())}
+            ours = set(index.thread_ids.get(review_id, ()))
             unread, seen = index.reads.get(review_id, (True, frozenset()))
             new_seen = seen | (ours & set(comment_ids))
             if not unread and new_seen == seen:
                 return
-            self._set_read(index, review_id, False, new_seen)
+            self._set_read(index, tables, review_id, False, new_seen)
 
     def set_unread(self, review_id: int, unread: bool) -> None:
         """Mark a review unread or read; the seen comments are kept."""
-        with self._writing() as (index, _tables):
+        with self._writing() as (index, tables):
             if review_id not in index.reviews:
                 raise NotFound(f"there is no review {review_id}")
             old_unread, seen = index.reads.get(review_id, (True, frozenset()))
             if old_unread == unread and review_id in index.reads:
                 return
-            self._set_read(index, review_id, unread, seen)
+            self._set_read(index, tables, review_id, unread, seen)
 
     def _set_read(
-        self, index: StoreIndex, review_id: int, unread: bool, seen: frozenset[int]
+        self,
+        index: StoreIndex,
+        tables: Tables,
+        review_id: int,
+        unread: bool,
+        seen: frozenset[int],
     ) -> None:
-        doc = {"unread": unread, "seen": sorted(seen)}
-        table = self._table("reads")
-        # Not upsert: for a new row TinyDB's upsert writes twice (an empty update, an insert).
-        if review_id in index.reads:
-            self._commit(lambda: table.update(doc, doc_ids=[review_id]))
-        else:
-            self._commit(lambda: table.insert(Document(doc, doc_id=review_id)))
+        key = str(review_id)
+        old = tables.get("reads", {}).get(key, {})
+        self._put(tables, {"reads": {key: {**old, "unread": unread, "seen": sorted(seen)}}})
         index.reads[review_id] = (unread, seen)
 
     # -- internals of the replies ---------------------------------------------
 
     def _update_comment(self, comment_id: int, fields: dict[str, Any]) -> Comment:
-        with self._writing() as (index, _tables):
-            old = index.comments.get(comment_id)
-            if old is None:
+        with self._writing() as (index, tables):
+            old = index.comment(comment_id)
+            key = index.comment_key(comment_id)
+            if old is None or key is None:
                 raise NotFound(f"there is no comment {comment_id}")
             if not old.local:
                 raise NotYours(f"comment {comment_id} is not one of your replies")
-            if all(getattr(old, key) == value for key, value in fields.items()):
+            if all(getattr(old, name) == value for name, value in fields.items()):
                 return old
-            self._commit(lambda: self._table("comments").update(fields, doc_ids=[comment_id]))
-            doc = self._tables()["comments"][str(comment_id)]
+            doc = {**tables["comments"][key], **fields}
+            self._put(tables, {"comments": {key: doc}})
             comment = comment_from_doc(comment_id, doc)
             self._note_comment(index, comment)
             return comment
 
     def _note_comment(self, index: StoreIndex, comment: Comment) -> None:
-        index.put_comment(comment)
+        index.put_comments([comment])
         if self._search is not None:
             self._search.update_comment(comment)
             if self._search.overlay_size > _OVERLAY_LIMIT:
@@ -276,7 +271,7 @@ class Store(StoreCore):
 
 
 def _export_review(index: StoreIndex, review: Review) -> dict[str, Any]:
-    comments = index.by_review.get(review.id, [])
+    comments = index.comments_of(review.id, cache=False)
     nodes: dict[int, dict[str, Any]] = {}
     top: list[dict[str, Any]] = []
     for c in comments:  # id order: a parent always comes before its replies

@@ -7,6 +7,12 @@ read does one ``stat`` so another process's write shows up on the next read.
 Each write runs inside ``_writing``: the thread lock, the cross-process lock
 on ``<db>.lock``, catching up with the file, the session's backup; and if the
 write fails after the tables were touched, a fall back to what is on disk.
+
+A write changes the cached documents in place and hands the tables to the
+storage: one serialisation, one atomic replace. TinyDB's ``Table`` methods are
+not used for it, as each of them rebuilds the whole table (every key to int
+and back) before writing, which costs more than the write on a big file. The
+index is then patched, never rebuilt, after the store's own write.
 """
 
 from __future__ import annotations
@@ -18,14 +24,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from tinydb import TinyDB
-from tinydb.table import Table
 
 from tui.backups import make_backup
 from tui.model import SCHEMA_VERSION, ParsedReview
-from tui.storage import AtomicFileStorage, MissingFileError, Tables, UnreadableFileError
+from tui.storage import (
+    AtomicFileStorage,
+    MissingFileError,
+    Signature,
+    Tables,
+    UnreadableFileError,
+    signature,
+)
 from tui.store_errors import (
     CorruptDatabase,
     NewerSchema,
@@ -68,6 +80,7 @@ class StoreCore:
         self._touched = False
         self._meta_missing = False
         self._closed = False
+        self._set_aside: tuple[Signature, Path] | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = TinyDB(self.path, storage=AtomicFileStorage)
         self._storage = cast(AtomicFileStorage, self._db.storage)
@@ -108,21 +121,14 @@ class StoreCore:
         current = self._index is not None and self._loads == self._storage.loads
         if current and not self._storage.changed():
             return False
-        # Parsing tens of megabytes allocates millions of objects, and allocation
-        # bursts trigger full collections that find nothing (JSON has no cycles).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # The old version goes before the new one is parsed: the two never sit in
+        # memory together, and the collection below does not walk the old one.
+        self._index = None
+        self._search = None
+        if self._storage.changed():
+            self._storage.invalidate()
+        with _loading_heap(reload=self._loads > 0):
             return self._load()
-        finally:
-            if was_enabled:
-                gc.enable()
-            # Once frozen, the loaded objects are no longer walked by every full
-            # collection (pauses in the UI). Reference counting still frees them when a
-            # reload drops them, as parsed JSON has no reference cycles; the collection
-            # first keeps any garbage cycle lying around from being frozen for good.
-            gc.collect()
-            gc.freeze()
 
     def _load(self) -> bool:
         try:
@@ -188,8 +194,13 @@ class StoreCore:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
         copy = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         try:
+            current = signature(self.path.stat())
+            if self._set_aside is not None and self._set_aside[0] == current:
+                # A bad comment found again (each time its thread is opened): one copy.
+                copy = self._set_aside[1]
             if not copy.exists():
                 shutil.copyfile(self.path, copy)
+            self._set_aside = (current, copy)
             kept = f"a copy was saved as {copy}"
         except OSError as error:
             kept = f"no copy could be saved ({error.strerror})"
@@ -201,8 +212,22 @@ class StoreCore:
     # -- writing --------------------------------------------------------------
 
     def _save(self, tables: Tables) -> None:
-        """Write all the tables at once (the import path: one write, many tables)."""
+        """Write all the tables at once (creating and migrating the file)."""
         self._commit(lambda: self._storage.write(tables))
+
+    def _put(self, tables: Tables, changes: dict[str, dict[str, dict[str, Any]]]) -> None:
+        """Put documents (table name -> key -> document) into the tables; one write.
+
+        The documents replace whole ones: a change of some fields passes the old
+        document merged with the new fields, as a new dict.
+        """
+
+        def write() -> None:
+            for name, docs in changes.items():
+                tables.setdefault(name, {}).update(docs)
+            self._storage.write(tables)
+
+        self._commit(write)
 
     def _commit(self, write: Callable[[], object]) -> None:
         """Run the one write of an operation; an error of the disk becomes ``WriteFailed``.
@@ -241,30 +266,24 @@ class StoreCore:
         """Lock, catch up with the file, back up once; on failure fall back to the disk."""
         with self._rlock, holding(self._flock, self.path):
             self._sync()
-            for table in self._db._tables.values():
-                # TinyDB caches query results and the next free id per Table instance;
-                # another process may have written since, so both are stale.
-                table.clear_cache()
-                table._next_id = None
             self._backup_once()
             assert self._index is not None
             tables = self._tables()
             self._touched = False
             try:
                 yield self._index, tables
-            except BaseException:
-                if not self._touched:
-                    raise  # refused before anything changed: memory still equals disk
-                # TinyDB and the index may hold half a change: drop both, re-read the disk.
-                self._storage.invalidate()
-                self._index = None
-                self._search = None
-                with suppress(StoreError):
-                    self._sync()
+            except BaseException as error:
+                if self._touched:
+                    # The tables and the index may hold half a change: drop both, re-read.
+                    self._storage.invalidate()
+                    self._index = None
+                    self._search = None
+                    with suppress(StoreError):
+                        self._sync()
+                # Else it was refused before anything changed: memory still equals disk.
+                if isinstance(error, UnreadableFileError):
+                    raise self._corrupt(str(error)) from None
                 raise
-
-    def _table(self, name: str) -> Table:
-        return self._db.table(name)
 
     # -- reading --------------------------------------------------------------
 
@@ -273,7 +292,11 @@ class StoreCore:
         with self._rlock:
             self._sync()
             assert self._index is not None
-            yield self._index
+            try:
+                yield self._index
+            except UnreadableFileError as error:
+                # A comment document is checked when it is first built, after loading.
+                raise self._corrupt(str(error)) from None
 
     def close(self) -> None:
         """Forget the data and release the file; the store cannot be used afterwards."""
@@ -288,3 +311,36 @@ class StoreCore:
         """Re-read the file if another process changed it; True if the data changed."""
         with self._rlock:
             return self._sync()
+
+
+@contextmanager
+def _loading_heap(*, reload: bool) -> Iterator[None]:
+    """Around a (re)load: collect first, no collections during it, freeze what is alive after.
+
+    Parsing tens of megabytes allocates millions of objects, and allocation
+    bursts trigger full collections that find nothing (JSON has no cycles):
+    the collector is off meanwhile. Frozen afterwards, the loaded data is left
+    out of every later collection, so the full collections that allocation
+    triggers in the UI no longer walk it (pauses of tens of milliseconds on a
+    big file). Freezing keeps nothing alive: reference counting frees the old
+    data when a reload drops it, as parsed JSON and the index hold no reference
+    cycles.
+
+    The collection runs before the load, once the old data is gone, so it
+    walks only the rest of the process and nothing already garbage is frozen.
+    A reload unfreezes first, so that it also reaches the cycles that became
+    garbage since the last freeze (closed screens, old widgets), which would
+    otherwise stay frozen for good; a first load does not, or a process that
+    opens many stores (the tests, a tool) would walk its whole heap each time.
+    """
+    was_enabled = gc.isenabled()
+    if reload:
+        gc.unfreeze()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

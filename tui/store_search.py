@@ -85,9 +85,8 @@ class SearchIndex:
         for review in index.ordered():
             entries.append(_Entry("title", review.id, None, review.title))
             entries.append(_Entry("body", review.id, None, review.body))
-            for c in index.by_review.get(review.id, ()):
-                if c.deleted is None:
-                    entries.append(_Entry("comment", review.id, c.id, c.body))
+            for comment_id, body in index.live_comment_bodies(review.id):
+                entries.append(_Entry("comment", review.id, comment_id, body))
         lowered: list[str] = []
         self._irregular: list[int] = []
         for i, entry in enumerate(entries):
