@@ -43,10 +43,16 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
 
 
-def sort_reviews(reviews: list[Review], order: str) -> list[Review]:
-    """``reviews`` (already newest first) in ``order``; ties keep newest first."""
+def sort_reviews(
+    reviews: list[Review], order: str, folded: dict[int, str] | None = None
+) -> list[Review]:
+    """``reviews`` (already newest first) in ``order``; ties keep newest first.
+
+    ``folded`` maps review ids to case-folded titles already worked out.
+    """
     if order == "title":
-        return sorted(reviews, key=lambda r: one_line(r.title).casefold())
+        names = folded or {}
+        return sorted(reviews, key=lambda r: names.get(r.id) or one_line(r.title).casefold())
     if order == "comments":
         return sorted(reviews, key=lambda r: -r.comment_count)
     if order == "activity":
@@ -90,6 +96,9 @@ class ReviewList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._reviews: list[Review] = []
         self._folded: list[str] = []
+        # Case-folded titles by review id, kept across reloads: folding ten thousand
+        # titles again after every write would cost more than the rest of a reload.
+        self._fold_cache: dict[int, tuple[str, str]] = {}
         self._shown: list[Review] = []
         self._filter = ""
         self._tag = ""
@@ -157,11 +166,22 @@ class ReviewList(ScrollView, can_focus=True):
         self, reviews: list[Review], keep: int | None = None, unread: set[int] | None = None
     ) -> None:
         """Show ``reviews``; keep the cursor on review ``keep`` when it is still there."""
-        self._reviews = sort_reviews(reviews, self._order)
-        self._folded = [one_line(r.title).casefold() for r in self._reviews]
+        self._fold(reviews)
+        self._reviews = sort_reviews(reviews, self._order, self._titles())
+        self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         if unread is not None:
             self._unread = unread
         self._apply(keep)
+
+    def _fold(self, reviews: list[Review]) -> None:
+        cache = self._fold_cache
+        for review in reviews:
+            known = cache.get(review.id)
+            if known is None or known[0] != review.title:
+                cache[review.id] = (review.title, one_line(review.title).casefold())
+
+    def _titles(self) -> dict[int, str]:
+        return {review_id: folded for review_id, (_title, folded) in self._fold_cache.items()}
 
     def set_filter(self, text: str) -> None:
         """Show only the reviews whose title contains ``text`` (case-insensitive)."""
@@ -172,8 +192,8 @@ class ReviewList(ScrollView, can_focus=True):
         """Sort by ``order`` (a key of ``SORTS``), keeping the cursor's review."""
         keep = self.current_id
         self._order = order
-        self._reviews = sort_reviews(self._reviews, order)
-        self._folded = [one_line(r.title).casefold() for r in self._reviews]
+        self._reviews = sort_reviews(self._reviews, order, self._titles())
+        self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         self._apply(keep)
 
     def set_tag(self, tag: str) -> None:
