@@ -22,6 +22,11 @@ from textual.strip import Strip
 from tui.model import Comment, ThreadRow, thread
 from tui.widgets.comment_layout import Line, lay_out
 
+FIRST_CHUNK = 60
+"""Comments laid out at once: more than a screenful, fast even for long comments."""
+LATER_CHUNK = 250
+"""Comments laid out per step afterwards, between frames."""
+
 _ROLES = ("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden")
 
 
@@ -70,6 +75,8 @@ class CommentThread(ScrollView, can_focus=True):
         self._marks = ThreadMarks()
         self._blocks: list[tuple[Line, ...]] = []
         self._starts: list[int] = []
+        self._total_lines = 0
+        self._layout_generation = 0
         self._cursor = 0
         self._laid_out_width = -1
         self.empty_text = "No comments yet. Press r to write the first."
@@ -154,7 +161,10 @@ class CommentThread(ScrollView, can_focus=True):
     def line_of(self, comment_id: int) -> int | None:
         """The first line of a shown comment in the laid-out thread (for tests and scroll)."""
         index = self._index_of(comment_id)
-        return None if index is None else self._starts[index]
+        if index is None:
+            return None
+        self._extend(index + 1)
+        return self._starts[index]
 
     def _index_of(self, comment_id: int | None) -> int | None:
         for index, row in enumerate(self._shown):
@@ -190,31 +200,60 @@ class CommentThread(ScrollView, can_focus=True):
     # -- layout --------------------------------------------------------------------
 
     def _layout(self, force: bool = False) -> None:
+        """Lay the thread out again; the first screenful now, the rest in chunks."""
         width = max(self.scrollable_content_region.width, 20)
         if not force and width == self._laid_out_width:
             return
         self._laid_out_width = width
+        self._layout_generation += 1
+        self._blocks = []
+        self._starts = []
+        self._total_lines = 0
+        first = max(self._cursor + 1, FIRST_CHUNK)
+        self._extend(first)
+        if len(self._blocks) < len(self._shown):
+            self.call_later(self._continue_layout, self._layout_generation)
+
+    def _extend(self, upto: int) -> None:
+        """Lay out rows until ``upto`` (exclusive) are done; earlier rows never move."""
+        upto = min(upto, len(self._shown))
+        if upto <= len(self._blocks):
+            return
+        width = self._laid_out_width
         marks = self._marks
-        self._blocks = [
-            lay_out(
+        author = marks.review_author
+        total = self._total_lines
+        for row in self._shown[len(self._blocks) : upto]:
+            comment = row.comment
+            block = lay_out(
                 row,
                 width,
-                collapsed=row.comment.id in self._collapsed,
-                by_review_author=marks.review_author is not None
-                and row.comment.author == marks.review_author
-                and not row.comment.local,
-                unseen=row.comment.id in marks.unseen,
+                collapsed=comment.id in self._collapsed,
+                by_review_author=author is not None
+                and comment.author == author
+                and not comment.local,
+                unseen=comment.id in marks.unseen,
                 highlight=marks.highlight,
             )
-            for row in self._shown
-        ]
-        self._starts = []
-        total = 0
-        for block in self._blocks:
+            self._blocks.append(block)
             self._starts.append(total)
             total += len(block)
+        self._total_lines = total
         self.virtual_size = Size(width, max(total, 1))
         self.refresh()
+
+    def _continue_layout(self, generation: int) -> None:
+        # Each chunk is a separate message, so frames and keys get in between chunks.
+        if generation != self._layout_generation:
+            return
+        self._extend(len(self._blocks) + LATER_CHUNK)
+        if len(self._blocks) < len(self._shown):
+            self.call_later(self._continue_layout, generation)
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether every shown comment has been laid out (big threads take a moment)."""
+        return len(self._blocks) == len(self._shown)
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap the thread when the panel's width changes."""
@@ -269,6 +308,7 @@ class CommentThread(ScrollView, can_focus=True):
         self.post_message(self.CommentHighlighted(self.current_id))
 
     def _scroll_to_cursor(self) -> None:
+        self._extend(self._cursor + 1)
         if not self._blocks or self._cursor >= len(self._blocks):
             return
         start = self._starts[self._cursor]
@@ -392,6 +432,8 @@ class CommentThread(ScrollView, can_focus=True):
         return self._starts[self._cursor] if self._starts else 0
 
     def _index_at_line(self, line_no: int) -> int:
+        while self._total_lines <= line_no and not self.laid_out:
+            self._extend(len(self._blocks) + LATER_CHUNK)
         return max(bisect_right(self._starts, max(line_no, 0)) - 1, 0)
 
     def on_click(self, event: events.Click) -> None:
