@@ -54,6 +54,7 @@ def child(args: Any) -> int:
         no_blink(app)
         first: list[float] = []
         settled: list[float] = []
+        values: list[str] = []
         typed = ""
         for query in QUERIES[: args.queries]:
             keys = [(char, typed + query[: i + 1]) for i, char in enumerate(query)]
@@ -64,11 +65,14 @@ def child(args: Any) -> int:
                 timing = await settle(app, key_at, reached)
                 first.append(timing.first * 1000)
                 settled.append(timing.settled * 1000)
+                values.append(value)
         return {
             "first": first,
             "settled": settled,
             "titles": len(corpus.order),
             "keys": len(first),
+            # For diagnosis: the slowest keystrokes, by the filter text they produced.
+            "slowest": sorted(zip(first, values, strict=True), reverse=True)[:6],
         }
 
     write_result(args.result, run_app(subject, args.db, scenario))
