@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import orjson
 import pytest
@@ -14,12 +15,14 @@ from tinydb import TinyDB
 
 import tui
 from tui.storage import (
+    CHUNK_DOCS,
     AtomicFileStorage,
     MissingFileError,
     UnreadableFileError,
     atomic_write_bytes,
     parse_tables,
     remove_stale_temps,
+    serialise_tables,
     temp_name,
 )
 from tui.store import CorruptDatabase, Store
@@ -53,7 +56,7 @@ def test_temp_names_sit_beside_the_target(tmp_path: Path) -> None:
 def test_storage_round_trip_and_cache(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     db = TinyDB(path, storage=AtomicFileStorage, missing_ok=True)
-    storage: AtomicFileStorage = db.storage
+    storage = cast(AtomicFileStorage, db.storage)
     assert storage.read() is None  # missing, and allowed to be
     db.table("t").insert({"a": 1})
     assert orjson.loads(path.read_bytes()) == {"t": {"1": {"a": 1}}}
@@ -89,9 +92,43 @@ def test_a_failed_write_drops_the_cache_and_leaves_the_file(tmp_path: Path) -> N
     assert db.table("t").all() == [{"a": 1}]
 
 
+def big_tables(n: int) -> dict[str, dict[str, Any]]:
+    return {
+        "meta": {"1": {"schema_version": 1}},
+        "empty": {},
+        "comments": {str(i): {"body": f"comment {i} \u00e9\n", "n": i} for i in range(1, n)},
+        "reads": {"1": {"unread": False, "seen": [1, 2]}},
+    }
+
+
+@pytest.mark.parametrize(
+    "n", [1, CHUNK_DOCS + 1, CHUNK_DOCS + 2, 2 * CHUNK_DOCS + 1, 3 * CHUNK_DOCS + 7]
+)
+def test_serialised_pieces_are_exactly_one_dump(n: int) -> None:
+    tables = big_tables(n)
+    assert b"".join(serialise_tables(tables)) == orjson.dumps(tables)
+
+
+def test_a_document_orjson_refuses_deep_in_a_big_table_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicFileStorage(path, missing_ok=True)
+    tables = big_tables(3 * CHUNK_DOCS)
+    storage.write(tables)
+    before = path.read_bytes()
+    tables["comments"][str(2 * CHUNK_DOCS)]["bad"] = object()  # pieces before it are written
+    with pytest.raises(TypeError):
+        storage.write(tables)
+    assert path.read_bytes() == before
+    assert temps(tmp_path) == []
+    assert storage.read() == big_tables(3 * CHUNK_DOCS)  # from disk again
+    with pytest.raises(TypeError):
+        b"".join(serialise_tables({1: {}}))  # type: ignore[dict-item]
+
+
 FILL_THE_DISK = """
 import resource, signal, sys
 from pathlib import Path
+from typing import Any, cast
 from tinydb import TinyDB
 from tui.storage import AtomicFileStorage
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
