@@ -193,10 +193,13 @@ class TmuxTerminal:
         argv: Sequence[str],
         expect: Sequence[str],
         *,
-        quiet: float = 0.5,
+        quiet: float = 0.3,
         timeout: float = 60.0,
     ) -> Launch:
         """Start ``argv`` in the pane and time it until every text in ``expect`` is on screen.
+
+        Settled is the last output before ``quiet`` seconds without any: short enough
+        that the reader's read-mark repaint (0.8 s after a review shows) is not counted.
 
         The app is left running (call ``stop``): its process can still be inspected.
         """
