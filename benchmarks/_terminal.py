@@ -84,6 +84,7 @@ class TmuxTerminal:
         self._pending: deque[str] = deque()
         self._block: list[str] | None = None
         self._read_at = 0.0
+        self._socket_path = ""
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -95,6 +96,7 @@ class TmuxTerminal:
         self._tmux("set-option", "-g", "window-size", "manual")
         self._tmux("set-option", "-g", "status", "off")
         self._tmux("resize-window", "-t", "bench", *size)
+        self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
         self._client = subprocess.Popen(
             [*self._base, "-C", "attach-session", "-t", "bench"],
             stdin=subprocess.PIPE,
@@ -115,6 +117,8 @@ class TmuxTerminal:
             except subprocess.TimeoutExpired:
                 self._client.kill()
         subprocess.run([*self._base, "kill-server"], capture_output=True, check=False)
+        if self._socket_path:  # tmux leaves its socket file behind
+            Path(self._socket_path).unlink(missing_ok=True)
 
     def _tmux(self, *args: str) -> str:
         proc = subprocess.run(
