@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.model import ANONYMOUS, Comment, ParsedReview, Review
-from tui.storage import Tables
+from tui.storage import Tables, UnreadableFileError
 from tui.store_core import MIGRATIONS, StoreCore
 from tui.store_errors import (
     CorruptDatabase,
@@ -128,6 +128,29 @@ class Store(StoreCore):
         """Ids of the reviews not yet read (a review with no read state is unread)."""
         with self._reading() as index:
             return {i for i in index.reviews if index.reads.get(i, (True,))[0]}
+
+    def peek(self, review_id: int) -> tuple[Review, list[Comment], ReadState] | None:
+        """A review, its comments and read state from memory only, without waiting.
+
+        No disk access and no waiting for a writer: ``None`` when the data is busy
+        (a write in progress), not loaded, or has no such review. The reader uses
+        this to answer a key in the same frame, and falls back to a worker on None;
+        changes by other processes arrive through ``refresh``.
+        """
+        if not self._rlock.acquire(blocking=False):
+            return None
+        try:
+            index = self._index
+            if index is None or review_id not in index.reviews:
+                return None
+            unread, seen = index.reads.get(review_id, (True, frozenset()))
+            try:
+                comments = list(index.comments_of(review_id))
+            except UnreadableFileError:
+                return None  # the worker path reports it properly
+            return index.reviews[review_id], comments, ReadState(unread, seen)
+        finally:
+            self._rlock.release()
 
     # -- public API: writing --------------------------------------------------
 

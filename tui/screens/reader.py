@@ -90,7 +90,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
 
-    review_id: reactive[int | None] = reactive(None, init=False)
+    review_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The review on show; set from the sidebar's cursor."""
 
     def __init__(self) -> None:
@@ -134,6 +134,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).set_order(self._reviews_app().ui_state.sort)
         self._title_sidebar()
         self.query_one(ReviewList).focus()
+        self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
         self.load_reviews(None)
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
@@ -298,9 +299,15 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.review_id = message.review_id
 
     def watch_review_id(self, review_id: int | None) -> None:
-        """Load the newly chosen review."""
-        if review_id is not None:
-            self.load_review(review_id)
+        """Show the newly chosen review: from memory in this frame when it can."""
+        if review_id is None:
+            return
+        found = self._reviews_app().store.peek(review_id)
+        if found is None:
+            self.load_review(review_id)  # busy or not there: the worker waits and reports
+            return
+        review, comments, read = found
+        self.on_review_loaded(ReviewLoaded(review, comments, read, None))
 
     def on_review_list_review_chosen(self, message: ReviewList.ReviewChosen) -> None:
         """Enter on a review: read it."""
@@ -312,10 +319,11 @@ class ReaderScreen(WritingActions, Screen[None]):
         box.add_class("-shown")
         box.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    def _filter_changed(self, value: str) -> None:
+        # A watcher, not Input.Changed: the list is filtered in the same frame as the
+        # keystroke is drawn, instead of one message (and one frame) later.
         sidebar = self.query_one(ReviewList)
-        sidebar.set_filter(event.value)
+        sidebar.set_filter(value)
         self._title_sidebar()
         if not sidebar.shown:
             self._show_nothing()

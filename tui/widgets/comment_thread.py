@@ -77,6 +77,7 @@ class CommentThread(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._total_lines = 0
         self._layout_generation = 0
+        self._role_styles: dict[str, Style] = {}
         self._cursor = 0
         self._laid_out_width = -1
         self.empty_text = "No comments yet. Press r to write the first."
@@ -287,11 +288,22 @@ class CommentThread(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _role_style(self, role: str) -> Style:
-        # Only the role's colour and emphasis, so the cursor's background shows through.
-        full = self.get_component_rich_style(f"comment-thread--{role}")
-        if role == "match":
-            return full
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
+        style = self._role_styles.get(role)
+        if style is None:
+            # Only the role's colour and emphasis, so the cursor's background shows through.
+            full = self.get_component_rich_style(f"comment-thread--{role}")
+            style = (
+                full
+                if role == "match"
+                else Style(color=full.color, bold=full.bold, italic=full.italic)
+            )
+            self._role_styles[role] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        """A theme or stylesheet change: forget the styles worked out so far."""
+        self._role_styles = {}
+        super().notify_style_update()
 
     # -- movement ------------------------------------------------------------------
 

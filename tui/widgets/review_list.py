@@ -105,6 +105,7 @@ class ReviewList(ScrollView, can_focus=True):
         self._order = "date"
         self._unread: set[int] = set()
         self._cursor: int | None = None
+        self._role_styles: dict[str, Style] = {}
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -269,8 +270,17 @@ class ReviewList(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _role(self, role: str) -> Style:
-        full = self.get_component_rich_style(f"review-list--{role}")
-        return Style(color=full.color, bold=full.bold, italic=full.italic, dim=full.dim)
+        style = self._role_styles.get(role)
+        if style is None:
+            full = self.get_component_rich_style(f"review-list--{role}")
+            style = Style(color=full.color, bold=full.bold, italic=full.italic, dim=full.dim)
+            self._role_styles[role] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        """A theme or stylesheet change: forget the styles worked out so far."""
+        self._role_styles = {}
+        super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the panel (rows are cut to fit it)."""
@@ -286,9 +296,15 @@ class ReviewList(ScrollView, can_focus=True):
         if index == self._cursor:
             self._scroll_to_cursor()
             return
+        before, scrolled_from = self._cursor, self.scroll_offset.y
         self._cursor = index
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == scrolled_from and before is not None:
+            # Only the two rows whose cursor state changed need drawing again.
+            self.refresh_lines(before * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+        else:
+            self.refresh()
         self.post_message(self.ReviewHighlighted(self._shown[index].id))
 
     def _scroll_to_cursor(self) -> None:
