@@ -335,3 +335,24 @@ async def test_help_shows_rebound_keys(db_path: Path) -> None:
         lines = {line.strip() for line in text.splitlines()}
         assert any(line.startswith("w") and line.endswith("Reply") for line in lines), lines
         assert any(line.startswith("z") and "Collapse" in line for line in lines), lines
+
+
+async def test_read_marks_are_written_in_batches_and_at_quit(
+    deep_app: ReviewsApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.1)
+    async with deep_app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        before = db_path.read_bytes()
+        for _ in range(2):
+            await pilot.press("j")
+            await pilot.pause(0.3)  # each review counts as seen...
+        assert not screen.query_one(ReviewList).is_unread(screen.review_id or 0)
+        assert db_path.read_bytes() == before  # ...but nothing is written per review
+        await pilot.press("q")
+    store = Store(db_path)
+    try:
+        unread = store.unread_review_ids()
+    finally:
+        store.close()
+    assert len(unread) == 0  # all three were seen, written at quit in one batch

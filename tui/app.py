@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui.config import Config
 from tui.display import markup_escaped
@@ -21,13 +23,16 @@ from tui.paths import drafts_path, state_path
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
-from tui.store import Store
+from tui.store import Store, StoreError
 from tui.ui_state import UiState, load_ui_state, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 SeedLoader = Callable[[], Sequence[ParsedReview]]
+
+SEEN_FLUSH = 5.0
+"""Seconds read marks wait to be written together (each write rewrites the database)."""
 
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
@@ -71,6 +76,8 @@ class ReviewsApp(LiteralTextApp):
         self.startup_error: str | None = None
         """Why the app could not start (a corrupt database, say); the CLI prints it."""
         self._keymap_problems: list[str] = []
+        self._pending_seen: dict[int, set[int]] = {}
+        self._seen_timer: Timer | None = None
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
@@ -162,10 +169,50 @@ class ReviewsApp(LiteralTextApp):
             screen.action_search,
         )
 
+    # -- read marks, written in batches ------------------------------------------------
+
+    def note_seen(self, review_id: int, comment_ids: Iterable[int]) -> None:
+        """Remember that the user has seen these comments; written within SEEN_FLUSH."""
+        self._pending_seen.setdefault(review_id, set()).update(comment_ids)
+        if self._seen_timer is None:
+            self._seen_timer = self.set_timer(SEEN_FLUSH, self._flush_seen)
+
+    def forget_seen(self, review_id: int) -> None:
+        """Drop read marks not yet written (the user marked the review unread)."""
+        self._pending_seen.pop(review_id, None)
+
+    def pending_seen(self) -> dict[int, set[int]]:
+        """Read marks noted but not yet on disk, by review."""
+        return self._pending_seen
+
+    def _flush_seen(self) -> None:
+        self._seen_timer = None
+        marks, self._pending_seen = self._pending_seen, {}
+        if marks:
+            self._write_seen(marks)
+
+    @work(thread=True, group="seen")
+    def _write_seen(self, marks: dict[int, set[int]]) -> None:
+        try:
+            self.store.mark_seen_many(marks)
+        except Exception as error:  # noqa: BLE001 - read marks are a nicety: say, never crash
+            self.call_from_thread(
+                self.notify,
+                str(error),
+                title="Could not save read marks",
+                severity="warning",
+                markup=False,
+            )
+
     def on_unmount(self) -> None:
-        """Release the store's file handles and lock."""
-        if self._store is not None:
-            self._store.close()
+        """Write the read marks still waiting, then release the store's files and lock."""
+        if self._store is None:
+            return
+        if self._pending_seen:
+            # Quitting must not fail over read marks; a busy lock only loses these marks.
+            with suppress(StoreError, OSError):
+                self._store.mark_seen_many(self._pending_seen)
+        self._store.close()
 
 
 def _runner(screen: ReaderScreen, action: str) -> Callable[[], Any]:

@@ -9,7 +9,7 @@ machinery is in ``tui.store_core``, the file format in ``tui.storage``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -243,6 +243,31 @@ class Store(StoreCore):
             if not unread and new_seen == seen:
                 return
             self._set_read(index, tables, review_id, False, new_seen)
+
+    def mark_seen_many(self, marks: Mapping[int, Iterable[int]]) -> None:
+        """Record what was seen in several reviews with one write; unknown reviews are skipped.
+
+        The reader batches read marks this way: a big database costs one write per
+        batch, not one per review the user glanced at.
+        """
+        with self._writing() as (index, tables):
+            changes: dict[str, dict[str, Any]] = {}
+            updates: dict[int, tuple[bool, frozenset[int]]] = {}
+            old_reads = tables.get("reads", {})
+            for review_id, comment_ids in marks.items():
+                if review_id not in index.reviews:
+                    continue
+                ours = set(index.thread_ids.get(review_id, ()))
+                unread, seen = index.reads.get(review_id, (True, frozenset()))
+                new_seen = seen | (ours & set(comment_ids))
+                if not unread and new_seen == seen:
+                    continue
+                key = str(review_id)
+                changes[key] = {**old_reads.get(key, {}), "unread": False, "seen": sorted(new_seen)}
+                updates[review_id] = (False, new_seen)
+            if changes:
+                self._put(tables, {"reads": changes})
+                index.reads.update(updates)
 
     def set_unread(self, review_id: int, unread: bool) -> None:
         """Mark a review unread or read; the seen comments are kept."""

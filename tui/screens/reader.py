@@ -186,7 +186,9 @@ class ReaderScreen(WritingActions, Screen[None]):
     def on_reviews_loaded(self, message: ReviewsLoaded) -> None:
         """Fill the sidebar, keeping the cursor where it was."""
         sidebar = self.query_one(ReviewList)
-        sidebar.set_reviews(message.reviews, keep=message.keep, unread=message.unread)
+        pending = self._reviews_app().pending_seen()
+        unread = message.unread - pending.keys()
+        sidebar.set_reviews(message.reviews, keep=message.keep, unread=unread)
         self._title_sidebar()
         if not sidebar.shown:
             self._show_nothing()
@@ -207,9 +209,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._review != review:
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
-        unseen = frozenset(
-            c.id for c in message.comments if c.id not in message.read.seen and not c.local
-        )
+        seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
+        unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
             # A reload of the review on show keeps what was new when it was opened.
             unseen |= self._unseen
@@ -260,16 +261,12 @@ class ReaderScreen(WritingActions, Screen[None]):
             SEEN_AFTER, lambda: self._mark_seen(review_id, comment_ids)
         )
 
-    @work(thread=True, group="seen")
     def _mark_seen(self, review_id: int, comment_ids: list[int]) -> None:
-        store = self._reviews_app().store
-        try:
-            if review_id == self.review_id:
-                store.mark_seen(review_id, comment_ids)
-        except Exception as error:  # noqa: BLE001 - read marks are a nicety; say, never crash
-            self.post_message(LoadFailed(str(error), "Could not save read marks"))
+        # Shown as read at once; written to disk with other marks in one batch.
+        if review_id != self.review_id:
             return
-        self.app.call_from_thread(self.query_one(ReviewList).set_unread, review_id, False)
+        self._reviews_app().note_seen(review_id, comment_ids)
+        self.query_one(ReviewList).set_unread(review_id, False)
 
     def action_toggle_unread(self) -> None:
         """Mark the review on show unread again, or read."""
@@ -277,8 +274,16 @@ class ReaderScreen(WritingActions, Screen[None]):
             return
         if self._seen_timer is not None:
             self._seen_timer.stop()
-        unread = not self.query_one(ReviewList).is_unread(self.review_id)
-        self._set_unread(self.review_id, unread)
+        review_id = self.review_id
+        if self.query_one(ReviewList).is_unread(review_id):
+            # Read: everything on show counts as seen, written with the next batch.
+            ids = [row.comment.id for row in self._thread().all_rows]
+            self._reviews_app().note_seen(review_id, ids)
+            self.query_one(ReviewList).set_unread(review_id, False)
+            self.notify("Marked read.", markup=False)
+        else:
+            self._reviews_app().forget_seen(review_id)
+            self._set_unread(review_id, True)
 
     @work(thread=True, group="seen")
     def _set_unread(self, review_id: int, unread: bool) -> None:
@@ -288,9 +293,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.post_message(LoadFailed(str(error), "Could not save read marks"))
             return
         self.app.call_from_thread(self.query_one(ReviewList).set_unread, review_id, unread)
-        self.app.call_from_thread(
-            self.notify, "Marked unread." if unread else "Marked read.", markup=False
-        )
+        self.app.call_from_thread(self.notify, "Marked unread.", markup=False)
 
     # -- the user moving around ----------------------------------------------------------
 
