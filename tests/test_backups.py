@@ -130,3 +130,21 @@ def test_restore_waits_for_the_lock(db: Path) -> None:
 def test_make_backup_without_a_database(tmp_path: Path) -> None:
     assert make_backup(tmp_path / "none.json") is None
     assert list_backups(tmp_path / "none.json") == []
+
+
+def test_a_backup_is_a_hard_link_snapshot_that_survives_the_next_write(tmp_path: Path) -> None:
+    """The database is only ever replaced, so a hard link is as safe as a copy, and free."""
+    from conftest import sample_reviews
+
+    db = tmp_path / "reviews.json"
+    Store(db).close()
+    original = db.read_bytes()
+    store = Store(db)
+    try:
+        store.import_reviews(sample_reviews())  # the session's first write makes the backup
+    finally:
+        store.close()
+    (backup,) = list_backups(db)
+    assert backup.path.stat().st_nlink == 1  # the database moved on to a new file
+    assert backup.path.read_bytes() == original  # the old content, not the new
+    assert db.read_bytes() != original

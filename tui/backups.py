@@ -9,12 +9,19 @@ so a restore can itself be undone.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tui.storage import UnreadableFileError, atomic_write_bytes, parse_tables, remove_stale_temps
+from tui.storage import (
+    UnreadableFileError,
+    atomic_write_bytes,
+    fsync_dir,
+    parse_tables,
+    remove_stale_temps,
+)
 from tui.store_errors import StoreError, WriteFailed, database_lock, holding
 
 KEEP = 3
@@ -77,15 +84,25 @@ def make_backup(db_path: Path, *, keep: int = KEEP, protect: Path | None = None)
     there is no database yet. ``protect`` is never rotated away. ``OSError``
     propagates: the caller decides whether a write may go on without a backup.
     """
-    try:
-        data = db_path.read_bytes()
-    except FileNotFoundError:
+    if not db_path.exists():
         return None
     folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(folder / db_path.name, name_pattern=_pattern(db_path).pattern)
     target = folder / f"{db_path.name}.{datetime.now().strftime(_STAMP)}.bak"
-    atomic_write_bytes(target, data)
+    try:
+        # The database is only ever replaced by a rename, never written in place, so a
+        # hard link to it is a snapshot that costs nothing however big the file is.
+        os.link(db_path, target)
+        fsync_dir(folder)
+    except FileNotFoundError:
+        return None
+    except OSError:  # no hard links here (another file system, FAT, a sandbox): copy
+        try:
+            data = db_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        atomic_write_bytes(target, data)
     for old in list_backups(db_path)[keep:]:
         if old.path != target and old.path != protect:
             with contextlib.suppress(FileNotFoundError):

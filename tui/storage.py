@@ -66,7 +66,8 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{_TEMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or link in ``directory`` durable (best effort, never raises)."""
     # Errors are swallowed: the rename has already happened and cannot be undone, so
     # reporting "nothing was changed" would be false. Only the rename's durability
     # across a power cut is weakened (some file systems cannot fsync a directory).
@@ -119,7 +120,7 @@ def atomic_write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> Sig
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return sig
 
 
