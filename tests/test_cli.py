@@ -160,3 +160,26 @@ def test_restore_lists_backups(sample_db: Path) -> None:
     store = Store(sample_db)
     assert not any(c.local for c in store.comments(1))
     store.close()
+
+
+def test_edited_and_deleted_replies_round_trip_exactly(sample_db: Path, tmp_path: Path) -> None:
+    store = Store(sample_db)
+    kept = store.add_reply(1, None, "me", "first words")
+    gone = store.add_reply(1, kept.id, "me", "regretted")
+    store.edit_reply(kept.id, "better words")
+    store.delete_reply(gone.id)
+    store.close()
+    for fmt, out in (("json", tmp_path / "e.json"), ("markdown", tmp_path / "md")):
+        assert (
+            run("export", "--format", fmt, "--output", str(out), "--db", str(sample_db)).returncode
+            == 0
+        )
+        fresh = tmp_path / f"fresh-{fmt}.json"
+        Store(fresh).close()
+        assert run("import", str(out), "--db", str(fresh)).returncode == 0
+        store = Store(fresh)
+        mine = {c.body: c for c in store.comments(1) if c.local}
+        store.close()
+        assert mine["better words"].edited is not None and mine["better words"].deleted is None
+        assert mine["regretted"].deleted is not None  # still a tombstone, text kept
+        assert mine["regretted"].parent_id == mine["better words"].id

@@ -140,12 +140,11 @@ def test_markdown_files_are_readable(tmp_path: Path) -> None:
     )
 
 
-def test_deleted_replies_are_left_out_or_kept_as_placeholders(tmp_path: Path) -> None:
+def test_deleted_replies_travel_as_tombstones(tmp_path: Path) -> None:
     export = orjson.loads((SAMPLES / "export.json").read_bytes())
     written = to_markdown_folder(export, tmp_path)
     text = "".join(p.read_text(encoding="utf-8") for p in written)
-    assert "A reply I thought better of." not in text
-    assert "Deleted, but someone had already answered it." not in text
+    assert "deleted: '2024-05-01T20:17:00+01:00'" in text
     assert [r for p in written for r in load_path(p)] == load_path(SAMPLES / "export.json")
 
 

@@ -362,7 +362,7 @@ def test_feed_urls_are_fetched_with_the_cap(monkeypatch: pytest.MonkeyPatch) -> 
 # -- our JSON export ----------------------------------------------------------
 
 
-def test_json_export_keeps_local_replies_and_drops_deleted_ones() -> None:
+def test_json_export_keeps_local_replies_and_their_tombstones() -> None:
     moon, amelie = load_path(SAMPLES / "export.json")
     assert (moon.source, moon.film, moon.director) == ("blogger", "Moon", "Duncan Jones")
     assert moon.source_id == (
@@ -370,12 +370,15 @@ def test_json_export_keeps_local_replies_and_drops_deleted_ones() -> None:
     )
     first = moon.comments[0]
     assert first.source_id == "hash:3f2a9c0d41e7b856" and not first.local
-    [mine] = first.replies  # the deleted reply with no answers is gone
+    mine, regretted = first.replies  # a deleted reply comes back as its tombstone
     assert mine.local and mine.source_id == "local:5b8f0a7e2c6d4e1f9a3b7c2d1e0f4a5b"
     assert mine.body == "Same — the *birthday message* scene especially."
     assert mine.date == "2024-05-01T20:14:09+01:00"
-    [kept] = amelie.comments  # deleted, but answered: a placeholder holds the answer
-    assert kept.body == "(deleted)" and kept.local
+    assert mine.edited == "2024-05-01T20:20:00+01:00" and mine.deleted is None
+    assert regretted.local and regretted.deleted == "2024-05-01T20:17:00+01:00"
+    assert regretted.body == "A reply I thought better of."
+    [kept] = amelie.comments  # deleted, answered: the tombstone still holds the answer
+    assert kept.local and kept.deleted == "2024-05-02T09:05:00+01:00"
     assert thread_of(kept.replies) == [("Nino", "Too late, I saw it! 📸", [])]
     assert amelie.rating == 4.0 and amelie.year == 2001
 

@@ -81,6 +81,10 @@ def _comment_mappings(comments: Sequence[ParsedComment]) -> list[dict[str, Any]]
             "local": comment.local,
             "source_id": comment.source_id,
         }
+        if comment.edited:
+            entry["edited"] = comment.edited
+        if comment.deleted:
+            entry["deleted"] = comment.deleted
         target.append(entry)
         if comment.replies:
             replies: list[dict[str, Any]] = []

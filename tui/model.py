@@ -82,6 +82,10 @@ class ParsedComment:
     replies: tuple[ParsedComment, ...] = ()
     local: bool = False
     """True only when re-importing our own export of a user's reply."""
+    edited: str | None = None
+    """For a re-imported reply of the user's: when it was last edited."""
+    deleted: str | None = None
+    """For a re-imported reply of the user's: when it was deleted (a tombstone)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,8 +177,8 @@ def plan_import(
                     "body": body,
                     "local": bool(c.local),
                     "source_id": cid_source,
-                    "edited": None,
-                    "deleted": None,
+                    "edited": c.edited if c.local else None,
+                    "deleted": c.deleted if c.local else None,
                 }
             else:
                 plan.unchanged_comments += 1

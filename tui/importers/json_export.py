@@ -10,8 +10,9 @@ Threads deeper than ``NESTING_LIMIT`` are written with their deepest replies
 listed flat, each naming its parent's ``source_id`` in ``reply_to`` (YAML and
 JSON parsers stop at a few hundred levels); reading puts them back in place.
 
-``ParsedComment`` has no tombstone, so a deleted reply is dropped, or, when live
-replies hang below it, kept as a ``(deleted)`` placeholder that holds them.
+The user's replies come back with their ``edited`` and ``deleted`` marks (a
+deleted one as the tombstone it was). Any other deleted comment is dropped, or,
+when live replies hang below it, kept as a ``(deleted)`` placeholder.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def _flatten(raw: Any, origin: Origin, budget: list[int]) -> list[tuple[FlatComm
             body=clean(body).strip(),
             source_id=_line(entry.get("source_id")),
             local=entry.get("local") is True,
+            edited=_line(entry.get("edited")) if entry.get("local") is True else None,
+            deleted=_line(entry.get("deleted")) if entry.get("local") is True else None,
         )
         if reply_to := _line(entry.get("reply_to")):
             replying[len(out)] = reply_to
@@ -125,8 +128,8 @@ def comments_from(
             live_below.add(item.parent)
     kept = []
     for item, deleted in flat:
-        if not deleted:
-            kept.append(item)
+        if not deleted or (item.comment.local and item.comment.deleted):
+            kept.append(item)  # the user's own deleted reply comes back as the tombstone it was
         elif item.key in live_below:
             kept.append(item._replace(comment=_placeholder(item.comment)))
     return build_thread(kept, by_date=False)
