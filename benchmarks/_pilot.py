@@ -154,7 +154,7 @@ def instrument_store() -> None:
     """Mark when each of the store's writes starts and ends (they run in thread workers)."""
     from tui.store import Store
 
-    for name in ("add_reply", "mark_seen", "set_unread"):
+    for name in ("add_reply", "mark_seen", "mark_seen_many", "set_unread"):
         _wrap_before(Store, name, functools.partial(_mark_write, "write-start", name))
         _wrap(Store, name, functools.partial(_mark_write, "write-end", name))
 

@@ -8,8 +8,9 @@ process; the table shows their medians over processes. The floor app steps
 through the same reviews repainting plain ``Static`` widgets.
 
 A second figure (reader only) is a key pressed while the reader is saving
-read marks: it writes the whole database after a review has been open a
-moment, so a user who reads, then moves on, meets that write.
+read marks: they are batched and written (the whole database) a few seconds
+after a review has been open a moment, so a user who keeps reading meets that
+write.
 
     python benchmarks/navigation.py [--quick] [--keys 200]
 """
@@ -49,8 +50,9 @@ from textual.pilot import Pilot
 
 P50_MS = 16.0
 P99_MS = 50.0
-WRITE_WAIT = 5.0
-"""Seconds to wait for the reader to start writing read marks after a dwell."""
+WRITE_WAIT = 9.0
+"""Seconds to wait for the reader to start writing read marks after a dwell
+(they are noted after SEEN_AFTER and written in a batch SEEN_FLUSH later)."""
 
 
 def child(args: Any) -> int:

@@ -148,3 +148,20 @@ def test_a_backup_is_a_hard_link_snapshot_that_survives_the_next_write(tmp_path:
     assert backup.path.stat().st_nlink == 1  # the database moved on to a new file
     assert backup.path.read_bytes() == original  # the old content, not the new
     assert db.read_bytes() != original
+
+
+def test_where_hard_links_are_refused_the_backup_is_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    db = tmp_path / "reviews.json"
+    Store(db).close()
+    monkeypatch.setattr(os, "link", no_links)
+    backup = make_backup(db)
+    assert backup is not None and backup.read_bytes() == db.read_bytes()
+    assert backup.stat().st_ino != db.stat().st_ino

@@ -98,7 +98,7 @@ def test_disk_full_during_the_session_backup_writes_nothing(big_db: Path) -> Non
     before = big_db.read_bytes()
     result = run_child("once", str(big_db), "--fsize", "50000")
     assert_clean_write_failure(result, big_db)
-    assert "backup" in result.stderr
+    # The backup is a hard link (no bytes written), so the save itself meets the limit.
     assert big_db.read_bytes() == before
 
 
