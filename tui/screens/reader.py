@@ -35,6 +35,8 @@ REFRESH_SECONDS = 2.0
 SEEN_AFTER = 0.8
 """Seconds a review stays open before its comments count as seen."""
 SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
+TYPING_PAUSE = 0.15
+"""Seconds of quiet in the filter box before the review under the cursor is shown."""
 _CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete", "undo")
 """The actions whose keys come and go with what is highlighted."""
 
@@ -103,6 +105,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._unseen: frozenset[int] = frozenset()
         self._shown_generation = -1
         self._key_state: tuple[bool | None, ...] = ()
+        self._typing_timer: Timer | None = None
         self._sidebar_width = 2
 
     def _reviews_app(self) -> ReviewsApp:
@@ -303,7 +306,21 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def watch_review_id(self, review_id: int | None) -> None:
         """Show the newly chosen review: from memory in this frame when it can."""
+        if self._typing_timer is not None:
+            self._typing_timer.stop()
+            self._typing_timer = None
         if review_id is None:
+            return
+        if self.query_one("#filter", Input).has_focus:
+            # While a filter is typed, each key narrows the list at once; the review
+            # under the cursor is shown when typing pauses, not on every key.
+            self._typing_timer = self.set_timer(TYPING_PAUSE, lambda: self._show(review_id))
+            return
+        self._show(review_id)
+
+    def _show(self, review_id: int) -> None:
+        self._typing_timer = None
+        if review_id != self.review_id:
             return
         found = self._reviews_app().store.peek(review_id)
         if found is None:
