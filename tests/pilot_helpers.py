@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from tui.app import ReviewsApp
 from tui.screens.reader import ReaderScreen
@@ -68,15 +68,12 @@ def option_texts(options: OptionList) -> list[str]:
 
 def header_text(app: ReviewsApp) -> str:
     """The reading pane's header as plain text."""
-    pane = app.screen.query_one(ReadingPane)
-    return _plain(pane.query_one("#review-header", Static).content)
+    return app.screen.query_one(ReadingPane).header_text
 
 
 def body_source(app: ReviewsApp) -> str:
     """The Markdown source the reading pane is showing."""
-    pane = app.screen.query_one(ReadingPane)
-    body = pane.query_one("#review-body", Static).content
-    return str(getattr(body, "markup", body))
+    return app.screen.query_one(ReadingPane).body_markdown
 
 
 def _plain(value: object) -> str:

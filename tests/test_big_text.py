@@ -12,14 +12,13 @@ from pilot_helpers import ready, settle, thread_text
 from rich.cells import cell_len
 from screen_output import injected_in, terminal_output
 from textual.geometry import Region
-from textual.widgets import Static
 
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread
-from tui.widgets.long_text import LongText, wrap_lines
+from tui.widgets.long_text import wrap_lines
 from tui.widgets.reading_pane import LONG_BODY, ReadingPane
 
 MEGABYTE_BODY = "\n\n".join(
@@ -90,7 +89,7 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
         await ready(pilot)
         layout = regions(app)
         # The odd review: a 5,000-character title and word, CJK, RTL, combining, zero-width.
-        header = str(app.screen.query_one("#review-header", Static).render())
+        header = app.screen.query_one(ReadingPane).header_text
         assert "x" * 399 + "…" in header and "x" * 401 not in header
         assert ODD["cjk"] in thread_text(app) and ODD["zero-width"] in thread_text(app)
         assert regions(app) == layout
@@ -114,10 +113,11 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
         await settle(pilot, 0.01)
         shown_in = time.perf_counter() - started
         pane = app.screen.query_one(ReadingPane)
-        long_text = pane.query_one(LongText)
-        assert len(MEGABYTE_BODY) > LONG_BODY and long_text.display
-        assert "shown as plain text" in str(pane.query_one("#review-note", Static).render())
-        assert len(long_text.lines) > 10_000
+        assert len(MEGABYTE_BODY) > LONG_BODY and pane.is_plain
+        assert "shown as plain text" in "\n".join(pane.lines[:10])
+        assert len(pane.lines) > 10_000
+        assert pane.body_markdown.startswith("Paragraph 0: a *quiet* film")
+        assert any("Paragraph 0: a *quiet* film" in line for line in pane.lines[:10])
         assert shown_in < 5.0, f"the 1 MB review took {shown_in:.2f} s to show"
         pane.focus()
         await pilot.press("end")
@@ -129,13 +129,15 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
         # And back to a short review: Markdown again, the plain view hidden.
         await pilot.press("shift+tab", "k")
         await settle(pilot)
-        assert not long_text.display
+        assert not pane.is_plain
+        assert "shown as plain text" not in "\n".join(pane.lines)
+        assert "Read on." in [line.strip() for line in pane.lines]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(), st.integers(min_value=1, max_value=120))
 def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
-    text = clean(text)  # as LongText does before wrapping
+    text = clean(text)  # as the reading pane does before wrapping
     lines = wrap_lines(text, width)
     assert all(cell_len(line) <= max(width, 2) for line in lines)
     assert "".join(text.expandtabs(4).split()) == "".join("".join(lines).split())

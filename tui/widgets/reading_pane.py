@@ -1,24 +1,36 @@
-"""The reading pane: the review's header and its Markdown body, scrollable."""
+"""The reading pane: the review's header and its Markdown body, drawn line by line.
+
+Showing a review renders its header and body to lines once per review, width
+and theme; scrolls, focus changes and repaints only copy the lines on screen.
+No widget is measured: a ``Static`` rendered the Markdown once to measure its
+height and again to paint it, on every review shown.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from rich.style import Style as RichStyle
+from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, visualize
 
 from tui.display import display_date, join, literal_line, literal_markdown
 from tui.model import Review
-from tui.text import one_line, shorten
-from tui.widgets.long_text import LongText
+from tui.text import clean, one_line, shorten
+from tui.widgets.long_text import long_text_note, plain_strips
 
 TITLE_MAX = 400
 """Characters of a title the header shows: a hostile 5,000-character one would fill it."""
 
 LONG_BODY = 50_000
 """Characters past which a body is shown as plain text: Rich's Markdown takes ~0.15 s
-at this size in the pane, and seconds (again on every focus change) at 1 MB."""
+at this size, and seconds at 1 MB."""
+
+NO_REVIEW = "No review to show. Press escape to clear a filter."
 
 
 def review_header(review: Review) -> Content:
@@ -49,8 +61,14 @@ def review_header(review: Review) -> Content:
     return Content("\n").join(lines)
 
 
-class ReadingPane(VerticalScroll, can_focus=True):
+class ReadingPane(ScrollView, can_focus=True):
     """Shows one review; keys scroll it when focused."""
+
+    DEFAULT_CSS = """
+    ReadingPane {
+        overflow-x: hidden;
+    }
+    """
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="reading.down"),
@@ -58,46 +76,108 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("space", "page_down", "Page down", show=False, id="reading.page_down"),
     ]
 
-    def compose(self) -> ComposeResult:
-        """A header and a body, both literal text (the body is Markdown, never markup)."""
-        yield Static(id="review-header", markup=False)
-        yield Static(id="review-note", markup=False)
-        yield Static(id="review-body", markup=False)
-        yield LongText(id="review-long")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._review: Review | None = None
+        self._strips: list[Strip] = []
+        # The widget's style, worked out once: Textual walks every ancestor for it.
+        self._base_style: RichStyle | None = None
+        # What the strips were drawn for: the width and the look (style, theme).
+        self._drawn_for: tuple[int, RichStyle, dict[str, str]] | None = None
+
+    # -- what is shown ---------------------------------------------------------------
+
+    @property
+    def header_text(self) -> str:
+        """The header as plain text (or the hint shown when there is no review)."""
+        return NO_REVIEW if self._review is None else review_header(self._review).plain
+
+    @property
+    def body_markdown(self) -> str:
+        """The Markdown source shown (cleaned), or the plain text of a long body."""
+        return "" if self._review is None else clean(self._review.body)
+
+    @property
+    def is_plain(self) -> bool:
+        """Whether the body is too long for Markdown and shown as plain lines."""
+        return self._review is not None and len(self._review.body) > LONG_BODY
+
+    @property
+    def lines(self) -> list[str]:
+        """Every line as drawn for the current width, as plain text."""
+        return [strip.text for strip in self._strips]
+
+    # -- data in ---------------------------------------------------------------------
 
     def show(self, review: Review | None, *, keep_scroll: bool = False) -> None:
         """Show ``review`` from the top (or where it was), or a hint when there is none."""
-        header = self.query_one("#review-header", Static)
-        body = self.query_one("#review-body", Static)
-        self._show_long("")
-        if review is None:
-            header.update(
-                Content.styled("No review to show. Press escape to clear a filter.", "dim")
-            )
-            body.update("")
+        self._review = review
+        self._drawn_for = None
+        self._draw()
+        if not keep_scroll:
+            self.scroll_home(animate=False, immediate=True)
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        """Render the review to lines, unless they are drawn for this width and look."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return  # not laid out yet: on_resize draws
+        drawn_for = (width, self.rich_style, self.app.theme_variables)
+        if drawn_for == self._drawn_for:
             return
-        header.update(review_header(review))
+        self._strips = self._render_review(width, self.visual_style)
+        self._drawn_for = drawn_for
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            self.virtual_size = size
+        self.refresh()
+
+    def _render_review(self, width: int, style: Style) -> list[Strip]:
+        review = self._review
+        if review is None:
+            return self._to_strips(Content.styled(NO_REVIEW, "dim"), width, style)
+        blank = Strip.blank(width, style.rich_style)
+        rule = Content.styled("─" * width, "$panel-lighten-2")
+        strips = [
+            *self._to_strips(review_header(review), width, style),
+            blank,
+            *self._to_strips(rule, width, style),
+            blank,
+        ]
         if len(review.body) > LONG_BODY:
-            body.update("")
-            self._show_long(review.body)
+            strips += self._to_strips(long_text_note(len(review.body)), width, style)
+            strips += plain_strips(review.body, width, style.rich_style)
         else:
             # Rich's Markdown renders 5-12x faster than Textual's Markdown widget on long
             # bodies; links show their address and never open on a click.
-            body.update(literal_markdown(review.body))
-        if not keep_scroll:
-            self.scroll_home(animate=False)
+            strips += self._to_strips(literal_markdown(review.body), width, style)
+        return strips
 
-    def _show_long(self, text: str) -> None:
-        """Show ``text`` as plain lines with a note saying why, or hide both ("")."""
-        note = self.query_one("#review-note", Static)
-        long_text = self.query_one("#review-long", LongText)
-        note.display = long_text.display = bool(text)
-        long_text.set_text(text)
-        if text:
-            size = f"{len(text) / 1000:,.0f} thousand characters"
-            note.update(
-                Content.styled(
-                    f"A very long review ({size}): shown as plain text, without formatting.",
-                    "italic $text-muted",
-                )
-            )
+    def _to_strips(self, renderable: object, width: int, style: Style) -> list[Strip]:
+        visual = visualize(self, renderable, markup=False)
+        return Visual.to_strips(self, visual, width, None, style, apply_selection=False)
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the pane: the drawn line that is scrolled there."""
+        width = self.scrollable_content_region.width
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        index = y + self.scroll_offset.y
+        if not 0 <= index < len(self._strips):
+            return Strip.blank(width, base)
+        return self._strips[index].crop_extend(0, width, base)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Draw the lines again for a new width."""
+        self._draw()
+
+    def notify_style_update(self) -> None:
+        """A theme or stylesheet change: draw again if the look changed (focus does not)."""
+        super().notify_style_update()
+        self._base_style = None
+        if self._drawn_for is not None:
+            self.call_later(self._draw)
