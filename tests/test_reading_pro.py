@@ -356,3 +356,25 @@ async def test_read_marks_are_written_in_batches_and_at_quit(
     finally:
         store.close()
     assert len(unread) == 0  # all three were seen, written at quit in one batch
+
+
+async def test_quote_a_passage_selected_in_the_review(make_app: AppFactory) -> None:
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    from tui.widgets.reading_pane import ReadingPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        pane = screen.query_one(ReadingPane)
+        row = next(i for i, line in enumerate(pane.lines) if "Theodore writes" in line)
+        start = pane.lines[row].index("Theodore")
+        screen.selections = {pane: Selection(Offset(start, row), Offset(start + 16, row))}
+        await pilot.pause(0.05)
+        assert screen.get_selected_text() == "Theodore writes "
+        assert "Theodore" in pane.render_line(row - pane.scroll_offset.y).text
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposer)
+        assert app.screen.query_one(TextArea).text.startswith("> Theodore writes")

@@ -137,6 +137,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).set_order(self._reviews_app().ui_state.sort)
         self._title_sidebar()
         self.query_one(ReviewList).focus()
+        self.query_one(ReviewList).on_highlight = self._sidebar_moved
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
         self.load_reviews(None)
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
@@ -303,6 +304,10 @@ class ReaderScreen(WritingActions, Screen[None]):
     def on_review_list_review_highlighted(self, message: ReviewList.ReviewHighlighted) -> None:
         """The sidebar cursor picks the review on show."""
         self.review_id = message.review_id
+
+    def _sidebar_moved(self, review_id: int) -> None:
+        # Called by the sidebar as its cursor moves: same frame as the cursor.
+        self.review_id = review_id
 
     def watch_review_id(self, review_id: int | None) -> None:
         """Show the newly chosen review: from memory in this frame when it can."""

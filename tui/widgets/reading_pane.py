@@ -8,12 +8,14 @@ height and again to paint it, on every review shown.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual, visualize
@@ -169,7 +171,28 @@ class ReadingPane(ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         if not 0 <= index < len(self._strips):
             return Strip.blank(width, base)
-        return self._strips[index].crop_extend(0, width, base)
+        strip = self._strips[index]
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            strip = self._select(strip, index, *span)
+        # Offsets let the mouse select text here (for `>` to quote a passage).
+        return strip.crop_extend(0, width, base).apply_offsets(0, index)
+
+    def _select(self, strip: Strip, index: int, start: int, end: int) -> Strip:
+        text = self._strips[index].text
+        end = len(text) if end == -1 else end
+        cells = [cell_len(text[:start]), cell_len(text[:end])]
+        before, chosen, after = strip.divide([*cells, strip.cell_length])
+        style = self.screen.get_component_rich_style("screen--selection")
+        return Strip.join([before, chosen.apply_style(style), after])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The text under a mouse selection, for copying or quoting."""
+        return selection.extract("\n".join(self.lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        """Draw the selection as it changes."""
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         """Draw the lines again for a new width."""

@@ -8,6 +8,7 @@ per row, so the cost of a keystroke does not grow with the widgets on screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -106,6 +107,10 @@ class ReviewList(ScrollView, can_focus=True):
         self._unread: set[int] = set()
         self._cursor: int | None = None
         self._role_styles: dict[str, Style] = {}
+        self._base_style: Style | None = None
+        self.on_highlight: Callable[[int], None] | None = None
+        """Called with a review id as the cursor lands on it, instead of posting
+        ``ReviewHighlighted``, when the owner wants it within the same frame."""
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -237,7 +242,15 @@ class ReviewList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         if index is not None and (keep is None or self._shown[index].id != previous):
-            self.post_message(self.ReviewHighlighted(self._shown[index].id))
+            self._highlighted(self._shown[index].id)
+
+    def _highlighted(self, review_id: int) -> None:
+        # The screen may ask to hear at once, so the review is drawn in the same frame
+        # as the cursor (a message arrives a step later: one more frame, ~17-33 ms).
+        if self.on_highlight is not None:
+            self.on_highlight(review_id)
+        else:
+            self.post_message(self.ReviewHighlighted(review_id))
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -254,7 +267,9 @@ class ReviewList(ScrollView, can_focus=True):
         """Draw line ``y`` of the visible area from the filtered list."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:  # worked out from every ancestor: once per style change, not per row
+            base = self._base_style = self.rich_style
         index, line = divmod(y + scroll_y, ROW_HEIGHT)
         if not 0 <= index < len(self._shown):
             return Strip.blank(width, base)
@@ -280,6 +295,7 @@ class ReviewList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """A theme or stylesheet change: forget the styles worked out so far."""
         self._role_styles = {}
+        self._base_style = None
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -305,7 +321,7 @@ class ReviewList(ScrollView, can_focus=True):
             self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
         else:
             self.refresh()
-        self.post_message(self.ReviewHighlighted(self._shown[index].id))
+        self._highlighted(self._shown[index].id)
 
     def _scroll_to_cursor(self) -> None:
         if self._cursor is None:
