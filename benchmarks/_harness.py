@@ -209,6 +209,17 @@ def write_result(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data))
 
 
+def reader_and_floor(
+    script: str, extra: Sequence[str], runs: int, directory: Path
+) -> dict[str, list[Any]]:
+    """Run ``script`` as a child for the reader and for the floor app, interleaved."""
+
+    def run(subject: str) -> Any:
+        return run_child(script, ["--subject", subject, *extra], directory)
+
+    return interleave(runs, {"reader": lambda: run("reader"), "floor": lambda: run("floor")})
+
+
 def interleave(runs: int, subjects: dict[str, Callable[[], Any]]) -> dict[str, list[Any]]:
     """Run every subject ``runs`` times, alternating, reversing the order each round.
 

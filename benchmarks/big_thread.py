@@ -24,9 +24,8 @@ from _harness import (
     corpus_of,
     emit,
     facts,
-    interleave,
     parser,
-    run_child,
+    reader_and_floor,
     runs_of,
     scratch,
     write_result,
@@ -120,14 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     with scratch() as work:
         copy = copy_into(work, db)
         extra = ["--db", str(copy), "--opens", str(args.opens)]
-
-        def run(subject: str) -> dict[str, Any]:
-            data: dict[str, Any] = run_child("big_thread.py", ["--subject", subject, *extra], work)
-            return data
-
-        results = interleave(
-            runs_of(args), {"reader": lambda: run("reader"), "floor": lambda: run("floor")}
-        )
+        results = reader_and_floor("big_thread.py", extra, runs_of(args), work)
     emit("Big thread (open the review with the most comments)", figures(**results), args, db)
     return 0
 

@@ -24,9 +24,8 @@ from _harness import (
     corpus_of,
     emit,
     facts,
-    interleave,
     parser,
-    run_child,
+    reader_and_floor,
     runs_of,
     scratch,
     write_result,
@@ -124,15 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     db = corpus_of(args)
     with scratch() as work:
         copy = copy_into(work, db)
-
-        def run(subject: str) -> dict[str, Any]:
-            extra = ["--db", str(copy), "--queries", str(args.queries)]
-            data: dict[str, Any] = run_child("filter.py", ["--subject", subject, *extra], work)
-            return data
-
-        results = interleave(
-            runs_of(args), {"reader": lambda: run("reader"), "floor": lambda: run("floor")}
-        )
+        extra = ["--db", str(copy), "--queries", str(args.queries)]
+        results = reader_and_floor("filter.py", extra, runs_of(args), work)
     emit("Filter (type into the sidebar filter)", figures(**results), args, db)
     return 0
 

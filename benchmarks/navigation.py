@@ -27,10 +27,9 @@ from _harness import (
     corpus_of,
     emit,
     facts,
-    interleave,
     parser,
     percentile,
-    run_child,
+    reader_and_floor,
     runs_of,
     scratch,
     write_result,
@@ -103,16 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     with scratch() as work:
         copy = copy_into(work, db)
         extra = ["--db", str(copy), "--keys", str(args.keys), "--write-keys", str(args.write_keys)]
-
-        def run(subject: str) -> dict[str, list[float]]:
-            data: dict[str, list[float]] = run_child(
-                "navigation.py", ["--subject", subject, *extra], work
-            )
-            return data
-
-        results = interleave(
-            runs_of(args), {"reader": lambda: run("reader"), "floor": lambda: run("floor")}
-        )
+        results = reader_and_floor("navigation.py", extra, runs_of(args), work)
     rows = figures(results["reader"], results["floor"], args.keys)
     emit("Navigation (sidebar j → review + comments painted)", rows, args, db)
     return 0
