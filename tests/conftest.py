@@ -28,6 +28,19 @@ def isolated_home(
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No test opens a real browser: what would be opened is recorded instead."""
+    opened: list[str] = []
+
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("webbrowser.open", fake_open)
+    return opened
+
+
 def sample_reviews() -> list[ParsedReview]:
     """Two small reviews with a threaded discussion, hostile-looking text included."""
     return [

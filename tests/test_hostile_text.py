@@ -34,19 +34,6 @@ from tui.store import Store
 from tui.text import clean, is_clean, one_line
 
 
-@pytest.fixture(autouse=True)
-def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Nothing here may open a real browser."""
-    opened: list[str] = []
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        opened.append(url)
-        return True
-
-    monkeypatch.setattr("webbrowser.open", fake_open)
-    return opened
-
-
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> Path:
     """A database of hostile reviews, with raw escapes written past the store."""

@@ -35,19 +35,6 @@ BODY = "\n\n".join(
 )
 
 
-@pytest.fixture(autouse=True)
-def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record what would be opened; never open anything for real."""
-    opened: list[str] = []
-
-    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
-        opened.append(url)
-        return True
-
-    monkeypatch.setattr("webbrowser.open", fake_open)
-    return opened
-
-
 def rendered(markdown: str) -> str:
     console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="truecolor")
     console.print(literal_markdown(markdown))

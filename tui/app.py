@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ class ReviewsApp(LiteralTextApp):
 
     def remember(self, **changes: Any) -> None:
         """Keep a UI preference (theme, sort) for the next run."""
-        self.ui_state = UiState(**{**self.ui_state.__dict__, **changes})
+        self.ui_state = replace(self.ui_state, **changes)
         self._save_state(self.ui_state)
 
     @work(thread=True, group="state")

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not l
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 
 
 class CliError(Exception):

@@ -6,7 +6,7 @@ database (a theme change should not rewrite tens of megabytes).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,7 @@ def load_ui_state(path: Path) -> UiState:
     )
 
 
-def save_ui_state(path: Path, state: UiState, **changes: Any) -> UiState:
-    """Write ``state`` with ``changes`` applied, atomically; returns the new state."""
-    new = replace(state, **changes)
+def save_ui_state(path: Path, state: UiState) -> None:
+    """Write ``state`` to ``path`` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, orjson.dumps(asdict(new), option=orjson.OPT_INDENT_2))
-    return new
+    atomic_write_bytes(path, orjson.dumps(asdict(state), option=orjson.OPT_INDENT_2))

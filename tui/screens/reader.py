@@ -230,20 +230,17 @@ class ReaderScreen(WritingActions, Screen[None]):
             ),
             same_review=same,
         )
-        shown = sum(1 for c in message.comments if c.deleted is None)
-        thread.border_title = Content(f"Comments ({shown})")
+        thread.border_title = Content(f"Comments ({review.comment_count})")
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
         self._refresh_keys()
 
-    def _after_write(
-        self, review_id: int, comment_id: int | None, *, focus_comments: bool = True
-    ) -> None:
-        """Reload after a write, with the cursor on the comment written."""
+    def _after_write(self, review_id: int, comment_id: int | None) -> None:
+        """Reload after a write, with the cursor (and focus) on the comment written."""
         self.load_reviews(review_id)
         if review_id == self.review_id:
-            self.load_review(review_id, keep_comment=comment_id, focus_comments=focus_comments)
+            self.load_review(review_id, keep_comment=comment_id, focus_comments=True)
         self._refresh_keys()
 
     def on_store_changed(self, message: StoreChanged) -> None:
@@ -300,10 +297,6 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.app.call_from_thread(self.notify, "Marked unread.", markup=False)
 
     # -- the user moving around ----------------------------------------------------------
-
-    def on_review_list_review_highlighted(self, message: ReviewList.ReviewHighlighted) -> None:
-        """The sidebar cursor picks the review on show."""
-        self.review_id = message.review_id
 
     def _sidebar_moved(self, review_id: int) -> None:
         # Called by the sidebar as its cursor moves: same frame as the cursor.

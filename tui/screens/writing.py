@@ -73,9 +73,7 @@ class WritingActions:
     def _reviews_app(self) -> ReviewsApp:
         raise NotImplementedError
 
-    def _after_write(
-        self, review_id: int, comment_id: int | None, *, focus_comments: bool = True
-    ) -> None:
+    def _after_write(self, review_id: int, comment_id: int | None) -> None:
         raise NotImplementedError
 
     def _thread(self) -> CommentThread:
