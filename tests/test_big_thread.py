@@ -50,3 +50,19 @@ async def test_a_deep_comment_can_be_chosen_before_the_layout_finishes() -> None
         line = thread.line_of(2999)
         assert line is not None and thread.scroll_offset.y <= line
         assert any("reader 2999" in thread.render_line(y).text for y in range(30))
+
+
+async def test_lines_laid_out_below_the_screen_are_announced_once_at_the_end() -> None:
+    app = ThreadApp()
+    async with app.run_test(size=(80, 30)):
+        thread = app.query_one(CommentThread)
+        thread.set_comments(many(1500))
+        first_lines = thread.virtual_size.height
+        assert first_lines == thread._total_lines  # the first screenful: announced now
+        for _ in range(200):
+            if thread.laid_out:
+                break
+            await asyncio.sleep(0.01)
+        assert thread.laid_out
+        await asyncio.sleep(0.05)
+        assert thread.virtual_size.height == thread._total_lines > first_lines

@@ -7,6 +7,7 @@ per comment. Collapsed subtrees are skipped when laying out.
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -213,12 +214,20 @@ class CommentThread(ScrollView, can_focus=True):
         first = max(self._cursor + 1, FIRST_CHUNK)
         self._extend(first)
         if len(self._blocks) < len(self._shown):
-            self.call_later(self._continue_layout, self._layout_generation)
+            # Only after the frame that shows the first screenful: chunks queued as
+            # messages would run back to back and hold that frame back until the end.
+            self.call_after_refresh(self.call_later, self._continue_layout, self._layout_generation)
 
-    def _extend(self, upto: int) -> None:
-        """Lay out rows until ``upto`` (exclusive) are done; earlier rows never move."""
+    def _extend(self, upto: int, *, publish: bool = True) -> None:
+        """Lay out rows until ``upto`` (exclusive) are done; earlier rows never move.
+
+        Without ``publish`` the new lines are not announced (no new virtual size, no
+        repaint): the layout going on below the screen costs no frames until it ends.
+        """
         upto = min(upto, len(self._shown))
         if upto <= len(self._blocks):
+            if publish and self.virtual_size.height < self._total_lines:
+                self._publish()
             return
         width = self._laid_out_width
         marks = self._marks
@@ -240,15 +249,22 @@ class CommentThread(ScrollView, can_focus=True):
             self._starts.append(total)
             total += len(block)
         self._total_lines = total
-        self.virtual_size = Size(width, max(total, 1))
+        if publish or len(self._blocks) == len(self._shown):
+            self._publish()
+
+    def _publish(self) -> None:
+        """Let the scroll bars and the screen know about every line laid out so far."""
+        self.virtual_size = Size(self._laid_out_width, max(self._total_lines, 1))
         self.refresh()
 
-    def _continue_layout(self, generation: int) -> None:
-        # Each chunk is a separate message, so frames and keys get in between chunks.
+    async def _continue_layout(self, generation: int) -> None:
+        # One chunk per message, each after a turn of the event loop: queued keys,
+        # other widgets' messages and a due frame are not held up by the layout.
+        await asyncio.sleep(0)
         if generation != self._layout_generation:
             return
-        self._extend(len(self._blocks) + LATER_CHUNK)
-        if len(self._blocks) < len(self._shown):
+        self._extend(len(self._blocks) + LATER_CHUNK, publish=False)
+        if not self.laid_out:
             self.call_later(self._continue_layout, generation)
 
     @property
