@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -19,18 +19,16 @@ from tui.display import markup_escaped
 from tui.drafts import Drafts
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
-from tui.model import ParsedReview
+from tui.opening import Opened, Opening, SeedLoader
 from tui.paths import drafts_path, state_path
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store, StoreError
-from tui.ui_state import UiState, load_ui_state, save_ui_state
+from tui.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
-
-SeedLoader = Callable[[], Sequence[ParsedReview]]
 
 SEEN_FLUSH = 5.0
 """Seconds read marks wait to be written together (each write rewrites the database)."""
@@ -65,13 +63,18 @@ class ReviewsApp(LiteralTextApp):
         *,
         seed: SeedLoader | None = None,
         lock_timeout: float = 5.0,
+        opening: Opening | None = None,
     ) -> None:
+        """``opening``: the database already being opened (the command line starts it
+        before importing Textual); by default the app starts opening it when mounted."""
         super().__init__()
+        self._opening = opening
         self.db_path = db_path
         self._lock_timeout = lock_timeout
         self.config = config or Config()
         self._seed = seed
         self._store: Store | None = None
+        self._first_reviews: Opened | None = None
         self.drafts = Drafts(drafts_path(db_path))
         self.ui_state = UiState()
         self.startup_error: str | None = None
@@ -93,9 +96,14 @@ class ReviewsApp(LiteralTextApp):
         return self._store
 
     def on_mount(self) -> None:
-        """Show a loading screen while the database opens in a thread."""
-        self.push_screen(LoadingScreen(self.db_path))
-        self.open_store()
+        """Show the reader if the database is open, else a loading screen until it is."""
+        if self._opening is None:
+            self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
+        if self._opening.done():
+            self._store_ready()
+        else:
+            self.push_screen(LoadingScreen(self.db_path))
+            self._wait_for_store(self._opening)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._keymap_problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
@@ -108,22 +116,32 @@ class ReviewsApp(LiteralTextApp):
             )
 
     @work(thread=True, exclusive=True, group="open")
-    def open_store(self) -> None:
-        """Open (or create from the bundled seeds) the database, off the event loop."""
-        try:
-            store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
-        except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
-            self.call_from_thread(self._cannot_start, str(error))
-            return
-        state = load_ui_state(state_path(self.db_path))
-        self.call_from_thread(self._store_ready, store, state)
+    def _wait_for_store(self, opening: Opening) -> None:
+        """Wait for the database to open (or fail), off the event loop."""
+        opening.wait()
+        self.call_from_thread(self._store_ready)
 
-    def _store_ready(self, store: Store, state: UiState) -> None:
-        self._store = store
-        self.ui_state = state
+    def _store_ready(self) -> None:
+        assert self._opening is not None
+        try:
+            opened = self._opening.result()
+        except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
+            self._cannot_start(str(error))
+            return
+        self._store = opened.store
+        self._first_reviews = opened
+        self.ui_state = state = opened.state
         if state.theme and state.theme in self.available_themes and state.theme != self.theme:
             self.theme = state.theme
-        self.switch_screen(ReaderScreen())
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(ReaderScreen())
+        else:
+            self.push_screen(ReaderScreen())
+
+    def take_first_reviews(self) -> Opened | None:
+        """The review list read along with opening, once (the reader's first fill)."""
+        first, self._first_reviews = self._first_reviews, None
+        return first
 
     def _cannot_start(self, reason: str) -> None:
         self.startup_error = reason

@@ -14,10 +14,13 @@ from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
     from tui.config import Config
+    from tui.model import ParsedReview
     from tui.store import Store
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+OPEN_WAIT = 1.5
+"""Seconds the reader waits for the database before showing a loading screen instead."""
 
 
 class CliError(Exception):
@@ -97,12 +100,28 @@ def _config() -> Config:
     return load_config(config_path())
 
 
-def cmd_open(args: argparse.Namespace) -> int:
-    """Run the reader until the user quits."""
-    from tui.app import ReviewsApp
+def _bundled_seeds() -> Sequence[ParsedReview]:
+    """The bundled reviews, imported only when a new database needs them."""
     from tui.importers import bundled_seeds
 
-    app = ReviewsApp(_db_path(args), _config(), seed=bundled_seeds)
+    return bundled_seeds()
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Run the reader until the user quits.
+
+    The database starts opening first, in a thread, while Textual is imported
+    and the app built; the app then starts on the reader itself if the file
+    opened within ``OPEN_WAIT`` seconds, or on a loading screen if not.
+    """
+    from tui.opening import Opening
+
+    db_path = _db_path(args)
+    opening = Opening(db_path, seed=_bundled_seeds)
+    from tui.app import ReviewsApp
+
+    app = ReviewsApp(db_path, _config(), seed=_bundled_seeds, opening=opening)
+    opening.wait(OPEN_WAIT)
     app.run()
     if app.startup_error:
         raise CliError(app.startup_error)

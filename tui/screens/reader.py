@@ -92,6 +92,9 @@ class ReaderScreen(WritingActions, Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
 
+    AUTO_FOCUS = "#reviews"
+    """The sidebar has the keys from the start (Textual would pick the hidden filter box)."""
+
     review_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The review on show; set from the sidebar's cursor."""
 
@@ -139,7 +142,13 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).focus()
         self.query_one(ReviewList).on_highlight = self._sidebar_moved
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
-        self.load_reviews(None)
+        first = self._reviews_app().take_first_reviews()
+        if first is None:
+            self.load_reviews(None)
+        else:
+            # Read while the database opened: the first frame already shows the newest review.
+            self._shown_generation = first.generation
+            self.on_reviews_loaded(ReviewsLoaded(first.reviews, first.unread, None))
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
     # -- reading from the store (thread workers, results as messages) ----------------
