@@ -183,3 +183,17 @@ def test_edited_and_deleted_replies_round_trip_exactly(sample_db: Path, tmp_path
         assert mine["better words"].edited is not None and mine["better words"].deleted is None
         assert mine["regretted"].deleted is not None  # still a tombstone, text kept
         assert mine["regretted"].parent_id == mine["better words"].id
+
+
+def test_the_reader_on_a_corrupt_database_says_why_without_taking_the_screen(
+    tmp_path: Path,
+) -> None:
+    """The file is opened before Textual starts: the error is one line, no escape codes."""
+    broken = tmp_path / "reviews.json"
+    broken.write_text('{"reviews": {"1": ')
+    child = run("--db", str(broken))
+    assert child.returncode == 1
+    assert child.stdout == ""
+    assert child.stderr.startswith("reviews: error: ") and "reviews restore" in child.stderr
+    assert "\x1b" not in child.stderr
+    assert broken.read_text() == '{"reviews": {"1": '

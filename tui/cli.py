@@ -120,8 +120,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     opening = Opening(db_path, seed=_bundled_seeds)
     from tui.app import ReviewsApp
 
-    app = ReviewsApp(db_path, _config(), seed=_bundled_seeds, opening=opening)
-    opening.wait(OPEN_WAIT)
+    config = _config()
+    if opening.wait(OPEN_WAIT):
+        opening.result()  # a file that cannot be opened is reported before the screen changes
+    app = ReviewsApp(db_path, config, seed=_bundled_seeds, opening=opening)
     app.run()
     if app.startup_error:
         raise CliError(app.startup_error)
