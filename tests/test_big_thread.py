@@ -66,3 +66,20 @@ async def test_lines_laid_out_below_the_screen_are_announced_once_at_the_end() -
         assert thread.laid_out
         await asyncio.sleep(0.05)
         assert thread.virtual_size.height == thread._total_lines > first_lines
+
+
+async def test_coming_back_to_a_thread_shows_it_as_it_is_now() -> None:
+    app = ThreadApp()
+    async with app.run_test(size=(80, 30)):
+        thread = app.query_one(CommentThread)
+        first = many(300)
+        other = [Comment(9001, 2, None, "elsewhere", None, "another review")]
+        thread.set_comments(first)
+        lines = [thread.render_line(y).text for y in range(30)]
+        thread.set_comments(other)
+        assert "elsewhere" in thread.render_line(0).text
+        thread.set_comments(list(first))
+        assert [thread.render_line(y).text for y in range(30)] == lines
+        edited = [Comment(1, 1, None, "reader 1", None, "words changed since"), *first[1:]]
+        thread.set_comments(edited)
+        assert any("words changed since" in thread.render_line(y).text for y in range(30))

@@ -7,12 +7,15 @@ so colours stay in the stylesheet and this stays a pure function of its inputs.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import is_
 
 from rich.cells import cell_len, chop_cells
 
 from tui.display import display_date
-from tui.model import ANONYMOUS, ThreadRow
+from tui.model import ANONYMOUS, Comment, ThreadRow, thread
 from tui.text import clean, one_line
 
 Piece = tuple[str, str]
@@ -21,6 +24,11 @@ Line = tuple[Piece, ...]
 
 MAX_INDENT_LEVELS = 8
 """Deeper replies are drawn at this indent so hostile nesting cannot eat the width."""
+CACHED_THREADS = 4
+"""How many reviews' threads keep their rows and laid-out comments for showing again."""
+
+Block = tuple[Line, ...]
+"""The lines of one comment."""
 
 
 def lay_out(
@@ -145,3 +153,75 @@ def _highlighted(text: str, needle: str) -> tuple[Piece, ...]:
     if start < len(text):
         pieces.append((text[start:], "body"))
     return tuple(pieces)
+
+
+@dataclass
+class ThreadLayout:
+    """One review's thread: its rows, and its comments laid out so far at one width."""
+
+    comments: list[Comment]
+    rows: list[ThreadRow]
+    width: int = -1
+    blocks: dict[int, tuple[tuple[object, ...], Block]] = field(default_factory=dict)
+    """Comment id -> what its block was laid out from, and the block."""
+
+    def block(
+        self,
+        row: ThreadRow,
+        width: int,
+        *,
+        collapsed: bool,
+        by_review_author: bool,
+        unseen: bool,
+        highlight: str,
+    ) -> Block:
+        """``lay_out`` of ``row``, or the block laid out before from the very same inputs."""
+        if width != self.width:
+            self.blocks.clear()
+            self.width = width
+        key = (row, collapsed, by_review_author, unseen, highlight)
+        known = self.blocks.get(row.comment.id)
+        if known is not None and known[0] == key:
+            return known[1]
+        block = lay_out(
+            row,
+            width,
+            collapsed=collapsed,
+            by_review_author=by_review_author,
+            unseen=unseen,
+            highlight=highlight,
+        )
+        self.blocks[row.comment.id] = (key, block)
+        return block
+
+
+class LayoutCache:
+    """The threads of the last few reviews shown, kept to be shown again cheaply.
+
+    Coming back to a review, or showing it again after a reply was written, then
+    costs a look-up per comment: only the comments whose text, place in the thread
+    or marks changed are threaded and wrapped again. Comments are frozen, so the
+    same objects (the store hands out the ones it keeps) mean the same thread.
+    """
+
+    def __init__(self, size: int = CACHED_THREADS) -> None:
+        self._size = size
+        self._threads: OrderedDict[int, ThreadLayout] = OrderedDict()
+
+    def thread_of(self, comments: list[Comment]) -> ThreadLayout:
+        """The thread of ``comments`` (one review's), threaded again only if they changed."""
+        if not comments:
+            return ThreadLayout([], [])
+        review_id = comments[0].review_id
+        known = self._threads.get(review_id)
+        if known is None:
+            known = ThreadLayout(list(comments), thread(comments))
+            self._threads[review_id] = known
+            if len(self._threads) > self._size:
+                self._threads.popitem(last=False)
+            return known
+        self._threads.move_to_end(review_id)
+        same = len(known.comments) == len(comments) and all(map(is_, known.comments, comments))
+        if not same:
+            known.comments, known.rows = list(comments), thread(comments)
+        return known

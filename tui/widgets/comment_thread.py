@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.model import Comment, ThreadRow, thread
-from tui.widgets.comment_layout import Line, lay_out
+from tui.model import Comment, ThreadRow
+from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
 
 FIRST_CHUNK = 60
 """Comments laid out at once: more than a screenful, fast even for long comments."""
@@ -74,7 +74,9 @@ class CommentThread(ScrollView, can_focus=True):
         self._shown: list[ThreadRow] = []
         self._collapsed: set[int] = set()
         self._marks = ThreadMarks()
-        self._blocks: list[tuple[Line, ...]] = []
+        self._cache = LayoutCache()
+        self._thread = ThreadLayout([], [])
+        self._blocks: list[Block] = []
         self._starts: list[int] = []
         self._total_lines = 0
         self._layout_generation = 0
@@ -97,7 +99,8 @@ class CommentThread(ScrollView, can_focus=True):
 
         ``same_review`` keeps collapsed subtrees, for a reload of the thread on show.
         """
-        self._rows = thread(comments)
+        self._thread = self._cache.thread_of(comments)
+        self._rows = self._thread.rows
         self._marks = marks or ThreadMarks()
         if not same_review:
             self._collapsed = set()
@@ -233,6 +236,7 @@ class CommentThread(ScrollView, can_focus=True):
         marks = self._marks
         author = marks.review_author
         total = self._total_lines
+        lay_out = self._thread.block
         for row in self._shown[len(self._blocks) : upto]:
             comment = row.comment
             block = lay_out(
