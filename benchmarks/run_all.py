@@ -20,7 +20,16 @@ from pathlib import Path
 
 from _harness import BENCH_DIR, PYTHON, ROOT, Figure, table
 
-BENCHMARKS = ("startup", "navigation", "big_thread", "filter", "reply_save", "memory", "scaling")
+BENCHMARKS = (
+    "startup",
+    "navigation",
+    "big_thread",
+    "filter",
+    "reply_save",
+    "live_refresh",
+    "memory",
+    "scaling",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -141,6 +141,14 @@ def test_reply_save(corpora: Path, tmp_path: Path) -> None:
 
 
 @needs_store
+def test_live_refresh(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("live_refresh.py", TINY, corpora, tmp_path)
+    check_table(
+        stdout, out, "another process's reply: check → painted", "key latency during the reload"
+    )
+
+
+@needs_store
 def test_memory(corpora: Path, tmp_path: Path) -> None:
     stdout, out = run("memory.py", [*TINY, "--after", "0.2"], corpora, tmp_path)
     check_table(stdout, out, "reader RSS after startup", "parsed data alone")

@@ -8,9 +8,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, cast
+from unittest.mock import patch
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinydb import TinyDB
 
 import tui
@@ -20,7 +23,9 @@ from tui.storage import (
     MissingFileError,
     UnreadableFileError,
     atomic_write_bytes,
+    parse_lines,
     parse_tables,
+    release,
     remove_stale_temps,
     serialise_tables,
     temp_name,
@@ -104,9 +109,80 @@ def big_tables(n: int) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize(
     "n", [1, CHUNK_DOCS + 1, CHUNK_DOCS + 2, 2 * CHUNK_DOCS + 1, 3 * CHUNK_DOCS + 7]
 )
-def test_serialised_pieces_are_exactly_one_dump(n: int) -> None:
+def test_serialised_pieces_are_the_tables_a_line_each(n: int) -> None:
     tables = big_tables(n)
-    assert b"".join(serialise_tables(tables)) == orjson.dumps(tables)
+    raw = b"".join(serialise_tables(tables))
+    assert orjson.loads(raw) == tables
+    # Only whitespace was added to one dump: a newline around each piece.
+    assert raw.replace(b"\n", b"") == orjson.dumps(tables)
+    lines = raw.split(b"\n")
+    assert lines[0] == b"{" and lines[-1] == b"}"
+    assert lines.count(b"}") == len(tables) + 1
+    assert max(line.count(b'"body"') for line in lines) <= CHUNK_DOCS
+    assert parse_lines(raw) == tables
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=5),
+        st.dictionaries(
+            st.integers(0, 10**6).map(str),
+            st.dictionaries(
+                st.text(max_size=5), st.text(max_size=20) | st.integers(-(2**63), 2**63 - 1)
+            ),
+            max_size=5,
+        ),
+        max_size=4,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_the_line_layout_round_trips(tables: dict[str, dict[str, Any]]) -> None:
+    raw = b"".join(serialise_tables(tables))
+    assert parse_lines(raw) == tables == orjson.loads(raw)
+
+
+def _layout_example() -> bytes:
+    tables = {"meta": {"1": {"v": 1}}, "t": {str(i): {"b": "x\ny"} for i in range(5)}, "e": {}}
+    with patch("tui.storage.CHUNK_DOCS", 2):
+        return b"".join(serialise_tables(tables))
+
+
+@given(st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_damaged_file_is_never_read_differently_from_a_whole_parse(data: st.DataObject) -> None:
+    """Whatever the line-at-a-time parse accepts, a whole-file parse reads the same."""
+    raw = bytearray(_layout_example())
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        edit = data.draw(st.sampled_from(["flip", "delete", "insert"]))
+        byte = data.draw(st.sampled_from(b'{}[],:"\n 0a\\'))
+        if edit == "flip":
+            raw[at] = byte
+        elif edit == "delete":
+            del raw[at]
+        else:
+            raw.insert(at, byte)
+    damaged = bytes(raw)
+    found = parse_lines(damaged)
+    try:
+        whole = orjson.loads(damaged)
+    except orjson.JSONDecodeError:
+        assert found is None
+        return
+    assert found is None or found == whole
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        orjson.dumps({"t": {"1": {"a": 1}}}),  # one line: written by an older version
+        orjson.dumps({"t": {"1": {"a": 1}}}, option=orjson.OPT_INDENT_2),  # by hand
+        b'{\n"t":{\n"1":{"a":1}\n}\n,"u":[1]\n}',  # a table that is not one
+    ],
+)
+def test_other_layouts_are_parsed_whole(raw: bytes) -> None:
+    assert parse_lines(raw) is None
+    assert orjson.loads(raw)["t"] == {"1": {"a": 1}}
 
 
 def test_a_document_orjson_refuses_deep_in_a_big_table_changes_nothing(tmp_path: Path) -> None:
@@ -253,3 +329,19 @@ def test_tinydbs_stock_storage_is_never_named_in_the_package() -> None:
     root = Path(tui.__file__).parent
     for path in root.rglob("*.py"):
         assert "JSONStorage" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_reload_releases_the_old_tables_and_reads_the_new(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    storage = AtomicFileStorage(path, missing_ok=True)
+    storage.write(big_tables(3 * CHUNK_DOCS))
+    old = storage.read()
+    assert old is not None
+    other = AtomicFileStorage(path)
+    changed = big_tables(3 * CHUNK_DOCS + 1)
+    other.write(changed)
+    assert storage.changed()
+    release(storage.forget())
+    assert old == {}  # emptied document by document, not left for one big free
+    assert storage.read() == changed
+    release(None)  # nothing cached: nothing to do

@@ -14,7 +14,12 @@ replaced it.
 The tables are serialised a thousand documents at a time, each piece written
 as soon as it is made: one orjson call over a 50 MB database holds the GIL for
 most of 100 ms, long enough for the UI thread to miss keys, whereas ``os.write``
-between the pieces lets it run every few milliseconds. The bytes are the same.
+between the pieces lets it run every few milliseconds. Reading is cut up the
+same way: each piece goes on a line of its own (JSON allows the newlines, and
+orjson never writes a raw newline, so every line is one piece), and a file in
+that layout is parsed a line at a time, instead of one ``orjson.loads`` that
+holds the GIL for a quarter of a second while another process's change is
+taken in. Any other file (hand-edited, written by stock TinyDB) is parsed whole.
 """
 
 from __future__ import annotations
@@ -168,27 +173,101 @@ def remove_stale_temps(
 
 
 def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
-    """The tables as compact JSON, in pieces of at most ``CHUNK_DOCS`` documents.
+    """The tables as JSON in lines: each table's name, then its documents, ``CHUNK_DOCS`` a line.
 
-    Joined, the pieces are exactly ``orjson.dumps(tables)``; orjson's
-    ``TypeError`` for data it cannot encode comes from the piece that holds it.
+    The layout (``parse_lines`` reads it back a line at a time)::
+
+        {
+        "meta":{
+        "1":{"schema_version":1}
+        }
+        ,"reviews":{
+        "1":{...},"2":{...},...
+        ,"1001":{...},...
+        }
+        }
+
+    Joined, the pieces are JSON whose value is the tables (``orjson.dumps`` of
+    them, plus whitespace); orjson's ``TypeError`` for data it cannot encode
+    comes from the piece that holds it.
     """
-    yield b"{"
+    yield b"{\n"
     for number, (name, table) in enumerate(tables.items()):
         if not isinstance(name, str):
             raise TypeError("Dict key must be str")  # as orjson.dumps(tables) would
-        yield (b"," if number else b"") + orjson.dumps(name) + b":"
-        if not isinstance(table, dict) or len(table) <= CHUNK_DOCS:
-            yield orjson.dumps(table)
+        comma = b"," if number else b""
+        if not isinstance(table, dict):
+            # Not a table TinyDB would write: kept as it is, read back by the whole-file parse.
+            yield comma + orjson.dumps(name) + b":" + orjson.dumps(table) + b"\n"
             continue
+        yield comma + orjson.dumps(name) + b":{\n"
         items = iter(table.items())
-        separator = b"{"
+        separator = b""
         while chunk := dict(islice(items, CHUNK_DOCS)):
             yield separator
             yield memoryview(orjson.dumps(chunk))[1:-1]  # the chunk's braces dropped
+            yield b"\n"
             separator = b","
-        yield b"}"
+        yield b"}\n"
     yield b"}"
+
+
+def parse_lines(raw: bytes) -> Tables | None:
+    """The tables of a file in ``serialise_tables``' layout, a line at a time; else None.
+
+    Each line of documents is parsed by its own ``orjson.loads`` (the newline
+    before it and the one after it become its braces, in one copy of the
+    file), so a thread parsing a big file lets the others run between lines.
+    A file that is not exactly in that layout gives None (the caller parses it
+    whole); so does a line that is not valid JSON (the whole-file parse then
+    says where). What this accepts is valid JSON with the same value.
+    """
+    if raw[:2] != b"{\n" or raw[-2:] != b"\n}":
+        return None
+    buffer = bytearray(raw)
+    view = memoryview(buffer)
+    find, loads = raw.find, orjson.loads
+    tables: Tables = {}
+    end = len(raw) - 1  # the final "}"
+    pos = 2
+    try:
+        while pos < end:
+            newline = find(b"\n", pos)
+            header = raw[pos + (1 if tables else 0) : newline]
+            if (raw[pos : pos + 1] == b",") != bool(tables) or header[-2:] != b":{":
+                return None
+            name = loads(header[:-2])
+            if type(name) is not str:
+                return None
+            table: dict[str, Any] = {}
+            opening = newline  # becomes the "{" of the first line of documents
+            pos = newline + 1
+            while raw[pos : pos + 2] != b"}\n":
+                newline = find(b"\n", pos)
+                if newline < 0:
+                    return None
+                if not table:
+                    if raw[pos : pos + 1] != b'"':
+                        return None
+                    start = opening
+                elif raw[pos : pos + 2] == b',"':
+                    start = pos  # the comma becomes the "{"
+                else:
+                    return None
+                buffer[start] = 0x7B  # {
+                buffer[newline] = 0x7D  # }
+                docs = loads(view[start : newline + 1])
+                if not docs:
+                    return None
+                table.update(docs)
+                pos = newline + 1
+            pos += 2
+            tables[name] = table
+    except orjson.JSONDecodeError:
+        return None
+    finally:
+        view.release()
+    return tables
 
 
 def parse_tables(raw: bytes) -> Tables:
@@ -196,7 +275,9 @@ def parse_tables(raw: bytes) -> Tables:
     if not raw:
         raise UnreadableFileError("the file is empty")
     try:
-        data = orjson.loads(raw)
+        data = parse_lines(raw)
+        if data is None:
+            data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise UnreadableFileError(f"not valid JSON ({error})") from None
     if not isinstance(data, dict):
@@ -215,6 +296,23 @@ def parse_tables(raw: bytes) -> Tables:
                     f"table {name!r} has a malformed document {doc_id[:20]!r}"
                 )
     return data
+
+
+def release(tables: Tables | None) -> None:
+    """Free parsed tables a document at a time, emptying them.
+
+    Dropping 50 MB of parsed JSON at once frees a million objects in one
+    deallocation cascade that holds the GIL for ~30 ms; popped one by one,
+    other threads (the UI) get to run in between. Only for tables nothing else
+    uses any more.
+    """
+    if tables is None:
+        return
+    for table in tables.values():
+        if isinstance(table, dict):
+            while table:
+                table.popitem()
+    tables.clear()
 
 
 class AtomicFileStorage(Storage):
@@ -280,6 +378,12 @@ class AtomicFileStorage(Storage):
             self.invalidate()
             raise
         self._data = data
+
+    def forget(self) -> Tables | None:
+        """Forget the cached tables and hand them over (for ``release``), if there were any."""
+        data = self._data
+        self.invalidate()
+        return data
 
     def invalidate(self) -> None:
         """Forget the cached tables so the next read parses the file."""

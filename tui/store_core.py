@@ -36,6 +36,7 @@ from tui.storage import (
     Signature,
     Tables,
     UnreadableFileError,
+    release,
     signature,
 )
 from tui.store_errors import (
@@ -126,8 +127,8 @@ class StoreCore:
         self._index = None
         self._search = None
         if self._storage.changed():
-            self._storage.invalidate()
-        with _loading_heap(reload=self._loads > 0):
+            release(self._storage.forget())
+        with _loading_heap():
             return self._load()
 
     def _load(self) -> bool:
@@ -314,7 +315,7 @@ class StoreCore:
 
 
 @contextmanager
-def _loading_heap(*, reload: bool) -> Iterator[None]:
+def _loading_heap() -> Iterator[None]:
     """Around a (re)load: collect first, no collections during it, freeze what is alive after.
 
     Parsing tens of megabytes allocates millions of objects, and allocation
@@ -326,16 +327,15 @@ def _loading_heap(*, reload: bool) -> Iterator[None]:
     data when a reload drops it, as parsed JSON and the index hold no reference
     cycles.
 
-    The collection runs before the load, once the old data is gone, so it
-    walks only the rest of the process and nothing already garbage is frozen.
-    A reload unfreezes first, so that it also reaches the cycles that became
-    garbage since the last freeze (closed screens, old widgets), which would
-    otherwise stay frozen for good; a first load does not, or a process that
-    opens many stores (the tests, a tool) would walk its whole heap each time.
+    The collection runs before the load, once the old data is gone, so that
+    nothing already garbage is frozen; it walks only what was not frozen yet.
+    A reload does not unfreeze first: that collection would walk the whole
+    heap and hold the GIL for ~60 ms (keys wait meanwhile) to find, at most,
+    the cycles that became garbage after an earlier freeze (a closed screen's
+    widgets), which stay frozen instead: a little memory per reload, and a
+    reload happens only when another process wrote the file.
     """
     was_enabled = gc.isenabled()
-    if reload:
-        gc.unfreeze()
     gc.collect()
     gc.disable()
     try:
