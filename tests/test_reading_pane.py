@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from pilot_helpers import ready, settle
 from textual.app import App, ComposeResult
 
 from tui.display import LiteralMarkdown
@@ -57,7 +58,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def pane_of(app: App[Any]) -> ReadingPane:
-    return app.query_one(ReadingPane)
+    return app.screen.query_one(ReadingPane)
 
 
 async def test_header_rule_and_body_are_drawn_as_lines() -> None:
@@ -174,3 +175,44 @@ async def test_keys_scroll_and_a_reload_keeps_the_place() -> None:
         pane.show(replace(REVIEW, id=2))
         await pilot.pause()
         assert pane.scroll_y == 0
+
+
+async def test_a_review_drawn_ahead_is_shown_without_rendering_again(
+    renders: list[str],
+) -> None:
+    app = PaneApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        pane = pane_of(app)
+        pane.show(REVIEW)
+        await pilot.pause()
+        other = replace(REVIEW, id=2, body="Another *film*.")
+        pane.prepare(other)
+        assert renders == [BODY, "Another *film*."]
+        pane.show(other)
+        await pilot.pause()
+        assert renders == [BODY, "Another *film*."]
+        assert "Another film." in [line.rstrip() for line in pane.lines]
+        # Back to the first: still drawn. An edited review is drawn afresh.
+        pane.show(REVIEW)
+        pane.show(replace(other, body="Edited."))
+        await pilot.pause()
+        assert renders == [BODY, "Another *film*.", "Edited."]
+        lines = [line.rstrip() for line in pane.lines]
+        assert "Edited." in lines and "Another film." not in lines
+
+
+async def test_the_reader_draws_the_next_review_before_its_key(
+    make_app: Any, renders: list[str]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert any("An older review." in body for body in renders)  # the one below
+        before = len(renders)
+        await pilot.press("j")
+        await settle(pilot)
+        assert "Older film" in pane_of(app).header_text
+        assert any("An older review." in line for line in pane_of(app).lines)
+        # Shown from the lines drawn ahead; only its own neighbour (the first) was
+        # already drawn too, so nothing is rendered for this key.
+        assert len(renders) == before

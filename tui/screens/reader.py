@@ -335,6 +335,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             return
         review, comments, read = found
         self.on_review_loaded(ReviewLoaded(review, comments, read, None))
+        self.call_after_refresh(self._prepare_neighbours, review_id)
 
     def on_review_list_review_chosen(self, message: ReviewList.ReviewChosen) -> None:
         """Enter on a review: read it."""
@@ -480,6 +481,18 @@ class ReaderScreen(WritingActions, Screen[None]):
         if state != self._key_state:
             self._key_state = state
             self.refresh_bindings()
+
+    def _prepare_neighbours(self, review_id: int) -> None:
+        # After the frame is out: draw the reviews one key away, so that the next j or k
+        # shows its review without rendering Markdown inside the key's frame.
+        sidebar = self.query_one(ReviewList)
+        index = sidebar.highlighted
+        if review_id != self.review_id or index is None:
+            return
+        pane = self.query_one(ReadingPane)
+        for near in (index + 1, index - 1):
+            if 0 <= near < len(sidebar.shown):
+                pane.prepare(sidebar.shown[near])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys follow context: writing keys only where they make sense."""

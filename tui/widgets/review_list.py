@@ -24,6 +24,7 @@ from textual.strip import Strip
 from tui.display import display_date
 from tui.model import Review
 from tui.text import one_line
+from tui.widgets.scrolling import set_virtual_size
 
 ROW_HEIGHT = 2
 """Each review takes a title line and a date · comments line."""
@@ -232,7 +233,7 @@ class ReviewList(ScrollView, can_focus=True):
         if tag:
             shown = [r for r in shown if tag in r.tags]
         self._shown = list(shown)
-        self.virtual_size = Size(self.scrollable_content_region.width, len(shown) * ROW_HEIGHT)
+        set_virtual_size(self, self._virtual_size())
         index: int | None = None
         if self._shown:
             index = 0
@@ -300,8 +301,11 @@ class ReviewList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the panel (rows are cut to fit it)."""
-        self.virtual_size = Size(event.size.width, len(self._shown) * ROW_HEIGHT)
+        set_virtual_size(self, self._virtual_size())
         self._scroll_to_cursor()
+
+    def _virtual_size(self) -> Size:
+        return Size(self.scrollable_content_region.width, len(self._shown) * ROW_HEIGHT)
 
     # -- moving ----------------------------------------------------------------------
 
