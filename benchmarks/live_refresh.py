@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -40,15 +39,13 @@ from _harness import (
 
 KEY_MS = 50.0
 PROBE_EVERY = 0.005
-PROBE_KEY = "f24"
-"""A key no binding or widget uses."""
 REPLY = "A reply written by another process while the reader was open."
 
 
 def ui_child(db: Path) -> dict[str, Any]:
     """Reader open; another process replies; the reload timed and keys probed meanwhile."""
+    from _keys import KeyProbe
     from _pilot import PROBE, instrument, run_app, settle, started
-    from textual import events
     from textual.app import App
     from textual.pilot import Pilot
 
@@ -57,65 +54,18 @@ def ui_child(db: Path) -> dict[str, Any]:
 
     subject = instrument("reader")
     corpus = facts(db)
-    sent: dict[int, float] = {}
-    latencies: list[tuple[float, float]] = []
-    original = ReviewsApp.on_event
-
-    async def on_event(self: Any, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.key == PROBE_KEY and id(event) in sent:
-            at = sent.pop(id(event))
-            latencies.append((at, time.perf_counter() - at))
-            return
-        await original(self, event)
-
-    ReviewsApp.on_event = on_event  # type: ignore[method-assign]
+    keys = KeyProbe(ReviewsApp, PROBE_EVERY)
 
     async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, Any]:
         await started(app, corpus.newest, began)
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         # The other process: the real command line, as a second terminal would run it.
+        command = [sys.executable, "-m", "tui", "reply", str(corpus.newest), "--db", str(db)]
         writer = await asyncio.to_thread(
-            subprocess.run,
-            [
-                sys.executable,
-                "-m",
-                "tui",
-                "reply",
-                str(corpus.newest),
-                "--text",
-                REPLY,
-                "--db",
-                str(db),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
+            subprocess.run, [*command, "--text", REPLY], capture_output=True, text=True, check=True
         )
-        comment_id = int(writer.stdout.strip())
-        loop = asyncio.get_running_loop()
-        stop = threading.Event()
-
-        def post(at: float) -> None:
-            event = events.Key(PROBE_KEY, None)
-            sent[id(event)] = at
-            app.post_message(event)
-
-        def probe() -> None:
-            # Keys are due every PROBE_EVERY whether or not this thread gets to run: a
-            # key's wait counts from when it was due, as a user's key counts from the
-            # press. (Stamped when sent instead, keys held up by a thread holding the
-            # GIL would not be sent at all and the stall would go unseen.)
-            due = time.perf_counter()
-            while not stop.is_set():
-                now = time.perf_counter()
-                while due <= now:
-                    loop.call_soon_threadsafe(post, due)
-                    due += PROBE_EVERY
-                time.sleep(max(due - time.perf_counter(), 0.0))
-
-        thread = threading.Thread(target=probe, daemon=True)
-        thread.start()
+        keys.start(app)
         await asyncio.sleep(0.05)  # the probe running before the reload starts
         checked_at = time.perf_counter()
         screen.check_for_changes()
@@ -123,19 +73,23 @@ def ui_child(db: Path) -> dict[str, Any]:
             app, checked_at, lambda: PROBE.mark_after("comments", checked_at), quiet=0.2
         )
         await asyncio.sleep(0.05)
-        stop.set()
-        thread.join()
-        waits = [w * 1000 for at, w in latencies]
-        texts = [row.comment.body for row in screen._thread().all_rows]
-        if REPLY not in texts:
+        keys.stop()
+        waits = keys.waits_ms()
+        if REPLY not in [row.comment.body for row in screen._thread().all_rows]:
             raise RuntimeError("the other process's reply was not shown")
         return {
+            # For diagnosis: keys that waited > 20 ms, (due after the check, waited) in ms.
+            "slow_keys": [
+                (round((due - checked_at) * 1000, 1), round(waited * 1000, 1))
+                for due, waited in keys.latencies
+                if waited > 0.02
+            ],
             "visible": shown.first * 1000,
             "settled": shown.settled * 1000,
             "key_max": max(waits, default=0.0),
             "key_p50": percentile(waits, 50),
             "probes": len(waits),
-            "comment_id": comment_id,
+            "comment_id": int(writer.stdout.strip()),
         }
 
     data: dict[str, Any] = run_app(subject, db, scenario)

@@ -212,20 +212,22 @@ def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
     yield b"}"
 
 
-def parse_lines(raw: bytes) -> Tables | None:
+def parse_lines(raw: bytearray) -> Tables | None:
     """The tables of a file in ``serialise_tables``' layout, a line at a time; else None.
 
-    Each line of documents is parsed by its own ``orjson.loads`` (the newline
-    before it and the one after it become its braces, in one copy of the
-    file), so a thread parsing a big file lets the others run between lines.
-    A file that is not exactly in that layout gives None (the caller parses it
-    whole); so does a line that is not valid JSON (the whole-file parse then
-    says where). What this accepts is valid JSON with the same value.
+    Each line of documents is parsed by its own ``orjson.loads``, and the
+    thread gives way (``time.sleep(0)``) between lines, so a thread parsing a
+    big file holds up the others (the UI) for a line at most, not for the
+    whole file. The newline before a line and the one after it serve as its
+    braces while it is parsed: ``raw`` is changed in place and put back as it
+    was before this returns. A file that is not exactly in that layout gives
+    None (the caller parses it whole); so does a line that is not valid JSON
+    (the whole-file parse then says where). What this accepts is valid JSON
+    with the same value.
     """
     if raw[:2] != b"{\n" or raw[-2:] != b"\n}":
         return None
-    buffer = bytearray(raw)
-    view = memoryview(buffer)
+    view = memoryview(raw)
     find, loads = raw.find, orjson.loads
     tables: Tables = {}
     end = len(raw) - 1  # the final "}"
@@ -233,14 +235,14 @@ def parse_lines(raw: bytes) -> Tables | None:
     try:
         while pos < end:
             newline = find(b"\n", pos)
-            header = raw[pos + (1 if tables else 0) : newline]
+            header = bytes(raw[pos + (1 if tables else 0) : newline])
             if (raw[pos : pos + 1] == b",") != bool(tables) or header[-2:] != b":{":
                 return None
             name = loads(header[:-2])
             if type(name) is not str:
                 return None
             table: dict[str, Any] = {}
-            opening = newline  # becomes the "{" of the first line of documents
+            opening = newline  # the "{" of the first line of documents
             pos = newline + 1
             while raw[pos : pos + 2] != b"}\n":
                 newline = find(b"\n", pos)
@@ -251,15 +253,19 @@ def parse_lines(raw: bytes) -> Tables | None:
                         return None
                     start = opening
                 elif raw[pos : pos + 2] == b',"':
-                    start = pos  # the comma becomes the "{"
+                    start = pos  # the comma is the "{"
                 else:
                     return None
-                buffer[start] = 0x7B  # {
-                buffer[newline] = 0x7D  # }
-                docs = loads(view[start : newline + 1])
+                was = raw[start]
+                raw[start], raw[newline] = 0x7B, 0x7D  # { and }
+                try:
+                    docs = loads(view[start : newline + 1])
+                finally:
+                    raw[start], raw[newline] = was, 0x0A
                 if not docs:
                     return None
                 table.update(docs)
+                time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
             pos += 2
             tables[name] = table
@@ -270,12 +276,16 @@ def parse_lines(raw: bytes) -> Tables | None:
     return tables
 
 
-def parse_tables(raw: bytes) -> Tables:
-    """Parse a database file and check its outline; ``UnreadableFileError`` says what is wrong."""
+def parse_tables(raw: bytes | bytearray) -> Tables:
+    """Parse a database file and check its outline; ``UnreadableFileError`` says what is wrong.
+
+    A ``bytearray`` in ``serialise_tables``' layout is parsed a line at a time
+    (``parse_lines``); it is left as it was.
+    """
     if not raw:
         raise UnreadableFileError("the file is empty")
     try:
-        data = parse_lines(raw)
+        data = parse_lines(raw) if isinstance(raw, bytearray) else None
         if data is None:
             data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -311,7 +321,9 @@ def release(tables: Tables | None) -> None:
     for table in tables.values():
         if isinstance(table, dict):
             while table:
-                table.popitem()
+                for _ in range(min(len(table), CHUNK_DOCS)):
+                    table.popitem()
+                time.sleep(0)  # let a waiting thread (the UI) have the GIL
     tables.clear()
 
 
@@ -359,8 +371,12 @@ class AtomicFileStorage(Storage):
         try:
             # Signature and bytes come from the same open file, so they always match.
             sig = signature(os.fstat(fd))
+            # Read straight into a buffer parse_lines can use (no 50 MB copy holding the GIL).
+            raw = bytearray(max(os.fstat(fd).st_size, 0))
             with os.fdopen(fd, "rb", closefd=False) as stream:
-                raw = stream.read()
+                got = stream.readinto(raw)
+                del raw[got:]
+                raw += stream.read()  # only if it was written in place meanwhile (not by us)
         finally:
             os.close(fd)
         self.invalidate()
