@@ -1,8 +1,9 @@
 """Deterministic, realistic review corpora for the benchmarks.
 
 ``python benchmarks/corpus.py --reviews 10000 --comments 100000 --big-thread 2000 --out FILE``
-writes a TinyDB database in the store's layout (the same shape ``tui.store``
-writes, serialised with orjson); ``--export`` writes our JSON export instead
+writes a TinyDB database exactly as the store writes one (the same tables,
+serialised by ``tui.storage.serialise_tables``: a line per table name and per
+thousand documents); ``--export`` writes our JSON export instead
 (``{"reviews": [...]}`` with nested comments), ready for ``reviews import``.
 
 The same arguments and seed always give byte-identical output. Review ids run
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from tui.storage import serialise_tables
 
 SCHEMA_VERSION = 1
 DEFAULT_SEED = 20240229
@@ -467,7 +470,9 @@ def generate(
 
 def serialise(corpus: Corpus, export: bool = False) -> bytes:
     """The bytes of the database file (or of the export) for ``corpus``."""
-    return orjson.dumps(corpus.export() if export else corpus.tables())
+    if export:
+        return orjson.dumps(corpus.export())
+    return b"".join(serialise_tables(corpus.tables()))
 
 
 def write(path: Path, corpus: Corpus, export: bool = False) -> int:

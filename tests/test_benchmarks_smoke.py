@@ -19,6 +19,8 @@ from typing import Any
 import orjson
 import pytest
 
+from tui.storage import parse_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 TINY = ["--reviews", "50", "--comments", "300", "--big-thread", "100", "--runs", "1"]
@@ -81,6 +83,8 @@ def test_corpus_is_deterministic_and_in_the_store_layout(tmp_path: Path) -> None
     raw = (tmp_path / "a.json").read_bytes()
     assert raw == (tmp_path / "b.json").read_bytes()
     tables = orjson.loads(raw)
+    assert parse_lines(bytearray(raw)) == tables  # in the store's own line layout
+    assert raw.count(b"\n") > 4
     assert sorted(tables) == ["comments", "meta", "reads", "reviews"]
     assert tables["meta"] == {"1": {"schema_version": 1}}
     assert len(tables["reviews"]) == 20 and len(tables["comments"]) == 120
