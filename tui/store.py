@@ -152,6 +152,25 @@ class Store(StoreCore):
         finally:
             self._rlock.release()
 
+    def peek_reviews(self) -> tuple[list[Review], set[int], int] | None:
+        """``reviews()``, ``unread_review_ids()`` and the generation, from memory only.
+
+        Like ``peek``: no disk access, no waiting (``None`` when busy or not loaded).
+        Right after a write of ours, memory holds it: the reader shows it from here
+        in the same frame instead of reading everything again in a worker.
+        """
+        if not self._rlock.acquire(blocking=False):
+            return None
+        try:
+            index = self._index
+            if index is None:
+                return None
+            reads = index.reads
+            unread = {i for i in index.reviews if reads.get(i, (True,))[0]}
+            return list(index.ordered()), unread, self.generation
+        finally:
+            self._rlock.release()
+
     # -- public API: writing --------------------------------------------------
 
     def add_reply(self, review_id: int, parent_id: int | None, author: str, body: str) -> Comment:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -219,7 +220,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         if review.id != self.review_id:
             return
         same = self._review is not None and self._review.id == review.id
-        if self._review != review:
+        if self._review != review and not (same and self._same_text(review)):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
@@ -246,10 +247,16 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._refresh_keys()
 
     def _after_write(self, review_id: int, comment_id: int | None) -> None:
-        """Reload after a write, with the cursor (and focus) on the comment written."""
-        self.load_reviews(review_id)
-        if review_id == self.review_id:
-            self.load_review(review_id, keep_comment=comment_id, focus_comments=True)
+        """Show a write of ours, with the cursor (and focus) on the comment written.
+
+        The store's memory holds the write when this runs: both panes are patched from
+        there in this very frame. Only when the store is busy (a read-mark batch being
+        written) are they read again in workers.
+        """
+        if not self._show_written(review_id, comment_id):
+            self.load_reviews(review_id)
+            if review_id == self.review_id:
+                self.load_review(review_id, keep_comment=comment_id, focus_comments=True)
         self._refresh_keys()
 
     def on_store_changed(self, message: StoreChanged) -> None:
@@ -511,3 +518,37 @@ class ReaderScreen(WritingActions, Screen[None]):
     def on_descendant_focus(self) -> None:
         """Which pane has focus changes what r, e and d do."""
         self._refresh_keys()
+
+    # -- showing our own writes from memory ------------------------------------------
+
+    def _show_written(self, review_id: int, comment_id: int | None) -> bool:
+        """Patch sidebar and thread from the store's memory; False if it is busy."""
+        store = self._reviews_app().store
+        listed = store.peek_reviews()
+        found = store.peek(review_id) if review_id == self.review_id else None
+        if listed is None or (review_id == self.review_id and found is None):
+            return False
+        reviews, unread, generation = listed
+        # What memory held at this generation is on screen now: the periodic check
+        # reloads only for what comes later (another process's change).
+        self._shown_generation = generation
+        if found is not None:
+            review, comments, read = found
+            self.on_review_loaded(ReviewLoaded(review, comments, read, comment_id, True))
+
+        def sidebar() -> None:
+            # The same list a reload would bring: a new count moves the row under
+            # "latest activity" or "most comments"; the cursor stays where it is.
+            # A frame later: the screen coming back from the composer is drawn first.
+            keep = self.query_one(ReviewList).current_id
+            self.on_reviews_loaded(ReviewsLoaded(reviews, unread, keep))
+
+        self.call_after_refresh(sidebar)
+        return True
+
+    def _same_text(self, review: Review) -> bool:
+        """Whether ``review`` differs from the one on show only in its comment figures."""
+        shown = self._review
+        return shown is not None and shown == dataclasses.replace(
+            review, comment_count=shown.comment_count, last_activity=shown.last_activity
+        )

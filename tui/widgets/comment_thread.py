@@ -287,7 +287,9 @@ class CommentThread(ScrollView, can_focus=True):
         """Draw line ``y`` of the visible area from the laid-out thread."""
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._role_styles.get("")
+        if base is None:
+            base = self._worked_out_base()
         line_no = y + scroll_y
         if not self._blocks:
             if y == 1:
@@ -302,8 +304,7 @@ class CommentThread(ScrollView, can_focus=True):
         if offset >= len(block):
             return Strip.blank(width, base)
         if index == self._cursor:
-            cursor = self.get_component_rich_style("comment-thread--cursor")
-            base = base + Style(bgcolor=cursor.bgcolor)
+            base = base + self._role_style("cursor")
         segments = [Segment(text, base + self._role_style(role)) for text, role in block[offset]]
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
@@ -312,12 +313,18 @@ class CommentThread(ScrollView, can_focus=True):
         if style is None:
             # Only the role's colour and emphasis, so the cursor's background shows through.
             full = self.get_component_rich_style(f"comment-thread--{role}")
-            style = (
-                full
-                if role == "match"
-                else Style(color=full.color, bold=full.bold, italic=full.italic)
-            )
+            if role == "match":
+                style = full
+            elif role == "cursor":
+                style = Style(bgcolor=full.bgcolor)
+            else:
+                style = Style(color=full.color, bold=full.bold, italic=full.italic)
             self._role_styles[role] = style
+        return style
+
+    def _worked_out_base(self) -> Style:
+        # Once per style change, not per line: it walks every ancestor's background.
+        style = self._role_styles[""] = self.rich_style
         return style
 
     def notify_style_update(self) -> None:
@@ -475,8 +482,10 @@ class CommentThread(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         """Show the cursor in full colour when the panel has focus."""
+        self._role_styles = {}
         self.refresh()
 
     def on_blur(self) -> None:
         """Dim the cursor when focus leaves."""
+        self._role_styles = {}
         self.refresh()

@@ -1,0 +1,129 @@
+"""A reply of ours is shown from the store's memory at once: thread, cursor, sidebar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pilot_helpers import ready, settle, thread_text
+
+from tui.app import ReviewsApp
+from tui.screens.reader import ReaderScreen
+from tui.store import Store
+from tui.widgets.comment_thread import CommentThread
+from tui.widgets.review_list import ReviewList
+
+AppFactory = Callable[..., ReviewsApp]
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch, store: Store) -> list[str]:
+    """Record every whole re-read of the sidebar or of a thread from the store."""
+    calls: list[str] = []
+    for name in ("reviews", "comments"):
+        original = getattr(store, name)
+
+        def spy(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            calls.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(store, name, spy)
+    return calls
+
+
+async def test_a_reply_is_shown_in_place_and_moves_its_review_under_latest_activity(
+    make_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        thread = screen.query_one(CommentThread)
+        await pilot.press("s")  # latest activity
+        assert sidebar.order == "activity"
+        assert [r.title for r in sidebar.shown] == ["Her", "Older film"]
+        await pilot.press("j")
+        await settle(pilot)
+        assert screen.review_id == sidebar.shown[1].id
+        older = sidebar.shown[1].id
+        reads = count_reads(monkeypatch, app.store)
+        await pilot.press("r", *"Worth a second look.", "ctrl+s")
+        await settle(pilot, 0.2)
+        assert reads == []  # patched from memory, not read again
+        # The review with the newest activity is now first, and the cursor went with it.
+        assert [r.title for r in sidebar.shown] == ["Older film", "Her"]
+        assert sidebar.current_id == older and screen.review_id == older
+        assert sidebar.shown[0].comment_count == 1
+        assert "1 comment" in sidebar.row_text(0)
+        assert thread.has_focus
+        assert thread.current is not None and thread.current.body == "Worth a second look."
+        assert "(1)" in str(thread.border_title)
+
+
+async def test_a_reply_to_a_comment_lands_under_it_with_the_count_updated(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        thread = screen.query_one(CommentThread)
+        sidebar = screen.query_one(ReviewList)
+        before = sidebar.shown[0].comment_count
+        await pilot.press("tab", "tab")  # the first comment
+        first = thread.current
+        assert first is not None
+        await pilot.press("r", *"An answer.", "ctrl+s")
+        await settle(pilot, 0.2)
+        ids = [row.comment.id for row in thread.rows]
+        mine = thread.current
+        assert mine is not None and mine.body == "An answer." and mine.parent_id == first.id
+        # Below its parent's existing replies, before the next top-level comment.
+        row = thread.rows[ids.index(mine.id)]
+        assert row.depth == 1
+        assert ids.index(mine.id) > ids.index(first.id)
+        next_top = next(r.comment.id for r in thread.rows[1:] if r.depth == 0)
+        assert ids.index(mine.id) < ids.index(next_top)
+        assert sidebar.shown[0].comment_count == before + 1
+        assert f"({before + 1})" in str(thread.border_title)
+
+
+async def test_when_the_store_is_busy_the_panes_are_read_again(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        monkeypatch.setattr(app.store, "peek_reviews", lambda: None)
+        reads = count_reads(monkeypatch, app.store)
+        await pilot.press("r", *"Saved anyway.", "ctrl+s")
+        await settle(pilot, 0.2)
+        assert "reviews" in reads and "comments" in reads
+        thread = screen.query_one(CommentThread)
+        assert thread.current is not None and thread.current.body == "Saved anyway."
+        assert "Saved anyway." in thread_text(app)
+        assert screen.query_one(ReviewList).shown[0].comment_count == 4
+
+
+async def test_another_process_writing_is_still_seen(
+    make_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.reader.REFRESH_SECONDS", 0.2)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("r", *"Mine.", "ctrl+s")
+        await settle(pilot, 0.2)
+        other = Store(db_path)
+        try:
+            other.add_reply(screen.query_one(ReviewList).shown[0].id, None, "Other", "Theirs.")
+        finally:
+            other.close()
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if "Theirs." in thread_text(app):
+                break
+        text = thread_text(app)
+        assert "Mine." in text and "Theirs." in text
+        assert screen.query_one(ReviewList).shown[0].comment_count == 5
