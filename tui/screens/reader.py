@@ -539,11 +539,12 @@ class ReaderScreen(WritingActions, Screen[None]):
         def sidebar() -> None:
             # The same list a reload would bring: a new count moves the row under
             # "latest activity" or "most comments"; the cursor stays where it is.
-            # A frame later: the screen coming back from the composer is drawn first.
             keep = self.query_one(ReviewList).current_id
             self.on_reviews_loaded(ReviewsLoaded(reviews, unread, keep))
 
-        self.call_after_refresh(sidebar)
+        # After the frame with the reply, as a message of its own: the screen coming
+        # back from the composer is drawn first, and keys get in between.
+        self.call_after_refresh(self.call_later, sidebar)
         return True
 
     def _same_text(self, review: Review) -> bool:
