@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
+
+from rich.console import RenderableType
 from textual.app import App, ComposeResult
 from textual.geometry import Size
+from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.scrolling import LineView, set_virtual_size
 
 
-class Lines(ScrollView):
+class Lines(LineView):
     """Numbered lines, as many as the virtual size says."""
 
-    DEFAULT_CSS = "Lines { overflow-x: hidden; scrollbar-gutter: stable; }"
+    DEFAULT_CSS = "Lines { height: 8; overflow-x: hidden; scrollbar-gutter: stable; }"
 
     def render_line(self, y: int) -> Strip:
         return Strip.blank(self.size.width)
@@ -43,12 +48,77 @@ async def test_the_scroll_bar_follows_the_size_it_is_given() -> None:
         set_virtual_size(view, Size(width, 40))
         assert view.virtual_size == Size(width, 40)
         assert view.vertical_scrollbar.window_virtual_size == 40
-        assert view.scroll_y == view.max_scroll_y == 30
+        bottom = 40 - view.scrollable_content_region.height
+        assert view.scroll_y == view.max_scroll_y == bottom
         await pilot.pause()
-        assert view.show_vertical_scrollbar and view.scroll_y == 30
+        assert view.show_vertical_scrollbar and view.scroll_y == bottom
         # Short again: the bar goes, and the view is back at the top.
         set_virtual_size(view, Size(width, 3))
         await pilot.pause()
         await pilot.pause()
         assert not view.show_vertical_scrollbar
         assert view.scroll_y == 0
+
+
+class TwoViews(App[None]):
+    """A line view beside a box whose showing and hiding lays the screen out."""
+
+    def compose(self) -> ComposeResult:
+        yield Lines()
+        yield Static("other", id="other")
+
+
+async def counted_view(pilot: Pilot[None], lines: int) -> tuple[Lines, list[int]]:
+    """The app's view, ``lines`` high and laid out, and a count of its bar's renders."""
+    view = pilot.app.query_one(Lines)
+    set_virtual_size(view, Size(view.scrollable_content_region.width, lines))
+    await pilot.pause()
+    await pilot.pause()
+    assert view.show_vertical_scrollbar
+    bar = view.vertical_scrollbar
+    calls = [0]
+    render = bar.render
+
+    def counting() -> RenderableType:
+        calls[0] += 1
+        return render()
+
+    bar.render = counting  # type: ignore[method-assign]
+    return view, calls
+
+
+def test_the_private_hook_line_views_override_is_still_there() -> None:
+    # LineView overrides ScrollView._size_updated (private in Textual 8.2.8); if this
+    # fails, Textual changed it: check tui/widgets/scrolling.py before upgrading.
+    hook = ScrollView._size_updated
+    names = list(inspect.signature(hook).parameters)
+    assert names == ["self", "size", "virtual_size", "container_size", "layout"]
+    assert LineView._size_updated is not hook
+
+
+async def test_a_layout_elsewhere_does_not_redraw_the_scroll_bar() -> None:
+    app = TwoViews()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view, calls = await counted_view(pilot, 100)
+        app.query_one("#other").display = False  # a whole-screen layout
+        await pilot.pause()
+        await pilot.pause()
+        assert calls == [0]
+        # A new size does reach the bar.
+        view.styles.height = 6
+        await pilot.pause()
+        await pilot.pause()
+        assert calls[0] >= 1
+        assert view.vertical_scrollbar.window_size == view.scrollable_content_region.height
+
+
+async def test_the_bar_is_redrawn_only_when_the_thumb_moves() -> None:
+    app = LinesApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view, calls = await counted_view(pilot, 20_000)
+        view.scroll_to(y=2, animate=False, immediate=True)  # the thumb stays in its cell
+        await pilot.pause()
+        assert calls == [0] and view.vertical_scrollbar.position == 2
+        view.scroll_to(y=10_000, animate=False, immediate=True)
+        await pilot.pause()
+        assert calls == [1] and view.vertical_scrollbar.position == 10_000

@@ -25,6 +25,7 @@ from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.store import ReadState
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
+from tui.widgets.filter_box import FilterBox
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import SORTS, ReviewList
 
@@ -127,7 +128,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         yield Header(show_clock=False)
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="Filter titles…", id="filter")
+                yield FilterBox(placeholder="Filter titles…", id="filter")
                 yield ReviewList(id="reviews")
             with Vertical(id="content"):
                 yield ReadingPane(id="reading")

@@ -16,7 +16,6 @@ from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
@@ -26,7 +25,7 @@ from tui.display import display_date, join, literal_line, literal_markdown
 from tui.model import Review
 from tui.text import clean, one_line, shorten
 from tui.widgets.long_text import long_text_note, plain_strips
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.scrolling import LineView, set_virtual_size
 
 TITLE_MAX = 400
 """Characters of a title the header shows: a hostile 5,000-character one would fill it."""
@@ -72,7 +71,7 @@ def review_header(review: Review) -> Content:
     return Content("\n").join(lines)
 
 
-class ReadingPane(ScrollView, can_focus=True):
+class ReadingPane(LineView, can_focus=True):
     """Shows one review; keys scroll it when focused."""
 
     DEFAULT_CSS = """
@@ -138,7 +137,9 @@ class ReadingPane(ScrollView, can_focus=True):
         """Draw ``review`` ahead of time, so that showing it next costs no rendering."""
         look = self._look()
         if look is not None:
-            self._strips_for(review, look)
+            strips = self._strips_for(review, look)
+            for index, strip in enumerate(strips[: self.size.height]):
+                self._screen_line(strip, index, look[0])
 
     def _look(self) -> Look | None:
         width = self.scrollable_content_region.width
@@ -197,19 +198,26 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the pane: the drawn line that is scrolled there."""
-        width = self.scrollable_content_region.width
-        base = self._base_style
-        if base is None:
-            base = self._base_style = self.rich_style
+        width = self.line_width
         index = y + self.scroll_offset.y
         if not 0 <= index < len(self._strips):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style())
         strip = self._strips[index]
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(index)) is not None:
             strip = self._select(strip, index, *span)
-        # Offsets let the mouse select text here (for `>` to quote a passage).
-        return strip.crop_extend(0, width, base).apply_offsets(0, index)
+        return self._screen_line(strip, index, width)
+
+    def _screen_line(self, strip: Strip, index: int, width: int) -> Strip:
+        # Offsets let the mouse select text here (for `>` to quote a passage). Both steps
+        # are cached by the strip, so a line prepared ahead costs nothing when shown.
+        return strip.crop_extend(0, width, self._style()).apply_offsets(0, index)
+
+    def _style(self) -> RichStyle:
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        return base
 
     def _select(self, strip: Strip, index: int, start: int, end: int) -> Strip:
         text = self._strips[index].text

@@ -18,16 +18,18 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.display import display_date
 from tui.model import Review
 from tui.text import one_line
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.scrolling import LineView, set_virtual_size
 
 ROW_HEIGHT = 2
 """Each review takes a title line and a date · comments line."""
+
+KEEP_ROWS = 1_000
+"""Drawn lines kept for redrawing (a few screenfuls); beyond that they are drawn afresh."""
 
 SORTS: dict[str, str] = {
     "date": "newest",
@@ -62,7 +64,7 @@ def sort_reviews(
     return list(reviews)
 
 
-class ReviewList(ScrollView, can_focus=True):
+class ReviewList(LineView, can_focus=True):
     """Reviews newest first; filtered by title as the user types, or by tag; sortable."""
 
     COMPONENT_CLASSES = {
@@ -109,6 +111,10 @@ class ReviewList(ScrollView, can_focus=True):
         self._cursor: int | None = None
         self._role_styles: dict[str, Style] = {}
         self._base_style: Style | None = None
+        # Rows as drawn, by what they show: scrolling by a row redraws every line on
+        # screen, and all but two of them were drawn for the frame before.
+        self._drawn_rows: dict[tuple[int, int, bool | None, bool, int, int], tuple[Review, Strip]]
+        self._drawn_rows = {}
         self.on_highlight: Callable[[int], None] | None = None
         """Called with a review id as the cursor lands on it, instead of posting
         ``ReviewHighlighted``, when the owner wants it within the same frame."""
@@ -267,23 +273,41 @@ class ReviewList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
         scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        width = self.line_width
+        index, line = divmod(y + scroll_y, ROW_HEIGHT)
+        if not 0 <= index < len(self._shown):
+            return Strip.blank(width, self._style())
+        review = self._shown[index]
+        cursor = None if index != self._cursor else self.has_focus
+        key = (review.id, line, cursor, review.id in self._unread, width, scroll_x)
+        drawn = self._drawn_rows.get(key)
+        if drawn is not None and drawn[0] is review:
+            return drawn[1]
+        strip = self._draw_row(review, line, cursor, width, scroll_x)
+        if len(self._drawn_rows) >= KEEP_ROWS:
+            self._drawn_rows.clear()
+        self._drawn_rows[key] = (review, strip)
+        return strip
+
+    def _draw_row(
+        self, review: Review, line: int, cursor: bool | None, width: int, scroll_x: int
+    ) -> Strip:
+        base = self._style()
+        if cursor is not None:
+            style = self.get_component_rich_style("review-list--cursor")
+            if not cursor:
+                style = Style(bgcolor=style.bgcolor, dim=True) if style.bgcolor else style
+            base = base + Style(bgcolor=style.bgcolor, color=style.color)
+        segments = [
+            Segment(text, base + self._role(role)) for text, role in self._row(review, width, line)
+        ]
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _style(self) -> Style:
         base = self._base_style
         if base is None:  # worked out from every ancestor: once per style change, not per row
             base = self._base_style = self.rich_style
-        index, line = divmod(y + scroll_y, ROW_HEIGHT)
-        if not 0 <= index < len(self._shown):
-            return Strip.blank(width, base)
-        if index == self._cursor:
-            cursor = self.get_component_rich_style("review-list--cursor")
-            if not self.has_focus:
-                cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
-            base = base + Style(bgcolor=cursor.bgcolor, color=cursor.color)
-        segments = [
-            Segment(text, base + self._role(role))
-            for text, role in self._row(self._shown[index], width, line)
-        ]
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        return base
 
     def _role(self, role: str) -> Style:
         style = self._role_styles.get(role)
@@ -297,6 +321,7 @@ class ReviewList(ScrollView, can_focus=True):
         """A theme or stylesheet change: forget the styles worked out so far."""
         self._role_styles = {}
         self._base_style = None
+        self._drawn_rows.clear()
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:

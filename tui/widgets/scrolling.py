@@ -1,4 +1,4 @@
-"""Changing a line view's scrollable size without laying the whole screen out again.
+"""Line views whose size changes cost no whole-screen layout and no needless scroll bars.
 
 Textual's ``virtual_size`` is a layout reactive: every change reflows the screen,
 tells every scrolling widget its size again and redraws every scroll bar
@@ -9,8 +9,85 @@ appear or disappear; then the screen does need laying out.
 
 from __future__ import annotations
 
+from math import ceil
+
+from rich.segment import Segment
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+
+
+class LineView(ScrollView):
+    """A ScrollView that redraws its scroll bar only when the bar changed."""
+
+    _line_width: tuple[Size, bool, int] | None = None
+
+    @property
+    def line_width(self) -> int:
+        """The width of the lines drawn (the content's), worked out once per size.
+
+        ``scrollable_content_region`` costs ~20 µs, asked once for each line drawn.
+        """
+        size, bar = self.size, self.show_vertical_scrollbar
+        known = self._line_width
+        if known is None or known[0] != size or known[1] != bar:
+            known = self._line_width = (size, bar, self.scrollable_content_region.width)
+        return known[2]
+
+    def notify_style_update(self) -> None:
+        """Padding or gutter may have changed: work the line width out again."""
+        self._line_width = None
+        super().notify_style_update()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Private Textual API (8.2.8; tests/test_scrolling.py fails if it changes). Every
+        # screen layout, whatever caused it, calls this on every scrolling widget, and a
+        # ScrollView's "virtual size" from the layout is its visible size, never its real
+        # one: Textual then redraws the scroll bar (0.5-1 ms) although nothing changed.
+        if size == self.size and container_size == self.container_size and bars_current(self):
+            return False
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scroll: draw the lines again, and the scroll bar only if its thumb moved.
+
+        Ten thousand reviews make a thumb one cell high that moves a cell every
+        few dozen rows; redrawing the bar on every row costs 1-2 ms a key.
+        """
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            if thumb_cells(bar, bar.position) == thumb_cells(bar, new_value):
+                bar.set_reactive(ScrollBar.position, new_value)
+            else:
+                bar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+
+def thumb_cells(bar: ScrollBar, position: float) -> list[Segment]:
+    """The cells of vertical scroll bar ``bar`` scrolled to ``position``, as Textual draws them."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    cells = bar.renderer.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window),
+        position=position,
+        thickness=bar.thickness,
+        vertical=True,
+    )
+    return cells.segments
+
+
+def bars_current(view: ScrollView) -> bool:
+    """Whether ``view``'s vertical scroll bar already shows its current virtual size."""
+    height = view.virtual_size.height
+    if scroll_bar_needed(view, height) != view.show_vertical_scrollbar:
+        return False
+    return not view.show_vertical_scrollbar or (
+        view.vertical_scrollbar.window_virtual_size == height
+    )
 
 
 def scroll_bar_needed(view: ScrollView, height: int) -> bool:

@@ -1,0 +1,70 @@
+"""The sidebar on its own: rows drawn again exactly when what they show changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+import tui
+from tui.model import Review
+from tui.widgets.filter_box import FilterBox
+from tui.widgets.review_list import ReviewList
+
+REVIEWS = [Review(i, f"Film {i}", f"2014-03-{i:02d}", "Critic", "Body.") for i in range(1, 40)]
+
+
+class SidebarApp(App[None]):
+    """The filter box above the list, as the reader has them."""
+
+    CSS_PATH = Path(tui.__file__).parent / "reader.tcss"
+    CSS = "#filter { width: 12; }"
+
+    def compose(self) -> ComposeResult:
+        yield FilterBox(id="filter", classes="-shown")
+        yield ReviewList(id="reviews")
+
+
+async def test_rows_show_edits_unread_marks_and_focus() -> None:
+    app = SidebarApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        sidebar = app.query_one(ReviewList)
+        sidebar.set_reviews(REVIEWS)
+        sidebar.focus()
+        await pilot.pause()
+        assert sidebar.render_line(0).text.startswith("  Film 1")
+        focused = sidebar.render_line(0)
+        # An edited title (a new Review) is drawn afresh, not from the lines kept.
+        sidebar.set_reviews([replace(REVIEWS[0], title="Film 1, edited"), *REVIEWS[1:]])
+        await pilot.pause()
+        assert sidebar.render_line(0).text.startswith("  Film 1, edited")
+        sidebar.set_unread(1, True)
+        await pilot.pause()
+        assert sidebar.render_line(0).text.startswith("● Film 1, edited")
+        sidebar.set_unread(1, False)
+        sidebar.set_reviews(REVIEWS)
+        app.query_one(FilterBox).focus()
+        await pilot.pause()
+        # The cursor row is dimmed when focus leaves.
+        assert sidebar.render_line(0).text == focused.text
+        assert sidebar.render_line(0) != focused
+        # Scrolled: rows kept for a line are never shown on another.
+        await pilot.press("end")
+        sidebar.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        bottom = sidebar.size.height - 2
+        assert sidebar.render_line(bottom).text.startswith("  Film 39")
+
+
+async def test_the_filter_box_scrolls_with_long_text() -> None:
+    app = SidebarApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        box = app.query_one(FilterBox)
+        box.focus()
+        await pilot.press(*"a long filter text")
+        await pilot.pause()
+        assert box.value == "a long filter text"
+        assert box.virtual_size.width == len(box.value) + 1
+        assert box.scroll_x > 0  # the cursor stays in view
