@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
+from pilot_helpers import header_text, ready, sidebar_lines
 from textual.app import App, ComposeResult
 
 import tui
 from tui.model import Review
+from tui.screens import reader
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.review_list import ReviewList
 
@@ -68,3 +73,24 @@ async def test_the_filter_box_scrolls_with_long_text() -> None:
         assert box.value == "a long filter text"
         assert box.virtual_size.width == len(box.value) + 1
         assert box.scroll_x > 0  # the cursor stays in view
+
+
+async def test_the_review_under_the_cursor_waits_for_a_pause_in_typing(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader, "TYPING_PAUSE", 0.5)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "o")  # only "Older film" is left: the cursor is on it
+        await asyncio.sleep(0.3)
+        await pilot.press("l")
+        await asyncio.sleep(0.3)
+        # 0.6 s since the cursor moved, but only 0.3 s since the last key.
+        assert len(sidebar_lines(app)) == 1
+        assert "Older film" not in header_text(app)
+        await asyncio.sleep(0.6)
+        await pilot.pause()
+        assert "Older film" in header_text(app)
+        sidebar = app.screen.query_one("#sidebar")
+        assert sidebar.border_title == "Reviews (1/2)"

@@ -36,8 +36,8 @@ at this size, and seconds at 1 MB."""
 
 NO_REVIEW = "No review to show. Press escape to clear a filter."
 
-KEEP_DRAWN = 8
-"""Reviews whose lines the pane keeps: the one shown, its neighbours, a few just left."""
+KEEP_DRAWN = 4
+"""Reviews whose lines the pane keeps: the one shown, its neighbours, one just left."""
 
 Look = tuple[int, RichStyle, dict[str, str]]
 """What lines are drawn for: the width, the widget's style and the theme's colours."""

@@ -28,8 +28,8 @@ from tui.widgets.scrolling import LineView, set_virtual_size
 ROW_HEIGHT = 2
 """Each review takes a title line and a date · comments line."""
 
-KEEP_ROWS = 1_000
-"""Drawn lines kept for redrawing (a few screenfuls); beyond that they are drawn afresh."""
+RowKey = tuple[int, int, bool | None, bool, int, int]
+"""A drawn line: review id, line of the row, cursor (focused or not), unread, width, scroll."""
 
 SORTS: dict[str, str] = {
     "date": "newest",
@@ -113,8 +113,8 @@ class ReviewList(LineView, can_focus=True):
         self._base_style: Style | None = None
         # Rows as drawn, by what they show: scrolling by a row redraws every line on
         # screen, and all but two of them were drawn for the frame before.
-        self._drawn_rows: dict[tuple[int, int, bool | None, bool, int, int], tuple[Review, Strip]]
-        self._drawn_rows = {}
+        self._drawn_rows: dict[RowKey, tuple[Review, Strip]] = {}
+        self._drawn_before: dict[RowKey, tuple[Review, Strip]] = {}
         self.on_highlight: Callable[[int], None] | None = None
         """Called with a review id as the cursor lands on it, instead of posting
         ``ReviewHighlighted``, when the owner wants it within the same frame."""
@@ -280,14 +280,15 @@ class ReviewList(LineView, can_focus=True):
         review = self._shown[index]
         cursor = None if index != self._cursor else self.has_focus
         key = (review.id, line, cursor, review.id in self._unread, width, scroll_x)
-        drawn = self._drawn_rows.get(key)
-        if drawn is not None and drawn[0] is review:
-            return drawn[1]
-        strip = self._draw_row(review, line, cursor, width, scroll_x)
-        if len(self._drawn_rows) >= KEEP_ROWS:
-            self._drawn_rows.clear()
-        self._drawn_rows[key] = (review, strip)
-        return strip
+        drawn = self._drawn_rows.get(key) or self._drawn_before.get(key)
+        if drawn is None or drawn[0] is not review:
+            drawn = (review, self._draw_row(review, line, cursor, width, scroll_x))
+        if len(self._drawn_rows) >= max(self.size.height, 1):
+            # A screenful kept, and the one before: rows scrolled off are let go
+            # (each kept line holds a dozen objects the garbage collector walks).
+            self._drawn_before, self._drawn_rows = self._drawn_rows, {}
+        self._drawn_rows[key] = drawn
+        return drawn[1]
 
     def _draw_row(
         self, review: Review, line: int, cursor: bool | None, width: int, scroll_x: int
@@ -321,7 +322,7 @@ class ReviewList(LineView, can_focus=True):
         """A theme or stylesheet change: forget the styles worked out so far."""
         self._role_styles = {}
         self._base_style = None
-        self._drawn_rows.clear()
+        self._drawn_rows, self._drawn_before = {}, {}
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
