@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -17,6 +17,7 @@ from textual.timer import Timer
 from tui.config import Config
 from tui.display import markup_escaped
 from tui.drafts import Drafts
+from tui.idle_gc import IdleCollector
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
 from tui.opening import Opened, Opening, SeedLoader
@@ -31,6 +32,8 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 SEEN_FLUSH = 5.0
+IDLE_GC_CHECK = 0.5
+"""Seconds between checks for a pause to run a full garbage collection in."""
 """Seconds read marks wait to be written together (each write rewrites the database)."""
 
 
@@ -82,6 +85,7 @@ class ReviewsApp(LiteralTextApp):
         self._keymap_problems: list[str] = []
         self._pending_seen: dict[int, set[int]] = {}
         self._seen_timer: Timer | None = None
+        self._idle_gc = IdleCollector()
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
@@ -97,6 +101,8 @@ class ReviewsApp(LiteralTextApp):
 
     def on_mount(self) -> None:
         """Show the reader if the database is open, else a loading screen until it is."""
+        self._idle_gc.start()
+        self.set_interval(IDLE_GC_CHECK, self._idle_gc.tick, name="idle gc")
         if self._opening is None:
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._opening.done():
@@ -223,8 +229,15 @@ class ReviewsApp(LiteralTextApp):
                 markup=False,
             )
 
+    async def on_event(self, event: events.Event) -> None:
+        """Input marks the user as busy: no full garbage collection for a moment."""
+        if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
+            self._idle_gc.touched()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
         """Write the read marks still waiting, then release the store's files and lock."""
+        self._idle_gc.stop()
         if self._store is None:
             return
         if self._pending_seen:

@@ -1,0 +1,115 @@
+"""Full garbage collections wait for a pause in the user's input."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+
+import pytest
+from pilot_helpers import ready
+
+from tui.app import ReviewsApp
+from tui.idle_gc import NEVER, IdleCollector
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def thresholds() -> Iterator[tuple[int, int, int]]:
+    """The interpreter's thresholds, put back whatever a test does."""
+    saved = gc.get_threshold()
+    yield saved
+    gc.set_threshold(*saved)
+
+
+def make_garbage_old() -> None:
+    """Push objects through the young generations so a full collection is due."""
+    gc.collect(1)
+    kept = [[] for _ in range(1000)]  # noqa: F841 - alive through the middle collection
+    gc.collect(1)
+    assert gc.get_count()[2] > 0
+
+
+def collector(clock: Clock) -> tuple[IdleCollector, list[int]]:
+    runs: list[int] = []
+    collect: Callable[[int], object] = runs.append
+    return IdleCollector(idle=1.0, longest=30.0, clock=clock, collect=collect), runs
+
+
+def test_start_stops_automatic_full_collections_and_stop_restores_them(
+    thresholds: tuple[int, int, int],
+) -> None:
+    idle, _ = collector(Clock())
+    idle.start()
+    assert gc.get_threshold() == (thresholds[0], thresholds[1], NEVER)
+    idle.stop()
+    assert gc.get_threshold() == thresholds
+
+
+def test_a_due_collection_waits_for_a_pause(thresholds: tuple[int, int, int]) -> None:
+    clock = Clock()
+    idle, runs = collector(clock)
+    idle.start()
+    make_garbage_old()
+    idle.touched()
+    clock.now += 0.5
+    assert idle.tick() is False and runs == []
+    clock.now += 0.6  # a second with no input
+    assert idle.tick() is True and runs == [2]
+    assert idle.collections == 1
+    idle.stop()
+
+
+def test_a_user_who_never_pauses_still_gets_one_every_longest(
+    thresholds: tuple[int, int, int],
+) -> None:
+    clock = Clock()
+    idle, runs = collector(clock)
+    idle.start()
+    make_garbage_old()
+    for _ in range(59):  # a key every half second for 29.5 s
+        clock.now += 0.5
+        idle.touched()
+        assert idle.tick() is False
+    clock.now += 0.5
+    idle.touched()
+    assert idle.tick() is True and runs == [2]
+    idle.stop()
+
+
+def test_nothing_runs_when_nothing_is_due_or_when_stopped(
+    thresholds: tuple[int, int, int],
+) -> None:
+    clock = Clock()
+    idle, runs = collector(clock)
+    clock.now += 5
+    make_garbage_old()
+    assert idle.tick() is False  # not started: the interpreter's own rules apply
+    idle.start()
+    gc.collect()  # nothing has moved to the oldest generation since
+    clock.now += 5
+    assert idle.tick() is False and runs == []
+    idle.stop()
+
+
+async def test_the_reader_collects_in_a_pause_and_only_while_it_runs(
+    make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert gc.get_threshold()[2] == NEVER
+        await pilot.press("j", "k")
+        make_garbage_old()
+        before = app._idle_gc.collections
+        await pilot.pause(1.8)  # no input for longer than IDLE_SECONDS
+        assert app._idle_gc.collections > before
+    assert gc.get_threshold() == thresholds
