@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tui.model import Comment, ThreadRow
 from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
+from tui.widgets.scrolling import set_virtual_size
 
 FIRST_CHUNK = 60
 """Comments laid out at once: more than a screenful, fast even for long comments."""
@@ -258,7 +259,7 @@ class CommentThread(ScrollView, can_focus=True):
 
     def _publish(self) -> None:
         """Let the scroll bars and the screen know about every line laid out so far."""
-        self.virtual_size = Size(self._laid_out_width, max(self._total_lines, 1))
+        set_virtual_size(self, Size(self._laid_out_width, max(self._total_lines, 1)))
         self.refresh()
 
     async def _continue_layout(self, generation: int) -> None:
