@@ -2,7 +2,10 @@
 
 A thread can hold thousands of comments, so this is a ScrollView that lays the
 thread out as lines and renders only the lines on screen; there is no widget
-per comment. Collapsed subtrees are skipped when laying out.
+per comment. Collapsed subtrees are skipped when laying out. The first screenful
+is laid out before the first frame, the rest in chunks after it; the last few
+reviews' layouts are kept, so showing a thread again (coming back to it, or
+after a reply) wraps only the comments that changed.
 """
 
 from __future__ import annotations
