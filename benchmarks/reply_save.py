@@ -8,7 +8,8 @@ any durable save must do: ``orjson.dumps`` of all the tables, ``write`` and
 
 *UI* processes run the reader in-process, open the reply composer on the
 newest review, press ``ctrl+s``, and meanwhile a thread sends a probe key
-every 5 ms the way a terminal's input thread does: how long each waits before
+every 5 ms the way a terminal's input thread does (``_keys.py``: each
+stamped when it was due): how long each waits before
 the app handles it shows whether the UI keeps answering during the save and
 the reload after it.
 
@@ -21,7 +22,6 @@ import asyncio
 import functools
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from statistics import median
@@ -46,8 +46,6 @@ from _harness import (
 RATIO = 1.5
 KEY_MS = 50.0
 PROBE_EVERY = 0.005
-PROBE_KEY = "f24"
-"""A key no binding or widget uses."""
 
 
 # -- the durable write --------------------------------------------------------------------
@@ -101,8 +99,8 @@ def floor_child(db: Path, replies: int) -> dict[str, Any]:
 
 def ui_child(db: Path) -> dict[str, Any]:
     """Save a reply from the composer while probe keys arrive; their latencies and timings."""
+    from _keys import KeyProbe
     from _pilot import PROBE, instrument, run_app, settle, started, wait_mark
-    from textual import events
     from textual.app import App
     from textual.pilot import Pilot
 
@@ -110,18 +108,7 @@ def ui_child(db: Path) -> dict[str, Any]:
 
     subject = instrument("reader")
     corpus = facts(db)
-    sent: dict[int, float] = {}
-    latencies: list[tuple[float, float]] = []  # (sent at, waited)
-    original = ReviewsApp.on_event
-
-    async def on_event(self: Any, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.key == PROBE_KEY and id(event) in sent:
-            at = sent.pop(id(event))
-            latencies.append((at, time.perf_counter() - at))
-            return
-        await original(self, event)
-
-    ReviewsApp.on_event = on_event  # type: ignore[method-assign]
+    keys = KeyProbe(ReviewsApp, PROBE_EVERY)
 
     async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, Any]:
         await started(app, corpus.newest, began)
@@ -133,39 +120,22 @@ def ui_child(db: Path) -> dict[str, Any]:
             await asyncio.sleep(0.005)
         for key in "ok":
             await pilot.press(key)
-        loop = asyncio.get_running_loop()
-        stop = threading.Event()
-
-        def post(at: float) -> None:
-            event = events.Key(PROBE_KEY, None)
-            sent[id(event)] = at
-            app.post_message(event)
-
-        def probe() -> None:
-            while not stop.is_set():
-                loop.call_soon_threadsafe(post, time.perf_counter())
-                time.sleep(PROBE_EVERY)
-
-        thread = threading.Thread(target=probe, daemon=True)
-        saved_at = time.perf_counter()
-        thread.start()
+        saved_at = keys.start(app)
         await pilot.press("ctrl+s")
         start = await wait_mark("write-start", saved_at, 30)
         end = await wait_mark("write-end", saved_at, 60)
         if start is None or end is None:
             raise TimeoutError("the reply was not saved")
         shown = await settle(app, saved_at, lambda: PROBE.mark_after("comments", end), quiet=0.2)
-        stop.set()
-        thread.join()
-        waits = [w * 1000 for at, w in latencies if at >= saved_at]
-        # For diagnosis: when the slow probes were sent, relative to the write's start (ms).
-        slow = [
-            (round((at - start) * 1000, 1), round(w * 1000, 1))
-            for at, w in latencies
-            if at >= saved_at and w > 0.02
-        ]
+        keys.stop()
+        waits = keys.waits_ms(saved_at)
         return {
-            "slow_keys": slow,
+            # For diagnosis: keys that waited > 20 ms, (due after the write began, waited) in ms.
+            "slow_keys": [
+                (round((due - start) * 1000, 1), round(waited * 1000, 1))
+                for due, waited in keys.latencies
+                if due >= saved_at and waited > 0.02
+            ],
             "reloaded": (shown.first + saved_at - start) * 1000,
             "write": end - start,
             "visible": shown.first,

@@ -204,9 +204,8 @@ def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
         items = iter(table.items())
         separator = b""
         while chunk := dict(islice(items, CHUNK_DOCS)):
-            yield separator
-            yield memoryview(orjson.dumps(chunk))[1:-1]  # the chunk's braces dropped
-            yield b"\n"
+            # One piece per line (one write, one GIL release): the chunk's braces dropped.
+            yield b"".join((separator, memoryview(orjson.dumps(chunk))[1:-1], b"\n"))
             separator = b","
         yield b"}\n"
     yield b"}"
