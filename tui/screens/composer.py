@@ -19,12 +19,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from tui.display import join, literal, literal_line
 from tui.model import Comment
 from tui.text import clean, one_line, shorten
 from tui.widgets.comment_thread import CommentThread
+from tui.widgets.footer import KeyBar
 
 DRAFT_DELAY = 0.4
 """Seconds of quiet typing before the draft is written to disk."""
@@ -106,7 +107,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
             yield Static(id="composer-status", markup=False)
             yield Static(Content.styled("Preview", "dim"), id="preview-label")
             yield CommentThread(id="preview")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Put the cursor at the end of any draft, ready to type."""

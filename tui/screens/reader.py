@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, Review, visible_comments
 from tui.screens.help import HelpScreen
@@ -26,6 +26,7 @@ from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.store import ReadState
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox
+from tui.widgets.footer import KeyBar
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import SORTS, ReviewList
 
@@ -133,7 +134,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             with Vertical(id="content"):
                 yield ReadingPane(id="reading")
                 yield CommentThread(id="comments")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start loading, and keep an eye on the file for other processes' changes."""

@@ -1,0 +1,77 @@
+"""The key bar follows the keys that work, and is rebuilt only when they change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pilot_helpers import ready, settle
+from textual.widgets._footer import FooterKey
+
+from tui.app import ReviewsApp
+from tui.screens.composer import ReplyComposer
+from tui.widgets.comment_thread import CommentThread
+from tui.widgets.footer import KeyBar
+
+
+def labels(bar: KeyBar) -> list[str]:
+    return [key.description for key in bar.query(FooterKey)]
+
+
+async def test_moving_through_reviews_rebuilds_nothing(
+    make_app: Callable[..., ReviewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        before = bar.rebuilds
+        assert "Reply" in labels(bar) and "Filter" in labels(bar)
+        for key in ("j", "k", "j", "k"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert bar.rebuilds == before
+
+
+async def test_keys_that_come_with_the_comments_pane_appear_and_go(
+    make_app: Callable[..., ReviewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        assert "Next new" not in labels(bar)
+        screen.query_one(CommentThread).focus()
+        await settle(pilot)
+        assert "Next new" in labels(bar) and "Collapse/expand" in labels(bar)
+        rebuilt = bar.rebuilds
+        screen.query_one("#reviews").focus()
+        await settle(pilot)
+        assert "Next new" not in labels(bar)
+        assert bar.rebuilds == rebuilt + 1
+        # Whatever the route, the bar shows what a fresh one would.
+        assert bar.shows() == bar._shown
+
+
+async def test_a_burst_of_changes_is_one_rebuild(make_app: Callable[..., ReviewsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        thread = screen.query_one(CommentThread)
+        before = bar.rebuilds
+        thread.focus()
+        screen.refresh_bindings()
+        screen.refresh_bindings()
+        await settle(pilot)
+        assert bar.rebuilds == before + 1
+
+
+async def test_the_composer_shows_its_own_keys(make_app: Callable[..., ReviewsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReplyComposer)
+        shown = labels(app.screen.query_one(KeyBar))
+        assert shown and "Filter" not in shown
