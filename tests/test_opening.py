@@ -38,9 +38,11 @@ def test_opening_reads_the_store_the_state_and_the_first_list(db_path: Path) -> 
     assert opening.wait(10)
     opened = opening.result()
     try:
-        assert [r.title for r in opened.reviews] == ["Her", "Older film"]
-        assert opened.unread == {r.id for r in opened.reviews}
-        assert opened.generation == opened.store.generation
+        assert opened.first is not None
+        reviews, unread, generation = opened.first
+        assert [r.title for r in reviews] == ["Her", "Older film"]
+        assert unread == {r.id for r in reviews}
+        assert generation == opened.store.generation
         assert opened.state.sort == "date"
     finally:
         opened.store.close()

@@ -20,7 +20,8 @@ from tui.drafts import Drafts
 from tui.idle_gc import IdleCollector
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
-from tui.opening import Opened, Opening, SeedLoader
+from tui.model import Review
+from tui.opening import Opening, SeedLoader
 from tui.paths import drafts_path, state_path
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
@@ -77,7 +78,7 @@ class ReviewsApp(LiteralTextApp):
         self.config = config or Config()
         self._seed = seed
         self._store: Store | None = None
-        self._first_reviews: Opened | None = None
+        self._first_reviews: tuple[list[Review], set[int], int] | None = None
         self.drafts = Drafts(drafts_path(db_path))
         self.ui_state = UiState()
         self.startup_error: str | None = None
@@ -135,7 +136,7 @@ class ReviewsApp(LiteralTextApp):
             self._cannot_start(str(error))
             return
         self._store = opened.store
-        self._first_reviews = opened
+        self._first_reviews = opened.first
         self.ui_state = state = opened.state
         if state.theme and state.theme in self.available_themes and state.theme != self.theme:
             self.theme = state.theme
@@ -144,7 +145,7 @@ class ReviewsApp(LiteralTextApp):
         else:
             self.push_screen(ReaderScreen())
 
-    def take_first_reviews(self) -> Opened | None:
+    def take_first_reviews(self) -> tuple[list[Review], set[int], int] | None:
         """The review list read along with opening, once (the reader's first fill)."""
         first, self._first_reviews = self._first_reviews, None
         return first

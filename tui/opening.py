@@ -28,19 +28,15 @@ class Opened:
 
     store: Store
     state: UiState
-    reviews: list[Review]
-    """Every review, newest first, read right after opening (the sidebar's first fill)."""
-    unread: set[int]
-    """Ids of the unread reviews, read with ``reviews``."""
-    generation: int
-    """The store's generation ``reviews`` and ``unread`` were read at."""
+    first: tuple[list[Review], set[int], int] | None
+    """``Store.peek_reviews()`` right after opening: the sidebar's first fill."""
 
 
 class Opening:
     """``Store(db_path)`` and the remembered UI state, read in a daemon thread.
 
     ``wait(timeout)`` says whether it has finished; ``result()`` then gives the
-    ``Opened`` pair or raises what opening raised (``CorruptDatabase``,
+    ``Opened`` result or raises what opening raised (``CorruptDatabase``,
     ``StoreBusy``, ...), so the caller reports it as it would a direct call.
     """
 
@@ -59,12 +55,9 @@ class Opening:
     def _run(self) -> None:
         try:
             store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
-            generation = store.generation
-            reviews, unread = store.reviews(), store.unread_review_ids()
-            if store.generation != generation:  # another process wrote in between
-                generation = -1  # the reader sees it on its first check
+            first = store.peek_reviews()  # nothing else uses the store yet
             state = load_ui_state(state_path(self.db_path))
-            self._opened = Opened(store, state, reviews, unread, generation)
+            self._opened = Opened(store, state, first)
         except BaseException as error:  # noqa: BLE001 - handed to whoever asks for the result
             self._error = error
         finally:

@@ -150,8 +150,8 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.load_reviews(None)
         else:
             # Read while the database opened: the first frame already shows the newest review.
-            self._shown_generation = first.generation
-            self.on_reviews_loaded(ReviewsLoaded(first.reviews, first.unread, None))
+            reviews, unread, self._shown_generation = first
+            self.on_reviews_loaded(ReviewsLoaded(reviews, unread, None))
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
     # -- reading from the store (thread workers, results as messages) ----------------
