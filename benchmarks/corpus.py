@@ -2,7 +2,7 @@
 
 ``python benchmarks/corpus.py --reviews 10000 --comments 100000 --big-thread 2000 --out FILE``
 writes a TinyDB database exactly as the store writes one (the same tables,
-serialised by ``tui.storage.serialise_tables``: a line per table name and per
+serialised by ``tui.store.storage.serialise_tables``: a line per table name and per
 thousand documents); ``--export`` writes our JSON export instead
 (``{"reviews": [...]}`` with nested comments), ready for ``reviews import``.
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from tui.storage import serialise_tables
+from tui.store.storage import serialise_tables
 
 SCHEMA_VERSION = 1
 DEFAULT_SEED = 20240229

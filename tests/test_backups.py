@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.backups import KEEP, backups_dir, list_backups, make_backup, restore_backup
 from tui.model import ParsedReview
 from tui.store import Store, StoreBusy, StoreError
+from tui.store.backups import KEEP, backups_dir, list_backups, make_backup, restore_backup
 
 
 def review(title: str) -> list[ParsedReview]:

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tui.storage import parse_lines
+from tui.store.storage import parse_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"

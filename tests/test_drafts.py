@@ -8,8 +8,8 @@ from pathlib import Path
 
 import orjson
 
-from tui.drafts import Drafts
-from tui.paths import drafts_path
+from tui.store.drafts import Drafts
+from tui.store.paths import drafts_path
 
 
 def test_round_trip_and_a_new_instance_sees_it(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_text_that_cannot_be_utf8_is_still_saved(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from tui.drafts import Drafts
+from tui.store.drafts import Drafts
 d = Drafts(Path(sys.argv[1]))
 for i in range(40):
     d.put(f"{sys.argv[2]}:{i}", f"text {i}")

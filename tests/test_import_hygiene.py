@@ -1,30 +1,64 @@
-"""The layers point one way: storage, model, importers and text never load Textual."""
+"""The layers point one way, and the data layers never load Textual.
+
+`app/screens/widgets -> store -> model`, `importers -> model`,
+`sources -> importers, store, model`. Nothing under model, store, importers or
+sources imports Textual; widgets never open the database.
+"""
 
 from __future__ import annotations
 
+import ast
+import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-UI_FREE = [
-    "tui.model",
-    "tui.text",
-    "tui.store",
-    "tui.storage",
-    "tui.drafts",
-    "tui.backups",
-    "tui.config",
-    "tui.paths",
-    "tui.importers",
-    "tui.exporters",
-]
+import tui
+
+ROOT = Path(tui.__file__).parent
+
+UI_FREE_PACKAGES = ["tui.store", "tui.importers", "tui.sources"]
+UI_FREE_MODULES = ["tui.model", "tui.text", "tui.config", "tui.exporters", "tui.cli"]
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    # a layer: the tui modules (prefixes) it may import
+    "tui.model": ("tui.text",),
+    "tui.text": (),
+    "tui.importers": ("tui.importers", "tui.model", "tui.text"),
+    "tui.store": ("tui.store", "tui.model", "tui.text"),
+    "tui.sources": ("tui.sources", "tui.importers", "tui.store", "tui.model", "tui.text"),
+}
 
 
-@pytest.mark.parametrize("module", UI_FREE)
+def _modules_of(package: str) -> list[str]:
+    path = ROOT / package.removeprefix("tui.").replace(".", "/")
+    if not path.is_dir():
+        return []
+    names = [package]
+    names += [f"{package}.{info.name}" for info in pkgutil.iter_modules([str(path)])]
+    return names
+
+
+def _ui_free() -> list[str]:
+    names = list(UI_FREE_MODULES)
+    for package in UI_FREE_PACKAGES:
+        names += _modules_of(package)
+    return names
+
+
+def test_the_layers_exist() -> None:
+    """The store and importers are packages of their own (the rooms the layers live in)."""
+    for package in ("store", "importers", "cli", "screens", "widgets"):
+        assert (ROOT / package / "__init__.py").is_file(), package
+    assert len(_modules_of("tui.store")) >= 8
+
+
+@pytest.mark.parametrize("module", _ui_free())
 def test_module_does_not_import_textual(module: str) -> None:
     code = (
-        f"import sys, {module}\n"
+        f"import sys, importlib; importlib.import_module({module!r})\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(bad))\n"
     )
@@ -34,14 +68,50 @@ def test_module_does_not_import_textual(module: str) -> None:
     assert out == "", f"{module} pulls in {out}"
 
 
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return {name for name in names if name == "tui" or name.startswith("tui.")}
+
+
+def _layer_of(path: Path) -> str:
+    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:2])
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_imports_point_one_way(layer: str) -> None:
+    """Each data layer imports only the layers below it (any import, typing ones too)."""
+    base = ROOT / layer.removeprefix("tui.").replace(".", "/")
+    files = sorted(base.rglob("*.py")) if base.is_dir() else [base.with_suffix(".py")]
+    allowed = ALLOWED[layer]
+    for path in files:
+        if not path.exists():
+            continue
+        for name in _imports(path):
+            # the root package itself (for its version) is below every layer
+            ok = name == "tui" or any(name == a or name.startswith(a + ".") for a in allowed)
+            assert ok, f"{path.relative_to(ROOT.parent)} imports {name} ({layer} may not)"
+        assert _layer_of(path).startswith(layer)
+
+
 def test_widgets_never_open_the_database() -> None:
     """Only the app shell may hold the store; widgets get data handed down."""
-    from pathlib import Path
-
-    import tui
-
-    root = Path(tui.__file__).parent / "widgets"
-    for path in root.glob("*.py"):
+    for path in (ROOT / "widgets").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "tui.store" not in text, f"{path.name} imports the store"
         assert "tinydb" not in text, f"{path.name} imports tinydb"
+
+
+def test_no_runtime_import_cycle_through_the_app() -> None:
+    """Screens name the app for typing only: importing a screen never imports tui.app."""
+    for screen in ("tui.screens.reader", "tui.screens.writing"):
+        code = f"import sys, {screen}; print('tui.app' in sys.modules)"
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        assert out == "False", f"{screen} imports tui.app at run time"

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from tinydb import TinyDB
 
 import tui
-from tui.storage import (
+from tui.store import CorruptDatabase, Store
+from tui.store.storage import (
     CHUNK_DOCS,
     AtomicFileStorage,
     MissingFileError,
@@ -30,7 +31,6 @@ from tui.storage import (
     serialise_tables,
     temp_name,
 )
-from tui.store import CorruptDatabase, Store
 
 
 def temps(folder: Path) -> list[str]:
@@ -145,7 +145,7 @@ def test_the_line_layout_round_trips(tables: dict[str, dict[str, Any]]) -> None:
 
 def _layout_example() -> bytes:
     tables = {"meta": {"1": {"v": 1}}, "t": {str(i): {"b": "x\ny"} for i in range(5)}, "e": {}}
-    with patch("tui.storage.CHUNK_DOCS", 2):
+    with patch("tui.store.storage.CHUNK_DOCS", 2):
         return b"".join(serialise_tables(tables))
 
 
@@ -209,7 +209,7 @@ import resource, signal, sys
 from pathlib import Path
 from typing import Any, cast
 from tinydb import TinyDB
-from tui.storage import AtomicFileStorage
+from tui.store.storage import AtomicFileStorage
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 db = TinyDB(sys.argv[1], storage=AtomicFileStorage)
 db.storage.read()

@@ -304,7 +304,7 @@ def test_missing_meta_is_version_one_written_with_the_next_write(db: Path) -> No
 
 
 def test_migration_hook_upgrades_an_older_file(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.store_core
+    import tui.store.core
 
     Store(db, seed=corpus).close()
     calls = []
@@ -314,7 +314,7 @@ def test_migration_hook_upgrades_an_older_file(db: Path, monkeypatch: pytest.Mon
         for doc in tables["reviews"].values():
             doc["title"] = doc["title"].upper()
 
-    monkeypatch.setattr(tui.store_core, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(tui.store.core, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(MIGRATIONS, 1, to_two)
     store = Store(db)
     assert calls == [1]

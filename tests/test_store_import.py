@@ -13,8 +13,8 @@ from test_store import corpus, db, store, thread_of
 from tinydb.table import Table
 
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
-from tui.storage import AtomicFileStorage
 from tui.store import ImportReport, Store
+from tui.store.storage import AtomicFileStorage
 
 __all__ = ["db", "store"]  # fixtures shared with test_store
 

@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 import pytest
 
-import tui.store_core
+import tui.store.core
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
-from tui.store_index import THREAD_CACHE, comment_from_doc, instant
+from tui.store.index import THREAD_CACHE, comment_from_doc, instant
 
 Doc = dict[str, Any]
 
@@ -228,7 +228,7 @@ class Clock:
 def test_a_bad_comment_found_after_loading_is_a_clear_corrupt_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tui.store_core, "datetime", Clock)
+    monkeypatch.setattr(tui.store.core, "datetime", Clock)
     write_tables(
         db,
         {"1": REVIEW, "2": REVIEW},

@@ -16,18 +16,18 @@ from textual.timer import Timer
 
 from tui.config import Config
 from tui.display import markup_escaped
-from tui.drafts import Drafts
 from tui.idle_gc import IdleCollector
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
 from tui.model import Review
 from tui.opening import Opening, SeedLoader
-from tui.paths import drafts_path, state_path
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store, StoreError
-from tui.ui_state import UiState, save_ui_state
+from tui.store.drafts import Drafts
+from tui.store.paths import drafts_path, state_path
+from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.model import ParsedReview, Review
-from tui.paths import state_path
 from tui.store import Store
-from tui.ui_state import UiState, load_ui_state
+from tui.store.paths import state_path
+from tui.store.ui_state import UiState, load_ui_state
 
 SeedLoader = Callable[[], Sequence[ParsedReview]]
 

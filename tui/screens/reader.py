@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -115,11 +115,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._sidebar_width = 2
 
     def _reviews_app(self) -> ReviewsApp:
-        from tui.app import ReviewsApp
-
-        app = self.app
-        assert isinstance(app, ReviewsApp)
-        return app
+        # A typing-only name: importing tui.app here would run app -> reader -> app.
+        return cast("ReviewsApp", self.app)
 
     def _thread(self) -> CommentThread:
         return self.query_one(CommentThread)

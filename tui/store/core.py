@@ -28,9 +28,20 @@ from typing import Any, cast
 
 from tinydb import TinyDB
 
-from tui.backups import make_backup
 from tui.model import SCHEMA_VERSION, ParsedReview
-from tui.storage import (
+from tui.store.backups import make_backup
+from tui.store.errors import (
+    CorruptDatabase,
+    NewerSchema,
+    StoreError,
+    WriteFailed,
+    database_lock,
+    holding,
+)
+from tui.store.index import StoreIndex
+from tui.store.merge import plan_import
+from tui.store.search import SearchIndex
+from tui.store.storage import (
     AtomicFileStorage,
     MissingFileError,
     Signature,
@@ -39,17 +50,6 @@ from tui.storage import (
     release,
     signature,
 )
-from tui.store_errors import (
-    CorruptDatabase,
-    NewerSchema,
-    StoreError,
-    WriteFailed,
-    database_lock,
-    holding,
-)
-from tui.store_import import plan_import
-from tui.store_index import StoreIndex
-from tui.store_search import SearchIndex
 
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
 """Schema version N -> a function upgrading the tables in place from N to N + 1."""

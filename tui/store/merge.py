@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview, Review
-from tui.store_index import StoreIndex
+from tui.store.index import StoreIndex
 from tui.text import clean, one_line
 
 

@@ -3,7 +3,7 @@
 This is the only module that opens the database; ``Store`` is its whole API.
 Every public method is thread-safe, and every write is one atomic replace of
 the file under a cross-process lock, on disk before the method returns (the
-machinery is in ``tui.store_core``, the file format in ``tui.storage``).
+machinery is in ``tui.store.core``, the file format in ``tui.store.storage``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from tui.model import ANONYMOUS, Comment, ParsedReview, Review
-from tui.storage import Tables, UnreadableFileError
-from tui.store_core import MIGRATIONS, StoreCore
-from tui.store_errors import (
+from tui.store.core import MIGRATIONS, StoreCore
+from tui.store.errors import (
     CorruptDatabase,
     NewerSchema,
     NotFound,
@@ -26,9 +25,10 @@ from tui.store_errors import (
     StoreError,
     WriteFailed,
 )
-from tui.store_import import ImportReport, plan_import
-from tui.store_index import StoreIndex, comment_from_doc
-from tui.store_search import SearchHit, SearchIndex
+from tui.store.index import StoreIndex, comment_from_doc
+from tui.store.merge import ImportReport, plan_import
+from tui.store.search import SearchHit, SearchIndex
+from tui.store.storage import Tables, UnreadableFileError
 from tui.text import clean, one_line
 
 __all__ = [

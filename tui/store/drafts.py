@@ -17,8 +17,8 @@ from pathlib import Path
 import filelock
 import orjson
 
-from tui.storage import atomic_write_bytes, remove_stale_temps
-from tui.store_errors import StoreError, WriteFailed, holding
+from tui.store.errors import StoreError, WriteFailed, holding
+from tui.store.storage import atomic_write_bytes, remove_stale_temps
 
 
 class Drafts:

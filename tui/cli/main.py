@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    from tui.paths import default_db_path
+    from tui.store.paths import default_db_path
 
     path: Path | None = getattr(args, "db", None)
     return path.expanduser() if path is not None else default_db_path()
@@ -95,7 +95,7 @@ def _open_store(args: argparse.Namespace, *, seeded: bool = True) -> Store:
 
 def _config() -> Config:
     from tui.config import load_config
-    from tui.paths import config_path
+    from tui.store.paths import config_path
 
     return load_config(config_path())
 
@@ -132,7 +132,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_where(args: argparse.Namespace) -> int:
     """Print the paths the app uses."""
-    from tui.paths import config_path, drafts_path
+    from tui.store.paths import config_path, drafts_path
 
     db = _db_path(args)
     print(f"database: {clean(str(db))}")
@@ -181,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Read every source, report the bad ones, then merge the rest in one atomic write."""
-    from tui.import_run import run_import
+    from tui.cli.importing import run_import
 
     # Importing into a new database brings in only what was asked for, not the seeds.
     store = _open_store(args, seeded=False)
@@ -195,7 +195,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """List backups, or restore backup N (1 is the newest)."""
-    from tui.backups import list_backups, restore_backup
+    from tui.store.backups import list_backups, restore_backup
 
     db = _db_path(args)
     backups = list_backups(db)

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tui.storage import (
+from tui.store.errors import StoreError, WriteFailed, database_lock, holding
+from tui.store.storage import (
     UnreadableFileError,
     atomic_write_bytes,
     fsync_dir,
     parse_tables,
     remove_stale_temps,
 )
-from tui.store_errors import StoreError, WriteFailed, database_lock, holding
 
 KEEP = 3
 """How many backups are kept per database."""

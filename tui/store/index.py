@@ -25,7 +25,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from tui.model import Comment, Review
-from tui.storage import Tables, UnreadableFileError
+from tui.store.storage import Tables, UnreadableFileError
 
 Doc = dict[str, Any]
 

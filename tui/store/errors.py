@@ -1,6 +1,6 @@
 """The store's errors, and the cross-process lock whose timeout is one of them.
 
-They live apart from ``tui.store`` so that ``tui.backups`` can raise them and
+They live apart from ``tui.store`` so that ``tui.store.backups`` can raise them and
 take the same lock without importing the store; ``tui.store`` re-exports them.
 Every message is one line fit to show as it is in the CLI and the UI.
 """

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from tui.storage import atomic_write_bytes
+from tui.store.storage import atomic_write_bytes
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tui.model import Comment
-from tui.store_index import StoreIndex
+from tui.store.index import StoreIndex
 from tui.text import clean
 
 Where = Literal["title", "body", "comment"]
