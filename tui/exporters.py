@@ -19,6 +19,7 @@ import yaml
 
 from tui.importers.json_export import NESTING_LIMIT, comments_from
 from tui.model import ParsedComment
+from tui.store.storage import atomic_write_bytes
 from tui.text import clean
 
 SLUG_LENGTH = 60
@@ -150,6 +151,7 @@ def to_markdown_folder(export: Mapping[str, Any], folder: Path) -> list[Path]:
             name, counter = f"{stem}-{counter}.md", counter + 1
         used.add(name)
         path = folder / name  # a slug holds only [a-z0-9-]: no separators, no "..", no controls
-        path.write_text(markdown_text(review), encoding="utf-8", newline="\n")
+        # Each file whole or not at all, like the database (temp file, fsync, rename).
+        atomic_write_bytes(path, markdown_text(review).encode("utf-8"))
         written.append(path)
     return written

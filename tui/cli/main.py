@@ -23,6 +23,20 @@ OPEN_WAIT = 1.5
 """Seconds the reader waits for the database before showing a loading screen instead."""
 
 
+ENVIRONMENT_HELP = """\
+environment:
+  REVIEWS_DB        the database file (default: reviews.json in the user data directory)
+  REVIEWS_CONFIG    the config file (default: config.yaml in the user config directory)
+  REVIEWS_DEBUG     1: show tracebacks and write debug lines to the log (as --debug)
+  VISUAL, EDITOR    the editor ctrl+e and `reply` without --text hand a reply to
+  NO_COLOR          any value: no colours
+
+`reviews where` prints every path; `reviews completion bash|zsh|fish` prints tab completion.
+"""
+
+SHELLS = ("bash", "zsh", "fish")
+
+
 class CliError(Exception):
     """A failure the user can act on: printed as one line, no traceback."""
 
@@ -36,10 +50,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="the database file (default: $REVIEWS_DB, else the user data directory)",
     )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks and write debug lines to the log (same as REVIEWS_DEBUG=1)",
+    )
     parser = argparse.ArgumentParser(
         prog="reviews",
         description="A keyboard-first terminal reader for film reviews and their comments.",
         parents=[common],
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"reviews {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -75,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("number", type=int, nargs="?", help="the backup to restore (1 = newest)")
 
     sub.add_parser("where", parents=[common], help="print where the database and config live")
+
+    comp = sub.add_parser(
+        "completion", help="print a tab-completion script: reviews completion bash|zsh|fish"
+    )
+    comp.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     return parser
 
 
@@ -132,6 +159,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_where(args: argparse.Namespace) -> int:
     """Print the paths the app uses."""
+    from tui.logs import log_path
     from tui.store.paths import config_path, drafts_path
 
     db = _db_path(args)
@@ -139,6 +167,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
     print(f"backups:  {clean(str(db.parent / 'backups'))}")
+    print(f"log:      {clean(str(log_path()))}")
     return EXIT_OK
 
 
@@ -174,7 +203,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload + b"\n")
         sys.stdout.flush()
     else:
-        args.output.write_bytes(payload + b"\n")
+        from tui.store.storage import atomic_write_bytes
+
+        atomic_write_bytes(args.output, payload + b"\n")
         print(f"wrote {len(data['reviews'])} reviews to {clean(str(args.output))}", file=sys.stderr)
     return EXIT_OK
 
@@ -215,7 +246,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _describe(error: Exception) -> str:
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print the shell code that gives ``reviews`` tab completion in bash, zsh or fish."""
+    from argcomplete.shell_integration import shellcode
+
+    print(shellcode(["reviews"], shell=args.shell))
+    return EXIT_OK
+
+
+def _describe(error: Exception, log_file: Path | None = None) -> str:
     """One line for the user: our own errors as they are, anything else with its kind."""
     from tui.config import ConfigError
     from tui.importers import ImportFailed
@@ -226,7 +265,8 @@ def _describe(error: Exception) -> str:
         return message
     if isinstance(error, OSError):
         return message or type(error).__name__
-    hint = " (set REVIEWS_DEBUG=1 to see the traceback)"
+    where = f"the traceback is in {clean(str(log_file))}" if log_file else "run with --debug"
+    hint = f" ({where})"
     return f"unexpected {type(error).__name__}: {message}{hint}"
 
 
@@ -238,20 +278,34 @@ COMMANDS = {
     "export": cmd_export,
     "import": cmd_import,
     "restore": cmd_restore,
+    "completion": cmd_completion,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reviews`` command; returns the exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer, then exit
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
+    from tui.logs import DEBUG_ENV, debug_enabled, log, start_logging
+
+    debug = bool(getattr(args, "debug", False)) or debug_enabled()
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+    log_file = start_logging(debug=debug)
+    log.debug("reviews %s: %s", __version__, args.command or "open")
     try:
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except Exception as error:
-        if os.environ.get("REVIEWS_DEBUG"):
+        log.exception("reviews %s failed", args.command or "open")
+        if debug:
             raise
-        print(f"reviews: error: {_describe(error)}", file=sys.stderr)
+        print(f"reviews: error: {_describe(error, log_file)}", file=sys.stderr)
         return EXIT_ERROR
     return code
 
