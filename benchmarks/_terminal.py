@@ -76,7 +76,9 @@ class TmuxTerminal:
     def __init__(self, width: int = 160, height: int = 50, env: dict[str, str] | None = None):
         self.width = width
         self.height = height
-        self.env = env
+        # COLUMNS/LINES (pytest-xdist workers set them) would override the pane's size.
+        base = dict(os.environ if env is None else env)
+        self.env = {k: v for k, v in base.items() if k not in ("COLUMNS", "LINES")}
         self.socket = f"reviews-bench-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         self._base = ["tmux", "-L", self.socket, "-f", "/dev/null"]
         self._client: subprocess.Popen[bytes] | None = None

@@ -38,11 +38,13 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_reply(
     tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     db = tmp_path / "reviews.json"
-    counts = kill_loop(db, 250, max_delay=0.03, rng_seed=20240601)
+    # Delays up to 0.1 s span a writer's whole run even on a loaded machine, so some acks land.
+    counts = kill_loop(db, 250, max_delay=0.1, rng_seed=20240601)
     print(counts.summary())
     record_property("kills", counts.summary())
     assert counts.ok(), counts.summary() + " " + "; ".join(counts.errors[:3])
