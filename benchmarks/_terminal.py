@@ -257,6 +257,46 @@ class TmuxTerminal:
             + screen
         )
 
+    def press(self, keys: str, *, timeout: float = 5.0) -> float | None:
+        """Send ``keys`` (tmux key names) to the pane: seconds until its first output after
+        them (the screen started to change), or ``None`` when nothing came within ``timeout``.
+
+        Output still arriving from earlier keys is drained first, so it is not counted.
+        """
+        while self._next(0.05) is not None:
+            pass
+        start = time.perf_counter()
+        self._send(f"send-keys -t bench {keys}", "keys")
+        deadline = start + timeout
+        while (got := self._next(deadline - time.perf_counter())) is not None:
+            now, event = got
+            if event == "output":
+                return now - start
+        return None
+
+    def press_until(self, keys: str, expect: Sequence[str], *, timeout: float = 30.0) -> float:
+        """Send ``keys`` and time until every text in ``expect`` is on screen."""
+        while self._next(0.05) is not None:
+            pass
+        start = time.perf_counter()
+        self._send(f"send-keys -t bench {keys}", "keys")
+        deadline = start + timeout
+        while time.perf_counter() < deadline:
+            got = self._next(max(deadline - time.perf_counter(), 0.001))
+            if got is None:
+                break
+            now, event = got
+            if event != "output":
+                continue
+            screen = "\n".join(self._ask("capture-pane -p -t bench"))
+            if all(text in screen for text in expect):
+                return now - start
+        raise TerminalError(f"after {keys!r} the screen never showed {list(expect)!r}")
+
+    def pane_pid(self) -> int:
+        """The process running in the pane."""
+        return int(self._ask("display-message -p -t bench '#{pane_pid}'")[0])
+
     def stop(self) -> None:
         """Kill whatever runs in the pane, and wait until it is gone and the pane is blank."""
         old = int(self._ask("display-message -p -t bench '#{pane_pid}'")[0] or 0)

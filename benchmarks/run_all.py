@@ -29,6 +29,7 @@ BENCHMARKS = (
     "live_refresh",
     "memory",
     "scaling",
+    "peer_newsboat",
 )
 
 

@@ -164,3 +164,26 @@ def test_scaling(corpora: Path, tmp_path: Path) -> None:
     stdout, out = run("scaling.py", ["--runs", "1", "--sizes", "0.05,0.1"], corpora, tmp_path)
     assert "| MB | startup |" in stdout
     check_table(stdout, out, "startup slope", "reply save slope")
+
+
+@needs_tmux
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed")
+def test_peer_newsboat(tmp_path: Path) -> None:
+    """The side-by-side with newsboat runs on a tiny feed and prints every row."""
+    out = tmp_path / "figures.json"
+    proc = subprocess.run(
+        [
+            *(sys.executable, str(BENCH / "peer_newsboat.py")),
+            *("--items", "30", "--runs", "1", "--keys", "20", "--json", str(out)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for row in ("take in the feed", "launch -> the list on screen", "RSS after 100 keys"):
+        assert row in proc.stdout
+    rows = json.loads(out.read_text())["figures"]
+    assert all(row["samples"] and row["floor"] for row in rows[:4]), rows
