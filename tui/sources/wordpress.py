@@ -45,8 +45,8 @@ __all__ = ["WordPressBlog", "discover", "route_url"]
 PER_PAGE = 100
 MAX_PAGES = 10_000
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_POST_FIELDS = "id,link,title,content,date_gmt,modified_gmt,author,_links,_embedded"
-_COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,link,status"
+POST_FIELDS = "id,link,title,content,date_gmt,modified_gmt,author,_links,_embedded"
+COMMENT_FIELDS = "id,post,parent,author,author_name,date_gmt,content,link,status"
 _TAG = re.compile(r"<[^>]*>")
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "–": "-", "—": "-"})
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"', "…": "...", "\u00a0": " "})
@@ -110,9 +110,9 @@ class WordPressBlog:
         post_params = [
             *_window("modified_after", since),
             ("_embed", "author,wp:term"),
-            ("_fields", _POST_FIELDS),
+            ("_fields", POST_FIELDS),
         ]
-        comment_params = [*_window("after", since), ("_fields", _COMMENT_FIELDS)]
+        comment_params = [*_window("after", since), ("_fields", COMMENT_FIELDS)]
         posts = self._pages("/wp/v2/posts", post_params)
         comments = self._pages("/wp/v2/comments", comment_params)
         # The first page of each comes before the rest, so the total is known from the
