@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -19,6 +24,8 @@ from tui.sources.wordpress_models import (
 if TYPE_CHECKING:
     from wp_fixture import WordPressSite
 
+UP = Path(__file__).parent / "wordpress" / "up.sh"
+
 pytest_plugins = ["wp_fixture"]
 
 WRONG = "abcd EFGH ijkl MNOP qrst UVWX"
@@ -32,6 +39,21 @@ def blog(http: httpx.Client, site: WordPressSite, *, reader: bool = False) -> Wo
     if reader:
         return WordPressBlog(http, root, Credentials(site.reader_user, site.reader_app_password))
     return WordPressBlog(http, root, Credentials(site.user, site.app_password))
+
+
+def stop_mariadb() -> int:
+    """Stop the test site's MariaDB (started by the fixture's up.sh) and wait until it is gone."""
+    from wp_fixture import STATE
+
+    pid = int((STATE / "mysql" / "mysqld.pid").read_text().strip())
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(300):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        time.sleep(0.1)
+    raise AssertionError("MariaDB did not stop")
 
 
 # --- without a server ----------------------------------------------------------------------
@@ -288,3 +310,49 @@ def test_find_my_comment_after_a_crash_between_post_and_answer(
     assert found is not None and (found.id, found.link) == (sent.id, sent.link)
     assert fresh.find_my_comment(post.id, 0, text) is None  # another parent
     assert fresh.find_my_comment(post.id, parent.id, text + " more") is None
+
+
+@wordpress_test
+def test_a_subscriber_is_found_among_approved_but_never_told_a_held_reply_is_missing(
+    wordpress_site: WordPressSite, http: httpx.Client
+) -> None:
+    root = discover(http, wordpress_site.url) or ""
+    credentials = Credentials(wordpress_site.visitor_user, wordpress_site.visitor_app_password)
+    made = wordpress_site.seed(posts=1, comments=0, moderation=0)
+    visitor = WordPressBlog(http, root, credentials)
+    sent = visitor.create_comment(made["posts"][0], 0, "A subscriber's reply.")
+    assert sent.status == "approved"
+    found = WordPressBlog(http, root, credentials).find_my_comment(
+        made["posts"][0], 0, "A subscriber's reply."
+    )
+    assert found is not None and found.id == sent.id
+
+    made = wordpress_site.seed(posts=1, comments=0, moderation=1)
+    visitor = WordPressBlog(http, root, credentials)
+    assert visitor.create_comment(made["posts"][0], 0, "Held.").status == "hold"
+    # A subscriber may not list held comments: "not found" would send it twice.
+    with pytest.raises(BlogRejected) as caught:
+        visitor.find_my_comment(made["posts"][0], 0, "Held.")
+    assert caught.value.code == "reviews_cannot_check_held"
+
+
+@wordpress_test
+def test_database_down_mid_pull_is_unreachable_with_the_status(
+    wordpress_site: WordPressSite, http: httpx.Client
+) -> None:
+    wordpress_site.seed(posts=1, comments=150)
+    blog_ = WordPressBlog(http, discover(http, wordpress_site.url) or "")
+    stopped: list[int] = []
+
+    def stop_database(done: int, total: int) -> None:
+        if not stopped:
+            stopped.append(stop_mariadb())
+
+    try:
+        with pytest.raises(BlogUnreachable) as caught:
+            blog_.pull(progress=stop_database)
+        assert stopped and caught.value.status == 500
+        assert str(caught.value).startswith(wordpress_site.url)
+    finally:
+        subprocess.run(["bash", str(UP)], check=True, capture_output=True)
+    assert len(blog_.pull().comments) == 150

@@ -33,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass(frozen=True)
 class WordPressSite:
-    """The running test blog: its URL and an admin and an author user."""
+    """The running test blog: its URL, an admin, an author and a subscriber."""
 
     url: str
     user: str
@@ -42,6 +42,8 @@ class WordPressSite:
     reader_user: str = "reader"
     reader_user_id: int = 0
     reader_app_password: str = field(default="", repr=False)
+    visitor_user: str = "visitor"
+    visitor_app_password: str = field(default="", repr=False)
 
     def seed(self, **options: object) -> dict[str, Any]:
         """Wipe the blog and seed it (see seed.php for the options); what was made."""
@@ -92,6 +94,8 @@ def wordpress_site() -> Iterator[WordPressSite]:
             reader_user=data["reader_user"],
             reader_user_id=int(data["reader_user_id"]),
             reader_app_password=data["reader_app_password"],
+            visitor_user=data["visitor_user"],
+            visitor_app_password=data["visitor_app_password"],
         )
     finally:
         if not was_running:

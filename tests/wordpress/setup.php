@@ -1,5 +1,5 @@
 <?php
-// Installs WordPress (once), makes sure an admin and an author user exist, each with a
+// Installs WordPress (once), makes sure an admin, an author and a subscriber exist, each with a
 // working application password, and prints the site as JSON for the test fixtures.
 // Run by up.sh as: php setup.php URL   (a second run reuses everything that still works)
 if (PHP_SAPI !== 'cli') {
@@ -71,6 +71,7 @@ function reviews_app_password(WP_User $user, ?string $known): string {
 
 $admin = reviews_user('admin', 'administrator');
 $reader = reviews_user('reader', 'author');
+$visitor = reviews_user('visitor', 'subscriber');
 echo json_encode([
     'url' => $url,
     'user' => 'admin',
@@ -79,4 +80,6 @@ echo json_encode([
     'reader_user' => 'reader',
     'reader_user_id' => $reader->ID,
     'reader_app_password' => reviews_app_password($reader, $previous['reader_app_password'] ?? null),
+    'visitor_user' => 'visitor',
+    'visitor_app_password' => reviews_app_password($visitor, $previous['visitor_app_password'] ?? null),
 ], JSON_UNESCAPED_SLASHES), "\n";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real WordPress on 127.0.0.1 for the tests: MariaDB with its own data directory,
 # Debian's WordPress served by `php -S`, an admin and an author user with application
-# passwords. Idempotent: a second run only checks what is already up (well under a second).
+# passwords (and a subscriber). Idempotent: a second run only checks what is already up (well under a second).
 #
 #   up.sh [--install] [--stop] [--status]
 #
@@ -10,7 +10,10 @@
 #
 # Environment: WP_PORT (8089), WP_DB_PORT (3399), WP_STATE_DIR (/var/tmp/reviews-wordpress).
 # Prints one line of JSON (also written to $WP_STATE_DIR/site.json):
-#   {"url": ..., "user": ..., "app_password": ..., "reader_user": ..., "reader_app_password": ...}
+#   {"url", "user", "user_id", "app_password", "reader_user", "reader_user_id",
+#    "reader_app_password", "visitor_user", "visitor_app_password"}
+# (admin: an administrator; reader: an author, whose comments on admin's posts can be
+# held; visitor: a subscriber, who may not list held comments)
 # Exit 2 with one line on stderr when it cannot run here (not root, packages missing).
 set -euo pipefail
 

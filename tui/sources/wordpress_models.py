@@ -114,7 +114,8 @@ class BlogRejected(BlogError):  # noqa: N818  # the names the issue gives
         self.code = code
 
     def __repr__(self) -> str:
-        return f"BlogRejected(message={self.message!r}, code={self.code!r}, status={self.status!r})"
+        name = type(self).__name__
+        return f"{name}(message={self.message!r}, code={self.code!r}, status={self.status!r})"
 
 
 class LoginRefused(BlogRejected):
