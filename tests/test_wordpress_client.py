@@ -356,3 +356,21 @@ def test_database_down_mid_pull_is_unreachable_with_the_status(
     finally:
         subprocess.run(["bash", str(UP)], check=True, capture_output=True)
     assert len(blog_.pull().comments) == 150
+
+
+@wordpress_test
+def test_posts_deleted_mid_pull_end_the_paging_without_an_error(
+    wordpress_site: WordPressSite, http: httpx.Client
+) -> None:
+    wordpress_site.seed(posts=250, comments=0)
+    blog_ = WordPressBlog(http, discover(http, wordpress_site.url) or "")
+    progress: list[tuple[int, int]] = []
+
+    def wipe_after_first_pages(done: int, total: int) -> None:
+        if not progress:
+            wordpress_site.seed(posts=1, comments=0)  # page 2 of posts no longer exists
+        progress.append((done, total))
+
+    pulled = blog_.pull(progress=wipe_after_first_pages)
+    assert len(pulled.posts) == 100 and pulled.requests == 3
+    assert progress == [(100, 250)]

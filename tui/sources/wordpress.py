@@ -122,32 +122,42 @@ class WordPressBlog:
         first_posts, post_total, started = next(posts)
         first_comments, comment_total, _ = next(comments)
         total = post_total + comment_total
+        # totals can grow while the pull runs; the bar never shows more done than total
         found_posts = [_post(item) for item in first_posts]
         found_comments = [_comment(item) for item in first_comments]
         requests = 2
         if progress:
-            progress(len(found_posts) + len(found_comments), total)
+            done = len(found_posts) + len(found_comments)
+            progress(done, max(done, total))
         for page, _, _ in posts:
             found_posts.extend(_post(item) for item in page)
             requests += 1
             if progress:
-                progress(len(found_posts) + len(found_comments), total)
+                done = len(found_posts) + len(found_comments)
+                progress(done, max(done, total))
         for page, _, _ in comments:
             found_comments.extend(_comment(item) for item in page)
             requests += 1
             if progress:
-                progress(len(found_posts) + len(found_comments), total)
+                done = len(found_posts) + len(found_comments)
+                progress(done, max(done, total))
         return Pull(tuple(found_posts), tuple(found_comments), started, requests)
 
     def _pages(
         self, route: str, params: list[tuple[str, str | int]]
     ) -> Iterator[tuple[list[Json], int, datetime | None]]:
-        """Each page of a collection: (items, total items, server time)."""
+        """Each page of a collection: (items, total items, server time the query began)."""
         page = 1
         pages = 1
         while page <= min(pages, MAX_PAGES):
             query = [*params, ("per_page", PER_PAGE), ("page", page), ("orderby", "id")]
-            response = self._call("GET", route, [*query, ("order", "asc")])
+            try:
+                response = self._call("GET", route, [*query, ("order", "asc")])
+            except BlogRejected as error:
+                # the collection shrank under us (deletions): the pages left are gone
+                if page > 1 and error.code.endswith("_invalid_page_number"):
+                    return
+                raise
             items = self._list(response)
             total = _header_int(response, "x-wp-total", len(items))
             pages = _header_int(response, "x-wp-totalpages", 1)
@@ -349,13 +359,15 @@ def _header_int(response: httpx.Response, name: str, default: int) -> int:
 
 
 def _server_time(response: httpx.Response) -> datetime | None:
+    """When the server began answering: its Date header less the request's duration."""
     value = response.headers.get("date")
     if not value:
         return None
     try:
-        return parsedate_to_datetime(value).astimezone(UTC)
+        answered = parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError):
         return None
+    return answered - response.elapsed
 
 
 def _int(data: Json, key: str) -> int:
