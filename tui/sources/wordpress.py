@@ -79,6 +79,8 @@ class WordPressBlog:
         self.api_root = api_root
         self.credentials = credentials
         self._me: BlogUser | None = None
+        self.requests = 0
+        """How many requests this client has sent (the ones that failed included)."""
         if credentials is not None:
             self._require_secure()
 
@@ -115,6 +117,7 @@ class WordPressBlog:
             ("_fields", POST_FIELDS),
         ]
         comment_params = [*_window("after", since), ("_fields", COMMENT_FIELDS)]
+        requests_before = self.requests
         posts = self._pages("/wp/v2/posts", post_params)
         comments = self._pages("/wp/v2/comments", comment_params)
         # The first page of each comes before the rest, so the total is known from the
@@ -125,22 +128,20 @@ class WordPressBlog:
         # totals can grow while the pull runs; the bar never shows more done than total
         found_posts = [_post(item) for item in first_posts]
         found_comments = [_comment(item) for item in first_comments]
-        requests = 2
         if progress:
             done = len(found_posts) + len(found_comments)
             progress(done, max(done, total))
         for page, _, _ in posts:
             found_posts.extend(_post(item) for item in page)
-            requests += 1
             if progress:
                 done = len(found_posts) + len(found_comments)
                 progress(done, max(done, total))
         for page, _, _ in comments:
             found_comments.extend(_comment(item) for item in page)
-            requests += 1
             if progress:
                 done = len(found_posts) + len(found_comments)
                 progress(done, max(done, total))
+        requests = self.requests - requests_before
         return Pull(tuple(found_posts), tuple(found_comments), started, requests)
 
     def _pages(
@@ -262,6 +263,7 @@ class WordPressBlog:
         json: Mapping[str, object] | None = None,
     ) -> httpx.Response:
         url = route_url(self.api_root, route, params or ())
+        self.requests += 1
         basic: httpx.BasicAuth | None = None
         if auth:
             if self.credentials is None:
