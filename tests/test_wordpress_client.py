@@ -122,10 +122,14 @@ def test_discovery_from_the_link_header_and_from_the_page(
 def test_pretty_permalinks_root_works_too(
     wordpress_site: WordPressSite, http: httpx.Client
 ) -> None:
-    wordpress_site.seed(posts=2, comments=2, permalinks="pretty")
+    made = wordpress_site.seed(posts=2, comments=2, permalinks="pretty")
     try:
         root = discover(http, wordpress_site.url)
         assert root == f"{wordpress_site.url}/wp-json/"
+        # /?p=ID redirects to the post's pretty address, which names the API
+        old_address = f"{wordpress_site.url}/?p={made['posts'][0]}"
+        assert http.get(old_address).status_code == 301
+        assert discover(http, old_address) == root
         pulled = WordPressBlog(http, root).pull()
         assert len(pulled.posts) == 2 and len(pulled.comments) == 4
     finally:

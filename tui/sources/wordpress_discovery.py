@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
@@ -20,6 +21,7 @@ from tui.text import one_line
 
 API_REL = "https://api.w.org/"
 _PAGE_CAP = 1_000_000  # the <link> sits in the head; a megabyte is plenty
+_REDIRECTS = 5
 _LINK_VALUE = re.compile(r"<([^>]*)>([^,<]*)")
 _REL = re.compile(r"""\brel\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;,]+))""", re.IGNORECASE)
 
@@ -61,21 +63,47 @@ def api_root_from_page(html: str) -> str | None:
 def discover(client: httpx.Client, url: str) -> str | None:
     """The REST API root of the WordPress site at ``url``, or None when it names none.
 
-    Raises :class:`BlogUnreachable` when the page cannot be fetched at all.
+    Redirects (``http`` to ``https``, to ``www.``) are followed up to five times, never
+    from https down to http. Raises :class:`BlogUnreachable` when the page cannot be
+    fetched at all.
     """
-    try:
-        with client.stream("GET", url, follow_redirects=True) as response:
-            root = api_root_from_link_header(response.headers.get_list("link"))
-            page = b""
-            if root is None and response.is_success:
-                for chunk in response.iter_bytes():
-                    page += chunk
-                    if len(page) >= _PAGE_CAP or b"</head>" in page.lower():
-                        break
-            base = str(response.url)
-            encoding = response.encoding or "utf-8"
-    except httpx.HTTPError as error:
-        raise BlogUnreachable(f"{url}: {one_line(str(error)) or type(error).__name__}") from None
+    for _ in range(_REDIRECTS + 1):
+        try:
+            found = _look(client, url)
+        except httpx.HTTPError as error:
+            reason = one_line(str(error)) or type(error).__name__
+            raise BlogUnreachable(f"{one_line(url)}: {reason}") from None
+        if not isinstance(found, _Redirect):
+            return found
+        if httpx.URL(url).scheme == "https" and httpx.URL(found.to).scheme != "https":
+            raise BlogUnreachable(f"{one_line(url)}: redirects from https to {found.to}")
+        if httpx.URL(found.to).scheme not in ("http", "https"):
+            raise BlogUnreachable(f"{one_line(url)}: redirects to {one_line(found.to)}")
+        url = found.to
+    raise BlogUnreachable(f"{one_line(url)}: more than {_REDIRECTS} redirects")
+
+
+@dataclass(frozen=True)
+class _Redirect:
+    """A redirect to follow (kept apart from an API root found)."""
+
+    to: str
+
+
+def _look(client: httpx.Client, url: str) -> str | _Redirect | None:
+    with client.stream("GET", url) as response:
+        root = api_root_from_link_header(response.headers.get_list("link"))
+        location = response.headers.get("location")
+        if root is None and response.is_redirect and location:
+            return _Redirect(urljoin(str(response.url), location))
+        page = b""
+        if root is None and response.is_success:
+            for chunk in response.iter_bytes():
+                page += chunk
+                if len(page) >= _PAGE_CAP or b"</head>" in page.lower():
+                    break
+        base = str(response.url)
+        encoding = response.encoding or "utf-8"
     if root is None and page:
         root = api_root_from_page(page.decode(encoding, errors="replace"))
     return urljoin(base, root) if root else None
