@@ -43,7 +43,7 @@ def floor_pull(client: httpx.Client, root: str, post_pages: int, comment_pages: 
     for route, pages in (("/wp/v2/posts", post_pages), ("/wp/v2/comments", comment_pages)):
         extra = [("_fields", COMMENT_FIELDS)]
         if route.endswith("posts"):
-            extra = [("_embed", "author,wp:term"), ("_fields", POST_FIELDS)]
+            extra = [("_fields", POST_FIELDS)]
         for page in range(1, pages + 1):
             query = [*extra, ("per_page", PER_PAGE), ("page", page)]
             query += [("orderby", "id"), ("order", "asc")]

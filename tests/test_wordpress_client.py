@@ -157,7 +157,8 @@ def test_pull_posts_and_threaded_comments(wordpress: WordPressSite, http: httpx.
     pulled = WordPressBlog(http, discover(http, wordpress.url) or "").pull(
         progress=lambda done, total: progress.append((done, total))
     )
-    assert pulled.requests == 2 and progress == [(15, 15)]
+    # a page of posts, a page of comments, then the names of authors, tags and categories
+    assert pulled.requests == 2 + 3 and progress == [(15, 15)]
     assert [post.title for post in pulled.posts] == [
         "Review 1: “Her” &",
         "Review 2: “Her” &",
@@ -185,7 +186,8 @@ def test_paging_by_total_pages(wordpress_site: WordPressSite, http: httpx.Client
         progress=lambda done, total: progress.append((done, total))
     )
     assert len(pulled.comments) == 250 and len({c.id for c in pulled.comments}) == 250
-    assert pulled.requests == 1 + 3  # posts, then comments in pages of 100, 100, 50
+    # posts, comments in pages of 100, 100, 50, then author, tag and category names
+    assert pulled.requests == 1 + 3 + 3
     assert progress == [(101, 251), (201, 251), (251, 251)]
 
 
@@ -376,5 +378,5 @@ def test_posts_deleted_mid_pull_end_the_paging_without_an_error(
         progress.append((done, total))
 
     pulled = blog_.pull(progress=wipe_after_first_pages)
-    assert len(pulled.posts) == 100 and pulled.requests == 3
+    assert len(pulled.posts) == 100 and pulled.requests == 3 + 3
     assert progress == [(100, 250)]
