@@ -228,7 +228,6 @@ class Clock:
 def test_a_bad_comment_found_after_loading_is_a_clear_corrupt_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tui.store.core, "datetime", Clock)
     write_tables(
         db,
         {"1": REVIEW, "2": REVIEW},

@@ -26,7 +26,7 @@ from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store, StoreError
 from tui.store.drafts import Drafts
-from tui.store.paths import drafts_path, state_path
+from tui.store.paths import drafts_path, real_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
@@ -79,6 +79,11 @@ class ReviewsApp(LiteralTextApp):
         self._seed = seed
         self._store: Store | None = None
         self._first_reviews: tuple[list[Review], set[int], int] | None = None
+        try:
+            db_path = real_path(db_path)  # drafts, lock and state beside the real file
+        except StoreError:
+            pass  # opening the store reports it
+        self.db_path = db_path
         self.drafts = Drafts(drafts_path(db_path))
         self.ui_state = UiState()
         self.startup_error: str | None = None

@@ -132,13 +132,17 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_where(args: argparse.Namespace) -> int:
     """Print the paths the app uses."""
-    from tui.store.paths import config_path, drafts_path
+    from tui.store.backups import backups_dir
+    from tui.store.errors import lock_path
+    from tui.store.paths import config_path, drafts_path, real_path, state_path
 
-    db = _db_path(args)
+    db = real_path(_db_path(args))
     print(f"database: {clean(str(db))}")
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
-    print(f"backups:  {clean(str(db.parent / 'backups'))}")
+    print(f"backups:  {clean(str(backups_dir(db)))}")
+    print(f"lock:     {clean(str(lock_path(db)))}")
+    print(f"ui state: {clean(str(state_path(db)))}")
     return EXIT_OK
 
 
@@ -196,8 +200,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """List backups, or restore backup N (1 is the newest)."""
     from tui.store.backups import list_backups, restore_backup
+    from tui.store.paths import real_path
 
-    db = _db_path(args)
+    db = real_path(_db_path(args))
     backups = list_backups(db)
     if not backups:
         print(f"no backups of {clean(str(db))} yet (one is kept before each session's first write)")
