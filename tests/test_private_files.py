@@ -33,7 +33,7 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         text=True,
         env=os.environ.copy(),
         timeout=60,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 - the point of the test
+        preexec_fn=lambda: os.umask(0o022),
     )
 
 

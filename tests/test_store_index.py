@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 import pytest
 
-import tui.store.core
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
 from tui.store.index import THREAD_CACHE, comment_from_doc, instant

@@ -79,10 +79,8 @@ class ReviewsApp(LiteralTextApp):
         self._seed = seed
         self._store: Store | None = None
         self._first_reviews: tuple[list[Review], set[int], int] | None = None
-        try:
+        with suppress(StoreError):  # opening the store reports it
             db_path = real_path(db_path)  # drafts, lock and state beside the real file
-        except StoreError:
-            pass  # opening the store reports it
         self.db_path = db_path
         self.drafts = Drafts(drafts_path(db_path))
         self.ui_state = UiState()
@@ -149,6 +147,15 @@ class ReviewsApp(LiteralTextApp):
             self.switch_screen(ReaderScreen())
         else:
             self.push_screen(ReaderScreen())
+        if self._store.read_only:
+            self.notify(
+                f"{self._store.path} is read-only: you can read, but replies and read marks "
+                "are not saved (make it writable with chmod u+w).",
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def take_first_reviews(self) -> tuple[list[Review], set[int], int] | None:
         """The review list read along with opening, once (the reader's first fill)."""
@@ -204,6 +211,8 @@ class ReviewsApp(LiteralTextApp):
 
     def note_seen(self, review_id: int, comment_ids: Iterable[int]) -> None:
         """Remember that the user has seen these comments; written within SEEN_FLUSH."""
+        if self._store is not None and self._store.read_only:
+            return  # said once when the file opened; not a warning per review read
         self._pending_seen.setdefault(review_id, set()).update(comment_ids)
         if self._seen_timer is None:
             self._seen_timer = self.set_timer(SEEN_FLUSH, self._flush_seen)

@@ -127,7 +127,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     app.run()
     if app.startup_error:
         raise CliError(app.startup_error)
-    return EXIT_OK
+    # A crash (an unhandled error in the reader) is never reported as success.
+    return app.return_code or EXIT_OK
 
 
 def cmd_where(args: argparse.Namespace) -> int:
