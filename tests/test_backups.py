@@ -165,3 +165,47 @@ def test_where_hard_links_are_refused_the_backup_is_a_copy(
     backup = make_backup(db)
     assert backup is not None and backup.read_bytes() == db.read_bytes()
     assert backup.stat().st_ino != db.stat().st_ino
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_failing_commands_and_browsing_sessions_keep_the_backup_before_an_import(
+    db: Path,
+) -> None:
+    Store(db).import_reviews(review("before"))
+    before_import = db.read_bytes()
+    Store(db).import_reviews(review("the import"))  # this session's backup: before_import
+    (newest, *_) = list_backups(db)
+    assert newest.path.read_bytes() == before_import
+    for _ in range(KEEP + 1):
+        assert _cli("reply", "999", "--text", "no such review", "--db", str(db)).returncode == 1
+        browsing = Store(db)  # a session that only reads and marks what it read
+        browsing.mark_seen(1, [])
+        browsing.set_unread(2, False)
+        browsing.mark_seen_many({1: [], 2: []})
+        browsing.close()
+    assert list_backups(db)[0] == newest
+    assert _cli("restore", "1", "--db", str(db)).returncode == 0
+    assert db.read_bytes() == before_import
+    assert len(list_backups(db)) == KEEP  # "the last three", not four
+
+
+def test_a_write_that_fails_takes_its_backup_back(db: Path) -> None:
+    store = Store(db)
+    store.import_reviews(review("one"))
+    store.close()
+    backups = list_backups(db)
+    child = Path(__file__).parent / "writer_child.py"
+    # A reply under a file size limit smaller than the database: the write fails (EFBIG).
+    result = subprocess.run(
+        [sys.executable, str(child), "once", str(db), "--fsize", "10"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 3, result.stderr  # WriteFailed, memory equal to disk
+    assert list_backups(db) == backups

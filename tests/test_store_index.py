@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 import pytest
 
-import tui.store.core
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
 from tui.store.index import THREAD_CACHE, comment_from_doc, instant
@@ -228,7 +227,6 @@ class Clock:
 def test_a_bad_comment_found_after_loading_is_a_clear_corrupt_error(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tui.store.core, "datetime", Clock)
     write_tables(
         db,
         {"1": REVIEW, "2": REVIEW},

@@ -26,7 +26,7 @@ from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store, StoreError
 from tui.store.drafts import Drafts
-from tui.store.paths import drafts_path, state_path
+from tui.store.paths import drafts_path, real_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
@@ -79,6 +79,9 @@ class ReviewsApp(LiteralTextApp):
         self._seed = seed
         self._store: Store | None = None
         self._first_reviews: tuple[list[Review], set[int], int] | None = None
+        with suppress(StoreError):  # opening the store reports it
+            db_path = real_path(db_path)  # drafts, lock and state beside the real file
+        self.db_path = db_path
         self.drafts = Drafts(drafts_path(db_path))
         self.ui_state = UiState()
         self.startup_error: str | None = None
@@ -144,6 +147,15 @@ class ReviewsApp(LiteralTextApp):
             self.switch_screen(ReaderScreen())
         else:
             self.push_screen(ReaderScreen())
+        if self._store.read_only:
+            self.notify(
+                f"{self._store.path} is read-only: you can read, but replies and read marks "
+                "are not saved (make it writable with chmod u+w).",
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def take_first_reviews(self) -> tuple[list[Review], set[int], int] | None:
         """The review list read along with opening, once (the reader's first fill)."""
@@ -199,6 +211,8 @@ class ReviewsApp(LiteralTextApp):
 
     def note_seen(self, review_id: int, comment_ids: Iterable[int]) -> None:
         """Remember that the user has seen these comments; written within SEEN_FLUSH."""
+        if self._store is not None and self._store.read_only:
+            return  # said once when the file opened; not a warning per review read
         self._pending_seen.setdefault(review_id, set()).update(comment_ids)
         if self._seen_timer is None:
             self._seen_timer = self.set_timer(SEEN_FLUSH, self._flush_seen)

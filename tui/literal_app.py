@@ -11,6 +11,7 @@ on the way in.
 
 from __future__ import annotations
 
+from rich.segment import Segments
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -50,6 +51,19 @@ class LiteralTextApp(App[int]):
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title and subtitle, each on one clean line."""
         return super().format_title(one_line(title), one_line(sub_title))
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the values of local variables.
+
+        Textual shows them by default; here they hold what the user typed (a
+        reply, a draft) and private file contents, which a crash must not print.
+        """
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
     def get_key_display(self, binding: Binding) -> str:
         """A key as the footer, help and palette show it, on one clean line."""

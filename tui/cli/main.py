@@ -154,19 +154,24 @@ def cmd_open(args: argparse.Namespace) -> int:
     app.run()
     if app.startup_error:
         raise CliError(app.startup_error)
-    return EXIT_OK
+    # A crash (an unhandled error in the reader) is never reported as success.
+    return app.return_code or EXIT_OK
 
 
 def cmd_where(args: argparse.Namespace) -> int:
     """Print the paths the app uses."""
     from tui.logs import log_path
-    from tui.store.paths import config_path, drafts_path
+    from tui.store.backups import backups_dir
+    from tui.store.errors import lock_path
+    from tui.store.paths import config_path, drafts_path, real_path, state_path
 
-    db = _db_path(args)
+    db = real_path(_db_path(args))
     print(f"database: {clean(str(db))}")
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
-    print(f"backups:  {clean(str(db.parent / 'backups'))}")
+    print(f"backups:  {clean(str(backups_dir(db)))}")
+    print(f"lock:     {clean(str(lock_path(db)))}")
+    print(f"ui state: {clean(str(state_path(db)))}")
     print(f"log:      {clean(str(log_path()))}")
     return EXIT_OK
 
@@ -227,8 +232,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """List backups, or restore backup N (1 is the newest)."""
     from tui.store.backups import list_backups, restore_backup
+    from tui.store.paths import real_path
 
-    db = _db_path(args)
+    db = real_path(_db_path(args))
     backups = list_backups(db)
     if not backups:
         print(f"no backups of {clean(str(db))} yet (one is kept before each session's first write)")

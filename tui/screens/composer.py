@@ -6,10 +6,10 @@ import os
 import shlex
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -27,8 +27,11 @@ from tui.text import clean, one_line, shorten
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.footer import KeyBar
 
-DRAFT_DELAY = 0.4
-"""Seconds of quiet typing before the draft is written to disk."""
+DRAFT_DELAY = 0.8
+"""Seconds after the first unsaved change before the draft is written to disk.
+
+A throttle, not a debounce: typing on does not push the save back, so a
+crash at any moment loses at most the last second of typing."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,11 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self._save_draft = save_draft
         self._draft_timer: Timer | None = None
         self._saving = False
+        self._closing = False
+        self._close_failed = False
+        self._draft_lock = threading.Lock()
+        self._draft_number = 0
+        """Bumps with each draft handed to a worker: an older one never overwrites a newer."""
 
     def compose(self) -> ComposeResult:
         """The target, a quote of it, the editor and a status line."""
@@ -128,10 +136,10 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self.query_one("#composer-status", Static).update(literal_line(message, style))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        """Save the draft once typing pauses, so a crash never loses it."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._write_draft)
+        """Save the draft within ``DRAFT_DELAY`` of the first unsaved change."""
+        self._close_failed = False
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self._write_draft)
 
     def _write_draft(self) -> None:
         self._draft_timer = None
@@ -180,12 +188,20 @@ class ReplyComposer(ModalScreen[Comment | None]):
         area.move_cursor(area.document.end)
         self._status("Text taken back from the editor.", "$text-muted")
 
-    @work(thread=True, group="draft", exclusive=False)
     def _store_draft(self, text: str) -> None:
-        try:
-            self._save_draft(text)
-        except Exception as error:  # noqa: BLE001 - any failure is reported, the text stays
-            self.app.call_from_thread(self._status, f"Could not save the draft: {error}", "$error")
+        self._draft_number += 1
+        self._draft_worker(text, self._draft_number)
+
+    @work(thread=True, group="draft", exclusive=False)
+    def _draft_worker(self, text: str, number: int) -> None:
+        with self._draft_lock:
+            if number != self._draft_number:
+                return  # a newer draft is on its way: this one would only overwrite it
+            try:
+                self._save_draft(text)
+            except Exception as error:  # noqa: BLE001 - any failure is reported, the text stays
+                message = f"Could not save the draft: {error}. Your text is still here."
+                self.app.call_from_thread(self._status, message, "$error")
 
     def action_save(self) -> None:
         """Save the reply; an empty one is refused with a message."""
@@ -220,13 +236,53 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self.dismiss(comment)
 
     def action_close(self) -> None:
-        """Close without sending; the text is kept as a draft for this target."""
+        """Close without sending, once the text is safe as a draft for this target.
+
+        If the draft cannot be written (a full disk, a read-only folder, a
+        broken lock) the composer stays open with the text and says why; a
+        second ``escape`` then closes it without keeping the text.
+        """
+        if self._closing:
+            return
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
-        text = self.text
-        # The app's worker, not this screen's: the screen's workers end when it closes.
-        self.app.run_worker(partial(self._save_draft, text), thread=True, group="draft")
+        if self._editing or self._close_failed:
+            if self._close_failed:
+                self.notify("Closed without keeping the text.", severity="warning", markup=False)
+            self.dismiss(None)
+            return
+        self._closing = True
+        self._draft_number += 1
+        self._close_with_draft(self.text, self._draft_number)
+
+    @work(thread=True, group="close", exclusive=True)
+    def _close_with_draft(self, text: str, number: int) -> None:
+        with self._draft_lock:
+            try:
+                self._save_draft(text)
+            except Exception as error:  # noqa: BLE001 - the text stays; the user sees why
+                self.app.call_from_thread(self._draft_not_kept, text, str(error))
+                return
+            self._draft_number = max(self._draft_number, number)
+        self.app.call_from_thread(self._draft_kept, text)
+
+    def _draft_kept(self, text: str) -> None:
         if text.strip():
             self.notify("Draft kept. Press r on the same item to continue.", markup=False)
         self.dismiss(None)
+
+    def _draft_not_kept(self, text: str, reason: str) -> None:
+        self._closing = False
+        if not text.strip():
+            # Nothing typed to lose: only an old draft could not be cleared.
+            self.notify(f"Could not clear the draft: {reason}", severity="warning", markup=False)
+            self.dismiss(None)
+            return
+        self._close_failed = True
+        self._status(
+            f"Could not keep the draft: {reason}. Your text is still here: ctrl+s sends it; "
+            "escape again closes without keeping it.",
+            "$error",
+        )
+        self.notify(f"Draft not saved: {reason}", severity="error", markup=False)

@@ -7,7 +7,6 @@ touches the database, and each call is on disk before the UI says so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +17,7 @@ from tui.display import join, literal_line
 from tui.model import Comment, Review
 from tui.screens.composer import ReplyComposer, ReplyTarget
 from tui.screens.confirm import ConfirmScreen
+from tui.store import StoreError
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread
 
@@ -147,9 +147,17 @@ class WritingActions:
             comment = app.store.add_reply(
                 target.review_id, target.parent_id, app.config.author, body
             )
-            # The reply is saved; a stale draft left behind is only an offer next time.
-            with suppress(OSError):
+            # The reply is saved, whatever happens to its draft now: a draft left
+            # behind is a warning (it is offered again next time), never "not saved".
+            try:
                 app.drafts.discard(target.draft_key)
+            except (StoreError, OSError) as error:
+                app.call_from_thread(
+                    app.notify,
+                    f"Reply saved, but its draft could not be cleared: {error}",
+                    severity="warning",
+                    markup=False,
+                )
             return comment
 
         def save_draft(body: str) -> None:

@@ -1,9 +1,11 @@
 """Rotating backups of the database, and putting one back.
 
 The store copies the database to ``<dir>/backups/<name>.<time>.bak`` before
-the first write of each session and keeps the newest ``KEEP``. A restore takes
-the store's lock, backs up the current file first, then replaces it atomically,
-so a restore can itself be undone.
+the first write of a session that changes reviews or comments (not read
+marks), and keeps the newest ``KEEP`` once that write has succeeded. A restore
+takes the store's lock, backs up the current file first, then replaces it
+atomically, so a restore can itself be undone. The ``backups`` folder is
+private (``0700``) and never a symlink.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
+from tui.store.files import private_dir, writable
 from tui.store.storage import (
     UnreadableFileError,
     atomic_write_bytes,
@@ -61,10 +65,12 @@ def _pattern(db_path: Path) -> re.Pattern[str]:
 
 
 def list_backups(db_path: Path) -> list[Backup]:
-    """The backups of ``db_path``, newest first."""
+    """The backups of ``db_path``, newest first (none from a folder that is a symlink)."""
     folder = backups_dir(db_path)
     pattern = _pattern(db_path)
-    found = []
+    found: list[Backup] = []
+    if folder.is_symlink():
+        return found
     with contextlib.suppress(FileNotFoundError):
         for path in folder.iterdir():
             match = pattern.fullmatch(path.name)
@@ -77,37 +83,45 @@ def list_backups(db_path: Path) -> list[Backup]:
     return found
 
 
-def make_backup(db_path: Path, *, keep: int = KEEP, protect: Path | None = None) -> Path | None:
-    """Copy ``db_path`` into the backups atomically and drop all but the newest ``keep``.
+def make_backup(db_path: Path, *, keep: int | None = KEEP) -> Path | None:
+    """Copy ``db_path`` into the backups atomically; then keep only the newest ``keep``.
 
     The caller holds the database lock. Returns the new backup, or ``None`` when
-    there is no database yet. ``protect`` is never rotated away. ``OSError``
-    propagates: the caller decides whether a write may go on without a backup.
+    there is no database yet. ``keep=None`` rotates nothing (the caller prunes
+    once its write succeeded). ``OSError`` propagates (``UnsafePath`` for a
+    ``backups`` symlink): the caller decides whether a write may go on without.
     """
     if not db_path.exists():
         return None
     folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     remove_stale_temps(folder / db_path.name, name_pattern=_pattern(db_path).pattern)
     target = folder / f"{db_path.name}.{datetime.now().strftime(_STAMP)}.bak"
     try:
         # The database is only ever replaced by a rename, never written in place, so a
         # hard link to it is a snapshot that costs nothing however big the file is.
-        os.link(db_path, target)
+        os.link(db_path, target, follow_symlinks=False)
         fsync_dir(folder)
     except FileNotFoundError:
         return None
     except OSError:  # no hard links here (another file system, FAT, a sandbox): copy
         try:
             data = db_path.read_bytes()
+            mode = stat.S_IMODE(db_path.stat().st_mode)
         except FileNotFoundError:
             return None
-        atomic_write_bytes(target, data)
-    for old in list_backups(db_path)[keep:]:
-        if old.path != target and old.path != protect:
-            with contextlib.suppress(FileNotFoundError):
-                old.path.unlink()
+        atomic_write_bytes(target, data, mode=mode)
+    if keep is not None:
+        prune_backups(db_path, keep=keep, spare=(target,))
     return target
+
+
+def prune_backups(db_path: Path, *, keep: int = KEEP, spare: tuple[Path, ...] = ()) -> None:
+    """Keep ``keep`` backups of ``db_path``: those in ``spare``, then the newest others."""
+    others = [b for b in list_backups(db_path) if b.path not in spare]
+    for old in others[max(keep - len(spare), 0) :]:
+        with contextlib.suppress(FileNotFoundError):
+            old.path.unlink()
 
 
 def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) -> None:
@@ -129,8 +143,12 @@ def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) 
                 f"backup {backup.path} is unreadable ({error}); {db_path} was not changed"
             ) from None
         try:
-            make_backup(db_path, protect=backup.path)
+            if not writable(db_path):
+                raise StoreError(f"{db_path} is read-only; it was not changed")
+            taken = make_backup(db_path, keep=None)
             atomic_write_bytes(db_path, data)
+            # Three in all: the one just taken, the one restored, the newest other.
+            prune_backups(db_path, spare=tuple(p for p in (taken, backup.path) if p is not None))
         except OSError as error:
             reason = error.strerror or str(error)
             raise WriteFailed(

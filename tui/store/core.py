@@ -18,26 +18,26 @@ index is then patched, never rebuilt, after the store's own write.
 from __future__ import annotations
 
 import gc
-import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
 from tinydb import TinyDB
 
 from tui.model import SCHEMA_VERSION, ParsedReview
-from tui.store.backups import make_backup
+from tui.store.backups import make_backup, prune_backups
 from tui.store.errors import (
     CorruptDatabase,
     NewerSchema,
+    ReadOnlyDatabase,
     StoreError,
     WriteFailed,
     database_lock,
     holding,
 )
+from tui.store.files import private_dir, real_database_path, set_aside, writable
 from tui.store.index import StoreIndex
 from tui.store.merge import plan_import
 from tui.store.search import SearchIndex
@@ -69,7 +69,12 @@ class StoreCore:
 
         Raises ``CorruptDatabase`` or ``NewerSchema`` when the file is unusable.
         """
-        self.path = Path(path)
+        try:
+            self.path = real_database_path(Path(path))
+        except OSError as error:
+            raise StoreError(error.strerror or str(error)) from None
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a database file")
         self.generation = 0
         """Bumps on every change of the in-memory data (a reload or a write)."""
         self._rlock = threading.RLock()
@@ -77,12 +82,18 @@ class StoreCore:
         self._index: StoreIndex | None = None
         self._search: SearchIndex | None = None
         self._loads = -1
+        self._backup: Path | None = None
         self._backed_up = False
         self._touched = False
         self._meta_missing = False
         self._closed = False
         self._set_aside: tuple[Signature, Path] | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            private_dir(self.path.parent)
+        except OSError as error:
+            raise StoreError(
+                f"could not create the folder of {self.path}: {error.strerror or error}"
+            ) from None
         self._db = TinyDB(self.path, storage=AtomicFileStorage)
         self._storage = cast(AtomicFileStorage, self._db.storage)
         if not self.path.exists():
@@ -180,11 +191,13 @@ class StoreCore:
                 tables = self._tables()  # another process may have upgraded it meanwhile
                 version = self._version(tables)
                 if version < SCHEMA_VERSION:
+                    self._refuse_read_only()
                     self._backup_once()
                     for step in range(version, SCHEMA_VERSION):
                         MIGRATIONS[step](tables)
                     tables["meta"] = {"1": {"schema_version": SCHEMA_VERSION}}
                     self._save(tables)
+                    self._backup_kept()
                     self._meta_missing = False
         except BaseException:
             self._storage.invalidate()
@@ -192,23 +205,32 @@ class StoreCore:
         return tables
 
     def _corrupt(self, reason: str) -> CorruptDatabase:
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        copy = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         try:
             current = signature(self.path.stat())
             if self._set_aside is not None and self._set_aside[0] == current:
-                # A bad comment found again (each time its thread is opened): one copy.
-                copy = self._set_aside[1]
-            if not copy.exists():
-                shutil.copyfile(self.path, copy)
+                copy = self._set_aside[1]  # a bad comment found again: the copy is made
+            else:
+                copy = set_aside(self.path)  # one copy per distinct content, its mode kept
             self._set_aside = (current, copy)
             kept = f"a copy was saved as {copy}"
         except OSError as error:
-            kept = f"no copy could be saved ({error.strerror})"
+            kept = f"no copy could be saved ({error.strerror or error})"
         return CorruptDatabase(
             f"{self.path} is unreadable: {reason}; {kept}; the file was not changed; "
             "run `reviews restore` to list backups"
         )
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the user has made the database file read-only (then nothing is written)."""
+        return not writable(self.path)
+
+    def _refuse_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDatabase(
+                f"{self.path} is read-only; it was not changed "
+                "(make it writable with chmod u+w to save changes)"
+            )
 
     # -- writing --------------------------------------------------------------
 
@@ -228,7 +250,12 @@ class StoreCore:
                 tables.setdefault(name, {}).update(docs)
             self._storage.write(tables)
 
+        # Read marks are not worth a backup: browsing must not rotate away the one
+        # taken before an import. Reviews and comments are.
+        if any(name != "reads" for name in changes):
+            self._backup_once()
         self._commit(write)
+        self._backup_kept()
 
     def _commit(self, write: Callable[[], object]) -> None:
         """Run the one write of an operation; an error of the disk becomes ``WriteFailed``.
@@ -251,10 +278,17 @@ class StoreCore:
         self.generation += 1
 
     def _backup_once(self) -> None:
+        """Copy the file aside before the session's first change of reviews or comments.
+
+        The copy is taken without rotating the old ones away: only once the
+        write has succeeded (``_backup_kept``) is the oldest dropped, and a
+        write that fails removes its copy again, so a failing command leaves
+        the backups as they were.
+        """
         if self._backed_up:
             return
         try:
-            make_backup(self.path)
+            self._backup = make_backup(self.path, keep=None)
         except OSError as error:
             raise WriteFailed(
                 f"could not save to {self.path}: the backup before the first change failed "
@@ -262,18 +296,34 @@ class StoreCore:
             ) from None
         self._backed_up = True
 
+    def _backup_kept(self) -> None:
+        """The write after the backup succeeded: keep it, and only the newest few."""
+        if self._backup is not None:
+            self._backup = None
+            with suppress(OSError):
+                prune_backups(self.path)
+
+    def _backup_dropped(self) -> None:
+        """The write after the backup failed: take the backup back, as if never made."""
+        if self._backup is not None:
+            with suppress(OSError):
+                self._backup.unlink()
+            self._backup = None
+            self._backed_up = False
+
     @contextmanager
     def _writing(self) -> Iterator[tuple[StoreIndex, Tables]]:
         """Lock, catch up with the file, back up once; on failure fall back to the disk."""
         with self._rlock, holding(self._flock, self.path):
             self._sync()
-            self._backup_once()
+            self._refuse_read_only()
             assert self._index is not None
             tables = self._tables()
             self._touched = False
             try:
                 yield self._index, tables
             except BaseException as error:
+                self._backup_dropped()
                 if self._touched:
                     # The tables and the index may hold half a change: drop both, re-read.
                     self._storage.invalidate()

@@ -3,21 +3,20 @@
 A draft survives a crash or a closed terminal: each change replaces the file
 atomically (the same write as the database's) under a lock on
 ``<drafts>.lock``, so two windows editing different drafts never lose one
-another's text.
+another's text. The file is private (``0600``) and never read or written
+through a symlink: one planted at the drafts path is refused with a message.
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import filelock
 import orjson
 
 from tui.store.errors import StoreError, WriteFailed, holding
+from tui.store.files import private_dir, read_private, set_aside
 from tui.store.storage import atomic_write_bytes, remove_stale_temps
 
 
@@ -29,13 +28,13 @@ class Drafts:
         self.path = Path(path)
         self._rlock = threading.RLock()
         self._flock = filelock.FileLock(
-            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout
+            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout, mode=0o600
         )
         remove_stale_temps(self.path)
 
     def _load(self) -> dict[str, str]:
         try:
-            raw = self.path.read_bytes()
+            raw = read_private(self.path)
         except FileNotFoundError:
             return {}
         except OSError as error:
@@ -47,10 +46,13 @@ class Drafts:
         if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
             return data
         # Drafts are not worth refusing to work over, but the text is the user's:
-        # set the unreadable file aside before it is replaced by the next draft.
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        with contextlib.suppress(OSError):
-            shutil.copyfile(self.path, self.path.with_name(f"{self.path.name}.corrupt-{stamp}"))
+        # set the unreadable file aside (its mode kept) before the next draft replaces it.
+        try:
+            set_aside(self.path, raw)
+        except OSError as error:
+            raise StoreError(
+                f"drafts {self.path} are unreadable and could not be set aside: {error.strerror}"
+            ) from None
         return {}
 
     def get(self, key: str) -> str | None:
@@ -67,7 +69,13 @@ class Drafts:
         """Save ``text`` as the draft for ``key``; an empty (blank) text removes it."""
         # A lone surrogate (pasted from a broken source) cannot be stored as UTF-8.
         text = text.encode("utf-8", "replace").decode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._rlock:
+            try:
+                private_dir(self.path.parent)
+            except OSError as error:
+                raise WriteFailed(
+                    f"could not save the draft to {self.path}: {error.strerror}"
+                ) from None
         with self._rlock, holding(self._flock, self.path):
             drafts = self._load()
             if text.strip():

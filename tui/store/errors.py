@@ -34,6 +34,10 @@ class WriteFailed(StoreError):  # noqa: N818  # the names are the store's contra
     """Saving failed (disk full, I/O error...); nothing on disk changed."""
 
 
+class ReadOnlyDatabase(StoreError):  # noqa: N818  # the names are the store's contract
+    """The user made the database file read-only: it is read, never written."""
+
+
 class NotFound(StoreError):  # noqa: N818  # the names are the store's contract
     """No review or comment with that id."""
 
@@ -49,7 +53,7 @@ def lock_path(db_path: Path) -> Path:
 
 def database_lock(db_path: Path, timeout: float) -> filelock.FileLock:
     """The cross-process lock around every read-modify-write of ``db_path``."""
-    return filelock.FileLock(str(lock_path(db_path)), timeout=timeout)
+    return filelock.FileLock(str(lock_path(db_path)), timeout=timeout, mode=0o600)
 
 
 @contextmanager

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
+from tui.store.errors import StoreError
+from tui.store.files import real_database_path
+
 APP_NAME = "reviews"
 DB_ENV = "REVIEWS_DB"
 CONFIG_ENV = "REVIEWS_CONFIG"
@@ -36,3 +39,15 @@ def drafts_path(db_path: Path) -> Path:
 def state_path(db_path: Path) -> Path:
     """Small UI state (theme, sort order) beside a database; never the config file."""
     return db_path.with_name(db_path.name + ".ui.json")
+
+
+def real_path(db_path: Path) -> Path:
+    """The file ``db_path`` names, symlinks resolved (``StoreError`` for a planted one).
+
+    Lock, drafts, backups and UI state all sit beside this real file, so two
+    paths to one database share them.
+    """
+    try:
+        return real_database_path(db_path)
+    except OSError as error:
+        raise StoreError(error.strerror or str(error)) from None

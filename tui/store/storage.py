@@ -38,6 +38,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from tui.store.files import PRIVATE_FILE, create_exclusive, keep_mode_and_owner
+
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
 
@@ -88,29 +90,35 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Signature:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> Signature:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file whole.
 
     Returns the signature of the new file. On any ``OSError`` the temp file is
     removed, ``path`` is untouched and the error propagates.
     """
-    return atomic_write_pieces(path, (data,))
+    return atomic_write_pieces(path, (data,), mode=mode)
 
 
-def atomic_write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> Signature:
+def atomic_write_pieces(
+    path: Path, pieces: Iterable[bytes | memoryview], *, mode: int | None = None
+) -> Signature:
     """``atomic_write_bytes`` of the pieces joined, each written as soon as it comes.
 
+    A new file is created ``0600`` (or ``mode``); a replaced one keeps its mode
+    and, for root, its owner. The temp file is never opened through a symlink.
     Any error while the pieces are made (or written) removes the temp file and
     propagates; ``path`` is then untouched.
     """
     tmp = temp_name(path)
     try:
-        mode = path.stat().st_mode & 0o777
+        original: os.stat_result | None = path.stat()
     except FileNotFoundError:
-        mode = 0o666  # os.open applies the umask, as a plain open() would
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        original = None
+    fd = create_exclusive(tmp, PRIVATE_FILE if mode is None else mode)
     try:
         try:
+            if mode is None:
+                keep_mode_and_owner(fd, original)
             for piece in pieces:
                 view = memoryview(piece)
                 while view:

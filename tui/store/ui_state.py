@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from tui.store.files import private_dir
 from tui.store.storage import atomic_write_bytes
 
 
@@ -41,5 +42,5 @@ def load_ui_state(path: Path) -> UiState:
 
 def save_ui_state(path: Path, state: UiState) -> None:
     """Write ``state`` to ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     atomic_write_bytes(path, orjson.dumps(asdict(state), option=orjson.OPT_INDENT_2))
