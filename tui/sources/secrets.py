@@ -20,7 +20,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from tui.paths import config_path
+from tui.store.paths import config_path
 
 SERVICE = "reviews"
 FILE_NAME = "secrets.json"
