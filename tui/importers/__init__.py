@@ -9,6 +9,7 @@ what they return.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -130,12 +131,24 @@ def _detect(data: bytes, origin: Origin) -> str:
             return kind
     elif start.startswith(b"{") and b'"reviews"' in data:
         return "json"
-    elif re.match(rb"---[ \t]*\r?\n", start):
+    elif re.match(rb"(?:---[ \t]*(?:js|javascript)?|\+\+\+)[ \t]*\r?\n", start):
         return "markdown"
+    elif start.startswith(b"{") and _json_then_text(data):
+        return "markdown"  # Hugo's JSON front matter
     elif b"\x00" not in head and seed.looks_like_seed(head.decode("utf-8", errors="replace")):
         return "seed"
     looks = " (it looks binary)" if b"\x00" in head else ""
     raise ImportFailed(origin, f"not a format reviews can read{looks}; expected {_EXPECTED}")
+
+
+def _json_then_text(data: bytes) -> bool:
+    """Whether ``data`` is a JSON object followed by more text (Hugo's JSON front matter)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").lstrip()
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return False
+    return bool(text[end:].strip())
 
 
 def detect_format(path: Origin, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
