@@ -256,7 +256,8 @@ def plan_import(
                 review_id = _place_review(plan, index, ids, p)
             if review_id is None:
                 if p.comments:
-                    plan.orphans.append((one_line(p.url), count_comments(p.comments)))
+                    link = one_line(p.url) or f"{one_line(p.title)} (no link)"
+                    plan.orphans.append((link, count_comments(p.comments)))
             else:
                 identity = _identity_of(plan, index, review_id)
                 _place_comments(plan, ids, review_id, identity, p.comments)
