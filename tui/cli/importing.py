@@ -75,9 +75,9 @@ def run_import(
     for failure in failures:
         print(f"skipped {failure}", file=sys.stderr)
     for link, count in report.orphans if report is not None else ():
-        noun = "comment" if count == 1 else "comments"
+        noun = "comment was" if count == 1 else "comments were"
         print(
-            f"no review has the permalink {clean(link)}: its {count} {noun} were not imported "
+            f"no review has the permalink {clean(link)}: its {count} {noun} not imported "
             "(--keep-orphans keeps them as a review of their own)",
             file=sys.stderr,
         )

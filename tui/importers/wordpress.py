@@ -1,7 +1,7 @@
 """WordPress's export (WXR): an RSS file with ``wp:`` elements, any version 1.0 to 1.2.
 
 Published posts become reviews, known by their site (``wp:base_site_url``, else
-the channel's ``<link>``) and ``wp:post_id``: guids such as ``http://localhost/?p=1``
+the channel's ``<link>``), ``wp:post_id`` and publication time: guids such as ``http://localhost/?p=1``
 repeat across blogs and even inside one export, so they do not identify a post.
 Their approved comments (not spam, not waiting
 for moderation, not pingbacks or trackbacks) are threaded by
@@ -86,9 +86,17 @@ def _site(channel: ET.Element, wp: str) -> str:
 
 
 def _post_key(item: ET.Element, wp: str, site: str) -> str:
+    """The blog, the post's number there and when it was first published.
+
+    The time is part of it because a fresh WordPress numbers its first post 1 on
+    ``http://localhost`` like every other fresh WordPress: the same site and number
+    from two installations are two posts, told apart by their publication time.
+    """
     number = _text(item, f"{wp}post_id")
     if number:
-        return f"{site}/?p={number}"
+        born = _text(item, f"{wp}post_date_gmt") or _text(item, f"{wp}post_date")
+        when = f"@{born.replace(' ', 'T')}" if born and not born.startswith("0000") else ""
+        return f"{site}/?p={number}{when}"
     return _text(item, "guid") or _text(item, "link")
 
 

@@ -264,7 +264,20 @@ def plan_import(
             done += 1
             if progress is not None and (done % step == 0 or done == total):
                 progress(done, total)
+    _drop_unchanged(plan, index, ids)
     return plan
+
+
+def _drop_unchanged(plan: ImportPlan, index: StoreIndex, ids: _Ids) -> None:
+    """Forget updates that end where they started: one import holding two versions
+    of a review (the same post in two files) leaves it as the last one says, and
+    importing the same files again must then change nothing."""
+    for key, doc in list(plan.reviews.items()):
+        review_id = int(key)
+        if review_id not in ids.added and doc == doc_of_review(index.reviews[review_id]):
+            del plan.reviews[key]
+            plan.updated_reviews -= 1
+            plan.unchanged_reviews += 1
 
 
 def _identity_of(plan: ImportPlan, index: StoreIndex, review_id: int) -> str:
