@@ -168,7 +168,10 @@ def test_wordpress_posts_and_approved_comments(tmp_path: Path, version: str) -> 
     assert portrait.author == "Marta Reyes"  # the display name, not the login
     assert portrait.date == "2020-03-06T18:30:00+00:00"
     assert portrait.tags == ("Drama", "Céline Sciamma", "romance")
-    assert portrait.source_id == "wordpress:https://thebackrow.example.com/?p=412"
+    assert (
+        portrait.source_id == "wordpress:https://thebackrow.example.com/?p=412@2020-03-06T18:30:00"
+    )
+    assert portrait.aliases == ("wordpress:https://thebackrow.example.com/?p=412",)
     assert "wp:" not in portrait.body and "document.write" not in portrait.body
     assert portrait.body.startswith("Céline Sciamma’s film is a love story told almost entirely")
     assert "Marianne painting Héloïse" in portrait.body

@@ -112,6 +112,9 @@ class ParsedReview:
     comments: tuple[ParsedComment, ...] = field(default=())
     url: str = ""
     """The review's web address (permalink) where the source gives one."""
+    aliases: tuple[str, ...] = ()
+    """Identities older versions of the importer gave this review: a stored review still
+    known by one of them is this review (and takes the new ``source_id``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,12 +31,13 @@ def number(value: Any, kind: type[int] | type[float], key: str, origin: Origin) 
     """``value`` as an int or float, ``None`` when absent; ``ImportFailed`` when not a number."""
     if value is None or value == "":
         return None
+    refusal = f"{key} '{one_line(str(value))[:40]}' is not a number"
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ImportFailed(origin, f"{key} {value!r} is not a number")
+        raise ImportFailed(origin, refusal)
     try:
         return kind(value)
     except ValueError as error:
-        raise ImportFailed(origin, f"{key} {value!r} is not a number") from error
+        raise ImportFailed(origin, refusal) from error
 
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:

@@ -181,6 +181,8 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
         review = _mapping(raw, "a review", origin)
         body = review.get("body")
         if not isinstance(body, str):
-            raise ImportFailed(origin, f"review {_line(review.get('title'))!r} has no body text")
+            named = _line(review.get("title"))
+            which = f"review '{named}'" if named else "a review without a title"
+            raise ImportFailed(origin, f"{which} has no body text")
         reviews.append(review_from(review, body, origin, source=SOURCE, budget=budget))
     return reviews

@@ -156,6 +156,8 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     if (mark := _draft_mark(meta)) is not None:
         raise ImportFailed(origin, f"a draft ({mark} in its front matter), not imported")
     body = markdown_leftovers(body)
+    if not body and not meta:
+        raise ImportFailed(origin, "empty front matter and no text: nothing to import")
     name = source_name(origin)
     stem = origin.stem if isinstance(origin, Path) else name
     if meta.get("date") is None and (dated := _name_date(name)):

@@ -113,6 +113,8 @@ def _date(item: ET.Element, wp: str) -> str:
 
 def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> ParsedReview:
     post_key = _post_key(item, wp, site)
+    # What the post was known by before: still the key of its comments' identities.
+    legacy = _text(item, "guid") or _text(item, f"{wp}post_id") or _text(item, "link")
     login = _text(item, f"{DC}creator")
     categories = [
         one_line(safe_xml.text_of(c))
@@ -128,8 +130,9 @@ def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> Pa
         tags=tags,
         source=SOURCE,
         source_id=f"wordpress:{post_key}",
-        comments=_comments(item, wp, post_key),
+        comments=_comments(item, wp, legacy),
         url=_text(item, "link"),
+        aliases=(f"wordpress:{legacy}",) if legacy else (),
     )
 
 

@@ -152,12 +152,19 @@ class _Ids:
     new_sources: dict[tuple[int, str], int] = field(default_factory=dict)
     new_reviews: dict[str, int] = field(default_factory=dict)
     added: set[int] = field(default_factory=set)
+    claimed: set[int] = field(default_factory=set)
 
 
 def _place_review(plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedReview) -> int:
     doc = review_doc(p)
     identity = doc["source_id"]
     review_id = ids.new_reviews.get(identity, index.review_by_source.get(identity))
+    if review_id is None and p.aliases:
+        review_id = _by_alias(index, ids, p)
+        if review_id is not None:
+            ids.new_reviews[identity] = review_id
+    if review_id is not None:
+        ids.claimed.add(review_id)
     if review_id is None:
         review_id, ids.next_review = ids.next_review, ids.next_review + 1
         ids.new_reviews[identity] = review_id
@@ -173,6 +180,20 @@ def _place_review(plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedRevie
         plan.updated_reviews += review_id not in ids.added and str(review_id) not in plan.reviews
         plan.reviews[str(review_id)] = doc
     return review_id
+
+
+def _by_alias(index: StoreIndex, ids: _Ids, p: ParsedReview) -> int | None:
+    """A stored review still known by an identity an older importer gave this one.
+
+    Each is claimed once per import: an old identity that several posts shared (a
+    WordPress guid) goes to the first of them, and the others are added.
+    """
+    for alias in p.aliases:
+        review_id = index.review_by_source.get(one_line(alias))
+        if review_id is not None and review_id not in ids.claimed:
+            ids.claimed.add(review_id)
+            return review_id
+    return None
 
 
 def _place_comments(
