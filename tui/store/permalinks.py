@@ -16,11 +16,15 @@ from tui.text import one_line
 def permalink_key(url: str) -> str:
     """The part of ``url`` that names the page, for matching; ``""`` when there is none."""
     text = one_line(url)
-    if not text:
+    if not text or any(ch.isspace() for ch in text):
         return ""
-    parts = urlsplit(text if "//" in text else f"//{text}")
+    try:
+        parts = urlsplit(text if "//" in text else f"//{text}")
+        number = parts.port
+    except ValueError:  # a port that is not a number, a malformed IPv6 host
+        return ""
     host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port and parts.port not in {80, 443} else ""
+    port = f":{number}" if number and number not in {80, 443} else ""
     path = parts.path.rstrip("/")
     return f"{host}{port}{path}" if host else ""
 
