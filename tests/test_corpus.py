@@ -8,14 +8,12 @@ which were counted from the files themselves, not by our importers.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_runner import run_reviews
 
 from tui.importers import ImportFailed, iter_sources, load_path
 from tui.model import ParsedReview, thread
@@ -112,19 +110,9 @@ def test_each_file_imports_as_the_table_says(tmp_path: Path, row: Expected) -> N
         assert depth == row.depth
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=600,
-    )
-
-
 def test_the_whole_corpus_in_one_command_then_again_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
-    first = run("import", "--db", str(db), str(CORPUS))
+    first = run_reviews("import", "--db", str(db), str(CORPUS))
     assert first.returncode in {0, 1}, first.stderr
     assert "Traceback" not in first.stderr
     refused = [line for line in first.stderr.splitlines() if line.startswith("skipped ")]
@@ -138,7 +126,7 @@ def test_the_whole_corpus_in_one_command_then_again_changes_nothing(tmp_path: Pa
     # post 1, published the same second): it is one review, the last file's version.
     assert expected - 1 <= added <= expected
     before = db.read_bytes()
-    second = run("import", "--db", str(db), str(CORPUS))
+    second = run_reviews("import", "--db", str(db), str(CORPUS))
     assert second.returncode == first.returncode
     assert "reviews: 0 added, 0 updated" in second.stdout
     assert "comments: 0 added" in second.stdout

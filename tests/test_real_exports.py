@@ -412,3 +412,32 @@ def test_a_database_from_before_keeps_its_reviews_when_the_export_comes_again(
     assert (report.added_comments, report.unchanged_comments) == (0, 1)
     assert sorted(r.title for r in store.reviews()) == ["First", "Second"]
     store.close()
+
+
+def test_one_bad_file_never_stops_the_others(tmp_path: Path) -> None:
+    from cli_runner import run_reviews
+
+    folder = tmp_path / "exports"
+    korean = wxr("http://blog.kr", wxr_item("1", "영화")).replace("UTF-8", "EUC-KR")
+    write(folder, "a-korean.xml", korean.encode("euc-kr"))
+    write(folder, "b-broken.xml", wxr("http://b.example", wxr_item("2")).replace("</item>", ""))
+    write(folder, "c-unknown.xml", '<?xml version="1.0" encoding="x-no-such"?><rss/>')
+    write(folder, "d-post.md", "---\ntitle: Fine\ndate: 2020-01-01\n---\nText\n")
+    write(folder, "e-empty.md", "")
+    db = tmp_path / "db.json"
+    done = run_reviews("import", "--db", str(db), str(folder))
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "skipped b-broken.xml",
+        "skipped c-unknown.xml",
+        "skipped e-empty.md",
+    ]
+    assert "declares an unknown encoding 'x-no-such'" in lines[1]
+    assert "reviews: 2 added" in done.stdout
+
+
+def test_html_paragraphs_in_markdown_stay_paragraphs(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ndate: 2020-01-01\n---\n<p>One.</p><p>Two <span>words</span>.</p>\n"
+    (review,) = load_path(write(tmp_path, "p.md", text))
+    assert review.body == "One.\n\nTwo words."

@@ -28,7 +28,8 @@ _HUGO = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.\-/]+)([^}]*?)\s*[>%]\}\}", re.DOT
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 _DROPPED_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _DROPPED_TAG = re.compile(r"</?(?:script|style|link|meta)\b[^>]*>", re.IGNORECASE)
-_UNWRAPPED_TAG = re.compile(r"</?(?:p|div|span|section|article|center|font)\b[^>]*>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|section|article|center)\b[^>]*>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:span|font)\b[^>]*>", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -74,7 +75,8 @@ def _readable_html(text: str) -> str:
     text = _DROPPED_BLOCK.sub("", text)
     text = _DROPPED_TAG.sub("", text)
     text = _BREAK.sub("\n", text)
-    return _UNWRAPPED_TAG.sub("", text)
+    text = _BLOCK_TAG.sub("\n", _INLINE_TAG.sub("", text))
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def markdown_leftovers(text: str) -> str:
