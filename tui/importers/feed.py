@@ -188,7 +188,10 @@ def _assemble(
             )
         )
     if not reviews:
-        raise ImportFailed(
-            origin, f"a comment feed: its {len(parent)} comments answer posts not in this file"
+        said = (
+            "its comment answers a post"
+            if len(parent) == 1
+            else (f"its {len(parent)} comments answer posts")
         )
+        raise ImportFailed(origin, f"a comment feed: {said} not in this file")
     return reviews
