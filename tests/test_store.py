@@ -262,6 +262,7 @@ def test_export_nests_the_comment_tree(store: Store) -> None:
         "rating",
         "source",
         "source_id",
+        "url",
         "comments",
     }
     assert set(tree[0]) == {
@@ -273,6 +274,7 @@ def test_export_nests_the_comment_tree(store: Store) -> None:
         "source_id",
         "edited",
         "deleted",
+        "url",
         "replies",
     }
 

@@ -86,6 +86,8 @@ def _comment_mappings(comments: Sequence[ParsedComment]) -> list[dict[str, Any]]
             entry["edited"] = comment.edited
         if comment.deleted:
             entry["deleted"] = comment.deleted
+        if comment.url:
+            entry["url"] = comment.url
         target.append(entry)
         if comment.replies:
             replies: list[dict[str, Any]] = []
@@ -118,6 +120,8 @@ def markdown_text(review: Mapping[str, Any]) -> str:
             meta[key] = value
     meta["source"] = review.get("source") or "markdown"
     meta["source_id"] = review.get("source_id")
+    if review.get("url"):
+        meta["url"] = review.get("url")
     parsed = comments_from(review.get("comments") or [], "export")
     if parsed:
         meta["comments"] = nest_limited(

@@ -135,3 +135,18 @@ def find_links(markdown: str) -> list[Link]:
                 seen.add((link.text, link.url))
                 found.append(link)
     return found
+
+
+PERMALINK_TEXT = "This review on the web"
+"""How the review's own address is named at the top of its links."""
+
+
+def review_links(markdown: str, permalink: str = "") -> list[Link]:
+    """The review's own address first (when it has one), then every link of its body."""
+    found = find_links(markdown)
+    url = one_line(permalink)
+    if not url:
+        return found
+    return [Link(PERMALINK_TEXT, url, why_refused(url))] + [
+        link for link in found if link.url != url
+    ]

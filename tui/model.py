@@ -47,6 +47,8 @@ class Review:
     """Comments not deleted, filled in by the store."""
     last_activity: str = ""
     """ISO time of the newest comment, else the review's date; filled in by the store."""
+    url: str = ""
+    """The review's web address (its permalink) where the source gives one, else ``""``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,8 @@ class Comment:
     """ISO 8601 time of the last edit of a local reply."""
     deleted: str | None = None
     """ISO 8601 time a local reply was deleted: a tombstone, the text is kept."""
+    url: str = ""
+    """The comment's web address where the source gives one, else ``""``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,8 @@ class ParsedComment:
     """For a re-imported reply of the user's: when it was last edited."""
     deleted: str | None = None
     """For a re-imported reply of the user's: when it was deleted (a tombstone)."""
+    url: str = ""
+    """The comment's web address where the source gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,11 @@ class ParsedReview:
     source: str = ""
     source_id: str | None = None
     comments: tuple[ParsedComment, ...] = field(default=())
+    url: str = ""
+    """The review's web address (permalink) where the source gives one."""
+    aliases: tuple[str, ...] = ()
+    """Identities older versions of the importer gave this review: a stored review still
+    known by one of them is this review (and takes the new ``source_id``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,19 @@ def _progress(console: Console) -> Progress:
 
 
 def run_import(
-    store: Store, sources: Sequence[str], fmt: str | None, *, max_bytes: int | None = None
+    store: Store,
+    sources: Sequence[str],
+    fmt: str | None,
+    *,
+    max_bytes: int | None = None,
+    keep_orphans: bool = False,
 ) -> list[str]:
     """Import ``sources`` into ``store``; print a report; return the failures' messages.
 
     Every file is read in full before anything is written, and all of them are
-    merged in one atomic write, so a failure leaves the database as it was.
+    merged in one atomic write. A file that cannot be read is reported on a line
+    of its own (``skipped <name>: <reason>``) and the others are still merged.
+    Comment threads that match no review are listed, or kept with ``keep_orphans``.
     """
     console = Console(stderr=True, highlight=False, markup=False)
     failures: list[str] = []
@@ -51,15 +58,29 @@ def run_import(
                 failures.append(str(error))
             except OSError as error:
                 failures.append(f"{clean(path.name)}: {clean(error.strerror or str(error))}")
+            except Exception as error:  # noqa: BLE001 - one bad file never stops the others
+                reason = " ".join(clean(str(error)).split()) or "no details"
+                failures.append(f"{clean(path.name)}: {type(error).__name__}: {reason}")
             progress.advance(reading)
         merging = progress.add_task("merging", total=max(len(parsed), 1))
 
         def advance(done: int, total: int) -> None:
             progress.update(merging, completed=done, total=max(total, 1))
 
-        report = store.import_reviews(parsed, progress=advance) if parsed else None
+        report = (
+            store.import_reviews(parsed, progress=advance, keep_orphans=keep_orphans)
+            if parsed
+            else None
+        )
     for failure in failures:
         print(f"skipped {failure}", file=sys.stderr)
+    for link, count in report.orphans if report is not None else ():
+        noun = "comment was" if count == 1 else "comments were"
+        print(
+            f"no review has the permalink {clean(link)}: its {count} {noun} not imported "
+            "(--keep-orphans keeps them as a review of their own)",
+            file=sys.stderr,
+        )
     print(_summary(report, len(paths) - len(failures), len(failures)))
     return failures
 

@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="refuse inputs larger than this many megabytes (default: 200)",
     )
+    imp.add_argument(
+        "--keep-orphans",
+        action="store_true",
+        help="keep comment threads (Disqus) that match no review's permalink as reviews",
+    )
 
     exp = sub.add_parser("export", parents=[common], help="export every review and comment")
     exp.add_argument("--format", dest="fmt", choices=["json", "markdown"], default="json")
@@ -223,7 +228,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = _open_store(args, seeded=False)
     try:
         limit = None if args.max_size is None else int(args.max_size * 1_000_000)
-        failures = run_import(store, args.paths, args.fmt, max_bytes=limit)
+        failures = run_import(
+            store, args.paths, args.fmt, max_bytes=limit, keep_orphans=args.keep_orphans
+        )
     finally:
         store.close()
     return EXIT_ERROR if failures else EXIT_OK

@@ -9,6 +9,8 @@ what they return.
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import re
 import stat
@@ -21,7 +23,16 @@ import tui
 from tui.model import ParsedReview
 from tui.text import clean
 
-FORMATS: tuple[str, ...] = ("seed", "blogger", "wordpress", "markdown", "feed", "json")
+_MODULE_OF = {
+    "seed": "seed",
+    "blogger": "blogger",
+    "wordpress": "wordpress",
+    "disqus": "disqus",
+    "markdown": "markdown",
+    "feed": "feed",
+    "json": "json_export",
+}
+FORMATS: tuple[str, ...] = tuple(_MODULE_OF)
 """The format names ``load_path`` accepts, as ``ParsedReview.source`` spells them."""
 
 MB = 1_000_000
@@ -35,8 +46,8 @@ Origin = Path | str
 """Where a source came from: a file, or a feed URL."""
 
 _EXPECTED = (
-    "a seed text with a date line, a Blogger or WordPress export, an RSS or Atom feed, "
-    "Markdown with YAML front matter, or a reviews JSON export"
+    "a seed text with a date line, a Blogger, WordPress or Disqus export, an RSS or Atom "
+    "feed, Markdown with front matter, or a reviews JSON export"
 )
 _URL = re.compile(r"^(https?):/+(.*)$", re.IGNORECASE)
 _SIDECAR_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -130,12 +141,24 @@ def _detect(data: bytes, origin: Origin) -> str:
             return kind
     elif start.startswith(b"{") and b'"reviews"' in data:
         return "json"
-    elif re.match(rb"---[ \t]*\r?\n", start):
+    elif re.match(rb"(?:---[ \t]*(?:js|javascript)?|\+\+\+)[ \t]*\r?\n", start):
         return "markdown"
+    elif start.startswith(b"{") and _json_then_text(data):
+        return "markdown"  # Hugo's JSON front matter
     elif b"\x00" not in head and seed.looks_like_seed(head.decode("utf-8", errors="replace")):
         return "seed"
     looks = " (it looks binary)" if b"\x00" in head else ""
     raise ImportFailed(origin, f"not a format reviews can read{looks}; expected {_EXPECTED}")
+
+
+def _json_then_text(data: bytes) -> bool:
+    """Whether ``data`` is a JSON object followed by more text (Hugo's JSON front matter)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").lstrip()
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except (ValueError, RecursionError):
+        return False
+    return bool(text[end:].strip())
 
 
 def detect_format(path: Origin, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -146,33 +169,17 @@ def detect_format(path: Origin, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 Parser = Callable[[bytes, Origin], list[ParsedReview]]
 
 
+_MODULES: dict[str, str] = {name: f"tui.importers.{module}" for name, module in _MODULE_OF.items()}
+"""Format name -> the module whose ``parse`` reads it (imported on demand: a seed import
+need not load feedparser or markdownify)."""
+
+
 def _parser(fmt: str, origin: Origin) -> Parser:
-    # Imported on demand: a seed import need not load feedparser or markdownify.
-    if fmt == "seed":
-        from tui.importers.seed import parse as seed_parse
-
-        return seed_parse
-    if fmt == "blogger":
-        from tui.importers.blogger import parse as blogger_parse
-
-        return blogger_parse
-    if fmt == "wordpress":
-        from tui.importers.wordpress import parse as wordpress_parse
-
-        return wordpress_parse
-    if fmt == "markdown":
-        from tui.importers.markdown import parse as markdown_parse
-
-        return markdown_parse
-    if fmt == "feed":
-        from tui.importers.feed import parse as feed_parse
-
-        return feed_parse
-    if fmt == "json":
-        from tui.importers.json_export import parse as json_parse
-
-        return json_parse
-    raise ImportFailed(origin, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    module = _MODULES.get(fmt)
+    if module is None:
+        raise ImportFailed(origin, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    parse: Parser = importlib.import_module(module).parse
+    return parse
 
 
 def load_path(
@@ -182,7 +189,13 @@ def load_path(
     forced = None if fmt is None else _parser(fmt, path)  # a bad name fails before reading
     data = read_source(path, max_bytes)
     parse = forced or _parser(_detect(data, path), path)
-    return parse(data, path)
+    try:
+        return parse(data, path)
+    except ImportFailed:
+        raise
+    except Exception as error:  # a bug or a quirk no importer foresaw: this file only
+        reason = " ".join(str(error).split()) or "no details"
+        raise ImportFailed(path, f"cannot be read ({type(error).__name__}: {reason})") from error
 
 
 def _hidden(path: Path, root: Path) -> bool:

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 
 from tui.importers import ImportFailed, Origin, safe_xml
 from tui.importers.dates import iso_date
+from tui.importers.fields import unique_tags
 from tui.importers.html import html_to_markdown
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
@@ -82,9 +83,10 @@ def _date(entry: Any) -> str | None:
     return None
 
 
-def _author(entry: Any) -> str:
+def _author(entry: Any, fallback: str = ANONYMOUS) -> str:
+    """The entry's author, else ``fallback`` (the feed's own author, RFC 4287 §4.2.1)."""
     detail = entry.get("author_detail") or {}
-    return one_line(str(detail.get("name") or entry.get("author") or "")) or ANONYMOUS
+    return one_line(str(detail.get("name") or entry.get("author") or "")) or fallback
 
 
 def _target(
@@ -105,6 +107,7 @@ def _target(
 
 def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     """Every entry of a feed as a review, entries answering others as their comments."""
+    data = safe_xml.readable(data, origin)
     root = safe_xml.check(data, origin)
     result = feedparser.parse(data)
     entries = list(result.entries)
@@ -122,7 +125,7 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
         is_reply, target = _target(i, entry, threads[i], by_id, by_link)
         if is_reply:
             parent[i] = target
-    return _assemble(entries, parent, origin)
+    return _assemble(entries, parent, origin, _author(result.get("feed") or {}))
 
 
 def _post_of(i: int, parent: dict[int, int | None]) -> int | None:
@@ -145,12 +148,15 @@ def _identity(entry: Any) -> str | None:
 
 
 def _tags(entry: Any) -> tuple[str, ...]:
-    terms = (one_line(str(t.get("term") or t.get("label") or "")) for t in entry.get("tags") or [])
-    return tuple(t for t in terms if t)
+    return unique_tags(str(t.get("term") or t.get("label") or "") for t in entry.get("tags") or [])
+
+
+def _url(entry: Any) -> str:
+    return one_line(str(entry.get("link") or ""))
 
 
 def _assemble(
-    entries: list[Any], parent: dict[int, int | None], origin: Origin
+    entries: list[Any], parent: dict[int, int | None], origin: Origin, feed_author: str
 ) -> list[ParsedReview]:
     comments: dict[int, list[FlatComment]] = defaultdict(list)
     for i in parent:
@@ -160,7 +166,9 @@ def _assemble(
         if post is None or not body:
             continue
         up = parent[i]
-        comment = ParsedComment(_author(entry), _date(entry), body, source_id=_identity(entry))
+        comment = ParsedComment(
+            _author(entry), _date(entry), body, source_id=_identity(entry), url=_url(entry)
+        )
         comments[post].append(FlatComment(str(i), None if up == post else str(up), comment))
     reviews = []
     for i, entry in enumerate(entries):
@@ -171,15 +179,19 @@ def _assemble(
                 title=_title(entry) or "Untitled review",
                 date=_date(entry) or "",
                 body=_body(entry),
-                author=_author(entry),
+                author=_author(entry, feed_author),
                 tags=_tags(entry),
                 source=SOURCE,
                 source_id=_identity(entry),
                 comments=build_thread(comments.get(i, [])),
+                url=_url(entry),
             )
         )
     if not reviews:
-        raise ImportFailed(
-            origin, f"a comment feed: its {len(parent)} comments answer posts not in this file"
+        said = (
+            "its comment answers a post"
+            if len(parent) == 1
+            else (f"its {len(parent)} comments answer posts")
         )
+        raise ImportFailed(origin, f"a comment feed: {said} not in this file")
     return reviews

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, NavigableString
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from tui.importers.shortcodes import wordpress_shortcodes
 from tui.text import clean
 
 _DROPPED = ("script", "style", "iframe", "noscript", "object", "embed", "template", "svg")
@@ -61,10 +62,11 @@ def _tidy(soup: BeautifulSoup) -> None:
 
 
 def html_to_markdown(html: str, *, wordpress: bool = False) -> str:
-    """Markdown for an HTML fragment; ``wordpress`` applies WordPress's paragraph rule."""
+    """Markdown for an HTML fragment; ``wordpress`` expands WordPress's shortcodes and
+    applies its paragraph rule."""
     html = _WP_BLOCK.sub("", html)
     if wordpress:
-        html = autop(html)
+        html = autop(wordpress_shortcodes(html))
     # Blogger's editor separates paragraphs with <br /><br />: make them paragraphs.
     html = _BREAKS.sub(_PARAGRAPH, html)
     soup = BeautifulSoup(html, "html.parser")

@@ -24,7 +24,7 @@ import orjson
 
 from tui.importers import ImportFailed, Origin
 from tui.importers.dates import iso_date
-from tui.importers.seed import tag_list
+from tui.importers.fields import number, tag_list
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
 from tui.text import clean, one_line
@@ -40,17 +40,6 @@ MAX_COMMENTS = 2_000_000
 
 def _line(value: Any) -> str | None:
     return None if value is None else (one_line(str(value)) or None)
-
-
-def _number(value: Any, kind: type[int] | type[float], key: str, origin: Origin) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ImportFailed(origin, f"{key} {value!r} is not a number")
-    try:
-        return kind(value)
-    except ValueError as error:
-        raise ImportFailed(origin, f"{key} {value!r} is not a number") from error
 
 
 def _mapping(value: Any, what: str, origin: Origin) -> Mapping[str, Any]:
@@ -97,6 +86,7 @@ def _flatten(raw: Any, origin: Origin, budget: list[int]) -> list[tuple[FlatComm
             local=entry.get("local") is True,
             edited=_line(entry.get("edited")) if entry.get("local") is True else None,
             deleted=_line(entry.get("deleted")) if entry.get("local") is True else None,
+            url=_line(entry.get("url")) or "",
         )
         if reply_to := _line(entry.get("reply_to")):
             replying[len(out)] = reply_to
@@ -155,23 +145,25 @@ def review_from(
     source_id: str | None = None,
     budget: list[int] | None = None,
 ) -> ParsedReview:
-    """A review from an export mapping; ``source``, ``title`` and ``source_id`` fill gaps."""
-    date = iso_date(meta.get("date"))
-    if date is None:
-        raise ImportFailed(origin, f"a review has no readable date ({meta.get('date')!r})")
+    """A review from an export mapping; ``source``, ``title`` and ``source_id`` fill gaps.
+
+    A date that is missing or cannot be read leaves the review undated (``""``), as
+    in every other format.
+    """
     return ParsedReview(
         title=_line(meta.get("title")) or title or "Untitled review",
-        date=date,
+        date=iso_date(meta.get("date")) or "",
         body=clean(body).strip(),
         author=_line(meta.get("author")) or ANONYMOUS,
         tags=tag_list(meta.get("tags")),
         film=_line(meta.get("film")),
-        year=_number(meta.get("year"), int, "year", origin),
+        year=number(meta.get("year"), int, "year", origin),
         director=_line(meta.get("director")),
-        rating=_number(meta.get("rating"), float, "rating", origin),
+        rating=number(meta.get("rating"), float, "rating", origin),
         source=_line(meta.get("source")) or source,
         source_id=_line(meta.get("source_id")) or source_id,
         comments=comments_from(meta.get("comments"), origin, budget),
+        url=_line(meta.get("url")) or "",
     )
 
 
@@ -189,6 +181,8 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
         review = _mapping(raw, "a review", origin)
         body = review.get("body")
         if not isinstance(body, str):
-            raise ImportFailed(origin, f"review {_line(review.get('title'))!r} has no body text")
+            named = _line(review.get("title"))
+            which = f"review '{named}'" if named else "a review without a title"
+            raise ImportFailed(origin, f"{which} has no body text")
         reviews.append(review_from(review, body, origin, source=SOURCE, budget=budget))
     return reviews

@@ -8,6 +8,7 @@ we also refuse any DTD, which no export or feed we read needs.
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
 
@@ -24,10 +25,11 @@ _WXR_NAMESPACE = re.compile(
     rb"""xmlns:[\w.\-]+\s*=\s*["']https?://wordpress\.org/export/1\.\d+/["']"""
 )
 _BLOGGER_KIND = b"schemas.google.com/blogger/2008/kind#"
+_BLOGGER_2018 = b"schemas.google.com/blogger/2018"
 
 
 def sniff(head: bytes, origin: Origin) -> str | None:
-    """The format of XML from its first bytes: blogger, wordpress, feed, or ``None``.
+    """The format of XML from its first bytes: blogger, wordpress, disqus, feed, or ``None``.
 
     A document that declares a DTD is refused here already, whatever its root.
     """
@@ -40,16 +42,50 @@ def sniff(head: bytes, origin: Origin) -> str | None:
         return None
     name, attributes = root[1], root[2]
     if name == b"feed":
-        return "blogger" if _BLOGGER_KIND in head else "feed"
+        blogger = _BLOGGER_KIND in head or _BLOGGER_2018 in attributes
+        return "blogger" if blogger else "feed"
     if name == b"rss":
         return "wordpress" if _WXR_NAMESPACE.search(attributes) else "feed"
     if name == b"RDF":
         return "feed"
+    if name == b"disqus":
+        return "disqus"
     return None
+
+
+_DECLARATION = re.compile(
+    rb"""^(\xef\xbb\xbf)?(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._\-]+)\3"""
+)
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "ascii", "latin-1"})
+"""Encodings expat reads itself; any other multi-byte one it refuses, so we decode those."""
+
+
+def readable(data: bytes, origin: Origin) -> bytes:
+    """``data`` as UTF-8 when its XML declaration names an encoding the parser cannot read
+    (EUC-KR, Shift_JIS, Big5, GBK, ...); unchanged otherwise."""
+    match = _DECLARATION.match(data[:512])
+    if match is None:
+        return data
+    declared = match[4].decode("ascii")
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError as error:
+        raise ImportFailed(origin, f"declares an unknown encoding {declared!r}") from error
+    if codec in _EXPAT_ENCODINGS or codec.startswith(("iso8859", "cp125")):
+        return data
+    try:
+        text = data[match.end(0) :].decode(codec)
+    except UnicodeDecodeError as error:
+        at = match.end(0) + error.start
+        raise ImportFailed(
+            origin, f"not valid {declared} text (byte 0x{data[at]:02x} at offset {at})"
+        ) from error
+    return match[2] + b'"UTF-8"' + text.encode("utf-8")
 
 
 def parse(data: bytes, origin: Origin) -> ET.Element:
     """The root element of ``data``; ``ImportFailed`` for a DTD, entities or bad XML."""
+    data = readable(data, origin)
     try:
         root: ET.Element = fromstring(data, forbid_dtd=True)
     except (DTDForbidden, EntitiesForbidden) as error:

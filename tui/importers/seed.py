@@ -18,6 +18,7 @@ A sidecar ``<name>.yaml`` beside the file may add ``title``, ``author``, ``film`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -27,6 +28,8 @@ import yaml
 
 from tui.importers import ImportFailed, Origin
 from tui.importers.dates import day_date, iso_date
+from tui.importers.fields import decode_text
+from tui.importers.json_export import review_from
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
 from tui.text import clean, one_line
 
@@ -37,6 +40,7 @@ TITLE_WORDS = 8
 _ITEM = re.compile(r"^\s*(\d{1,6})[.)](?:\s+(.*))?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 _TITLE_MAX = 80
+_SIDECAR_KEYS = frozenset({"title", "author", "film", "year", "director", "tags", "rating", "date"})
 
 
 def _lines(text: str) -> list[str]:
@@ -47,15 +51,6 @@ def looks_like_seed(text: str) -> bool:
     """True when one of the first two non-empty lines of ``text`` is a date line."""
     firsts = [line for line in _lines(text[:4096]) if line.strip()][:2]
     return any(day_date(line) for line in firsts)
-
-
-def _decode(data: bytes, origin: Origin) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailed(
-            origin, f"not valid UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from error
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -146,32 +141,9 @@ def _sidecar(origin: Origin) -> dict[str, Any]:
     return {}
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else (one_line(str(value)) or None)
-
-
-def _number(value: Any, kind: type[int] | type[float], key: str, origin: Origin) -> Any:
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError) as error:
-        raise ImportFailed(origin, f"sidecar {key} {value!r} is not a number") from error
-
-
-def tag_list(value: Any) -> tuple[str, ...]:
-    """Tags given as a list or a comma-separated string, cleaned, blanks dropped."""
-    if value is None:
-        return ()
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        items = [items]
-    return tuple(t for t in (one_line(str(item)) for item in items) if t)
-
-
 def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     """The one review in a seed text, its comments and its sidecar's metadata."""
-    lines = _lines(_decode(data, origin))
+    lines = _lines(decode_text(data, origin))
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if not filled:
         raise ImportFailed(origin, "the file is empty")
@@ -195,20 +167,16 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     body = "\n\n".join(paragraphs)
     identity = hashlib.sha256(f"{lines[date_at].strip()}\n{body}".encode()).hexdigest()[:16]
 
-    meta = _sidecar(origin)
-    return [
-        ParsedReview(
-            title=_text(meta.get("title")) or title or derived_title(body),
-            date=iso_date(meta.get("date")) or date,
-            body=body,
-            author=_text(meta.get("author")) or ANONYMOUS,
-            tags=tag_list(meta.get("tags")),
-            film=_text(meta.get("film")),
-            year=_number(meta.get("year"), int, "year", origin),
-            director=_text(meta.get("director")),
-            rating=_number(meta.get("rating"), float, "rating", origin),
+    meta = {key: value for key, value in _sidecar(origin).items() if key in _SIDECAR_KEYS}
+    try:
+        review = review_from(
+            {**meta, "date": iso_date(meta.get("date")) or date},
+            body,
+            origin,
             source=SOURCE,
+            title=title or derived_title(body),
             source_id=f"seed:{identity}",
-            comments=_comments(rest[split:]),
         )
-    ]
+    except ImportFailed as error:
+        raise ImportFailed(origin, f"sidecar {error.reason}") from error
+    return [dataclasses.replace(review, comments=_comments(rest[split:]))]

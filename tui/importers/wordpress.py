@@ -1,6 +1,9 @@
 """WordPress's export (WXR): an RSS file with ``wp:`` elements, any version 1.0 to 1.2.
 
-Published posts become reviews; their approved comments (not spam, not waiting
+Published posts become reviews, known by their site (``wp:base_site_url``, else
+the channel's ``<link>``), ``wp:post_id`` and publication time: guids such as ``http://localhost/?p=1``
+repeat across blogs and even inside one export, so they do not identify a post.
+Their approved comments (not spam, not waiting
 for moderation, not pingbacks or trackbacks) are threaded by
 ``wp:comment_parent``. Pages, attachments, menu items, drafts, private and
 trashed posts are skipped.
@@ -13,6 +16,7 @@ import xml.etree.ElementTree as ET
 
 from tui.importers import ImportFailed, Origin, safe_xml
 from tui.importers.dates import iso_date, utc_date
+from tui.importers.fields import plain_title, unique_tags
 from tui.importers.html import html_to_markdown
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
@@ -75,26 +79,60 @@ def _comments(item: ET.Element, wp: str, post_key: str) -> tuple[ParsedComment, 
     return build_thread(flat)
 
 
-def _review(item: ET.Element, wp: str, authors: dict[str, str]) -> ParsedReview:
-    guid = _text(item, "guid")
-    post_key = guid or _text(item, f"{wp}post_id") or _text(item, "link")
+def _site(channel: ET.Element, wp: str) -> str:
+    """The blog's address, part of every post's identity."""
+    site = _text(channel, f"{wp}base_site_url") or _text(channel, "link")
+    return site.rstrip("/")
+
+
+def _post_key(item: ET.Element, wp: str, site: str) -> str:
+    """The blog, the post's number there and when it was first published.
+
+    The time is part of it because a fresh WordPress numbers its first post 1 on
+    ``http://localhost`` like every other fresh WordPress: the same site and number
+    from two installations are two posts, told apart by their publication time.
+    """
+    number = _text(item, f"{wp}post_id")
+    if number:
+        born = _text(item, f"{wp}post_date_gmt") or _text(item, f"{wp}post_date")
+        when = f"@{born.replace(' ', 'T')}" if born and not born.startswith("0000") else ""
+        return f"{site}/?p={number}{when}"
+    return _text(item, "guid") or _text(item, "link")
+
+
+def _date(item: ET.Element, wp: str) -> str:
+    """``wp:post_date_gmt``, else ``wp:post_date``, else ``pubDate`` (which WordPress writes
+    as 1970 when the GMT date is ``0000-00-00 00:00:00``)."""
+    return (
+        utc_date(_text(item, f"{wp}post_date_gmt"))
+        or iso_date(_text(item, f"{wp}post_date"))
+        or iso_date(_text(item, "pubDate"))
+        or ""
+    )
+
+
+def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> ParsedReview:
+    post_key = _post_key(item, wp, site)
+    # What the post was known by before: still the key of its comments' identities.
+    legacy = _text(item, "guid") or _text(item, f"{wp}post_id") or _text(item, "link")
     login = _text(item, f"{DC}creator")
     categories = [
         one_line(safe_xml.text_of(c))
         for c in item.findall("category")
         if c.get("domain") in {"category", "post_tag"}
     ]
-    tags = tuple(dict.fromkeys(t for t in categories if t and t.lower() != "uncategorized"))
-    date = utc_date(_text(item, f"{wp}post_date_gmt")) or iso_date(_text(item, "pubDate"))
+    tags = unique_tags(t for t in categories if t.lower() != "uncategorized")
     return ParsedReview(
-        title=_text(item, "title") or "Untitled review",
-        date=date or iso_date(_text(item, f"{wp}post_date")) or "",
+        title=plain_title(safe_xml.text_of(item.find("title"))) or "Untitled review",
+        date=_date(item, wp),
         body=html_to_markdown(safe_xml.text_of(item.find(f"{CONTENT}encoded")), wordpress=True),
         author=authors.get(login, login) or ANONYMOUS,
         tags=tags,
         source=SOURCE,
         source_id=f"wordpress:{post_key}",
-        comments=_comments(item, wp, post_key),
+        comments=_comments(item, wp, legacy),
+        url=_text(item, "link"),
+        aliases=(f"wordpress:{legacy}",) if legacy else (),
     )
 
 
@@ -106,9 +144,10 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     if root.tag != "rss" or channel is None or not wp:
         raise ImportFailed(origin, "not a WordPress export (no <rss> with wp: elements)")
     authors = _authors(channel, wp)
+    site = _site(channel, wp)
     reviews = []
     for item in channel.findall("item"):
         if _text(item, f"{wp}post_type") != "post" or _text(item, f"{wp}status") != "publish":
             continue
-        reviews.append(_review(item, wp, authors))
+        reviews.append(_review(item, wp, authors, site))
     return reviews

@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
-from tui.links import Link, find_links
+from tui.links import Link, review_links
 from tui.screens.confirm import ConfirmScreen
 from tui.text import shorten
 
@@ -61,9 +61,10 @@ class LinksScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="links.close")]
 
-    def __init__(self, body: str, title: str = "") -> None:
+    def __init__(self, body: str, title: str = "", permalink: str = "") -> None:
         super().__init__()
         self._body = body
+        self._permalink = permalink
         self._title = title
         self._links: list[Link] = []
         self.opened: list[str] = []
@@ -87,7 +88,7 @@ class LinksScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="links")
     def _find(self) -> None:
-        links = find_links(self._body)
+        links = review_links(self._body, self._permalink)
         self.app.call_from_thread(self._show, links)
 
     def _show(self, links: list[Link]) -> None:

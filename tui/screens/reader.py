@@ -470,7 +470,9 @@ class ReaderScreen(WritingActions, Screen[None]):
     def action_links(self) -> None:
         """List the review's links; one opens in the browser only after asking."""
         if self._review is not None:
-            self.app.push_screen(LinksScreen(self._review.body, self._review.title))
+            self.app.push_screen(
+                LinksScreen(self._review.body, self._review.title, self._review.url)
+            )
 
     def action_help(self) -> None:
         """Show every key, by pane."""

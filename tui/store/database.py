@@ -236,10 +236,16 @@ class Store(StoreCore):
         self,
         parsed: Sequence[ParsedReview],
         progress: Callable[[int, int], None] | None = None,
+        *,
+        keep_orphans: bool = False,
     ) -> ImportReport:
-        """Merge imported reviews and comments: all of it or none of it, in one write."""
+        """Merge imported reviews and comments: all of it or none of it, in one write.
+
+        Comment threads that match no review's permalink are reported in the
+        result's ``orphans``, or kept as reviews of their own when ``keep_orphans``.
+        """
         with self._writing() as (index, tables):
-            plan = plan_import(index, parsed, progress)
+            plan = plan_import(index, parsed, progress, keep_orphans=keep_orphans)
             if not plan.reviews and not plan.comments:
                 return plan.report()
 
@@ -351,6 +357,7 @@ def _export_review(index: StoreIndex, review: Review) -> dict[str, Any]:
             "source_id": c.source_id,
             "edited": c.edited,
             "deleted": c.deleted,
+            "url": c.url,
             "replies": [],
         }
     for c in comments:
@@ -369,5 +376,6 @@ def _export_review(index: StoreIndex, review: Review) -> dict[str, Any]:
         "rating": review.rating,
         "source": review.source,
         "source_id": review.source_id,
+        "url": review.url,
         "comments": top,
     }

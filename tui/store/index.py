@@ -70,6 +70,7 @@ def _checked_review(review_id: int, doc: Doc, comment_count: int, latest: str | 
         source_id=_field("review", review_id, doc, "source_id", (str,), ""),
         comment_count=comment_count,
         last_activity=latest or date,
+        url=_field("review", review_id, doc, "url", (str,), ""),
     )
 
 
@@ -87,6 +88,7 @@ def review_from_doc(
     title, date, author, body = get("title"), get("date"), get("author", ""), get("body")
     tags, film, year, director = get("tags", _NO_TAGS), get("film"), get("year"), get("director")
     rating, source, source_id = get("rating"), get("source", ""), get("source_id", "")
+    url = get("url", "")
     if (
         type(title) is str
         and type(date) is str
@@ -99,6 +101,7 @@ def review_from_doc(
         and (rating is None or type(rating) is float or type(rating) is int)
         and type(source) is str
         and type(source_id) is str
+        and type(url) is str
         and all(type(tag) is str for tag in tags)
     ):
         return Review(
@@ -116,6 +119,7 @@ def review_from_doc(
             source_id,
             comment_count,
             latest or date,
+            url,
         )
     return _checked_review(review_id, doc, comment_count, latest)
 
@@ -133,6 +137,7 @@ def _checked_comment(comment_id: int, doc: Doc) -> Comment:
         source_id=_field("comment", comment_id, doc, "source_id", (str,), ""),
         edited=_field("comment", comment_id, doc, "edited", optional, None),
         deleted=_field("comment", comment_id, doc, "deleted", optional, None),
+        url=_field("comment", comment_id, doc, "url", (str,), ""),
     )
 
 
@@ -142,6 +147,7 @@ def comment_from_doc(comment_id: int, doc: Doc) -> Comment:
     review_id, parent_id, date = get("review_id"), get("parent_id"), get("date")
     author, body, local = get("author", ""), get("body"), get("local", False)
     source_id, edited, deleted = get("source_id", ""), get("edited"), get("deleted")
+    url = get("url", "")
     if (
         type(review_id) is int
         and (parent_id is None or type(parent_id) is int)
@@ -152,9 +158,20 @@ def comment_from_doc(comment_id: int, doc: Doc) -> Comment:
         and type(source_id) is str
         and (edited is None or type(edited) is str)
         and (deleted is None or type(deleted) is str)
+        and type(url) is str
     ):
         return Comment(
-            comment_id, review_id, parent_id, author, date, body, local, source_id, edited, deleted
+            comment_id,
+            review_id,
+            parent_id,
+            author,
+            date,
+            body,
+            local,
+            source_id,
+            edited,
+            deleted,
+            url,
         )
     return _checked_comment(comment_id, doc)
 

@@ -3,6 +3,12 @@
 Nothing here touches the file: ``plan_import`` works out the documents to add
 or change, and the store writes them all in one atomic write.
 
+Comment threads kept apart from their posts (a Disqus export: reviews whose
+``source`` is ``disqus``) carry no review of their own: their comments join
+the review whose permalink matches the thread's, whether it is already stored
+or comes in the same import. A thread that matches none is an orphan: it is
+reported, or, when the caller keeps orphans, stored as a review of its own.
+
 Identities make re-imports idempotent. A review is its ``source_id`` when the
 source gives one, else a hash of its title, date and body. A comment is its
 ``source_id``, else a hash of its parent's identity, author, date, body and its
@@ -22,6 +28,7 @@ import orjson
 
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview, Review
 from tui.store.index import StoreIndex
+from tui.store.permalinks import permalink_index, permalink_key
 from tui.text import clean, one_line
 
 
@@ -34,6 +41,12 @@ class ImportReport:
     unchanged_reviews: int
     added_comments: int
     unchanged_comments: int
+    orphans: tuple[tuple[str, int], ...] = ()
+    """Comment threads that matched no review and were not kept: (link, comments)."""
+
+
+THREADS_ONLY = "disqus"
+"""The ``source`` of parsed reviews that are only comment threads, placed by permalink."""
 
 
 @dataclass
@@ -47,6 +60,7 @@ class ImportPlan:
     unchanged_reviews: int = 0
     added_comments: int = 0
     unchanged_comments: int = 0
+    orphans: list[tuple[str, int]] = field(default_factory=list)
 
     def report(self) -> ImportReport:
         """The counts, frozen."""
@@ -56,6 +70,7 @@ class ImportPlan:
             self.unchanged_reviews,
             self.added_comments,
             self.unchanged_comments,
+            tuple(self.orphans),
         )
 
 
@@ -72,7 +87,7 @@ def review_doc(p: ParsedReview) -> dict[str, Any]:
     """The stored document of a parsed review, all text cleaned, identity in ``source_id``."""
     title, date, body = one_line(p.title), one_line(p.date), clean(p.body)
     source_id = one_line(p.source_id or "") or content_hash(title, date, body)
-    return {
+    doc: dict[str, Any] = {
         "title": title,
         "date": date,
         "author": one_line(p.author) or ANONYMOUS,
@@ -85,11 +100,14 @@ def review_doc(p: ParsedReview) -> dict[str, Any]:
         "source": one_line(p.source),
         "source_id": source_id,
     }
+    if url := one_line(p.url):  # only where there is one: older documents stay as they were
+        doc["url"] = url
+    return doc
 
 
 def doc_of_review(r: Review) -> dict[str, Any]:
     """A stored review as a document, to compare with an incoming one."""
-    return {
+    doc: dict[str, Any] = {
         "title": r.title,
         "date": r.date,
         "author": r.author,
@@ -102,6 +120,9 @@ def doc_of_review(r: Review) -> dict[str, Any]:
         "source": r.source,
         "source_id": r.source_id,
     }
+    if r.url:
+        doc["url"] = r.url
+    return doc
 
 
 _Pending = tuple[ParsedComment, str, str | None, str, int | None, str, int]
@@ -121,68 +142,167 @@ def _children(
     return out
 
 
+@dataclass
+class _Ids:
+    """Row ids handed out so far in one import, and the identities they were given to."""
+
+    next_review: int
+    next_comment: int
+    by_source: dict[tuple[int, str], int]
+    new_sources: dict[tuple[int, str], int] = field(default_factory=dict)
+    new_reviews: dict[str, int] = field(default_factory=dict)
+    added: set[int] = field(default_factory=set)
+    claimed: set[int] = field(default_factory=set)
+
+
+def _place_review(plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedReview) -> int:
+    doc = review_doc(p)
+    identity = doc["source_id"]
+    review_id = ids.new_reviews.get(identity, index.review_by_source.get(identity))
+    if review_id is None and p.aliases:
+        review_id = _by_alias(index, ids, p)
+        if review_id is not None:
+            ids.new_reviews[identity] = review_id
+    if review_id is not None:
+        ids.claimed.add(review_id)
+    if review_id is None:
+        review_id, ids.next_review = ids.next_review, ids.next_review + 1
+        ids.new_reviews[identity] = review_id
+        ids.added.add(review_id)
+        plan.added_reviews += 1
+        plan.reviews[str(review_id)] = doc
+        return review_id
+    current = plan.reviews.get(str(review_id)) or doc_of_review(index.reviews[review_id])
+    if current == doc:
+        plan.unchanged_reviews += 1
+    else:
+        # Counted once, however often the same review appears in one import.
+        plan.updated_reviews += review_id not in ids.added and str(review_id) not in plan.reviews
+        plan.reviews[str(review_id)] = doc
+    return review_id
+
+
+def _by_alias(index: StoreIndex, ids: _Ids, p: ParsedReview) -> int | None:
+    """A stored review still known by an identity an older importer gave this one.
+
+    Each is claimed once per import: an old identity that several posts shared (a
+    WordPress guid) goes to the first of them, and the others are added.
+    """
+    for alias in p.aliases:
+        review_id = index.review_by_source.get(one_line(alias))
+        if review_id is not None and review_id not in ids.claimed:
+            ids.claimed.add(review_id)
+            return review_id
+    return None
+
+
+def _place_comments(
+    plan: ImportPlan, ids: _Ids, review_id: int, identity: str, comments: Sequence[ParsedComment]
+) -> None:
+    # Depth-first without recursion: imported threads can be very deep.
+    stack = _children(comments, None, identity)[::-1]
+    while stack:
+        c, author, date, body, parent_id, parent_identity, ordinal = stack.pop()
+        cid_source = one_line(c.source_id or "") or content_hash(
+            parent_identity, author, date, body, ordinal
+        )
+        key = (review_id, cid_source)
+        comment_id = ids.new_sources.get(key, ids.by_source.get(key))
+        if comment_id is None:
+            comment_id, ids.next_comment = ids.next_comment, ids.next_comment + 1
+            ids.new_sources[key] = comment_id
+            plan.added_comments += 1
+            doc: dict[str, Any] = {
+                "review_id": review_id,
+                "parent_id": parent_id,
+                "author": author,
+                "date": date,
+                "body": body,
+                "local": bool(c.local),
+                "source_id": cid_source,
+                "edited": c.edited if c.local else None,
+                "deleted": c.deleted if c.local else None,
+            }
+            if url := one_line(c.url):
+                doc["url"] = url
+            plan.comments[str(comment_id)] = doc
+        else:
+            plan.unchanged_comments += 1
+        stack.extend(_children(c.replies, comment_id, cid_source)[::-1])
+
+
+def count_comments(comments: Sequence[ParsedComment]) -> int:
+    """How many comments a tree holds, replies at any depth included."""
+    total, stack = 0, list(comments)
+    while stack:
+        total += 1
+        stack.extend(stack.pop().replies)
+    return total
+
+
 def plan_import(
     index: StoreIndex,
     parsed: Sequence[ParsedReview],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    keep_orphans: bool = False,
 ) -> ImportPlan:
-    """Work out every document an import adds or updates; local replies are never changed."""
+    """Work out every document an import adds or updates; local replies are never changed.
+
+    Comment threads without a post of their own (``source == THREADS_ONLY``) are
+    placed last, on the review whose permalink matches theirs; an unmatched one
+    is listed in ``orphans``, or stored as a review when ``keep_orphans``.
+    """
     plan = ImportPlan()
-    next_review = index.max_review_id + 1
-    next_comment = index.max_comment_id + 1
-    by_source = index.comment_by_source()
-    new_sources: dict[tuple[int, str], int] = {}
-    new_reviews: dict[str, int] = {}
-    added: set[int] = set()
+    ids = _Ids(index.max_review_id + 1, index.max_comment_id + 1, index.comment_by_source())
+    reviews = [p for p in parsed if p.source != THREADS_ONLY]
+    threads = [p for p in parsed if p.source == THREADS_ONLY]
     total = len(parsed)
     step = max(1, total // 100)
-    for done, p in enumerate(parsed, start=1):
-        doc = review_doc(p)
-        identity = doc["source_id"]
-        review_id = new_reviews.get(identity, index.review_by_source.get(identity))
-        if review_id is None:
-            review_id, next_review = next_review, next_review + 1
-            new_reviews[identity] = review_id
-            added.add(review_id)
-            plan.added_reviews += 1
-            plan.reviews[str(review_id)] = doc
-        else:
-            current = plan.reviews.get(str(review_id)) or doc_of_review(index.reviews[review_id])
-            if current == doc:
-                plan.unchanged_reviews += 1
-            else:
-                # Counted once, however often the same review appears in one import.
-                plan.updated_reviews += (
-                    review_id not in added and str(review_id) not in plan.reviews
-                )
-                plan.reviews[str(review_id)] = doc
-        # Depth-first without recursion: imported threads can be very deep.
-        stack = _children(p.comments, None, identity)[::-1]
-        while stack:
-            c, author, date, body, parent_id, parent_identity, ordinal = stack.pop()
-            cid_source = one_line(c.source_id or "") or content_hash(
-                parent_identity, author, date, body, ordinal
-            )
-            key = (review_id, cid_source)
-            comment_id = new_sources.get(key, by_source.get(key))
-            if comment_id is None:
-                comment_id, next_comment = next_comment, next_comment + 1
-                new_sources[key] = comment_id
-                plan.added_comments += 1
-                plan.comments[str(comment_id)] = {
-                    "review_id": review_id,
-                    "parent_id": parent_id,
-                    "author": author,
-                    "date": date,
-                    "body": body,
-                    "local": bool(c.local),
-                    "source_id": cid_source,
-                    "edited": c.edited if c.local else None,
-                    "deleted": c.deleted if c.local else None,
-                }
-            else:
-                plan.unchanged_comments += 1
-            stack.extend(_children(c.replies, comment_id, cid_source)[::-1])
+    done = 0
+    for p in reviews:
+        placed = _place_review(plan, index, ids, p)
+        _place_comments(plan, ids, placed, _identity_of(plan, index, placed), p.comments)
+        done += 1
         if progress is not None and (done % step == 0 or done == total):
             progress(done, total)
+    if threads:
+        pages = permalink_index(
+            [(i, r.url) for i, r in index.reviews.items()]
+            + [(int(key), str(doc.get("url") or "")) for key, doc in plan.reviews.items()]
+        )
+        for p in threads:
+            review_id: int | None = pages.get(permalink_key(p.url))
+            if review_id is None and keep_orphans:
+                review_id = _place_review(plan, index, ids, p)
+            if review_id is None:
+                if p.comments:
+                    link = one_line(p.url) or f"{one_line(p.title)} (no link)"
+                    plan.orphans.append((link, count_comments(p.comments)))
+            else:
+                identity = _identity_of(plan, index, review_id)
+                _place_comments(plan, ids, review_id, identity, p.comments)
+            done += 1
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
+    _drop_unchanged(plan, index, ids)
     return plan
+
+
+def _drop_unchanged(plan: ImportPlan, index: StoreIndex, ids: _Ids) -> None:
+    """Forget updates that end where they started: one import holding two versions
+    of a review (the same post in two files) leaves it as the last one says, and
+    importing the same files again must then change nothing."""
+    for key, doc in list(plan.reviews.items()):
+        review_id = int(key)
+        if review_id not in ids.added and doc == doc_of_review(index.reviews[review_id]):
+            del plan.reviews[key]
+            plan.updated_reviews -= 1
+            plan.unchanged_reviews += 1
+
+
+def _identity_of(plan: ImportPlan, index: StoreIndex, review_id: int) -> str:
+    doc = plan.reviews.get(str(review_id))
+    if doc is not None:
+        return str(doc["source_id"])
+    return index.reviews[review_id].source_id

@@ -43,8 +43,12 @@ Look = tuple[int, RichStyle, dict[str, str]]
 """What lines are drawn for: the width, the widget's style and the theme's colours."""
 
 
+URL_MAX = 200
+"""Characters of a permalink the header shows."""
+
+
 def review_header(review: Review) -> Content:
-    """Title, then date, author and the film facts the review has."""
+    """Title, then date, author, the review's web address and the film facts it has."""
     facts: list[Content] = []
     if review.film:
         film = review.film + (f" ({review.year})" if review.year else "")
@@ -62,6 +66,8 @@ def review_header(review: Review) -> Content:
     )
     title = shorten(one_line(review.title), TITLE_MAX)
     lines = [literal_line(title, "bold $text-primary"), byline]
+    if review.url:
+        lines.append(literal_line(shorten(one_line(review.url), URL_MAX), "$text-muted"))
     if facts:
         lines.append(Content(" · ").join(facts))
     if review.tags:
