@@ -1,0 +1,1 @@
+"""The network: fetching, followed feeds, WordPress, the outbox. Never imports Textual."""
