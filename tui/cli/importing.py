@@ -9,8 +9,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tui.importers import ImportFailed, iter_sources, load_path
+from tui.importers import (
+    DEFAULT_MAX_BYTES,
+    ImportFailed,
+    feed_url,
+    iter_sources,
+    load_bytes,
+    load_path,
+)
 from tui.model import ParsedReview
+from tui.sources.http import Fetcher, FetchError
 from tui.store import ImportReport, Store
 from tui.text import clean
 
@@ -43,11 +51,8 @@ def run_import(
         reading = progress.add_task("reading", total=len(paths))
         for path in paths:
             try:
-                if max_bytes is None:
-                    parsed.extend(load_path(path, fmt))
-                else:
-                    parsed.extend(load_path(path, fmt, max_bytes=max_bytes))
-            except ImportFailed as error:
+                parsed.extend(_load(path, fmt, max_bytes))
+            except (ImportFailed, FetchError) as error:
                 failures.append(str(error))
             except OSError as error:
                 failures.append(f"{clean(path.name)}: {clean(error.strerror or str(error))}")
@@ -62,6 +67,16 @@ def run_import(
         print(f"skipped {failure}", file=sys.stderr)
     print(_summary(report, len(paths) - len(failures), len(failures)))
     return failures
+
+
+def _load(path: Path, fmt: str | None, max_bytes: int | None) -> list[ParsedReview]:
+    """A file read from disk, or a feed URL fetched by the hardened fetcher."""
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    url = feed_url(path)
+    if url is None:
+        return load_path(path, fmt, max_bytes=cap)
+    with Fetcher(max_bytes=cap) as fetcher:
+        return load_bytes(fetcher.get(url).body, url, fmt)
 
 
 def _summary(report: ImportReport | None, files: int, failed: int) -> str:
