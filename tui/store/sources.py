@@ -136,8 +136,11 @@ class SourcesStore(StoreCore):
                 return source
         raise NotFound(f"no followed source is {one_line(name)!r} (see `reviews sources`)")
 
-    def add_source(self, kind: str, url: str, *, title: str = "", site: str = "") -> Source:
-        """Follow ``url``; an already followed URL gives back its source unchanged."""
+    def add_source(
+        self, kind: str, url: str, *, title: str = "", site: str = "", comments: str | None = None
+    ) -> Source:
+        """Follow ``url`` (``comments``: its site-wide comments feed); an already followed URL
+        gives back its source unchanged."""
         if kind not in KINDS:
             raise StoreError(f"unknown kind of source {kind!r} (known: {', '.join(KINDS)})")
         with self._writing() as (_index, tables):
@@ -153,7 +156,7 @@ class SourcesStore(StoreCore):
                 "site": one_line(site),
                 "added": _now(),
                 "status": "new",
-                "state": {},
+                "state": {"comments_feed": comments} if comments else {},
             }
             self._put(tables, {"sources": {str(new_id): doc}})
             return _source(str(new_id), doc)
