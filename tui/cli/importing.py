@@ -12,10 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tui.importers import (
     DEFAULT_MAX_BYTES,
     ImportFailed,
+    Origin,
     feed_url,
     iter_sources,
     load_bytes,
     load_path,
+    source_name,
 )
 from tui.model import ParsedReview
 from tui.sources.http import Fetcher, FetchError
@@ -46,7 +48,10 @@ def run_import(
     console = Console(stderr=True, highlight=False, markup=False)
     failures: list[str] = []
     parsed: list[ParsedReview] = []
-    paths = list(iter_sources([Path(s) for s in sources]))
+    # A URL stays a string: Path("https://host/feed/") would drop its trailing slash.
+    paths: list[Origin] = []
+    for s in sources:
+        paths += [s] if feed_url(s) is not None else list(iter_sources([Path(s)]))
     with _progress(console) as progress:
         reading = progress.add_task("reading", total=len(paths))
         for path in paths:
@@ -55,7 +60,7 @@ def run_import(
             except (ImportFailed, FetchError) as error:
                 failures.append(str(error))
             except OSError as error:
-                failures.append(f"{clean(path.name)}: {clean(error.strerror or str(error))}")
+                failures.append(f"{source_name(path)}: {clean(error.strerror or str(error))}")
             progress.advance(reading)
         merging = progress.add_task("merging", total=max(len(parsed), 1))
 
@@ -69,7 +74,7 @@ def run_import(
     return failures
 
 
-def _load(path: Path, fmt: str | None, max_bytes: int | None) -> list[ParsedReview]:
+def _load(path: Origin, fmt: str | None, max_bytes: int | None) -> list[ParsedReview]:
     """A file read from disk, or a feed URL fetched by the hardened fetcher."""
     cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     url = feed_url(path)
