@@ -67,8 +67,7 @@ def _content(entry: Any) -> tuple[str, str | None]:
 
 def read_comments(data: bytes, url: str) -> list[FeedComment]:
     """Every comment of a fetched comment feed, oldest first as far as the feed says."""
-    result = parse_feed(data, url)
-    root = safe_xml.check(data, url)
+    result, root = parse_feed(data, url)
     elements = []
     if root is not None:
         elements = [e for e in root.iter() if safe_xml.local_name(e.tag) in {"item", "entry"}]

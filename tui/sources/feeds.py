@@ -12,6 +12,7 @@ Blogger's ``/feeds/comments/default`` when the feed shows it is one of those.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -46,14 +47,15 @@ class FeedPage:
     comments_url: str | None
 
 
-def parse_feed(data: bytes, url: str) -> Any:
-    """feedparser's reading of ``data``; ``ImportFailed`` when it is not a feed at all."""
-    safe_xml.check(data, url)  # refuses DTDs and entities before feedparser sees them
+def parse_feed(data: bytes, url: str) -> tuple[Any, ET.Element | None]:
+    """feedparser's reading of ``data``, and the XML tree (``None`` when broken but
+    readable); ``ImportFailed`` when it is not a feed at all."""
+    root = safe_xml.check(data, url)  # refuses DTDs and entities before feedparser sees them
     result = feedparser.parse(data)
     if not result.get("version") and not result.entries:
         reason = one_line(str(result.get("bozo_exception") or "no RSS or Atom in it"))
         raise ImportFailed(url, f"not an RSS or Atom feed ({reason})")
-    return result
+    return result, root
 
 
 def _comments_url(entry: Any, base: str) -> str | None:
@@ -82,7 +84,7 @@ def site_comments_url(url: str, result: Any) -> str | None:
 
 def read_feed(data: bytes, url: str) -> FeedPage:
     """The posts of a fetched feed, newest as the feed lists them."""
-    result = parse_feed(data, url)
+    result, _root = parse_feed(data, url)
     posts = []
     for entry in result.entries:
         if entry.get("thr_in-reply-to") or "#comment-" in str(entry.get("link") or ""):
