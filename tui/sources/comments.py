@@ -14,8 +14,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from tui.importers import safe_xml
-from tui.importers.feed import _author, _date, _html, _identity, _replies_to
-from tui.importers.html import html_to_markdown
 from tui.model import ParsedComment
 from tui.sources.feeds import parse_feed
 
@@ -52,6 +50,9 @@ def anchor_of(text: str) -> str | None:
 
 def _content(entry: Any) -> tuple[str, str | None]:
     """The body as Markdown, and the parent anchor of an "In reply to" line (dropped)."""
+    from tui.importers.feed import _html
+    from tui.importers.html import html_to_markdown
+
     for content in entry.get("content") or []:
         html = str(content.get("value") or "")
         if html:
@@ -67,6 +68,8 @@ def _content(entry: Any) -> tuple[str, str | None]:
 
 def read_comments(data: bytes, url: str) -> list[FeedComment]:
     """Every comment of a fetched comment feed, oldest first as far as the feed says."""
+    from tui.importers.feed import _author, _date, _identity, _replies_to
+
     result, root = parse_feed(data, url)
     elements = []
     if root is not None:

@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-
 from tui.importers import ImportFailed, safe_xml
-from tui.importers.feed import _author, _body, _date, _identity, _tags, _title
 from tui.model import ParsedReview
 from tui.text import one_line
 
@@ -50,6 +47,8 @@ class FeedPage:
 def parse_feed(data: bytes, url: str) -> tuple[Any, ET.Element | None]:
     """feedparser's reading of ``data``, and the XML tree (``None`` when broken but
     readable); ``ImportFailed`` when it is not a feed at all."""
+    import feedparser  # on demand: a sync where every feed answers 304 never loads it
+
     root = safe_xml.check(data, url)  # refuses DTDs and entities before feedparser sees them
     result = feedparser.parse(data)
     if not result.get("version") and not result.entries:
@@ -84,6 +83,8 @@ def site_comments_url(url: str, result: Any) -> str | None:
 
 def read_feed(data: bytes, url: str) -> FeedPage:
     """The posts of a fetched feed, newest as the feed lists them."""
+    from tui.importers.feed import _author, _body, _date, _identity, _tags, _title
+
     result, _root = parse_feed(data, url)
     posts = []
     for entry in result.entries:
