@@ -11,6 +11,7 @@ through the store's import path with the sources' new state, in one write.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,11 @@ from tui.text import one_line
 
 WORKERS = 8
 """Sources fetched at once."""
+
+_PARSING = threading.Lock()
+"""One feed parsed at a time: parsing is Python under the GIL, so parallel parsers only
+queue behind each other, and each one more is one more thread the reader's keys wait
+behind. The fetches still overlap."""
 
 Progress = Callable[[int, int], None]
 
@@ -80,7 +86,8 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
     fetched = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     new_posts: set[str] = set()
     if not fetched.not_modified:
-        page = read_feed(fetched.body, fetched.url)
+        with _PARSING:
+            page = read_feed(fetched.body, fetched.url)
         for post in page.posts:
             identity = _resolve(post.review.source_id, post.link, aliases)
             harvest.posts.append(replace(post, review=replace(post.review, source_id=identity)))
@@ -104,7 +111,8 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
         try:
             got = fetcher.get(url, etag=entry.get("etag"), last_modified=entry.get("modified"))
             if not got.not_modified:
-                harvest.comments[identity] = read_comments(got.body, got.url)
+                with _PARSING:
+                    harvest.comments[identity] = read_comments(got.body, got.url)
         except (FetchError, ImportFailed):
             continue  # comments closed or a broken comment feed: the posts still sync
         entry.update(etag=got.etag, modified=got.last_modified)
@@ -126,7 +134,8 @@ def _changed_threads(fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str
         )
         if got.not_modified:
             return set()
-        comments = read_comments(got.body, got.url)
+        with _PARSING:
+            comments = read_comments(got.body, got.url)
     except (FetchError, ImportFailed):
         return everything
     state.update(comments_etag=got.etag, comments_modified=got.last_modified)
