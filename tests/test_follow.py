@@ -213,3 +213,9 @@ def test_keep_drops_old_unread_posts_but_never_replied_ones(
     sync(store)
     titles = sorted(r.title for r in store.reviews())
     assert titles == ["Her", "Moon", "Post 0"]
+    # A later change of the feed does not bring the dropped posts back.
+    blog.posts[0].title = "Her (edited)"
+    blog.publish()
+    [outcome] = sync(store)
+    assert outcome.ok and outcome.new_reviews == 0
+    assert sorted(r.title for r in store.reviews()) == ["Her (edited)", "Moon", "Post 0"]

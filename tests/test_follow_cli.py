@@ -154,3 +154,25 @@ def test_import_url_uses_the_hardened_fetcher(blog: FixtureBlog, blog_server: Bl
     loop = run("import", blog_server.url("/a"))
     [line] = loop.stderr.splitlines()
     assert line.startswith(f"skipped {blog_server.url('/a')}: redirects in a loop")
+
+
+def test_a_bad_opml_file_is_one_line(tmp_path: Path) -> None:
+    opml = tmp_path / "feeds.opml"
+    opml.write_text("<html><body>not an outline</body></html>")
+    result = run("import", str(opml))
+    assert result.returncode == 1
+    assert result.stderr == "reviews: feeds.opml: not an OPML file (its root is not <opml>)\n"
+    broken = tmp_path / "broken.opml"
+    broken.write_text('<opml version="2.0"><body><outline xmlUrl="http://x/"')
+    result = run("import", str(broken))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("reviews: broken.opml: not well-formed XML")
+
+
+def test_follow_with_keep(blog: FixtureBlog) -> None:
+    result = run("follow", "--keep", "1", blog.server.url("/feed/"))
+    assert result.returncode == 0, result.stderr
+    assert run("sources").stdout.rstrip().endswith(", keep 1")
+    # Keep 1: the older unread post goes (the two share a date: the higher id stays).
+    assert len(Store(_db()).reviews()) == 1

@@ -30,6 +30,9 @@ from tui.text import one_line
 WORKERS = 8
 """Sources fetched at once."""
 
+MAX_FEED_BYTES = 50_000_000
+"""The largest feed a sync accepts (eight at a time are held in memory)."""
+
 _PARSING = threading.Lock()
 """One feed parsed at a time: parsing is Python under the GIL, so parallel parsers only
 queue behind each other, and each one more is one more thread the reader's keys wait
@@ -88,8 +91,11 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
     if not fetched.not_modified:
         with _PARSING:
             page = read_feed(fetched.body, fetched.url)
+        dropped = set(state.get("dropped") or ())
         for post in page.posts:
             identity = _resolve(post.review.source_id, post.link, aliases)
+            if identity in dropped:
+                continue  # its keep setting let it go: not brought back
             harvest.posts.append(replace(post, review=replace(post.review, source_id=identity)))
             entry = posts.setdefault(identity, {})
             if not entry:
@@ -271,7 +277,7 @@ def sync(
     if progress is not None:
         progress(0, len(chosen))
     with (
-        Fetcher(deadline=deadline, workers=workers) as fetcher,
+        Fetcher(deadline=deadline, max_bytes=MAX_FEED_BYTES, workers=workers) as fetcher,
         ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sync") as pool,
     ):
         futures = [pool.submit(_harvest, s, fetcher, aliases) for s in chosen]

@@ -215,15 +215,20 @@ class SourcesStore(StoreCore):
         """Each stored review's identity without its format prefix -> the identity.
 
         A post followed in a feed (``feed:<guid>``) is the same post as one imported
-        from the blog's export (``wordpress:<guid>``, ``blogger:<id>``): the sync
-        matches them by this, so nothing is added twice.
+        from the blog's export (``wordpress:<guid>``, ``blogger:<id>``), or one whose
+        permalink is the post's link: the sync matches them by this, so nothing is
+        added twice.
         """
         with self._reading() as index:
             aliases: dict[str, str] = {}
-            for identity in index.review_by_source:
+            for identity, review_id in index.review_by_source.items():
                 prefix, sep, rest = identity.partition(":")
                 if sep and prefix != "hash" and rest:
                     aliases.setdefault(rest, identity)
+                # The permalink, once reviews carry one (issue 12 adds ``Review.url``).
+                url = getattr(index.reviews[review_id], "url", "")
+                if isinstance(url, str) and url:
+                    aliases.setdefault(url, identity)
             return aliases
 
     def apply_sync(
@@ -250,14 +255,25 @@ class SourcesStore(StoreCore):
             index.put_reviews(plan.reviews)
             self._search = None
             dropped = _to_drop(index, tables, changes)
-            if dropped:
-                self._drop(tables, dropped)
+            if any(dropped.values()):
+                self._drop(index, tables, dropped)
             return plan.report()
 
-    def _drop(self, tables: Tables, review_ids: set[int]) -> None:
+    def _drop(self, index: StoreIndex, tables: Tables, dropped: Mapping[str, set[int]]) -> None:
+        review_ids = {i for ids in dropped.values() for i in ids}
         keys = {str(i) for i in review_ids}
+        sources = tables["sources"]
+        # Remembered, so a later change of the feed does not bring the post back.
+        changed = {}
+        for key, ids in dropped.items():
+            state = dict(sources[key].get("state") or {})
+            gone = set(state.get("dropped") or ())
+            gone |= {index.reviews[i].source_id for i in ids}
+            state["dropped"] = sorted(gone)
+            changed[key] = {**sources[key], "state": state}
 
         def write() -> None:
+            sources.update(changed)
             for key in keys:
                 tables["reviews"].pop(key, None)
                 tables.get("reads", {}).pop(key, None)
@@ -281,10 +297,11 @@ class SourcesStore(StoreCore):
             return found
 
 
-def _to_drop(index: StoreIndex, tables: Tables, changed: Mapping[str, Any]) -> set[int]:
-    """The old, unread, unreplied, unstarred posts of sources whose ``keep`` says to go."""
-    drop: set[int] = set()
-    for doc in changed.values():
+def _to_drop(index: StoreIndex, tables: Tables, changed: Mapping[str, Any]) -> dict[str, set[int]]:
+    """Per source: its old, unread, unreplied, unstarred posts its ``keep`` says to drop."""
+    found: dict[str, set[int]] = {}
+    for source_key, doc in changed.items():
+        drop = found.setdefault(source_key, set())
         keep = doc.get("keep")
         if not isinstance(keep, str):
             continue
@@ -304,4 +321,4 @@ def _to_drop(index: StoreIndex, tables: Tables, changed: Mapping[str, Any]) -> s
             if any(c.local for c in index.comments_of(review_id, cache=False)):
                 continue
             drop.add(review_id)
-    return drop
+    return found
