@@ -379,6 +379,8 @@ class FixtureBlog:
                 f"<title>{escape(c.body[:20])}</title>"
                 f'<content type="html">{escape("<p>" + escape(c.body) + "</p>")}</content>'
                 f"<author><name>{escape(c.author)}</name></author>"
+                f'<link rel="alternate" type="text/html" '
+                f'href="{self.permalink(post)}?showComment={c.number}#c{c.number}"/>'
                 f'<thr:in-reply-to ref="{ref}"/></entry>'
             )
         return (

@@ -82,7 +82,8 @@ def read_comments(data: bytes, url: str) -> list[FeedComment]:
         identity = _identity(entry)
         if not body.strip() or identity is None:
             continue
-        link = urljoin(url, str(entry.get("link") or ""))
+        raw_link = str(entry.get("link") or "")
+        link = urljoin(url, raw_link) if raw_link else ""
         ref, _href = _replies_to(elements[i]) if elements else ("", "")
         anchor = anchor_of(link) or anchor_of(str(entry.get("id") or ""))
         comment = ParsedComment(_author(entry), _date(entry), body, source_id=identity)

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tui.importers import ImportFailed, safe_xml
 from tui.model import ParsedReview
+from tui.sources.xmlfeed import read_tree
 from tui.text import one_line
 
 SOURCE = "feed"
@@ -45,11 +46,15 @@ class FeedPage:
 
 
 def parse_feed(data: bytes, url: str) -> tuple[Any, ET.Element | None]:
-    """feedparser's reading of ``data``, and the XML tree (``None`` when broken but
-    readable); ``ImportFailed`` when it is not a feed at all."""
-    import feedparser  # on demand: a sync where every feed answers 304 never loads it
-
+    """The feed as feedparser shapes it (read from the XML tree for plain RSS 2.0 and
+    Atom 1.0, else by feedparser), and the tree (``None`` when broken but readable);
+    ``ImportFailed`` when it is not a feed at all."""
     root = safe_xml.check(data, url)  # refuses DTDs and entities before feedparser sees them
+    fast = read_tree(root) if root is not None else None
+    if fast is not None:
+        return fast, root
+    import feedparser  # on demand: most feeds never need it
+
     result = feedparser.parse(data)
     if not result.get("version") and not result.entries:
         reason = one_line(str(result.get("bozo_exception") or "no RSS or Atom in it"))
