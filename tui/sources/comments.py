@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from tui.importers import safe_xml
 from tui.model import ParsedComment
+from tui.sources.bodies import html_body, plain_markdown
 from tui.sources.feeds import parse_feed
 
 _IN_REPLY_TO = re.compile(
@@ -50,7 +51,6 @@ def anchor_of(text: str) -> str | None:
 
 def _content(entry: Any) -> tuple[str, str | None]:
     """The body as Markdown, and the parent anchor of an "In reply to" line (dropped)."""
-    from tui.importers.feed import _html
     from tui.importers.html import html_to_markdown
 
     for content in entry.get("content") or []:
@@ -62,8 +62,10 @@ def _content(entry: Any) -> tuple[str, str | None]:
         content = entry.get("summary_detail")
     match = _IN_REPLY_TO.match(html)
     if match is None:
-        return _html(content, html), None
-    return html_to_markdown(html[match.end() :]), f"comment-{match[2]}"
+        return html_body(content, html), None
+    rest = html[match.end() :]
+    body = plain_markdown(rest)
+    return (html_to_markdown(rest) if body is None else body), f"comment-{match[2]}"
 
 
 def read_comments(data: bytes, url: str) -> list[FeedComment]:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tui.importers import ImportFailed, safe_xml
 from tui.model import ParsedReview
+from tui.sources.bodies import entry_body
 from tui.sources.xmlfeed import read_tree
 from tui.text import one_line
 
@@ -88,7 +89,7 @@ def site_comments_url(url: str, result: Any) -> str | None:
 
 def read_feed(data: bytes, url: str) -> FeedPage:
     """The posts of a fetched feed, newest as the feed lists them."""
-    from tui.importers.feed import _author, _body, _date, _identity, _tags, _title
+    from tui.importers.feed import _author, _date, _identity, _tags, _title
 
     result, _root = parse_feed(data, url)
     posts = []
@@ -99,7 +100,7 @@ def read_feed(data: bytes, url: str) -> FeedPage:
         review = ParsedReview(
             title=_title(entry) or "Untitled review",
             date=_date(entry) or "",
-            body=_body(entry),
+            body=entry_body(entry),
             author=_author(entry),
             tags=_tags(entry),
             source=SOURCE,
