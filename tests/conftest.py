@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from blog_server import BlogServer, FixtureBlog
 
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
@@ -98,3 +99,25 @@ def make_app(db_path: Path, config: Config) -> Iterator[object]:
         return ReviewsApp(path or db_path, cfg or config, seed=sample_reviews)
 
     yield build
+
+
+@pytest.fixture
+def blog_server() -> Iterator[BlogServer]:
+    """A real HTTP server on 127.0.0.1 (a free port), stopped after the test."""
+    server = BlogServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def blog(blog_server: BlogServer) -> FixtureBlog:
+    """A WordPress-style fixture blog with two posts and a threaded discussion, published."""
+    site = FixtureBlog(blog_server)
+    her = site.add_post("her", "Her", "Theodore writes letters for others.")
+    site.add_post("moon", "Moon", "Sam Bell is three weeks from the end.")
+    first = site.add_comment(her, "Ana", "Lovely review.")
+    site.add_comment(her, "Ben", "Agreed, the score too.", parent=first)
+    site.publish()
+    return site

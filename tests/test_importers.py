@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import time
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from tui.importers import (
     detect_format,
     feed_url,
     iter_sources,
+    load_bytes,
     load_path,
 )
 from tui.importers.dates import iso_date
@@ -341,24 +340,14 @@ def test_a_comment_feed_alone_and_a_broken_feed(tmp_path: Path) -> None:
         load_path(write(tmp_path, "broken.xml", "<rss><channel><title>x</ti"), "feed")
 
 
-def test_feed_urls_are_fetched_with_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feed_urls_are_recognised_and_parsed_from_fetched_bytes() -> None:
+    # The fetching itself is tui.sources.http's (tests/test_http.py, tests/test_follow_cli.py).
     assert feed_url(Path("https://example.org/feed")) == "https://example.org/feed"
     assert feed_url(Path("feed.xml")) is None
     body = (SAMPLES / "feed-atom.xml").read_bytes()
-    calls: list[tuple[str, float]] = []
-
-    class Response(io.BytesIO):
-        headers = Message()
-
-    def fake_urlopen(request: Any, timeout: float) -> Response:
-        calls.append((request.full_url, timeout))
-        return Response(body)
-
-    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
-    reviews = load_path(Path("https://example.org/feed"))
-    assert len(reviews) == 2 and calls[0][0] == "https://example.org/feed" and calls[0][1] > 0
-    with pytest.raises(ImportFailed, match=r"^https://example\.org/feed: more than"):
-        load_path("https://example.org/feed", max_bytes=100)
+    assert len(load_bytes(body, "https://example.org/feed")) == 2
+    with pytest.raises(ImportFailed, match=r"^https://example\.org/feed: a URL must be fetched"):
+        load_path("https://example.org/feed")
 
 
 # -- our JSON export ----------------------------------------------------------

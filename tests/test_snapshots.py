@@ -90,3 +90,38 @@ def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
 
     app = ReviewsApp(db_path, Config(author="tester"), seed=bundled_seeds)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_then("tab", "tab"))
+
+
+def test_sources_screen(snap_compare: SnapCompare, db_path: Path) -> None:
+    """Followed blogs: one synced, one failing with its last error, one never synced."""
+    from tui.store import SourceUpdate, Store
+
+    store = Store(db_path, seed=sample_reviews)
+    ok = store.add_source("feed", "https://matinee.example.org/feed/", title="Matinee")
+    bad = store.add_source("feed", "https://gone.example.net/rss", title="The [bold]Back Row[/]")
+    store.add_source("feed", "https://new.example.com/atom.xml")
+    store.apply_sync(
+        [],
+        [
+            SourceUpdate(
+                ok.id,
+                {
+                    "last_sync": "2026-11-28T09:15:00+00:00",
+                    "status": "ok",
+                    "state": {"posts": {"test:her": {}}},
+                    "keep": "200",
+                },
+            ),
+            SourceUpdate(
+                bad.id,
+                {
+                    "last_sync": "2026-11-28T09:15:00+00:00",
+                    "status": "failed",
+                    "last_error": "the server answered 503 Service Unavailable",
+                },
+            ),
+        ],
+    )
+    store.close()
+    run = _then("S")
+    assert snap_compare(_app(db_path), terminal_size=(120, 30), run_before=run)

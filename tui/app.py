@@ -24,6 +24,8 @@ from tui.opening import Opening, SeedLoader
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.sources import SourcesScreen
+from tui.screens.syncing import Syncing
 from tui.store import Store, StoreError
 from tui.store.drafts import Drafts
 from tui.store.paths import drafts_path, real_path, state_path
@@ -47,6 +49,7 @@ def binding_scopes() -> dict[str, Iterable[BindingType]]:
         "reading": ReadingPane.BINDINGS,
         "comments": CommentThread.BINDINGS,
         "composer": ReplyComposer.BINDINGS,
+        "sources": SourcesScreen.BINDINGS,
     }
 
 
@@ -58,6 +61,8 @@ class ReviewsApp(LiteralTextApp):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("R", "sync", "Sync", show=False, id="app.sync"),
+        Binding("S", "sources", "Sources", show=False, id="app.sources"),
     ]
 
     def __init__(
@@ -90,6 +95,7 @@ class ReviewsApp(LiteralTextApp):
         self._pending_seen: dict[int, set[int]] = {}
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
+        self.syncing = Syncing(self)
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
@@ -206,6 +212,24 @@ class ReviewsApp(LiteralTextApp):
             "Search titles, review text and comments",
             screen.action_search,
         )
+        yield SystemCommand(
+            "Sync followed blogs (R)", "Fetch new reviews and comments", self.action_sync
+        )
+        yield SystemCommand(
+            "Followed blogs (S)", "Each source with its status and last error", self.action_sources
+        )
+
+    # -- followed blogs ----------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        """Sync every followed source in a thread worker; progress in the header."""
+        if self._store is not None:
+            self.syncing.start(self._store)
+
+    def action_sources(self) -> None:
+        """Show the followed sources (their status and last error)."""
+        if self._store is not None and not isinstance(self.screen, SourcesScreen):
+            self.push_screen(SourcesScreen())
 
     # -- read marks, written in batches ------------------------------------------------
 

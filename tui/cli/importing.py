@@ -9,8 +9,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tui.importers import ImportFailed, iter_sources, load_path
+from tui.importers import (
+    DEFAULT_MAX_BYTES,
+    ImportFailed,
+    Origin,
+    feed_url,
+    iter_sources,
+    load_bytes,
+    load_path,
+    source_name,
+)
 from tui.model import ParsedReview
+from tui.sources.http import Fetcher, FetchError
 from tui.store import ImportReport, Store
 from tui.text import clean
 
@@ -45,22 +55,22 @@ def run_import(
     console = Console(stderr=True, highlight=False, markup=False)
     failures: list[str] = []
     parsed: list[ParsedReview] = []
-    paths = list(iter_sources([Path(s) for s in sources]))
+    # A URL stays a string: Path("https://host/feed/") would drop its trailing slash.
+    paths: list[Origin] = []
+    for s in sources:
+        paths += [s] if feed_url(s) is not None else list(iter_sources([Path(s)]))
     with _progress(console) as progress:
         reading = progress.add_task("reading", total=len(paths))
         for path in paths:
             try:
-                if max_bytes is None:
-                    parsed.extend(load_path(path, fmt))
-                else:
-                    parsed.extend(load_path(path, fmt, max_bytes=max_bytes))
-            except ImportFailed as error:
+                parsed.extend(_load(path, fmt, max_bytes))
+            except (ImportFailed, FetchError) as error:
                 failures.append(str(error))
             except OSError as error:
-                failures.append(f"{clean(path.name)}: {clean(error.strerror or str(error))}")
+                failures.append(f"{source_name(path)}: {clean(error.strerror or str(error))}")
             except Exception as error:  # noqa: BLE001 - one bad file never stops the others
                 reason = " ".join(clean(str(error)).split()) or "no details"
-                failures.append(f"{clean(path.name)}: {type(error).__name__}: {reason}")
+                failures.append(f"{source_name(path)}: {type(error).__name__}: {reason}")
             progress.advance(reading)
         merging = progress.add_task("merging", total=max(len(parsed), 1))
 
@@ -83,6 +93,16 @@ def run_import(
         )
     print(_summary(report, len(paths) - len(failures), len(failures)))
     return failures
+
+
+def _load(path: Origin, fmt: str | None, max_bytes: int | None) -> list[ParsedReview]:
+    """A file read from disk, or a feed URL fetched by the hardened fetcher."""
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    url = feed_url(path)
+    if url is None:
+        return load_path(path, fmt, max_bytes=cap)
+    with Fetcher(max_bytes=cap) as fetcher:
+        return load_bytes(fetcher.get(url).body, url, fmt)
 
 
 def _summary(report: ImportReport | None, files: int, failed: int) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import __version__
+from tui.cli import follow
 from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
@@ -87,7 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     exp = sub.add_parser("export", parents=[common], help="export every review and comment")
-    exp.add_argument("--format", dest="fmt", choices=["json", "markdown"], default="json")
+    exp.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["json", "markdown", "opml"],
+        default="json",
+        help="json (everything), markdown (a folder), opml (the followed feeds)",
+    )
     exp.add_argument(
         "--output", "-o", type=Path, default=None, help="file (json) or folder (markdown)"
     )
@@ -102,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("number", type=int, nargs="?", help="the backup to restore (1 = newest)")
 
     sub.add_parser("where", parents=[common], help="print where the database and config live")
+    from tui.cli.follow import add_commands
+
+    add_commands(sub, common)
 
     comp = sub.add_parser(
         "completion", help="print a tab-completion script: reviews completion bash|zsh|fish"
@@ -198,6 +208,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write every review with its thread as JSON (a file or stdout) or a Markdown folder."""
     from tui.exporters import to_json, to_markdown_folder
 
+    if args.fmt == "opml":
+        return _with_store(args, lambda store: follow.export_opml(store, args.output))
     store = _open_store(args)
     try:
         data = store.export()
@@ -223,17 +235,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Read every source, report the bad ones, then merge the rest in one atomic write."""
     from tui.cli.importing import run_import
+    from tui.sources.opml import is_opml
 
     # Importing into a new database brings in only what was asked for, not the seeds.
     store = _open_store(args, seeded=False)
     try:
+        # An OPML file is a list of feeds to follow (what every feed reader exports).
+        opml = [Path(p) for p in args.paths if args.fmt is None and is_opml(Path(p))]
+        others = [p for p in args.paths if Path(p) not in opml]
+        code = follow.import_opml(store, opml) if opml else EXIT_OK
         limit = None if args.max_size is None else int(args.max_size * 1_000_000)
-        failures = run_import(
-            store, args.paths, args.fmt, max_bytes=limit, keep_orphans=args.keep_orphans
+        failures = (
+            run_import(store, others, args.fmt, max_bytes=limit, keep_orphans=args.keep_orphans)
+            if others
+            else []
         )
     finally:
         store.close()
-    return EXIT_ERROR if failures else EXIT_OK
+    return EXIT_ERROR if failures or code else EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -271,10 +290,11 @@ def _describe(error: Exception, log_file: Path | None = None) -> str:
     """One line for the user: our own errors as they are, anything else with its kind."""
     from tui.config import ConfigError
     from tui.importers import ImportFailed
+    from tui.sources.http import FetchError
     from tui.store import StoreError
 
     message = " ".join(clean(str(error)).split())
-    if isinstance(error, CliError | ConfigError | ImportFailed | StoreError):
+    if isinstance(error, CliError | ConfigError | ImportFailed | StoreError | FetchError):
         return message
     if isinstance(error, OSError):
         return message or type(error).__name__
@@ -283,7 +303,16 @@ def _describe(error: Exception, log_file: Path | None = None) -> str:
     return f"unexpected {type(error).__name__}: {message}{hint}"
 
 
-COMMANDS = {
+def _with_store(args: argparse.Namespace, run: Callable[[Store], int]) -> int:
+    """Run ``run`` on the database (a new one starts empty), closing it afterwards."""
+    store = _open_store(args, seeded=False)
+    try:
+        return run(store)
+    finally:
+        store.close()
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_open,
     "open": cmd_open,
     "where": cmd_where,
@@ -292,6 +321,11 @@ COMMANDS = {
     "import": cmd_import,
     "restore": cmd_restore,
     "completion": cmd_completion,
+    "follow": lambda a: _with_store(a, lambda s: follow.follow_urls(s, a.urls, a.keep)),
+    "sources": lambda a: _with_store(a, follow.list_sources),
+    "unfollow": lambda a: _with_store(a, lambda s: follow.unfollow(s, a.source)),
+    "sync": lambda a: _with_store(a, lambda s: follow.sync_sources(s, a.sources, a.timeout)),
+    "keep": lambda a: _with_store(a, lambda s: follow.set_keep(s, a.source, a.keep)),
 }
 
 

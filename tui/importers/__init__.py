@@ -14,8 +14,6 @@ import json
 import os
 import re
 import stat
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -38,9 +36,6 @@ FORMATS: tuple[str, ...] = tuple(_MODULE_OF)
 MB = 1_000_000
 DEFAULT_MAX_BYTES = 200 * MB
 """Sources larger than this are refused before they are read."""
-
-FETCH_TIMEOUT = 30.0
-"""Seconds to wait on a feed URL before giving up."""
 
 Origin = Path | str
 """Where a source came from: a file, or a feed URL."""
@@ -87,30 +82,15 @@ def _too_big(origin: Origin, size: int | None, max_bytes: int) -> ImportFailed:
     return ImportFailed(origin, f"{size / MB:.1f} MB is over the {limit}")
 
 
-def _fetch(url: str, max_bytes: int) -> bytes:
-    # The scheme is checked to be http(s) by feed_url, so no file:// or ftp:// here.
-    agent = {"User-Agent": f"reviews/{tui.__version__}"}
-    request = urllib.request.Request(url, headers=agent)  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise _too_big(url, int(length), max_bytes)
-            data: bytes = response.read(max_bytes + 1)
-    except urllib.error.URLError as error:
-        raise ImportFailed(url, f"cannot fetch it ({error.reason})") from error
-    except (OSError, ValueError) as error:
-        raise ImportFailed(url, f"cannot fetch it ({error})") from error
-    if len(data) > max_bytes:
-        raise _too_big(url, None, max_bytes)
-    return data
-
-
 def read_source(origin: Origin, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a file or feed URL, refused without reading when over ``max_bytes``."""
+    """The bytes of a file, refused without reading when over ``max_bytes``.
+
+    URLs are not read here: the network is ``tui.sources.http``'s (the caller fetches
+    and hands the bytes to ``load_bytes``).
+    """
     url = feed_url(origin)
     if url is not None:
-        return _fetch(url, max_bytes)
+        raise ImportFailed(url, "a URL must be fetched first (reviews import does that)")
     path = Path(origin)
     try:
         with path.open("rb") as handle:
@@ -196,6 +176,12 @@ def load_path(
     except Exception as error:  # a bug or a quirk no importer foresaw: this file only
         reason = " ".join(str(error).split()) or "no details"
         raise ImportFailed(path, f"cannot be read ({type(error).__name__}: {reason})") from error
+
+
+def load_bytes(data: bytes, origin: Origin, fmt: str | None = None) -> list[ParsedReview]:
+    """Parse bytes already read (a fetched feed) as ``fmt``, else as their content shows."""
+    parse = _parser(fmt, origin) if fmt is not None else _parser(_detect(data, origin), origin)
+    return parse(data, origin)
 
 
 def _hidden(path: Path, root: Path) -> bool:

@@ -51,6 +51,8 @@ class ReviewsLoaded(Message):
     reviews: list[Review]
     unread: set[int]
     keep: int | None
+    new_comments: set[int] | None = None
+    """Read reviews with comments not seen yet; ``None``: not read this time."""
 
 
 @dataclass
@@ -149,6 +151,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             # Read while the database opened: the first frame already shows the newest review.
             reviews, unread, self._shown_generation = first
             self.on_reviews_loaded(ReviewsLoaded(reviews, unread, None))
+            self.load_new_comments()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
 
     # -- reading from the store (thread workers, results as messages) ----------------
@@ -161,10 +164,24 @@ class ReaderScreen(WritingActions, Screen[None]):
         try:
             reviews = store.reviews()
             unread = store.unread_review_ids()
+            fresh = store.reviews_with_new_comments()
         except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(ReviewsLoaded(reviews, unread, keep))
+        self.post_message(ReviewsLoaded(reviews, unread, keep, fresh))
+
+    @work(thread=True, exclusive=True, group="new-comments")
+    def load_new_comments(self) -> None:
+        """Read which reviews have comments not seen yet (after the first fill)."""
+        try:
+            fresh = self._reviews_app().store.reviews_with_new_comments()
+        except Exception:  # noqa: BLE001 - a missing marker is not worth an error
+            return
+        self.app.call_from_thread(self._show_new_comments, fresh)
+
+    def _show_new_comments(self, fresh: set[int]) -> None:
+        pending = self._reviews_app().pending_seen()
+        self.query_one(ReviewList).set_new_comments(fresh - pending.keys())
 
     @work(thread=True, exclusive=True, group="review")
     def load_review(
@@ -202,6 +219,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         pending = self._reviews_app().pending_seen()
         unread = message.unread - pending.keys()
         sidebar.set_reviews(message.reviews, keep=message.keep, unread=unread)
+        if message.new_comments is not None:
+            sidebar.set_new_comments(message.new_comments - pending.keys())
         self._title_sidebar()
         if not sidebar.shown:
             self._show_nothing()

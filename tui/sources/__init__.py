@@ -1,1 +1,1 @@
-"""The network layer: WordPress's REST API and the secrets it needs, free of Textual."""
+"""The network: fetching, followed feeds, WordPress, the outbox. Never imports Textual."""

@@ -13,10 +13,14 @@ from tui.store.database import (
     NotYours,
     ReadState,
     SearchHit,
+    Source,
+    SourceCounts,
+    SourceUpdate,
     Store,
     StoreBusy,
     StoreError,
     WriteFailed,
+    parse_keep,
 )
 
 __all__ = [
@@ -28,8 +32,12 @@ __all__ = [
     "NotYours",
     "ReadState",
     "SearchHit",
+    "Source",
+    "SourceCounts",
+    "SourceUpdate",
     "Store",
     "StoreBusy",
     "StoreError",
     "WriteFailed",
+    "parse_keep",
 ]

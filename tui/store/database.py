@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.model import ANONYMOUS, Comment, ParsedReview, Review
-from tui.store.core import MIGRATIONS, StoreCore
+from tui.store.core import MIGRATIONS
 from tui.store.errors import (
     CorruptDatabase,
     NewerSchema,
@@ -28,6 +28,7 @@ from tui.store.errors import (
 from tui.store.index import StoreIndex, comment_from_doc
 from tui.store.merge import ImportReport, plan_import
 from tui.store.search import SearchHit, SearchIndex
+from tui.store.sources import Source, SourceCounts, SourcesStore, SourceUpdate, parse_keep
 from tui.store.storage import Tables, UnreadableFileError
 from tui.text import clean, one_line
 
@@ -40,10 +41,14 @@ __all__ = [
     "NotYours",
     "ReadState",
     "SearchHit",
+    "Source",
+    "SourceCounts",
+    "SourceUpdate",
     "Store",
     "StoreBusy",
     "StoreError",
     "WriteFailed",
+    "parse_keep",
 ]
 
 _OVERLAY_LIMIT = 200  # new replies searched one by one before the search text is rebuilt
@@ -63,7 +68,7 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class Store(StoreCore):
+class Store(SourcesStore):
     """Reviews, comments, replies and read state, kept in one crash-safe JSON file.
 
     ``Store(path, *, seed=None, lock_timeout=5.0)`` opens ``path``, creating it

@@ -108,6 +108,8 @@ class ReviewList(LineView, can_focus=True):
         self._tag = ""
         self._order = "date"
         self._unread: set[int] = set()
+        self._fresh: set[int] = set()
+        """Reviews read before that have comments not seen yet (a sync brought them)."""
         self._cursor: int | None = None
         self._role_styles: dict[str, Style] = {}
         self._base_style: Style | None = None
@@ -173,6 +175,16 @@ class ReviewList(LineView, can_focus=True):
         """Whether the sidebar shows ``review_id`` as unread."""
         return review_id in self._unread
 
+    def has_new_comments(self, review_id: int) -> bool:
+        """Whether the sidebar marks ``review_id`` as having new comments."""
+        return review_id in self._fresh
+
+    def set_new_comments(self, review_ids: set[int]) -> None:
+        """Mark the reviews that have comments not seen yet (``+`` before the title)."""
+        if review_ids != self._fresh:
+            self._fresh = set(review_ids)
+            self.refresh()
+
     # -- data in ---------------------------------------------------------------------
 
     def set_reviews(
@@ -215,11 +227,12 @@ class ReviewList(LineView, can_focus=True):
         self._apply(self.current_id)
 
     def set_unread(self, review_id: int, unread: bool) -> None:
-        """Mark one review read or unread without reloading the list."""
+        """Mark one review read or unread without reloading the list (read: its comments too)."""
         if unread:
             self._unread.add(review_id)
         else:
             self._unread.discard(review_id)
+            self._fresh.discard(review_id)
         self.refresh()
 
     def select_review(self, review_id: int) -> bool:
@@ -263,7 +276,10 @@ class ReviewList(LineView, can_focus=True):
 
     def _row(self, review: Review, width: int, line: int) -> list[tuple[str, str]]:
         if line == 0:
-            marker = ("● ", "unread") if review.id in self._unread else ("  ", "title")
+            if review.id in self._unread:
+                marker = ("● ", "unread")
+            else:
+                marker = ("+ ", "unread") if review.id in self._fresh else ("  ", "title")
             return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
         count = review.comment_count
         noun = "comment" if count == 1 else "comments"
@@ -279,7 +295,8 @@ class ReviewList(LineView, can_focus=True):
             return Strip.blank(width, self._style())
         review = self._shown[index]
         cursor = None if index != self._cursor else self.has_focus
-        key = (review.id, line, cursor, review.id in self._unread, width, scroll_x)
+        marked = review.id in self._unread or review.id in self._fresh
+        key = (review.id, line, cursor, marked, width, scroll_x)
         drawn = self._drawn_rows.get(key) or self._drawn_before.get(key)
         if drawn is None or drawn[0] is not review:
             drawn = (review, self._draw_row(review, line, cursor, width, scroll_x))

@@ -1,0 +1,48 @@
+"""The quick path for plain paragraphs gives exactly what the importer's converter gives."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.importers.html import html_to_markdown
+from tui.sources.bodies import plain_markdown
+
+CHAR = st.sampled_from([*"abcXYZ019 .,;:!?'\"()/-+#=%$@éßж日", "\u2019"])
+ENCODED = st.one_of(
+    CHAR,
+    CHAR.map(lambda c: f"&#{ord(c)};"),
+    CHAR.map(lambda c: f"&#x{ord(c):x};"),
+    st.sampled_from(["&#8217;", "&#8230;", "&#38;", "&#60;", "&#42;", "&#160;", "&#x5f;"]),
+)
+TEXT = st.lists(ENCODED, max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from(["", "\n", " \n "]))
+def test_plain_paragraphs_match_the_converter(paragraphs: list[str], gap: str) -> None:
+    html = gap.join(f"<p>{p}</p>" for p in paragraphs)
+    quick = plain_markdown(html)
+    if quick is not None:  # None: left to the converter (a "<", "*", "&" or odd space)
+        assert quick == html_to_markdown(html)
+
+
+def test_wordpress_comments_take_the_quick_path() -> None:
+    html = "<p>I&#8217;m back: rewatched it &#8230; still great!</p>\n<p>Second thought.</p>\n"
+    assert (
+        plain_markdown(html) == "I\u2019m back: rewatched it \u2026 still great!\n\nSecond thought."
+    )
+    assert plain_markdown(html) == html_to_markdown(html)
+
+
+def test_anything_else_is_left_to_the_converter() -> None:
+    for html in [
+        "<p>a\nb</p>",
+        "<p>a\u00a0b</p>",
+        "<p>a <b>b</b></p>",
+        "<p>a &amp; b</p>",
+        "<p>*not* emphasis</p>",
+        "text",
+        "",
+    ]:
+        assert plain_markdown(html) is None

@@ -1,0 +1,164 @@
+"""The followed sources: each with its status, last sync, counts and last error.
+
+Opened with ``S`` or from the palette; ``R`` syncs everything from here too,
+``u`` unfollows the highlighted source (asks first). The list is read from the
+store in a thread worker and read again when a sync finishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.display import display_date, join, literal_line
+from tui.screens.confirm import ConfirmScreen
+from tui.store import Source, SourceCounts
+
+if TYPE_CHECKING:
+    from tui.app import ReviewsApp
+
+
+@dataclass
+class SourcesLoaded(Message):
+    """The sources and their counts, read from the store."""
+
+    sources: list[Source]
+    counts: dict[int, SourceCounts]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def source_lines(source: Source, counts: SourceCounts | None) -> Content:
+    """Three or four lines about a source: name and status, URL, sync and counts, last error."""
+    if source.status == "failed":
+        status = ("failed", "bold $error")
+    elif source.status == "ok":
+        status = ("ok", "$success")
+    else:
+        status = ("never synced", "italic")
+    held = (
+        f"{_plural(counts.reviews, 'review')}, {_plural(counts.comments, 'comment')}"
+        if counts
+        else ""
+    )
+    synced = display_date(source.last_sync) if source.last_sync else "never"
+    first = join(
+        (f"{source.id:>3}  ", "bold"),
+        literal_line(source.title or source.url, "bold"),
+        ("  ", ""),
+        status,
+    )
+    keep = f" · keeps {source.keep}" if source.keep else ""
+    lines = [
+        first,
+        join(("     ", ""), literal_line(source.url, "dim")),
+        Content.styled(f"     {source.kind} · synced {synced} · {held}{keep}", "dim"),
+    ]
+    if source.status == "failed" and source.last_error:
+        lines.append(join(("     ", ""), literal_line(source.last_error, "$error")))
+    return Content("\n").join(lines)
+
+
+class SourcesScreen(ModalScreen[None]):
+    """Every followed blog with how its last sync went."""
+
+    BINDINGS = [
+        Binding("escape,q,S", "dismiss(None)", "Close", id="sources.close"),
+        Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sources: list[Source] = []
+
+    def _reviews_app(self) -> ReviewsApp:
+        return cast("ReviewsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        """A title, then one entry per source."""
+        with Vertical(id="sources"):
+            yield Static(Content.styled("Followed blogs", "bold"), id="sources-title")
+            yield OptionList(id="source-list")
+            yield Static(
+                Content.styled("R syncs every source · reviews follow URL adds one", "dim"),
+                id="sources-hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Read the sources off the event loop."""
+        self.query_one("#source-list", OptionList).focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="sources")
+    def reload(self) -> None:
+        """Read the sources and their counts again (after a sync, say)."""
+        store = self._reviews_app().store
+        try:
+            sources, counts = store.sources(), store.source_counts()
+        except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
+            self.app.call_from_thread(
+                self.notify, str(error), title="Could not read", severity="error", markup=False
+            )
+            return
+        self.post_message(SourcesLoaded(sources, counts))
+
+    def on_sources_loaded(self, message: SourcesLoaded) -> None:
+        """Fill the list, keeping the highlighted source."""
+        self._sources = message.sources
+        listing = self.query_one("#source-list", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        if not message.sources:
+            listing.add_option(
+                Option(
+                    Content.styled("No blogs followed yet: run  reviews follow URL", "italic"),
+                    disabled=True,
+                )
+            )
+            return
+        listing.add_options(
+            Option(source_lines(s, message.counts.get(s.id)), id=str(s.id)) for s in message.sources
+        )
+        listing.highlighted = min(keep or 0, len(message.sources) - 1)
+
+    def action_unfollow(self) -> None:
+        """Stop following the highlighted source, after asking."""
+        listing = self.query_one("#source-list", OptionList)
+        if listing.highlighted is None or not self._sources:
+            return
+        source = self._sources[listing.highlighted]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._unfollow(source.id)
+
+        question = join(
+            ("Stop following ", ""),
+            literal_line(source.title or source.url, "bold"),
+            ("? Its reviews and your replies stay.", ""),
+        )
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, group="sources-write")
+    def _unfollow(self, source_id: int) -> None:
+        try:
+            self._reviews_app().store.remove_source(source_id)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(
+                self.notify, str(error), title="Could not unfollow", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self.reload)

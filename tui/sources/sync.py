@@ -1,0 +1,310 @@
+"""Syncing followed sources: fetch in a bounded pool, merge everything in one write.
+
+Each source is fetched by the harvester of its kind (``HARVESTERS``; feeds now,
+WordPress sites next) in a pool of ``workers`` threads. A source that fails
+(DNS, TLS, an error status, bad XML, the deadline) is recorded with its reason
+and retried on the next sync; it never stops the others. The harvests are then
+assembled into review trees (each post with its stored and new comments, so a
+reply whose parent came in an earlier sync still hangs under it) and merged
+through the store's import path with the sources' new state, in one write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from tui.importers import ImportFailed
+from tui.importers.threads import FlatComment, build_thread
+from tui.model import Comment, ParsedComment, ParsedReview, Review
+from tui.sources.comments import FeedComment, anchor_of, read_comments
+from tui.sources.feeds import FeedPost, read_feed
+from tui.sources.http import DEADLINE, Fetcher, FetchError
+from tui.store import Source, SourceUpdate, Store
+from tui.text import one_line
+
+WORKERS = 8
+"""Sources fetched at once."""
+
+MAX_FEED_BYTES = 50_000_000
+"""The largest feed a sync accepts (eight at a time are held in memory)."""
+
+_PARSING = threading.Lock()
+"""One feed parsed at a time: parsing is Python under the GIL, so parallel parsers only
+queue behind each other, and each one more is one more thread the reader's keys wait
+behind. The fetches still overlap."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Harvest:
+    """What one source's fetches brought: posts, comments per post, its new state."""
+
+    source: Source
+    error: str = ""
+    posts: list[FeedPost] = field(default_factory=list)
+    comments: dict[str, list[FeedComment]] = field(default_factory=dict)
+    """Post identity -> the comments its comment feed lists now."""
+    fields: dict[str, Any] = field(default_factory=dict)
+    """The source's document fields to change."""
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """How one source's sync went, for one line of output."""
+
+    source: Source
+    error: str
+    new_reviews: int
+    new_comments: int
+    unchanged: bool
+    """Nothing was downloaded but 304s."""
+
+    @property
+    def ok(self) -> bool:
+        """The source synced."""
+        return not self.error
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _resolve(identity: str | None, link: str, aliases: Mapping[str, str]) -> str:
+    """The stored identity of a post: an export of the same blog's post if there is one."""
+    raw = (identity or f"feed:{link}").removeprefix("feed:")
+    return aliases.get(raw) or aliases.get(link) or f"feed:{raw}"
+
+
+def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -> Harvest:
+    """Fetch a feed (conditionally) and the comment feeds of the posts that may have changed."""
+    harvest = Harvest(source)
+    state = dict(source.state)
+    posts: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (state.get("posts") or {}).items()}
+    fetched = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    new_posts: set[str] = set()
+    if not fetched.not_modified:
+        with _PARSING:
+            page = read_feed(fetched.body, fetched.url)
+        dropped = set(state.get("dropped") or ())
+        for post in page.posts:
+            identity = _resolve(post.review.source_id, post.link, aliases)
+            if identity in dropped:
+                continue  # its keep setting let it go: not brought back
+            harvest.posts.append(replace(post, review=replace(post.review, source_id=identity)))
+            entry = posts.setdefault(identity, {})
+            if not entry:
+                new_posts.add(identity)
+            entry.update(link=post.link, comments=post.comments_url)
+        if page.title and not source.title:
+            harvest.fields["title"] = page.title
+        if page.site and not source.site:
+            harvest.fields["site"] = page.site
+        if page.comments_url and not state.get("comments_feed"):
+            state["comments_feed"] = page.comments_url
+    harvest.fields.update(etag=fetched.etag, last_modified=fetched.last_modified)
+    due = _changed_threads(fetcher, state, posts) | new_posts
+    for identity in sorted(due):
+        entry = posts.get(identity) or {}
+        url = entry.get("comments")
+        if not url:
+            continue
+        try:
+            got = fetcher.get(url, etag=entry.get("etag"), last_modified=entry.get("modified"))
+            if not got.not_modified:
+                with _PARSING:
+                    harvest.comments[identity] = read_comments(got.body, got.url)
+        except (FetchError, ImportFailed):
+            continue  # comments closed or a broken comment feed: the posts still sync
+        entry.update(etag=got.etag, modified=got.last_modified)
+    state["posts"] = posts
+    harvest.fields["state"] = state
+    return harvest
+
+
+def _changed_threads(fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str, Any]) -> set[str]:
+    """The posts whose comments may have changed: all of them, unless a site-wide
+    comments feed says which (a 304 from it: none)."""
+    everything = {i for i, entry in posts.items() if entry.get("comments")}
+    url = state.get("comments_feed")
+    if not url:
+        return everything
+    try:
+        got = fetcher.get(
+            url, etag=state.get("comments_etag"), last_modified=state.get("comments_modified")
+        )
+        if got.not_modified:
+            return set()
+        with _PARSING:
+            comments = read_comments(got.body, got.url)
+    except (FetchError, ImportFailed):
+        return everything
+    state.update(comments_etag=got.etag, comments_modified=got.last_modified)
+    by_link = {entry.get("link"): i for i, entry in posts.items()}
+    changed: set[str] = set()
+    for c in comments:
+        found = by_link.get(c.post_link) or (f"feed:{c.post_ref}" if c.post_ref else None)
+        if found is not None and found in posts:
+            changed.add(found)
+    return changed
+
+
+HARVESTERS: dict[str, Callable[[Source, Fetcher, Mapping[str, str]], Harvest]] = {
+    "feed": harvest_feed,
+}
+"""Source kind -> the function that fetches it."""
+
+
+def _harvest(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -> Harvest:
+    harvester = HARVESTERS.get(source.kind)
+    if harvester is None:
+        return Harvest(source, error=f"this version cannot sync a {source.kind!r} source")
+    try:
+        return harvester(source, fetcher, aliases)
+    except FetchError as error:
+        return Harvest(source, error=error.reason)
+    except ImportFailed as error:
+        return Harvest(source, error=error.reason)
+    except Exception as error:  # noqa: BLE001 - one source's surprise must not stop the others
+        return Harvest(source, error=f"unexpected {type(error).__name__}: {one_line(str(error))}")
+
+
+def _stored_review(review: Review) -> ParsedReview:
+    return ParsedReview(
+        title=review.title,
+        date=review.date,
+        body=review.body,
+        author=review.author,
+        tags=review.tags,
+        film=review.film,
+        year=review.year,
+        director=review.director,
+        rating=review.rating,
+        source=review.source,
+        source_id=review.source_id,
+    )
+
+
+def _thread(
+    stored: Sequence[Comment], new: Sequence[FeedComment], post: str
+) -> tuple[tuple[ParsedComment, ...], int]:
+    """The post's whole thread (stored comments and new ones, threaded), and how many are new."""
+    flat: list[FlatComment] = []
+    key_of = {c.id: c.source_id for c in stored}
+    by_rest: dict[str, str] = {}
+    by_anchor: dict[str, str] = {}
+    for c in stored:
+        if c.local:
+            continue  # the user's replies stay as they are, where they are
+        parent = key_of.get(c.parent_id) if c.parent_id is not None else None
+        parsed = ParsedComment(c.author, c.date, c.body, source_id=c.source_id)
+        flat.append(FlatComment(c.source_id, parent, parsed))
+        by_rest.setdefault(c.source_id.partition(":")[2], c.source_id)
+        anchor = anchor_of(c.source_id)
+        if anchor:
+            by_anchor.setdefault(anchor, c.source_id)
+    known = {f.key for f in flat}
+    for item in new:  # anchors of this batch first: a reply may answer one of the same batch
+        key = by_rest.get(item.identity.partition(":")[2], item.identity)
+        if item.anchor:
+            by_anchor.setdefault(item.anchor, key)
+    added = 0
+    post_raw = post.partition(":")[2]
+    for item in new:
+        key = by_rest.get(item.identity.partition(":")[2], item.identity)
+        if key in known:
+            continue
+        parent = None
+        if item.parent_anchor:
+            parent = by_anchor.get(item.parent_anchor)
+        elif item.post_ref and item.post_ref != post_raw:
+            parent = by_rest.get(item.post_ref, f"feed:{item.post_ref}")
+        flat.append(FlatComment(key, parent, replace(item.comment, source_id=key)))
+        known.add(key)
+        added += 1
+    return build_thread(flat), added
+
+
+def _assemble(
+    store: Store, harvests: Sequence[Harvest]
+) -> tuple[list[ParsedReview], dict[int, tuple[int, int]]]:
+    """Review trees to merge, and per source how many reviews and comments are new."""
+    wanted = [p.review.source_id or "" for h in harvests for p in h.posts]
+    wanted += [i for h in harvests for i in h.comments]
+    stored = store.known_reviews(sorted(set(wanted)))
+    parsed: list[ParsedReview] = []
+    counts: dict[int, tuple[int, int]] = {}
+    for h in harvests:
+        incoming = {p.review.source_id or "": p.review for p in h.posts}
+        new_reviews = new_comments = 0
+        for identity in dict.fromkeys([*incoming, *h.comments]):
+            review, comments = stored.get(identity, (None, []))
+            if review is not None and not identity.startswith("feed:"):
+                base = _stored_review(review)  # imported from an export: the export's text stays
+            elif identity in incoming:
+                base = incoming[identity]
+            elif review is not None:
+                base = _stored_review(review)
+            else:
+                continue
+            new_reviews += review is None
+            thread, added = _thread(comments, h.comments.get(identity, []), identity)
+            new_comments += added
+            parsed.append(replace(base, comments=thread))
+        counts[h.source.id] = (new_reviews, new_comments)
+    return parsed, counts
+
+
+def sync(
+    store: Store,
+    sources: Iterable[Source] | None = None,
+    *,
+    workers: int = WORKERS,
+    deadline: float = DEADLINE,
+    progress: Progress | None = None,
+) -> list[SyncOutcome]:
+    """Sync ``sources`` (default: every followed one); one write merges what came in."""
+    chosen = list(store.sources() if sources is None else sources)
+    if not chosen:
+        return []
+    aliases = store.identity_aliases()
+    harvests: list[Harvest] = []
+    if progress is not None:
+        progress(0, len(chosen))
+    with (
+        Fetcher(deadline=deadline, max_bytes=MAX_FEED_BYTES, workers=workers) as fetcher,
+        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sync") as pool,
+    ):
+        futures = [pool.submit(_harvest, s, fetcher, aliases) for s in chosen]
+        for done, future in enumerate(as_completed(futures), start=1):
+            harvests.append(future.result())
+            if progress is not None:
+                progress(done, len(chosen))
+    good = [h for h in harvests if not h.error]
+    parsed, counts = _assemble(store, good)
+    stamp = _now()
+    updates = []
+    outcomes = []
+    for h in sorted(harvests, key=lambda h: h.source.id):
+        new_reviews, new_comments = counts.get(h.source.id, (0, 0))
+        if h.error:
+            fields: dict[str, Any] = {"last_sync": stamp, "status": "failed", "last_error": h.error}
+        else:
+            fields = {
+                **h.fields,
+                "last_sync": stamp,
+                "status": "ok",
+                "last_error": "",
+                "new_reviews": new_reviews,
+                "new_comments": new_comments,
+            }
+        updates.append(SourceUpdate(h.source.id, fields))
+        unchanged = not h.error and not h.posts and not h.comments
+        outcomes.append(SyncOutcome(h.source, h.error, new_reviews, new_comments, unchanged))
+    store.apply_sync(parsed, updates)
+    return outcomes
