@@ -158,6 +158,7 @@ async def test_unread_marks_and_next_new_comment(deep_app: ReviewsApp, db_path: 
         screen = await ready(pilot)
         sidebar = screen.query_one(ReviewList)
         assert sidebar_lines(deep_app)[0].startswith("● ")
+        await pilot.press("tab")  # starting is not reading: the user does something
         await pilot.pause(1.2)  # opened long enough to count as seen
         await settle(pilot)
         assert not sidebar.is_unread(screen.review_id or 0)
@@ -344,6 +345,8 @@ async def test_read_marks_are_written_in_batches_and_at_quit(
     async with deep_app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         before = db_path.read_bytes()
+        await pilot.press("tab", "shift+tab")  # starting is not reading: a key first
+        await pilot.pause(0.3)
         for _ in range(2):
             await pilot.press("j")
             await pilot.pause(0.3)  # each review counts as seen...

@@ -33,9 +33,11 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 SEEN_FLUSH = 5.0
+"""Seconds read marks wait to be written together (each write rewrites the database)."""
 IDLE_GC_CHECK = 0.5
 """Seconds between checks for a pause to run a full garbage collection in."""
-"""Seconds read marks wait to be written together (each write rewrites the database)."""
+_ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+"""Input that shows the user is here (a pointer merely passing over is not)."""
 
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
@@ -87,6 +89,8 @@ class ReviewsApp(LiteralTextApp):
         self._pending_seen: dict[int, set[int]] = {}
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
+        self.user_active = False
+        """Whether the user has pressed a key or clicked yet (starting is not reading)."""
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
@@ -234,6 +238,8 @@ class ReviewsApp(LiteralTextApp):
         """Input marks the user as busy: no full garbage collection for a moment."""
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
+            if isinstance(event, _ACTIVE):
+                self.user_active = True
         await super().on_event(event)
 
     def on_unmount(self) -> None:

@@ -113,6 +113,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._key_state: tuple[bool | None, ...] = ()
         self._typing_timer: Timer | None = None
         self._sidebar_width = 2
+        self._kept_unread: int | None = None
+        """The review the user marked unread while it is on show: not marked read again."""
 
     def _reviews_app(self) -> ReviewsApp:
         # A typing-only name: importing tui.app here would run app -> reader -> app.
@@ -273,13 +275,22 @@ class ReaderScreen(WritingActions, Screen[None]):
     def _schedule_seen(self, review_id: int, comment_ids: list[int]) -> None:
         if self._seen_timer is not None:
             self._seen_timer.stop()
+        if review_id == self._kept_unread:
+            # Marked unread by the user: a reload of it (our own write coming back
+            # from the file, say) must not mark it read behind their back.
+            return
         self._seen_timer = self.set_timer(
             SEEN_AFTER, lambda: self._mark_seen(review_id, comment_ids)
         )
 
     def _mark_seen(self, review_id: int, comment_ids: list[int]) -> None:
         # Shown as read at once; written to disk with other marks in one batch.
-        if review_id != self.review_id:
+        if review_id != self.review_id or review_id == self._kept_unread:
+            return
+        if not self._reviews_app().user_active:
+            # Starting the reader is not reading: the review it opens on counts as
+            # read once the user has pressed a key or clicked, and looked a moment.
+            self._schedule_seen(review_id, comment_ids)
             return
         self._reviews_app().note_seen(review_id, comment_ids)
         self.query_one(ReviewList).set_unread(review_id, False)
@@ -292,12 +303,14 @@ class ReaderScreen(WritingActions, Screen[None]):
             self._seen_timer.stop()
         review_id = self.review_id
         if self.query_one(ReviewList).is_unread(review_id):
+            self._kept_unread = None
             # Read: everything on show counts as seen, written with the next batch.
             ids = [row.comment.id for row in self._thread().all_rows]
             self._reviews_app().note_seen(review_id, ids)
             self.query_one(ReviewList).set_unread(review_id, False)
             self.notify("Marked read.", markup=False)
         else:
+            self._kept_unread = review_id
             self._reviews_app().forget_seen(review_id)
             self._set_unread(review_id, True)
 
@@ -322,6 +335,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._typing_timer is not None:
             self._typing_timer.stop()
             self._typing_timer = None
+        if review_id != self._kept_unread:
+            self._kept_unread = None
         if review_id is None:
             return
         if self.query_one("#filter", Input).has_focus:

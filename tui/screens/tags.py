@@ -19,6 +19,21 @@ ALL_TAGS = ""
 """The choice that removes the tag filter."""
 
 
+def tag_counts(reviews: list[Review]) -> list[tuple[str, int]]:
+    """Each tag, in any case, with how many reviews carry it; most used first.
+
+    "drama" and "Drama" are one tag, named as most reviews spell it.
+    """
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for review in reviews:
+        for key, tag in {t.casefold(): t for t in review.tags}.items():
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[tag] += 1
+    named = [(spellings[key].most_common(1)[0][0], n) for key, n in counts.items()]
+    return sorted(named, key=lambda item: (-item[1], item[0].casefold()))
+
+
 class TagPicker(ModalScreen[str | None]):
     """Every tag with how many reviews carry it; enter filters by it."""
 
@@ -26,8 +41,7 @@ class TagPicker(ModalScreen[str | None]):
 
     def __init__(self, reviews: list[Review], current: str = ALL_TAGS) -> None:
         super().__init__()
-        counts = Counter(tag for review in reviews for tag in set(review.tags))
-        self._tags = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        self._tags = tag_counts(reviews)
         self._current = current
 
     def compose(self) -> ComposeResult:
@@ -48,7 +62,7 @@ class TagPicker(ModalScreen[str | None]):
         tags.focus()
         tags.highlighted = 0
         for i, (tag, _count) in enumerate(self._tags):
-            if tag == self._current:
+            if tag.casefold() == self._current.casefold():
                 tags.highlighted = i + 1
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from tui.display import display_date
 from tui.model import Review
-from tui.text import one_line
+from tui.text import fold, one_line
 from tui.widgets.scrolling import LineView, set_virtual_size
 
 ROW_HEIGHT = 2
@@ -52,11 +52,11 @@ def sort_reviews(
 ) -> list[Review]:
     """``reviews`` (already newest first) in ``order``; ties keep newest first.
 
-    ``folded`` maps review ids to case-folded titles already worked out.
+    ``folded`` maps review ids to titles already ``fold``ed.
     """
     if order == "title":
         names = folded or {}
-        return sorted(reviews, key=lambda r: names.get(r.id) or one_line(r.title).casefold())
+        return sorted(reviews, key=lambda r: names.get(r.id) or fold(one_line(r.title)))
     if order == "comments":
         return sorted(reviews, key=lambda r: -r.comment_count)
     if order == "activity":
@@ -99,6 +99,8 @@ class ReviewList(LineView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._reviews: list[Review] = []
+        # As the store gives them (newest first): every other order is sorted from this.
+        self._newest: list[Review] = []
         self._folded: list[str] = []
         # Case-folded titles by review id, kept across reloads: folding ten thousand
         # titles again after every write would cost more than the rest of a reload.
@@ -180,7 +182,8 @@ class ReviewList(LineView, can_focus=True):
     ) -> None:
         """Show ``reviews``; keep the cursor on review ``keep`` when it is still there."""
         self._fold(reviews)
-        self._reviews = sort_reviews(reviews, self._order, self._titles())
+        self._newest = list(reviews)
+        self._reviews = sort_reviews(self._newest, self._order, self._titles())
         self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         if unread is not None:
             self._unread = unread
@@ -191,26 +194,31 @@ class ReviewList(LineView, can_focus=True):
         for review in reviews:
             known = cache.get(review.id)
             if known is None or known[0] != review.title:
-                cache[review.id] = (review.title, one_line(review.title).casefold())
+                cache[review.id] = (review.title, fold(one_line(review.title)))
 
     def _titles(self) -> dict[int, str]:
         return {review_id: folded for review_id, (_title, folded) in self._fold_cache.items()}
 
     def set_filter(self, text: str) -> None:
-        """Show only the reviews whose title contains ``text`` (case-insensitive)."""
-        self._filter = text.casefold().strip()
+        """Show only the reviews whose title holds every word of ``text``, in any order.
+
+        Case and accents do not count: "amelie" finds "Amélie", "lady fire" finds
+        "Portrait of a Lady on Fire".
+        """
+        self._filter = " ".join(fold(text).split())
         self._apply(self.current_id)
 
     def set_order(self, order: str) -> None:
         """Sort by ``order`` (a key of ``SORTS``), keeping the cursor's review."""
         keep = self.current_id
         self._order = order
-        self._reviews = sort_reviews(self._reviews, order, self._titles())
+        # From the newest-first list, not the current order: "newest" is that list as is.
+        self._reviews = sort_reviews(self._newest, order, self._titles())
         self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         self._apply(keep)
 
     def set_tag(self, tag: str) -> None:
-        """Show only reviews tagged ``tag`` ("" shows all)."""
+        """Show only reviews tagged ``tag``, in any case ("" shows all)."""
         self._tag = tag
         self._apply(self.current_id)
 
@@ -235,9 +243,15 @@ class ReviewList(LineView, can_focus=True):
         needle, tag = self._filter, self._tag
         shown = self._reviews
         if needle:
-            shown = [r for r, t in zip(self._reviews, self._folded, strict=True) if needle in t]
+            words = needle.split()
+            shown = [
+                r
+                for r, t in zip(self._reviews, self._folded, strict=True)
+                if all(word in t for word in words)
+            ]
         if tag:
-            shown = [r for r in shown if tag in r.tags]
+            wanted = tag.casefold()
+            shown = [r for r in shown if any(t.casefold() == wanted for t in r.tags)]
         self._shown = list(shown)
         set_virtual_size(self, self._virtual_size())
         index: int | None = None

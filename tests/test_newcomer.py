@@ -1,0 +1,186 @@
+"""Pilot tests for what a newcomer trips over first (issue 16): sorting, read marks,
+tags, accents, tabs, dialogs, the palette, quoting, undo and the empty states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pilot_helpers import ready, settle, sidebar_lines, thread_text
+from textual.widgets import OptionList
+
+from tui.app import ReviewsApp
+from tui.config import Config
+from tui.model import ParsedComment, ParsedReview
+from tui.screens.search import SearchScreen
+from tui.screens.tags import TagPicker
+from tui.store import Store
+from tui.widgets.comment_thread import CommentThread
+from tui.widgets.review_list import ReviewList
+
+
+def films() -> list[ParsedReview]:
+    """Reviews whose titles, tags and comments catch the newcomer's cases."""
+
+    def review(
+        title: str, date: str, tags: tuple[str, ...], *comments: ParsedComment
+    ) -> ParsedReview:
+        return ParsedReview(
+            title, date, f"About {title}.", tags=tags, source_id=title, comments=comments
+        )
+
+    return [
+        review("Amélie", "2001-04-25", ("Drama",)),
+        review(
+            "Past Lives",
+            "2024-01-10",
+            ("drama",),
+            ParsedComment("Ann", "2024-01-11", "col1\tcol2\tcol3", source_id="tabs"),
+        ),
+        review("Portrait of a Lady on Fire", "2020-03-06", ("drama", "romance")),
+        review("Zodiac", "2007-03-02", ("thriller",)),
+    ]
+
+
+AppFactory = Callable[[], ReviewsApp]
+
+
+@pytest.fixture
+def films_app(db_path: Path) -> AppFactory:
+    def build() -> ReviewsApp:
+        return ReviewsApp(db_path, Config(author="tester"), seed=films)
+
+    return build
+
+
+def titles(app: ReviewsApp) -> list[str]:
+    return [line.splitlines()[0][2:] for line in sidebar_lines(app)]
+
+
+async def test_sort_back_to_newest_really_is_newest(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        newest = ["Past Lives", "Portrait of a Lady on Fire", "Zodiac", "Amélie"]
+        assert titles(app) == newest
+        await pilot.press("s", "s", "s")  # activity, comments, title
+        assert titles(app)[0] == "Amélie"
+        await pilot.press("s")
+        assert app.screen.query_one("#sidebar").border_subtitle == "newest"
+        assert titles(app) == newest
+    # Remembered as "title", then "s" once: newest again.
+    again = films_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("s", "s", "s")
+        await settle(pilot)
+    third = films_app()
+    async with third.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert titles(third)[0] == "Amélie"
+        await pilot.press("s")
+        assert titles(third) == newest
+
+
+async def test_marking_unread_stays_unread(
+    films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.2)
+    monkeypatch.setattr("tui.screens.reader.REFRESH_SECONDS", 0.3)
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        review_id = screen.review_id or 0
+        await pilot.press("j", "k")
+        await pilot.pause(0.5)
+        assert not sidebar.is_unread(review_id)
+        await pilot.press("m")
+        await settle(pilot)
+        assert sidebar.is_unread(review_id)
+        # Longer than the refresh and the read delay together: our own write comes
+        # back from the file, and the review must stay unread.
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert sidebar.is_unread(review_id)
+        assert sidebar_lines(app)[0].startswith("● ")
+    store = Store(db_path)
+    try:
+        assert review_id in store.unread_review_ids()
+    finally:
+        store.close()
+
+
+async def test_starting_the_reader_does_not_mark_the_first_review_read(
+    films_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.1)
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        await pilot.pause(0.5)
+        assert sidebar.is_unread(screen.review_id or 0)
+        await pilot.press("tab")  # the user is here now: a moment later it is read
+        await pilot.pause(0.4)
+        assert not sidebar.is_unread(screen.review_id or 0)
+
+
+async def test_tags_ignore_case(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TagPicker)
+        options = picker.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[1] == "#drama  3"
+        assert not any("Drama" in p for p in prompts)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert sorted(titles(app)) == ["Amélie", "Past Lives", "Portrait of a Lady on Fire"]
+
+
+async def test_filter_ignores_accents_and_word_order(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"amel")
+        assert titles(app) == ["Amélie"]
+        await pilot.press(*"ie")
+        assert titles(app) == ["Amélie"]
+        await pilot.press("escape", "slash", *"lady fire")
+        assert titles(app) == ["Portrait of a Lady on Fire"]
+        await pilot.press("escape", "slash", *"AMÉL")
+        assert titles(app) == ["Amélie"]
+
+
+async def test_search_ignores_accents(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+f", *"amelie")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        hits = screen.query_one("#hits", OptionList)
+        assert hits.option_count == 2  # the title and the body
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(ReviewList).current_id is not None
+        assert titles(app)[app.screen.query_one(ReviewList).highlighted or 0] == "Amélie"
+
+
+async def test_tabs_in_a_comment_are_expanded(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        text = thread_text(app)
+        assert "\t" not in text
+        assert "col1    col2    col3" in text
+        thread = app.screen.query_one(CommentThread)
+        assert all("\t" not in thread.render_line(y).text for y in range(thread.size.height))
