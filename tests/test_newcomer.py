@@ -184,3 +184,49 @@ async def test_tabs_in_a_comment_are_expanded(films_app: AppFactory) -> None:
         assert "col1    col2    col3" in text
         thread = app.screen.query_one(CommentThread)
         assert all("\t" not in thread.render_line(y).text for y in range(thread.size.height))
+
+
+async def test_j_and_k_move_in_dialogs(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        tags = app.screen.query_one("#tag-list", OptionList)
+        assert tags.highlighted == 0
+        await pilot.press("j", "j")
+        assert tags.highlighted == 2
+        await pilot.press("k")
+        assert tags.highlighted == 1
+        await pilot.press("G")
+        assert tags.highlighted == tags.option_count - 1
+        await pilot.press("escape", "ctrl+f", *"about")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        await pilot.press("down")  # into the hits
+        hits = app.screen.query_one("#hits", OptionList)
+        assert hits.has_focus and hits.highlighted == 0
+        await pilot.press("j")
+        assert hits.highlighted == 1
+        await pilot.press("k")
+        assert hits.highlighted == 0
+
+
+async def test_a_filter_that_matches_nothing_offers_no_reply(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"nothing like this")
+        await settle(pilot)
+        lines = [line.strip() for line in visible_lines(app)]
+        assert "Press r" not in " ".join(lines)
+        assert "No review is shown, so there are no comments." in lines
+        await pilot.press("enter", "r")
+        await settle(pilot)
+        assert app.screen is not None and app.screen.id != "composer"
+        assert type(app.screen).__name__ == "ReaderScreen"
+
+
+def visible_lines(app: ReviewsApp) -> list[str]:
+    thread = app.screen.query_one(CommentThread)
+    return [thread.render_line(y).text for y in range(thread.size.height)]

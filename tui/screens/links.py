@@ -17,6 +17,7 @@ from tui.display import join, literal_line
 from tui.links import Link, find_links
 from tui.screens.confirm import ConfirmScreen
 from tui.text import shorten
+from tui.widgets.choice_list import ChoiceList
 
 
 def link_prompt(link: Link) -> Content:
@@ -77,12 +78,12 @@ class LinksScreen(ModalScreen[None]):
                 id="links-title",
             )
             yield Static(Content.styled("Finding links…", "dim"), id="links-count")
-            yield OptionList(id="link-list")
+            yield ChoiceList(id="link-list")
         yield Footer()
 
     def on_mount(self) -> None:
         """Read the links off the event loop: a body can be a megabyte."""
-        self.query_one("#link-list", OptionList).focus()
+        self.query_one("#link-list", ChoiceList).focus()
         self._find()
 
     @work(thread=True, exclusive=True, group="links")
@@ -100,7 +101,7 @@ class LinksScreen(ModalScreen[None]):
         noun = "link" if len(links) == 1 else "links"
         note = f"{len(links)} {noun}" + (f", {refused} that will not open" if refused else "")
         count.update(Content.styled(note + ". Enter asks before opening one.", "dim"))
-        options = self.query_one("#link-list", OptionList)
+        options = self.query_one("#link-list", ChoiceList)
         options.set_options(Option(link_prompt(link), id=str(i)) for i, link in enumerate(links))
         options.highlighted = 0
 

@@ -40,6 +40,8 @@ SEEN_AFTER = 0.8
 SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
 TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
+NO_COMMENTS = "No comments yet. Press r to write the first."
+NO_REVIEW_COMMENTS = "No review is shown, so there are no comments."
 _CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete", "undo")
 """The actions whose keys come and go with what is highlighted."""
 
@@ -212,6 +214,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.review_id = None
         self._review = None
         self.query_one(ReadingPane).show(None)
+        # No review, so nothing to answer: "press r" would promise a key that does nothing.
+        self._thread().empty_text = NO_REVIEW_COMMENTS
         self._thread().set_comments([])
         self._thread().border_title = "Comments"
 
@@ -231,6 +235,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             unseen |= self._unseen
         self._unseen = unseen
         thread = self._thread()
+        thread.empty_text = NO_COMMENTS
         thread.set_comments(
             # A deleted reply stays only as a placeholder above replies that answer it.
             visible_comments(message.comments),

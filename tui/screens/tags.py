@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.model import Review
+from tui.widgets.choice_list import ChoiceList
 
 ALL_TAGS = ""
 """The choice that removes the tag filter."""
@@ -53,12 +54,12 @@ class TagPicker(ModalScreen[str | None]):
                 Option(join(literal_line("#" + tag), (f"  {count}", "dim")), id=f"t{i}")
                 for i, (tag, count) in enumerate(self._tags)
             ]
-            yield OptionList(*options, id="tag-list")
+            yield ChoiceList(*options, id="tag-list")
         yield Footer()
 
     def on_mount(self) -> None:
         """Start on the tag in use."""
-        tags = self.query_one("#tag-list", OptionList)
+        tags = self.query_one("#tag-list", ChoiceList)
         tags.focus()
         tags.highlighted = 0
         for i, (tag, _count) in enumerate(self._tags):

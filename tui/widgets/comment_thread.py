@@ -87,7 +87,8 @@ class CommentThread(ScrollView, can_focus=True):
         self._role_styles: dict[str, Style] = {}
         self._cursor = 0
         self._laid_out_width = -1
-        self.empty_text = "No comments yet. Press r to write the first."
+        self.empty_text = "No comments yet."
+        """What the panel says when it has no comments (the screen knows why)."""
 
     # -- data in -------------------------------------------------------------------
 
