@@ -231,6 +231,12 @@ async def test_edit_delete_and_undo_your_reply(make_app: AppFactory, db_path: Pa
         await pilot.press("u")  # undo the edit
         await settle(pilot, 0.2)
         assert "draft one" in thread_text(app)
+        # The reply is as it was before the edit: never edited, no "· edited".
+        assert "edited" not in thread_text(app)
+        store = Store(db_path)
+        restored = store.comment(mine.id)
+        store.close()
+        assert restored.body == "draft one" and restored.edited is None
 
 
 async def test_quote_reply_and_external_editor(

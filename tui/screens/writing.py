@@ -33,6 +33,8 @@ class Undo:
     review_id: int
     comment_id: int
     old_body: str = ""
+    old_edited: str | None = None
+    """When the reply had last been edited before (``None``: never)."""
 
 
 QUOTE_LIMIT = 1_000
@@ -176,7 +178,7 @@ class WritingActions:
         if comment is None or review is None:
             return
         app = self._reviews_app()
-        old_body = comment.body
+        old_body, old_edited = comment.body, comment.edited
         target = ReplyTarget(review.id, comment.parent_id, comment.author, old_body, review.title)
 
         def submit(body: str) -> Comment:
@@ -184,7 +186,7 @@ class WritingActions:
 
         def done(edited: Comment | None) -> None:
             if edited is not None:
-                self._undo.append(Undo("edit", review.id, comment.id, old_body))
+                self._undo.append(Undo("edit", review.id, comment.id, old_body, old_edited))
                 app.notify("Reply edited. Press u to undo.", markup=False)
                 self._after_write(review.id, comment.id)
 
@@ -233,7 +235,9 @@ class WritingActions:
             self._write(lambda: store.undelete_reply(undo.comment_id), None, "Delete undone.")
         else:
             self._write(
-                lambda: store.edit_reply(undo.comment_id, undo.old_body), None, "Edit undone."
+                lambda: store.restore_reply(undo.comment_id, undo.old_body, undo.old_edited),
+                None,
+                "Edit undone.",
             )
 
     @work(thread=True, group="write")
