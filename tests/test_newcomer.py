@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import ready, settle, sidebar_lines, thread_text
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
+from tui.screens.composer import ReplyComposer
 from tui.screens.search import SearchScreen
 from tui.screens.tags import TagPicker
 from tui.store import Store
@@ -230,3 +231,40 @@ async def test_a_filter_that_matches_nothing_offers_no_reply(films_app: AppFacto
 def visible_lines(app: ReviewsApp) -> list[str]:
     thread = app.screen.query_one(CommentThread)
     return [thread.render_line(y).text for y in range(thread.size.height)]
+
+
+async def test_quote_reply_fresh_escape_and_a_new_selection(
+    make_app: Callable[[], ReviewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab", "j")  # Bob's "Agreed."
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        composer = app.screen
+        assert isinstance(composer, ReplyComposer)
+        assert composer.text.startswith("> Agreed.")
+        status = composer.query_one("#composer-status", Static)
+        assert "draft is back" not in str(status.render())
+        await pilot.press("escape")  # nothing typed: the bare quote is not a draft
+        await settle(pilot, 0.2)
+        assert app.drafts.get("comment:2") is None
+        # Select words of a comment with the mouse, then quote them.
+        thread = app.screen.query_one(CommentThread)
+        line = next(y for y in range(thread.size.height) if "Keep up" in visible_lines(app)[y])
+        column = visible_lines(app)[line].index("Keep up")
+        left, top = (
+            thread.content_region.x - thread.region.x,
+            thread.content_region.y - thread.region.y,
+        )
+        await pilot.mouse_down(thread, offset=(left + column, top + line))
+        await pilot.hover(thread, offset=(left + column + 6, top + line))
+        await pilot.mouse_up(thread, offset=(left + column + 6, top + line))
+        await settle(pilot)
+        assert app.screen.get_selected_text() == "Keep up"
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        composer = app.screen
+        assert isinstance(composer, ReplyComposer)
+        assert composer.text.startswith("> Keep up")

@@ -138,10 +138,14 @@ class WritingActions:
                 app.notify, f"Could not read drafts: {error}", severity="warning", markup=False
             )
             draft = ""
-        text = draft if draft.strip() else prefix
-        app.call_from_thread(self._push_composer, target, text)
+        restored = bool(draft.strip())
+        text = draft if restored else prefix
+        if restored and prefix.strip() and prefix.strip() not in draft:
+            # A new quote is not lost to an old draft: it comes after what was written.
+            text = draft.rstrip("\n") + "\n\n" + prefix
+        app.call_from_thread(self._push_composer, target, text, restored)
 
-    def _push_composer(self, target: ReplyTarget, text: str) -> None:
+    def _push_composer(self, target: ReplyTarget, text: str, restored: bool = False) -> None:
         app = self._reviews_app()
 
         def submit(body: str) -> Comment:
@@ -164,7 +168,12 @@ class WritingActions:
 
         app.push_screen(
             ReplyComposer(
-                target, draft=text, submit=submit, save_draft=save_draft, author=app.config.author
+                target,
+                draft=text,
+                submit=submit,
+                save_draft=save_draft,
+                author=app.config.author,
+                restored=restored,
             ),
             done,
         )

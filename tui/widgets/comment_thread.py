@@ -14,6 +14,7 @@ import asyncio
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -21,6 +22,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from tui.model import Comment, ThreadRow
@@ -32,6 +34,8 @@ FIRST_CHUNK = 60
 LATER_CHUNK = 250
 """Comments laid out per step afterwards, between frames."""
 
+_GUIDES = "│├└─ "
+"""The characters of the depth guides drawn before a comment's lines."""
 _ROLES = ("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden")
 
 
@@ -310,8 +314,31 @@ class CommentThread(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index == self._cursor:
             base = base + self._role_style("cursor")
-        segments = [Segment(text, base + self._role_style(role)) for text, role in block[offset]]
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        pieces = block[offset]
+        segments = [Segment(text, base + self._role_style(role)) for text, role in pieces]
+        strip = Strip(segments)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(line_no)) is not None:
+            strip = self._select(strip, "".join(text for text, _role in pieces), *span)
+        # Offsets let the mouse select a comment's words (for `>` to quote them).
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line_no)
+
+    def _select(self, strip: Strip, text: str, start: int, end: int) -> Strip:
+        end = len(text) if end == -1 else end
+        cells = [cell_len(text[:start]), cell_len(text[:end])]
+        before, chosen, after = strip.divide([*cells, strip.cell_length])
+        style = self.screen.get_component_rich_style("screen--selection")
+        return Strip.join([before, chosen.apply_style(style), after])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The words under a mouse selection (the thread's guide lines left out)."""
+        lines = ["".join(text for text, _role in line) for block in self._blocks for line in block]
+        chosen = selection.extract("\n".join(lines))
+        return "\n".join(line.lstrip(_GUIDES) for line in chosen.split("\n")), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        """Draw the selection as it changes."""
+        self.refresh()
 
     def _role_style(self, role: str) -> Style:
         style = self._role_styles.get(role)
