@@ -268,3 +268,43 @@ async def test_quote_reply_fresh_escape_and_a_new_selection(
         composer = app.screen
         assert isinstance(composer, ReplyComposer)
         assert composer.text.startswith("> Keep up")
+
+
+async def test_the_palette_has_every_keyed_action_whatever_has_focus(
+    db_path: Path,
+) -> None:
+    from test_reading_pro import deep_reviews
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=deep_reviews)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        for focus in ("sidebar", "comments"):
+            if focus == "comments":
+                await pilot.press("tab", "tab")
+                assert screen.query_one(CommentThread).has_focus
+            commands = {c.title: c for c in app.get_system_commands(screen)}
+            for wanted in (
+                "Comments: Collapse/expand (space)",
+                "Comments: Collapse all (-)",
+                "Comments: Expand all (+)",
+                "Comments: Parent (p)",
+                "Comments: Next sibling (J)",
+                "Comments: Prev sibling (K)",
+                "Comments: Next new (n)",
+                "Comments: Prev new (N)",
+                "Undo (u)",
+                "Sort (s)",
+            ):
+                assert wanted in commands, (focus, sorted(commands))
+        # Run from the palette with the sidebar focused: the comments take focus and act.
+        await pilot.press("shift+tab", "shift+tab")
+        thread = screen.query_one(CommentThread)
+        assert not thread.has_focus
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        await commands["Comments: Collapse all (-)"].callback()
+        await settle(pilot)
+        assert thread.has_focus
+        assert [row.comment.body for row in thread.rows] == ["comment a", "comment b", "comment c"]
+        await commands["Undo (u)"].callback()
+        await settle(pilot)
+        assert any("Nothing to undo" in n.message for n in app._notifications)

@@ -274,7 +274,7 @@ async def test_palette_lists_reader_actions(make_app: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
-        for wanted in ("Reply (r)", "Search (^f)", "Sort (s)", "Help (?)", "Search everything"):
+        for wanted in ("Reply (r)", "Search (^f)", "Sort (s)", "Help (?)"):
             assert wanted in titles, titles
 
 

@@ -11,10 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, Review, visible_comments
@@ -42,7 +44,7 @@ TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
 NO_COMMENTS = "No comments yet. Press r to write the first."
 NO_REVIEW_COMMENTS = "No review is shown, so there are no comments."
-_CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete", "undo")
+_CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete")
 """The actions whose keys come and go with what is highlighted."""
 
 
@@ -492,19 +494,24 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._review is not None:
             self.app.push_screen(LinksScreen(self._review.body, self._review.title))
 
+    def key_scopes(self) -> list[tuple[Widget | None, str, DOMNode]]:
+        """Where keys are defined: (the pane to focus, or None; its title; the node)."""
+        sidebar, reading, thread = (
+            self.query_one(ReviewList),
+            self.query_one(ReadingPane),
+            self._thread(),
+        )
+        return [
+            (None, "Everywhere", self),
+            (sidebar, "Sidebar", sidebar),
+            (reading, "Reading pane", reading),
+            (thread, "Comments", thread),
+        ]
+
     def action_help(self) -> None:
         """Show every key, by pane."""
-        self.app.push_screen(
-            HelpScreen(
-                [
-                    ("Sidebar", self.query_one(ReviewList)),
-                    ("Reading pane", self.query_one(ReadingPane)),
-                    ("Comments", self._thread()),
-                    ("Everywhere", self),
-                    ("App", self.app),
-                ]
-            )
-        )
+        sections = [(title, node) for _pane, title, node in self.key_scopes()]
+        self.app.push_screen(HelpScreen([*sections[1:], sections[0], ("App", self.app)]))
 
     def _refresh_keys(self) -> None:
         """Refresh the footer only when a context-dependent key came or went.

@@ -96,8 +96,8 @@ class WritingActions:
         # Hidden (False) rather than greyed out when they cannot apply: the footer is short.
         if action in ("edit", "delete"):
             return self._own_comment() is not None
-        if action == "undo":
-            return bool(self._undo)
+        # Undo is always there (from its key and the palette): with nothing to undo it
+        # says so, rather than the key doing nothing.
         return True
 
     # -- replying ------------------------------------------------------------------
