@@ -340,7 +340,10 @@ async def test_help_shows_rebound_keys(db_path: Path) -> None:
         await settle(pilot)
         text = str(app.screen.query_one("#help-keys").content)
         lines = {line.strip() for line in text.splitlines()}
-        assert any(line.startswith("w") and line.endswith("Reply") for line in lines), lines
+        assert any(
+            line.startswith("w ") and "Reply" in line and line.endswith("reader.reply")
+            for line in lines
+        ), lines
         assert any(line.startswith("z") and "Collapse" in line for line in lines), lines
 
 

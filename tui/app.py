@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
@@ -90,6 +91,8 @@ class ReviewsApp(LiteralTextApp):
         self._pending_seen: dict[int, set[int]] = {}
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
+        self.closing = False
+        """Set once the app has been told to exit."""
         self.user_active = False
         """Whether the user has pressed a key or clicked yet (starting is not reading)."""
         if self.config.keymap:
@@ -97,6 +100,13 @@ class ReviewsApp(LiteralTextApp):
             self.set_keymap(keymap)
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    def exit(
+        self, result: Any = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Exit, remembering that the app is closing (keys still queued must do nothing)."""
+        self.closing = True
+        super().exit(result, return_code, message)
 
     @property
     def store(self) -> Store:

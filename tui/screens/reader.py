@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, Review, visible_comments
+from tui.screens.composer import ReplyComposer
 from tui.screens.help import HelpScreen
 from tui.screens.links import LinksScreen
 from tui.screens.search import SearchChoice, SearchScreen
@@ -118,6 +119,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._typing_timer: Timer | None = None
         self._sidebar_width = 2
         self._kept_unread: int | None = None
+        self._comment_ids: tuple[int, ...] = ()
+        """Every comment of the review on show, collapsed or not."""
         """The review the user marked unread while it is on show: not marked read again."""
 
     def _reviews_app(self) -> ReviewsApp:
@@ -236,6 +239,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             # A reload of the review on show keeps what was new when it was opened.
             unseen |= self._unseen
         self._unseen = unseen
+        self._comment_ids = tuple(c.id for c in message.comments)
         thread = self._thread()
         thread.empty_text = NO_COMMENTS
         thread.set_comments(
@@ -312,7 +316,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self.query_one(ReviewList).is_unread(review_id):
             self._kept_unread = None
             # Read: everything on show counts as seen, written with the next batch.
-            ids = [row.comment.id for row in self._thread().all_rows]
+            ids = list(self._comment_ids)
             self._reviews_app().note_seen(review_id, ids)
             self.query_one(ReviewList).set_unread(review_id, False)
             self.notify("Marked read.", markup=False)
@@ -510,8 +514,20 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key, by pane."""
-        sections = [(title, node) for _pane, title, node in self.key_scopes()]
-        self.app.push_screen(HelpScreen([*sections[1:], sections[0], ("App", self.app)]))
+        sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]
+        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Every command")
+        app_keys = [*self.app.BINDINGS, palette]
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    *sections[1:],
+                    sections[0],
+                    ("Reply composer", ReplyComposer.BINDINGS),
+                    ("App", app_keys),
+                ],
+                self._reviews_app().config.keymap,
+            )
+        )
 
     def _refresh_keys(self) -> None:
         """Refresh the footer only when a context-dependent key came or went.
@@ -545,7 +561,7 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys follow context: writing keys only where they make sense."""
-        if self.app._exit:
+        if self._reviews_app().closing:
             # Keys that arrive in the same burst as `q` (fast typing, a paste) must not
             # open screens while the app is closing.
             return False

@@ -14,7 +14,6 @@ import asyncio
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -28,6 +27,7 @@ from textual.strip import Strip
 from tui.model import Comment, ThreadRow
 from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
 from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.selection import mark_selected
 
 FIRST_CHUNK = 60
 """Comments laid out at once: more than a screenful, fast even for long comments."""
@@ -131,11 +131,6 @@ class CommentThread(ScrollView, can_focus=True):
     def rows(self) -> list[ThreadRow]:
         """The rows on show (collapsed subtrees left out), in display order."""
         return self._shown
-
-    @property
-    def all_rows(self) -> list[ThreadRow]:
-        """Every row of the thread, collapsed or not."""
-        return self._rows
 
     @property
     def collapsed(self) -> frozenset[int]:
@@ -319,16 +314,11 @@ class CommentThread(ScrollView, can_focus=True):
         strip = Strip(segments)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(line_no)) is not None:
-            strip = self._select(strip, "".join(text for text, _role in pieces), *span)
+            text = "".join(text for text, _role in pieces)
+            style = self.screen.get_component_rich_style("screen--selection")
+            strip = mark_selected(strip, text, *span, style)
         # Offsets let the mouse select a comment's words (for `>` to quote them).
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line_no)
-
-    def _select(self, strip: Strip, text: str, start: int, end: int) -> Strip:
-        end = len(text) if end == -1 else end
-        cells = [cell_len(text[:start]), cell_len(text[:end])]
-        before, chosen, after = strip.divide([*cells, strip.cell_length])
-        style = self.screen.get_component_rich_style("screen--selection")
-        return Strip.join([before, chosen.apply_style(style), after])
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The words under a mouse selection (the thread's guide lines left out)."""
