@@ -308,3 +308,107 @@ async def test_the_palette_has_every_keyed_action_whatever_has_focus(
         await commands["Undo (u)"].callback()
         await settle(pilot)
         assert any("Nothing to undo" in n.message for n in app._notifications)
+
+
+async def test_next_unread_review_and_mark_all_read(
+    films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.1)
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        await pilot.press("j", "j")  # Zodiac; Past Lives and Portrait stay unread (passed)
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert not sidebar.is_unread(screen.review_id or 0)
+        await pilot.press("n")  # the next unread below: Amélie
+        assert titles(app)[sidebar.highlighted or 0] == "Amélie"
+        await pilot.press("n")  # wraps to the top
+        assert sidebar.highlighted == 0
+        await pilot.press("A")
+        await settle(pilot)
+        assert not any(sidebar.is_unread(r.id) for r in sidebar.shown)
+        assert any("read." in n.message and "Marked" in n.message for n in app._notifications)
+        await pilot.press("n")
+        await settle(pilot)
+        assert any("No unread reviews" in n.message for n in app._notifications)
+    store = Store(db_path)
+    try:
+        assert store.unread_review_ids() == set()
+        past_lives = next(r for r in store.reviews() if r.title == "Past Lives")
+        comment_ids = {c.id for c in store.comments(past_lives.id)}
+        assert comment_ids and comment_ids <= store.read_state(past_lives.id).seen
+    finally:
+        store.close()
+
+
+async def test_copy_zoom_and_paging_keys(films_app: AppFactory) -> None:
+    app = films_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab", "tab")  # the comments: Ann's tabbed comment
+        await pilot.press("y")
+        assert copied == ["col1\tcol2\tcol3"]
+        await pilot.press("shift+tab", "y")  # the reading pane: the review's text
+        assert copied[-1] == "About Past Lives."
+        pane = screen.focused
+        assert pane is not None and pane.id == "reading"
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.maximized is pane
+        assert pane.region.width == 120  # the whole screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.maximized is None
+        await pilot.press("z", "z")
+        assert screen.maximized is None
+        # The sidebar takes ctrl+d / ctrl+u and g / G like the other panes.
+        await pilot.press("shift+tab")
+        sidebar = screen.query_one(ReviewList)
+        await pilot.press("G")
+        assert sidebar.highlighted == 3
+        await pilot.press("g")
+        assert sidebar.highlighted == 0
+        await pilot.press("ctrl+d")
+        assert sidebar.highlighted == 3
+        await pilot.press("ctrl+u")
+        assert sidebar.highlighted == 0
+
+
+async def test_the_ids_the_command_line_takes_are_shown(films_app: AppFactory) -> None:
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        pane = screen.query_one("#reading")
+        assert pane.border_subtitle == f"review {screen.review_id}"
+        await pilot.press("tab", "tab")
+        thread = screen.query_one(CommentThread)
+        assert thread.current is not None
+        assert thread.border_subtitle == f"comment {thread.current.id}"
+
+
+async def test_the_reading_pane_pages_and_jumps(db_path: Path) -> None:
+    def long_review() -> list[ParsedReview]:
+        body = "\n\n".join(f"Paragraph {i}." for i in range(200))
+        return [ParsedReview("Long", "2020-01-01", body, source_id="long")]
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=long_review)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("enter")
+        pane = screen.query_one("#reading")
+        assert pane.has_focus and pane.scroll_y == 0
+        await pilot.press("ctrl+d")
+        half = pane.scroll_y
+        assert half > 0
+        await pilot.press("ctrl+d")
+        assert pane.scroll_y == 2 * half
+        await pilot.press("ctrl+u")
+        assert pane.scroll_y == half
+        await pilot.press("G")
+        assert pane.scroll_y == pane.max_scroll_y > 2 * half
+        await pilot.press("g")
+        assert pane.scroll_y == 0

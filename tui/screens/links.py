@@ -60,7 +60,10 @@ class LinksScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="links.close")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", id="links.close"),
+        Binding("y", "copy", "Copy address", id="links.copy"),
+    ]
 
     def __init__(self, body: str, title: str = "") -> None:
         super().__init__()
@@ -109,6 +112,14 @@ class LinksScreen(ModalScreen[None]):
     def links(self) -> list[Link]:
         """The links listed."""
         return self._links
+
+    def action_copy(self) -> None:
+        """Copy the highlighted link's address to the clipboard (OSC 52)."""
+        index = self.query_one("#link-list", ChoiceList).highlighted
+        if index is None or not 0 <= index < len(self._links):
+            return
+        self.app.copy_to_clipboard(self._links[index].url)
+        self.notify("Copied the address to the clipboard.", markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Ask before opening; refuse anything but http and https."""

@@ -27,6 +27,7 @@ from tui.screens.search import SearchChoice, SearchScreen
 from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.store import ReadState
+from tui.text import clean
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.footer import KeyBar
@@ -96,6 +97,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         Binding("left_square_bracket", "narrower", "Narrower", show=False, id="reader.narrower"),
         Binding("right_square_bracket", "wider", "Wider", show=False, id="reader.wider"),
         Binding("o", "links", "Links", show=False, id="reader.links"),
+        Binding("n", "next_unread_review", "Next unread", show=False, id="reader.next_unread"),
+        Binding("A", "mark_all_read", "All read", show=False, id="reader.mark_all_read"),
+        Binding("y", "copy", "Copy", show=False, id="reader.copy"),
+        Binding("z", "zoom", "Zoom", show=False, id="reader.zoom"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
@@ -219,6 +224,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.review_id = None
         self._review = None
         self.query_one(ReadingPane).show(None)
+        self.query_one(ReadingPane).border_subtitle = ""
         # No review, so nothing to answer: "press r" would promise a key that does nothing.
         self._thread().empty_text = NO_REVIEW_COMMENTS
         self._thread().set_comments([])
@@ -233,6 +239,9 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._review != review and not (same and self._same_text(review)):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
+        pane = self.query_one(ReadingPane)
+        if pane.border_subtitle != f"review {review.id}":
+            pane.border_subtitle = f"review {review.id}"  # the id the command line takes
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
         unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
@@ -396,7 +405,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).focus()
 
     def action_clear_filter(self) -> None:
-        """Empty and hide the filter; back to the list."""
+        """Leave a zoomed pane, else empty and hide the filter; back to the list."""
+        if self.maximized is not None:
+            self.minimize()
+            return
         box = self.query_one("#filter", Input)
         if not box.has_class("-shown"):
             return
@@ -473,6 +485,63 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._title_sidebar()
         self.review_id = review_id
         self.load_review(review_id, keep_comment=comment_id, focus_comments=comment_id is not None)
+
+    def action_next_unread_review(self) -> None:
+        """Go to the next unread review in the list (after the last, from the top)."""
+        sidebar = self.query_one(ReviewList)
+        if not sidebar.select_next_unread():
+            self.notify("No unread reviews here.", markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every review in the list read, its comments seen (the filter applies)."""
+        sidebar = self.query_one(ReviewList)
+        ids = [r.id for r in sidebar.shown if sidebar.is_unread(r.id)]
+        if not ids:
+            self.notify("Every review here is read already.", markup=False)
+            return
+        self._kept_unread = None
+        self._mark_all_read(ids)
+
+    @work(thread=True, group="seen")
+    def _mark_all_read(self, review_ids: list[int]) -> None:
+        store = self._reviews_app().store
+        try:
+            marks = {rid: [c.id for c in store.comments(rid)] for rid in review_ids}
+            store.mark_seen_many(marks)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(LoadFailed(str(error), "Could not save read marks"))
+            return
+
+        def shown() -> None:
+            sidebar = self.query_one(ReviewList)
+            for review_id in review_ids:
+                sidebar.set_unread(review_id, False)
+            noun = "review" if len(review_ids) == 1 else "reviews"
+            self.notify(f"Marked {len(review_ids)} {noun} read.", markup=False)
+
+        self.app.call_from_thread(shown)
+
+    def action_copy(self) -> None:
+        """Copy the selected text, else the highlighted comment, else the review's text."""
+        text = self.get_selected_text()
+        what = "the selection"
+        thread = self._thread()
+        if not text and thread.has_focus and thread.current is not None:
+            text, what = thread.current.body, "the comment"
+        elif not text and self._review is not None:
+            text, what = self._review.body, "the review"
+        if not text:
+            return
+        # OSC 52: the terminal puts it on the clipboard, over ssh too.
+        self.app.copy_to_clipboard(clean(text))
+        self.notify(f"Copied {what} to the clipboard.", markup=False)
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen, or put it back (escape too)."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused, container=False)
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar, for more room to read."""
@@ -572,6 +641,11 @@ class ReaderScreen(WritingActions, Screen[None]):
     ) -> None:
         """Edit and delete apply to the highlighted comment: refresh the footer."""
         self._refresh_keys()
+        # The id the command line takes (`reviews reply REVIEW --to COMMENT`).
+        thread = self._thread()
+        label = "" if message.comment_id is None else f"comment {message.comment_id}"
+        if thread.border_subtitle != label:
+            thread.border_subtitle = label
 
     def on_descendant_focus(self) -> None:
         """Which pane has focus changes what r, e and d do."""

@@ -66,8 +66,8 @@ class CommentThread(ScrollView, can_focus=True):
         Binding("N", "previous_unread", "Prev new", show=False, id="comments.prev_unread"),
         Binding("home,g", "first", "First comment", show=False, id="comments.first"),
         Binding("end,G", "last", "Last comment", show=False, id="comments.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="comments.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="comments.page_up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="comments.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="comments.page_up"),
     ]
 
     @dataclass

@@ -83,8 +83,18 @@ class ReadingPane(LineView, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="reading.down"),
         Binding("k", "scroll_up", "Up", show=False, id="reading.up"),
-        Binding("space", "page_down", "Page down", show=False, id="reading.page_down"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="reading.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="reading.page_up"),
+        Binding("ctrl+d", "half_page(1)", "Half a page down", show=False, id="reading.half_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False, id="reading.half_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reading.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reading.bottom"),
     ]
+
+    def action_half_page(self, direction: int) -> None:
+        """Scroll half a screen down (1) or up (-1), as ctrl+d / ctrl+u do in vi."""
+        step = max(self.scrollable_content_region.height // 2, 1)
+        self.scroll_relative(y=direction * step, animate=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

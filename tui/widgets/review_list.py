@@ -79,8 +79,8 @@ class ReviewList(LineView, can_focus=True):
         Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("home,g", "first", "First", show=False, id="sidebar.first"),
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="sidebar.page_up"),
         Binding("enter", "choose", "Open", show=False, id="sidebar.open"),
     ]
 
@@ -229,6 +229,17 @@ class ReviewList(LineView, can_focus=True):
         else:
             self._unread.discard(review_id)
         self.refresh()
+
+    def select_next_unread(self) -> bool:
+        """Move to the next unread review below the cursor, wrapping; False if none."""
+        count = len(self._shown)
+        start = self._cursor if self._cursor is not None else -1
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if self._shown[index].id in self._unread and index != self._cursor:
+                self._move_to(index)
+                return True
+        return False
 
     def select_review(self, review_id: int) -> bool:
         """Move the cursor to ``review_id`` if it is shown."""
