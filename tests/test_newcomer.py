@@ -412,3 +412,38 @@ async def test_the_reading_pane_pages_and_jumps(db_path: Path) -> None:
         assert pane.scroll_y == pane.max_scroll_y > 2 * half
         await pilot.press("g")
         assert pane.scroll_y == 0
+
+
+def evening_reviews() -> list[ParsedReview]:
+    """A review with a time of day and a dozen comments, and one with none."""
+    comments = tuple(
+        ParsedComment("Reader", "2024-03-12", f"comment {i}", source_id=f"c{i}") for i in range(12)
+    )
+    return [
+        ParsedReview(
+            "Evening", "2024-03-11T19:30:00+00:00", "Body.", source_id="e", comments=comments
+        ),
+        ParsedReview("Quiet", "2020-01-01", "Nobody wrote.", source_id="q"),
+    ]
+
+
+async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=evening_reviews)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        # The whole count shows in the narrow sidebar (the time goes first).
+        sidebar = screen.query_one(ReviewList)
+        assert sidebar.render_line(1).text.strip() == "2024-03-11 · 12 comments"
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        keys = {key.description: key.region for key in screen.query(FooterKey)}
+        for wanted in ("Help", "Quit"):
+            assert wanted in keys and keys[wanted].right <= 80, keys
+        reading, comments = screen.query_one("#reading"), screen.query_one("#comments")
+        assert comments.region.height == reading.region.height  # a long thread: half
+        await pilot.press("shift+tab", "shift+tab", "j")  # the review with no comments
+        await settle(pilot)
+        assert comments.region.height == 5  # its border and the line that says why
+        assert reading.region.height == 22 - 5

@@ -6,11 +6,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.scalar import Scalar
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
@@ -228,6 +229,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         # No review, so nothing to answer: "press r" would promise a key that does nothing.
         self._thread().empty_text = NO_REVIEW_COMMENTS
         self._thread().set_comments([])
+        self._fit_comments()
         self._thread().border_title = "Comments"
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
@@ -262,10 +264,30 @@ class ReaderScreen(WritingActions, Screen[None]):
             same_review=same,
         )
         thread.border_title = Content(f"Comments ({review.comment_count})")
+        self._fit_comments()
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
         self._refresh_keys()
+
+    def _fit_comments(self) -> None:
+        """Give the comments the height they need, up to half of the right-hand side.
+
+        Set only when it changes: a new height lays the whole screen out again.
+        """
+        thread = self._thread()
+        room = self.query_one("#content").size.height
+        if room <= 0:
+            return
+        half = room // 2
+        frame = thread.styles.gutter.height  # borders and padding
+        height = min(thread.lines_needed(half) + frame, half)
+        if thread.styles.height != Scalar.from_number(height):
+            thread.styles.height = height
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: the comments' share of the height again."""
+        self.call_after_refresh(self._fit_comments)
 
     def _after_write(self, review_id: int, comment_id: int | None) -> None:
         """Show a write of ours, with the cursor (and focus) on the comment written.

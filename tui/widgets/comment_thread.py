@@ -275,6 +275,14 @@ class CommentThread(ScrollView, can_focus=True):
         if not self.laid_out:
             self.call_later(self._continue_layout, generation)
 
+    def lines_needed(self, enough: int) -> int:
+        """How many lines the thread takes, counting no further than ``enough``."""
+        if not self._shown:
+            return 3  # the line that says why there is nothing, with a line around it
+        while self._total_lines < enough and not self.laid_out:
+            self._extend(len(self._blocks) + FIRST_CHUNK)
+        return min(self._total_lines, enough)
+
     @property
     def laid_out(self) -> bool:
         """Whether every shown comment has been laid out (big threads take a moment)."""

@@ -47,6 +47,23 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
 
 
+def meta_line(review: Review, width: int) -> str:
+    """The date and comment count in ``width`` cells: the time, then words, go first.
+
+    The count is what the row is read for, so it is the last thing to be cut.
+    """
+    count = review.comment_count
+    noun = "comment" if count == 1 else "comments"
+    when = display_date(review.date)
+    day = when.split(" ")[0]
+    short = "cmt" if count == 1 else "cmts"
+    tries = (f"{when} · {count} {noun}", f"{day} · {count} {noun}", f"{day} · {count} {short}")
+    for meta in tries:
+        if cell_len(meta) <= width:
+            return meta
+    return fit(f"{count} · {day}", width)
+
+
 def sort_reviews(
     reviews: list[Review], order: str, folded: dict[int, str] | None = None
 ) -> list[Review]:
@@ -290,10 +307,7 @@ class ReviewList(LineView, can_focus=True):
         if line == 0:
             marker = ("● ", "unread") if review.id in self._unread else ("  ", "title")
             return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
-        count = review.comment_count
-        noun = "comment" if count == 1 else "comments"
-        meta = f"{display_date(review.date)} · {count} {noun}"
-        return [("  " + fit(meta, max(width - 2, 1)), "meta")]
+        return [("  " + meta_line(review, max(width - 2, 1)), "meta")]
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
