@@ -447,3 +447,22 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         await settle(pilot)
         assert comments.region.height == 5  # its border and the line that says why
         assert reading.region.height == 22 - 5
+
+
+async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> None:
+    from tui.importers import load_path
+
+    samples = Path(__file__).parent.parent / "data" / "samples" / "blogger-export.xml"
+    parsed = load_path(samples)
+    her = next(r for r in parsed if r.title.startswith("Her"))
+    assert "![Poster: Theodore in a red shirt](https://" in her.body
+    assert "[![" not in her.body  # not a link around the picture
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=lambda: [her])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        from tui.widgets.reading_pane import ReadingPane
+
+        shown = "\n".join(screen.query_one(ReadingPane).lines)
+        assert "[image: Poster: Theodore in a red shirt]" in shown
+        assert "her-poster.jpg" not in shown
