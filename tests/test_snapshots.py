@@ -92,3 +92,9 @@ def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
 
     app = ReviewsApp(db_path, Config(author="tester"), seed=bundled_seeds)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_then("tab", "tab"))
+
+
+def test_comments_focused_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
+    """The small terminal with the comments focused: ? Help and q Quit still in the bar."""
+    run = _then("tab", "tab")
+    assert snap_compare(_app(db_path), terminal_size=(80, 24), run_before=run)
