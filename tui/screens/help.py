@@ -65,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Content.styled(
                     "The last column is the binding id: rebind a key in config.yaml with\n"
-                    "keymap:\n  comments.toggle: z",
+                    "keymap:\n  comments.toggle: c",
                     "dim",
                 ),
                 id="help-note",
