@@ -365,6 +365,16 @@ async def test_copy_zoom_and_paging_keys(films_app: AppFactory) -> None:
         assert screen.maximized is None
         await pilot.press("z", "z")
         assert screen.maximized is None
+        # The comments, fitted to a short thread, still fill the screen when zoomed.
+        thread = screen.query_one(CommentThread)
+        small = thread.region.height
+        await pilot.press("tab", "z")
+        await settle(pilot)
+        assert screen.maximized is thread and thread.region.height > 30
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.maximized is None and thread.region.height == small
+        await pilot.press("shift+tab")
         # The sidebar takes ctrl+d / ctrl+u and g / G like the other panes.
         await pilot.press("shift+tab")
         sidebar = screen.query_one(ReviewList)

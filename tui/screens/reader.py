@@ -277,7 +277,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         """
         thread = self._thread()
         room = self.query_one("#content").size.height
-        if room <= 0:
+        if room <= 0 or self.maximized is not None:
             return
         half = room // 2
         frame = thread.styles.gutter.height  # borders and padding
@@ -429,7 +429,7 @@ class ReaderScreen(WritingActions, Screen[None]):
     def action_clear_filter(self) -> None:
         """Leave a zoomed pane, else empty and hide the filter; back to the list."""
         if self.maximized is not None:
-            self.minimize()
+            self._unzoom()
             return
         box = self.query_one("#filter", Input)
         if not box.has_class("-shown"):
@@ -561,9 +561,15 @@ class ReaderScreen(WritingActions, Screen[None]):
     def action_zoom(self) -> None:
         """Give the focused pane the whole screen, or put it back (escape too)."""
         if self.maximized is not None:
-            self.minimize()
+            self._unzoom()
         elif self.focused is not None:
+            # The comments' own height (fitted to the thread) would keep them small.
+            self.focused.styles.clear_rule("height")
             self.maximize(self.focused, container=False)
+
+    def _unzoom(self) -> None:
+        self.minimize()
+        self.call_after_refresh(self._fit_comments)
 
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar, for more room to read."""
