@@ -284,13 +284,13 @@ async def test_the_palette_has_every_keyed_action_whatever_has_focus(
                 assert screen.query_one(CommentThread).has_focus
             commands = {c.title: c for c in app.get_system_commands(screen)}
             for wanted in (
-                "Comments: Collapse/expand (space)",
+                "Comments: Fold (space)",
                 "Comments: Collapse all (-)",
                 "Comments: Expand all (+)",
                 "Comments: Parent (p)",
                 "Comments: Next sibling (J)",
                 "Comments: Prev sibling (K)",
-                "Comments: Next new (n)",
+                "Comments: New (n)",
                 "Comments: Prev new (N)",
                 "Undo (u)",
                 "Sort (s)",
@@ -476,3 +476,21 @@ async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> N
         shown = "\n".join(screen.query_one(ReadingPane).lines)
         assert "[image: Poster: Theodore in a red shirt]" in shown
         assert "her-poster.jpg" not in shown
+
+
+async def test_80x24_keeps_help_and_quit_on_your_own_reply(
+    make_app: Callable[[], ReviewsApp],
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("tab", "tab", "r", *"mine", "ctrl+s")
+        await settle(pilot, 0.2)
+        thread = screen.query_one(CommentThread)
+        assert thread.has_focus and thread.current is not None and thread.current.local
+        keys = {key.description: key.region for key in screen.query(FooterKey)}
+        assert "Edit" in keys and "Delete" in keys
+        for wanted in ("Help", "Quit"):
+            assert wanted in keys and keys[wanted].right <= 80, keys

@@ -33,13 +33,9 @@ def key_rows(
         if binding.action in _NOISE:
             continue
         keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        rows.append(
-            (
-                [k.strip() for k in keys.split(",") if k.strip()],
-                binding.description,
-                binding.id or "",
-            )
-        )
+        split = [k.strip() for k in keys.split(",") if k.strip()]
+        # A tooltip, where there is one, says more than the key bar's short name.
+        rows.append((split, binding.tooltip or binding.description, binding.id or ""))
     return rows
 
 

@@ -56,13 +56,21 @@ class CommentThread(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next comment", show=False, id="comments.down"),
         Binding("k,up", "cursor_up", "Previous comment", show=False, id="comments.up"),
-        Binding("space", "toggle_replies", "Collapse/expand", id="comments.toggle"),
+        # Short names: the key bar must keep ? Help and q Quit at 80 columns. The help
+        # screen shows the tooltip.
+        Binding(
+            "space",
+            "toggle_replies",
+            "Fold",
+            tooltip="Collapse/expand replies",
+            id="comments.toggle",
+        ),
         Binding("minus", "collapse_all", "Collapse all", show=False, id="comments.collapse_all"),
         Binding("plus,equals_sign", "expand_all", "Expand all", show=False, id="comments.expand"),
         Binding("p", "parent", "Parent", show=False, id="comments.parent"),
         Binding("J", "next_sibling", "Next sibling", show=False, id="comments.next_sibling"),
         Binding("K", "previous_sibling", "Prev sibling", show=False, id="comments.prev_sibling"),
-        Binding("n", "next_unread", "Next new", id="comments.next_unread"),
+        Binding("n", "next_unread", "New", tooltip="Next new comment", id="comments.next_unread"),
         Binding("N", "previous_unread", "Prev new", show=False, id="comments.prev_unread"),
         Binding("home,g", "first", "First comment", show=False, id="comments.first"),
         Binding("end,G", "last", "Last comment", show=False, id="comments.last"),
