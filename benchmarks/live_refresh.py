@@ -75,7 +75,7 @@ def ui_child(db: Path) -> dict[str, Any]:
         await asyncio.sleep(0.05)
         keys.stop()
         waits = keys.waits_ms()
-        if REPLY not in [row.comment.body for row in screen._thread().all_rows]:
+        if REPLY not in [row.comment.body for row in screen._thread().rows]:
             raise RuntimeError("the other process's reply was not shown")
         return {
             # For diagnosis: keys that waited > 20 ms, (due after the check, waited) in ms.

@@ -200,6 +200,9 @@ async def test_help_lists_the_keys_by_pane(make_app: AppFactory) -> None:
         text = str(app.screen.query_one("#help-keys").content)
         for fragment in ("Sidebar", "Comments", "Reply", "Filter", "Quit", "Collapse/expand"):
             assert fragment in text
+        # The ids a keymap uses, and the composer's keys.
+        for fragment in ("reader.reply", "comments.toggle", "Reply composer", "composer.save"):
+            assert fragment in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

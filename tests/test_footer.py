@@ -39,14 +39,14 @@ async def test_keys_that_come_with_the_comments_pane_appear_and_go(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         bar = screen.query_one(KeyBar)
-        assert "Next new" not in labels(bar)
+        assert "New" not in labels(bar)
         screen.query_one(CommentThread).focus()
         await settle(pilot)
-        assert "Next new" in labels(bar) and "Collapse/expand" in labels(bar)
+        assert "New" in labels(bar) and "Fold" in labels(bar)
         rebuilt = bar.rebuilds
         screen.query_one("#reviews").focus()
         await settle(pilot)
-        assert "Next new" not in labels(bar)
+        assert "New" not in labels(bar)
         assert bar.rebuilds == rebuilt + 1
         # Whatever the route, the bar shows what a fresh one would.
         assert bar.shows() == bar._shown

@@ -54,8 +54,8 @@ def test_completion_answers_the_shell(tmp_path: Path) -> None:
 
 def test_unknown_shell_is_one_line() -> None:
     result = run("completion", "tcsh")
-    assert result.returncode == 2
-    assert "invalid choice" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "invalid choice" in result.stderr
 
 
 def test_where_names_the_log_and_the_log_is_private() -> None:

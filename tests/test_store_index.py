@@ -19,7 +19,7 @@ import pytest
 
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
-from tui.store.index import THREAD_CACHE, comment_from_doc, instant
+from tui.store.index import THREAD_CACHE, comment_from_doc, utc_sort_key
 
 Doc = dict[str, Any]
 
@@ -51,8 +51,8 @@ def assert_matches_file(store: Store, db: Path) -> None:
         assert review.comment_count == len(live)
         assert store.review(review_id) == review
         dates = [c.date for c in live if c.date]
-        latest = max(dates, key=instant) if dates else review.date
-        assert instant(review.last_activity) == instant(latest)
+        latest = max(dates, key=utc_sort_key) if dates else review.date
+        assert utc_sort_key(review.last_activity) == utc_sort_key(latest)
         for comment in comments:
             assert store.comment(comment.id) == comment
 

@@ -8,11 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from tui.config import Config
 from tui.display import markup_escaped
@@ -35,9 +37,11 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 SEEN_FLUSH = 5.0
+"""Seconds read marks wait to be written together (each write rewrites the database)."""
 IDLE_GC_CHECK = 0.5
 """Seconds between checks for a pause to run a full garbage collection in."""
-"""Seconds read marks wait to be written together (each write rewrites the database)."""
+_ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+"""Input that shows the user is here (a pointer merely passing over is not)."""
 
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
@@ -96,11 +100,22 @@ class ReviewsApp(LiteralTextApp):
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
         self.syncing = Syncing(self)
+        self.closing = False
+        """Set once the app has been told to exit."""
+        self.user_active = False
+        """Whether the user has pressed a key or clicked yet (starting is not reading)."""
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    def exit(
+        self, result: Any = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Exit, remembering that the app is closing (keys still queued must do nothing)."""
+        self.closing = True
+        super().exit(result, return_code, message)
 
     @property
     def store(self) -> Store:
@@ -191,33 +206,52 @@ class ReviewsApp(LiteralTextApp):
             )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette offers every reader action, with its key, besides Textual's own."""
+        """The palette offers every reader action that has a key, whatever has focus.
+
+        A pane's action (collapse all, next sibling, …) focuses its pane first, so it
+        runs from the palette as it would from its key.
+        """
         yield from super().get_system_commands(screen)
         if not isinstance(screen, ReaderScreen):
             return
-        for binding in ReaderScreen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description:
-                continue
-            if screen.check_action(binding.action, ()) is not True:
-                continue
-            key = self.get_key_display(binding)
-            # The palette parses its titles as markup: a key shown as "[" must stay text.
-            yield SystemCommand(
-                markup_escaped(f"{binding.description} ({key})"),
-                markup_escaped(_PALETTE_HELP.get(binding.action, binding.description)),
-                _runner(screen, binding.action),
-            )
-        yield SystemCommand(
-            "Search everything",
-            "Search titles, review text and comments",
-            screen.action_search,
-        )
-        yield SystemCommand(
-            "Sync followed blogs (R)", "Fetch new reviews and comments", self.action_sync
-        )
-        yield SystemCommand(
-            "Followed blogs (S)", "Each source with its status and last error", self.action_sources
-        )
+        for pane, title, node in screen.key_scopes():
+            for binding in node.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in _NOT_IN_PALETTE:
+                    continue
+                if node is screen and screen.check_action(binding.action, ()) is not True:
+                    continue
+                key = self.key_for(binding)
+                name = binding.description if node is screen else f"{title}: {binding.description}"
+                # The palette parses its titles as markup: a key shown as "[" must stay text.
+                yield SystemCommand(
+                    markup_escaped(f"{name} ({key})"),
+                    markup_escaped(_PALETTE_HELP.get(binding.action, binding.description)),
+                    _runner(screen, pane, binding.action),
+                )
+        for binding in self.BINDINGS:  # the app's own: sync and the sources screen
+            if isinstance(binding, Binding) and binding.action in ("sync", "sources"):
+                title, helptext, run = {
+                    "sync": (
+                        "Sync followed blogs",
+                        "Fetch new reviews and comments",
+                        self.action_sync,
+                    ),
+                    "sources": (
+                        "Followed blogs",
+                        "Each source with its status and last error",
+                        self.action_sources,
+                    ),
+                }[binding.action]
+                key = markup_escaped(self.key_for(binding))
+                yield SystemCommand(f"{title} ({key})", helptext, run)
+
+    def key_for(self, binding: Binding) -> str:
+        """The first key ``binding`` answers to, with the user's keymap applied, as shown."""
+        keys = self.config.keymap.get(binding.id or "", binding.key) if binding.id else binding.key
+        first = keys.split(",")[0].strip()
+        return self.get_key_display(Binding(first, binding.action))
 
     # -- followed blogs ----------------------------------------------------------------
 
@@ -272,6 +306,8 @@ class ReviewsApp(LiteralTextApp):
         """Input marks the user as busy: no full garbage collection for a moment."""
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
+            if isinstance(event, _ACTIVE):
+                self.user_active = True
         await super().on_event(event)
 
     def on_unmount(self) -> None:
@@ -286,12 +322,20 @@ class ReviewsApp(LiteralTextApp):
         self._store.close()
 
 
-def _runner(screen: ReaderScreen, action: str) -> Callable[[], Any]:
+def _runner(screen: ReaderScreen, pane: Widget | None, action: str) -> Callable[[], Any]:
     async def run() -> None:
-        await screen.run_action(action)
+        if pane is None:
+            await screen.run_action(action)
+            return
+        if pane.focusable and not pane.has_focus:
+            pane.focus()
+        await pane.run_action(action)
 
     return run
 
+
+_NOT_IN_PALETTE = {"cursor_down", "cursor_up", "scroll_down", "scroll_up"}
+"""One step down or up: a key to hold, not a command to look up."""
 
 _PALETTE_HELP = {
     "reply": "Reply to the highlighted comment, or to the review",
@@ -308,5 +352,13 @@ _PALETTE_HELP = {
     "narrower": "Make the sidebar narrower",
     "wider": "Make the sidebar wider",
     "links": "List the review's links; open one in the browser after asking",
-    "help": "Every key, by pane",
+    "help": "Every key, by pane, with the ids a keymap uses",
+    "toggle_replies": "Collapse or expand the replies under the highlighted comment",
+    "collapse_all": "Hide every reply: only the top-level comments stay",
+    "expand_all": "Show every reply",
+    "parent": "Jump to the comment the highlighted one answers",
+    "next_sibling": "Jump to the next comment with the same parent",
+    "previous_sibling": "Jump to the previous comment with the same parent",
+    "next_unread": "Jump to the next comment that is new since your last visit",
+    "previous_unread": "Jump to the previous comment that is new since your last visit",
 }

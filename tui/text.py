@@ -13,6 +13,7 @@ This module is plain Python: importers and the store use it too.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except tab and newline, DEL, and the C1 block U+0080-U+009F.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -61,3 +62,34 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(width - 1, 0)].rstrip() + "…"
+
+
+class _FoldTable(dict[int, str]):
+    """Character -> its folded form, worked out the first time a character is met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        folded = bare.casefold()
+        # One character for one: a match found in the folded text is at the same place
+        # in the original. What folds to more (ß, ligatures) or to nothing stays itself.
+        if len(folded) != 1:
+            folded = char.lower() if len(char.lower()) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` for matching: accents dropped, case folded, one character for one.
+
+    "Amélie" folds to "amelie" and "İ" to "i" (Unicode NFKD without combining marks,
+    then casefold), so a match in the folded text has the same span in ``text``.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.text import clean, one_line
 
@@ -21,9 +21,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 
 
-def add_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
+def add_commands(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
     """Register the commands on the main parser."""
     fol = sub.add_parser(
         "follow",

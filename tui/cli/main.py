@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.cli import follow
@@ -42,8 +42,18 @@ class CliError(Exception):
     """A failure the user can act on: printed as one line, no traceback."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with this command's error style: one line on stderr, exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        """``reviews: <command>: <why>`` instead of a usage block (``--help`` has it)."""
+        where = self.prog.removeprefix("reviews").strip()
+        what = f"{where}: " if where else ""
+        self.exit(EXIT_ERROR, f"reviews: {what}{clean(message)} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         type=Path,
@@ -57,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="show tracebacks and write debug lines to the log (same as REVIEWS_DEBUG=1)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reviews",
         description="A keyboard-first terminal reader for film reviews and their comments.",
         parents=[common],
@@ -193,8 +203,8 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 def cmd_reply(args: argparse.Namespace) -> int:
     """Add a reply and print its id once it is on disk."""
-    text = args.text if args.text is not None else sys.stdin.read()
     author = args.author or _config().author
+    text = args.text if args.text is not None else _reply_text(args.review_id)
     store = _open_store(args)
     try:
         comment = store.add_reply(args.review_id, args.to, author, text)
@@ -202,6 +212,24 @@ def cmd_reply(args: argparse.Namespace) -> int:
         store.close()
     print(comment.id)
     return EXIT_OK
+
+
+def _reply_text(review_id: int) -> str:
+    """The reply from stdin; on a terminal from $VISUAL/$EDITOR (as git commit), else
+    typed at a prompt, never a silent wait."""
+    if not sys.stdin.isatty():
+        return sys.stdin.read()
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        print(
+            f"Type your reply to review {review_id}; ctrl+d on a new line saves it,"
+            " ctrl+c cancels.",
+            file=sys.stderr,
+        )
+        return sys.stdin.read()
+    from tui.cli.editing import edit_in_editor
+
+    return edit_in_editor(editor, review_id)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -235,8 +263,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Read every source, report the bad ones, then merge the rest in one atomic write."""
     from tui.cli.importing import run_import
+    from tui.importers import FORMATS
     from tui.sources.opml import is_opml
 
+    if args.fmt is not None and args.fmt not in FORMATS:
+        raise CliError(f"--format: there is no format '{args.fmt}' (known: {', '.join(FORMATS)})")
     # Importing into a new database brings in only what was asked for, not the seeds.
     store = _open_store(args, seeded=False)
     try:

@@ -118,7 +118,7 @@ def utc_date(text: str) -> str | None:
     return _from_datetime(value)
 
 
-def instant(iso: str | None) -> float | None:
+def epoch_seconds(iso: str | None) -> float | None:
     """Seconds since the epoch of an ISO date, to order dates with different offsets.
 
     Naive values and plain dates are taken as UTC: close enough to order comments.

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from tui.importers import ImportFailed, Origin, safe_xml
-from tui.importers.dates import instant, iso_date
+from tui.importers.dates import epoch_seconds, iso_date
 from tui.importers.html import html_to_markdown
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
@@ -60,7 +60,7 @@ def _comment(post: ET.Element, post_id: str) -> ParsedComment:
 
 
 def _earliest(comments: list[FlatComment]) -> str:
-    dated = [(t, c.comment.date or "") for c in comments if (t := instant(c.comment.date))]
+    dated = [(t, c.comment.date or "") for c in comments if (t := epoch_seconds(c.comment.date))]
     return min(dated)[1] if dated else ""
 
 

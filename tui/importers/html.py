@@ -3,7 +3,8 @@
 Blogs store posts and comments as HTML. The reading pane shows Markdown, so
 headings, emphasis, links, lists and paragraphs are converted by markdownify;
 scripts, styles, frames, tracking pixels and WordPress block-editor comments
-are removed first, and images become their alt text (a terminal shows no pictures).
+are removed first; images on the web stay Markdown images (shown as
+``[image: alt]``), others become their alt text (a terminal shows no pictures).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _BREAKS = re.compile(r"(?:<br\s*/?>\s*){2,}", re.IGNORECASE)
 _PARAGRAPH = "\ue000"  # a private-use mark the converter passes through untouched
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
+_WEB_IMAGE = re.compile(r"^https?://", re.IGNORECASE)
 
 _CONVERTER = MarkdownConverter(
     heading_style=ATX, bullets="-", newline_style=BACKSLASH, escape_misc=False
@@ -51,13 +53,23 @@ def _tidy(soup: BeautifulSoup) -> None:
         tag.decompose()
     for img in soup.find_all("img"):
         alt = " ".join(str(img.get("alt") or "").split())
-        if alt and not _is_pixel(img):
+        src = str(img.get("src") or "").strip()
+        if _is_pixel(img):
+            img.decompose()
+        elif _WEB_IMAGE.match(src):
+            # Kept as a Markdown image: the reader shows "[image: alt]", `o` lists it.
+            img.attrs = {"src": src, "alt": alt}
+        elif alt:
             img.replace_with(NavigableString(alt))
         else:
             img.decompose()
     for link in soup.find_all("a"):
         # javascript: and data: links would be live in the reading pane; keep their text.
         if not _SAFE_LINK.match(str(link.get("href") or "").strip()):
+            link.unwrap()
+        elif link.find("img") and not link.get_text(strip=True):
+            # Blogger wraps each picture in a link to the same picture, bigger: the
+            # picture is what the reader sees, so it stays an image, not a link.
             link.unwrap()
 
 

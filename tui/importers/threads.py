@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from tui.importers.dates import instant
+from tui.importers.dates import epoch_seconds
 from tui.model import ParsedComment
 
 
@@ -27,7 +27,7 @@ class FlatComment(NamedTuple):
 
 def chronological(comments: Sequence[ParsedComment]) -> tuple[ParsedComment, ...]:
     """Siblings oldest first when every one has a date; else in the order given."""
-    times = [instant(c.date) for c in comments]
+    times = [epoch_seconds(c.date) for c in comments]
     if any(t is None for t in times):
         return tuple(comments)
     order = sorted(range(len(comments)), key=lambda i: times[i] or 0.0)

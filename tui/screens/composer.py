@@ -78,12 +78,16 @@ class ReplyComposer(ModalScreen[Comment | None]):
         save_draft: Callable[[str], None],
         author: str = "",
         editing: bool = False,
+        restored: bool = False,
     ) -> None:
+        """``restored``: ``draft`` is an unsent draft brought back (else a fresh start,
+        perhaps a quote: left as it is, it is not kept as a draft)."""
         super().__init__()
         self.target = target
         self._author = author
         self._editing = editing
         self._initial = draft
+        self._restored = restored
         self._submit = submit
         self._save_draft = save_draft
         self._draft_timer: Timer | None = None
@@ -124,13 +128,20 @@ class ReplyComposer(ModalScreen[Comment | None]):
         area.move_cursor(area.document.end)
         self.query_one("#preview", CommentThread).can_focus = False
         self._update_preview()
-        if self._initial and not self._editing:
+        if self._restored and not self._editing:
             self._status("Your unsent draft is back.", "$text-muted")
 
     @property
     def text(self) -> str:
         """What is in the editor now."""
         return self.query_one("#reply-text", TextArea).text
+
+    def _draft_text(self) -> str:
+        """What to keep as the draft: nothing for a fresh quote left as it was."""
+        text = self.text
+        if not self._restored and text.strip() == self._initial.strip():
+            return ""
+        return text
 
     def _status(self, message: str, style: str = "") -> None:
         self.query_one("#composer-status", Static).update(literal_line(message, style))
@@ -145,7 +156,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self._draft_timer = None
         self._update_preview()
         if not self._editing:
-            self._store_draft(self.text)
+            self._store_draft(self._draft_text())
 
     def _update_preview(self) -> None:
         """Show the reply as the thread will show it."""
@@ -254,7 +265,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
             return
         self._closing = True
         self._draft_number += 1
-        self._close_with_draft(self.text, self._draft_number)
+        self._close_with_draft(self._draft_text(), self._draft_number)
 
     @work(thread=True, group="close", exclusive=True)
     def _close_with_draft(self, text: str, number: int) -> None:

@@ -1,17 +1,42 @@
-"""The help screen: every key that works now, grouped by pane, read from the live bindings."""
+"""The help screen: every key, grouped by pane, with the binding ids a keymap uses.
+
+Read from the bindings each pane declares and the user's keymap in the config
+(public data both), not from Textual's private binding tables.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 # Sideways scrolling exists on every scrollable widget but means nothing in this reader.
 _NOISE = {"scroll_left", "scroll_right", "page_left", "page_right"}
+
+Section = tuple[str, Iterable[BindingType]]
+"""A title and the bindings listed under it."""
+
+
+def key_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str]
+) -> list[tuple[list[str], str, str]]:
+    """(keys, description, binding id) for each described binding, keymap applied."""
+    rows: list[tuple[list[str], str, str]] = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        if binding.action in _NOISE:
+            continue
+        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        split = [k.strip() for k in keys.split(",") if k.strip()]
+        # A tooltip, where there is one, says more than the key bar's short name.
+        rows.append((split, binding.tooltip or binding.description, binding.id or ""))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -19,45 +44,60 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self, sections: list[tuple[str, DOMNode]]) -> None:
+    def __init__(self, sections: list[Section], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self._sections = sections
+        self._keymap = keymap
 
     def compose(self) -> ComposeResult:
         """One block of keys per pane."""
         with VerticalScroll(id="help"):
             yield Static(Content.styled("Keys", "bold $text-primary"), id="help-title")
             yield Static(self._keys(), id="help-keys")
+            yield Static(
+                Content.styled(
+                    "The last column is the binding id: rebind a key in config.yaml with\n"
+                    "keymap:\n  comments.toggle: c",
+                    "dim",
+                ),
+                id="help-note",
+            )
         yield Footer()
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll the list of keys a line."""
+        box = self.query_one("#help", VerticalScroll)
+        if direction == "down":
+            box.scroll_down(animate=False)
+        else:
+            box.scroll_up(animate=False)
 
     def _keys(self) -> Content:
         lines: list[Content] = []
-        for title, node in self._sections:
-            rows = self._rows(node)
+        for title, bindings in self._sections:
+            rows = [
+                (" / ".join(self._show(key) for key in keys), description, binding_id)
+                for keys, description, binding_id in key_rows(bindings, self._keymap)
+            ]
             if not rows:
                 continue
             lines.append(Content.styled(title, "bold $accent"))
-            width = max(len(keys) for keys, _ in rows)
+            keys_width = max(len(keys) for keys, _, _ in rows)
+            text_width = max(len(description) for _, description, _ in rows)
             lines.extend(
-                Content.assemble((f"  {keys:<{width}}  ", "bold"), (description, ""))
-                for keys, description in rows
+                Content.assemble(
+                    (f"  {keys:<{keys_width}}  ", "bold"),
+                    (f"{description:<{text_width}}  ", ""),
+                    (binding_id, "dim"),
+                )
+                for keys, description, binding_id in rows
             )
             lines.append(Content(""))
         return Content("\n").join(lines)
 
-    def _rows(self, node: DOMNode) -> list[tuple[str, str]]:
-        by_action: dict[str, tuple[list[str], str]] = {}
-        live = node._bindings.copy()
-        if self.app._keymap:  # the user's keymap, applied as Textual applies it
-            live.apply_keymap(self.app._keymap)
-        for key, bindings in live.key_to_bindings.items():
-            for binding in bindings:
-                if not binding.description or binding.action in _NOISE:
-                    continue
-                keys, _ = by_action.setdefault(binding.action, ([], binding.description))
-                display = self.app.get_key_display(Binding(key, binding.action))
-                if display not in keys:
-                    keys.append(display)
-        return [(" / ".join(keys), description) for keys, description in by_action.values()]
+    def _show(self, key: str) -> str:
+        return self.app.get_key_display(Binding(key, ""))

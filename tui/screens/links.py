@@ -17,6 +17,7 @@ from tui.display import join, literal_line
 from tui.links import Link, review_links
 from tui.screens.confirm import ConfirmScreen
 from tui.text import shorten
+from tui.widgets.choice_list import ChoiceList
 
 
 def link_prompt(link: Link) -> Content:
@@ -59,7 +60,10 @@ class LinksScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="links.close")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", id="links.close"),
+        Binding("y", "copy", "Copy address", id="links.copy"),
+    ]
 
     def __init__(self, body: str, title: str = "", permalink: str = "") -> None:
         super().__init__()
@@ -78,12 +82,12 @@ class LinksScreen(ModalScreen[None]):
                 id="links-title",
             )
             yield Static(Content.styled("Finding links…", "dim"), id="links-count")
-            yield OptionList(id="link-list")
+            yield ChoiceList(id="link-list")
         yield Footer()
 
     def on_mount(self) -> None:
         """Read the links off the event loop: a body can be a megabyte."""
-        self.query_one("#link-list", OptionList).focus()
+        self.query_one("#link-list", ChoiceList).focus()
         self._find()
 
     @work(thread=True, exclusive=True, group="links")
@@ -101,7 +105,7 @@ class LinksScreen(ModalScreen[None]):
         noun = "link" if len(links) == 1 else "links"
         note = f"{len(links)} {noun}" + (f", {refused} that will not open" if refused else "")
         count.update(Content.styled(note + ". Enter asks before opening one.", "dim"))
-        options = self.query_one("#link-list", OptionList)
+        options = self.query_one("#link-list", ChoiceList)
         options.set_options(Option(link_prompt(link), id=str(i)) for i, link in enumerate(links))
         options.highlighted = 0
 
@@ -109,6 +113,14 @@ class LinksScreen(ModalScreen[None]):
     def links(self) -> list[Link]:
         """The links listed."""
         return self._links
+
+    def action_copy(self) -> None:
+        """Copy the highlighted link's address to the clipboard (OSC 52)."""
+        index = self.query_one("#link-list", ChoiceList).highlighted
+        if index is None or not 0 <= index < len(self._links):
+            return
+        self.app.copy_to_clipboard(self._links[index].url)
+        self.notify("Copied the address to the clipboard.", markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Ask before opening; refuse anything but http and https."""

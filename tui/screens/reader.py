@@ -6,24 +6,29 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.scalar import Scalar
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, Review, visible_comments
+from tui.screens.composer import ReplyComposer
 from tui.screens.help import HelpScreen
 from tui.screens.links import LinksScreen
 from tui.screens.search import SearchChoice, SearchScreen
 from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.store import ReadState
+from tui.text import clean
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.footer import KeyBar
@@ -40,7 +45,9 @@ SEEN_AFTER = 0.8
 SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
 TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
-_CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete", "undo")
+NO_COMMENTS = "No comments yet. Press r to write the first."
+NO_REVIEW_COMMENTS = "No review is shown, so there are no comments."
+_CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete")
 """The actions whose keys come and go with what is highlighted."""
 
 
@@ -93,6 +100,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         Binding("left_square_bracket", "narrower", "Narrower", show=False, id="reader.narrower"),
         Binding("right_square_bracket", "wider", "Wider", show=False, id="reader.wider"),
         Binding("o", "links", "Links", show=False, id="reader.links"),
+        Binding("n", "next_unread_review", "Next unread", show=False, id="reader.next_unread"),
+        Binding("A", "mark_all_read", "All read", show=False, id="reader.mark_all_read"),
+        Binding("y", "copy", "Copy", show=False, id="reader.copy"),
+        Binding("z", "zoom", "Zoom", show=False, id="reader.zoom"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="reader.clear_filter"),
     ]
@@ -115,6 +126,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._key_state: tuple[bool | None, ...] = ()
         self._typing_timer: Timer | None = None
         self._sidebar_width = 2
+        self._kept_unread: int | None = None
+        self._comment_ids: tuple[int, ...] = ()
+        """Every comment of the review on show, collapsed or not."""
+        """The review the user marked unread while it is on show: not marked read again."""
 
     def _reviews_app(self) -> ReviewsApp:
         # A typing-only name: importing tui.app here would run app -> reader -> app.
@@ -229,7 +244,11 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.review_id = None
         self._review = None
         self.query_one(ReadingPane).show(None)
+        self.query_one(ReadingPane).border_subtitle = ""
+        # No review, so nothing to answer: "press r" would promise a key that does nothing.
+        self._thread().empty_text = NO_REVIEW_COMMENTS
         self._thread().set_comments([])
+        self._fit_comments()
         self._thread().border_title = "Comments"
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
@@ -241,13 +260,18 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._review != review and not (same and self._same_text(review)):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
+        pane = self.query_one(ReadingPane)
+        if pane.border_subtitle != f"review {review.id}":
+            pane.border_subtitle = f"review {review.id}"  # the id the command line takes
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
         unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
             # A reload of the review on show keeps what was new when it was opened.
             unseen |= self._unseen
         self._unseen = unseen
+        self._comment_ids = tuple(c.id for c in message.comments)
         thread = self._thread()
+        thread.empty_text = NO_COMMENTS
         thread.set_comments(
             # A deleted reply stays only as a placeholder above replies that answer it.
             visible_comments(message.comments),
@@ -259,10 +283,30 @@ class ReaderScreen(WritingActions, Screen[None]):
             same_review=same,
         )
         thread.border_title = Content(f"Comments ({review.comment_count})")
+        self._fit_comments()
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
         self._refresh_keys()
+
+    def _fit_comments(self) -> None:
+        """Give the comments the height they need, up to half of the right-hand side.
+
+        Set only when it changes: a new height lays the whole screen out again.
+        """
+        thread = self._thread()
+        room = self.query_one("#content").size.height
+        if room <= 0 or self.maximized is not None:
+            return
+        half = room // 2
+        frame = thread.styles.gutter.height  # borders and padding
+        height = min(thread.lines_needed(half) + frame, half)
+        if thread.styles.height != Scalar.from_number(height):
+            thread.styles.height = height
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: the comments' share of the height again."""
+        self.call_after_refresh(self._fit_comments)
 
     def _after_write(self, review_id: int, comment_id: int | None) -> None:
         """Show a write of ours, with the cursor (and focus) on the comment written.
@@ -292,13 +336,22 @@ class ReaderScreen(WritingActions, Screen[None]):
     def _schedule_seen(self, review_id: int, comment_ids: list[int]) -> None:
         if self._seen_timer is not None:
             self._seen_timer.stop()
+        if review_id == self._kept_unread:
+            # Marked unread by the user: a reload of it (our own write coming back
+            # from the file, say) must not mark it read behind their back.
+            return
         self._seen_timer = self.set_timer(
             SEEN_AFTER, lambda: self._mark_seen(review_id, comment_ids)
         )
 
     def _mark_seen(self, review_id: int, comment_ids: list[int]) -> None:
         # Shown as read at once; written to disk with other marks in one batch.
-        if review_id != self.review_id:
+        if review_id != self.review_id or review_id == self._kept_unread:
+            return
+        if not self._reviews_app().user_active:
+            # Starting the reader is not reading: the review it opens on counts as
+            # read once the user has pressed a key or clicked, and looked a moment.
+            self._schedule_seen(review_id, comment_ids)
             return
         self._reviews_app().note_seen(review_id, comment_ids)
         self.query_one(ReviewList).set_unread(review_id, False)
@@ -311,12 +364,14 @@ class ReaderScreen(WritingActions, Screen[None]):
             self._seen_timer.stop()
         review_id = self.review_id
         if self.query_one(ReviewList).is_unread(review_id):
+            self._kept_unread = None
             # Read: everything on show counts as seen, written with the next batch.
-            ids = [row.comment.id for row in self._thread().all_rows]
+            ids = list(self._comment_ids)
             self._reviews_app().note_seen(review_id, ids)
             self.query_one(ReviewList).set_unread(review_id, False)
             self.notify("Marked read.", markup=False)
         else:
+            self._kept_unread = review_id
             self._reviews_app().forget_seen(review_id)
             self._set_unread(review_id, True)
 
@@ -341,6 +396,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         if self._typing_timer is not None:
             self._typing_timer.stop()
             self._typing_timer = None
+        if review_id != self._kept_unread:
+            self._kept_unread = None
         if review_id is None:
             return
         if self.query_one("#filter", Input).has_focus:
@@ -389,7 +446,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).focus()
 
     def action_clear_filter(self) -> None:
-        """Empty and hide the filter; back to the list."""
+        """Leave a zoomed pane, else empty and hide the filter; back to the list."""
+        if self.maximized is not None:
+            self._unzoom()
+            return
         box = self.query_one("#filter", Input)
         if not box.has_class("-shown"):
             return
@@ -467,6 +527,69 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.review_id = review_id
         self.load_review(review_id, keep_comment=comment_id, focus_comments=comment_id is not None)
 
+    def action_next_unread_review(self) -> None:
+        """Go to the next unread review in the list (after the last, from the top)."""
+        sidebar = self.query_one(ReviewList)
+        if not sidebar.select_next_unread():
+            self.notify("No unread reviews here.", markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every review in the list read, its comments seen (the filter applies)."""
+        sidebar = self.query_one(ReviewList)
+        ids = [r.id for r in sidebar.shown if sidebar.is_unread(r.id)]
+        if not ids:
+            self.notify("Every review here is read already.", markup=False)
+            return
+        self._kept_unread = None
+        self._mark_all_read(ids)
+
+    @work(thread=True, group="seen")
+    def _mark_all_read(self, review_ids: list[int]) -> None:
+        store = self._reviews_app().store
+        try:
+            marks = {rid: [c.id for c in store.comments(rid)] for rid in review_ids}
+            store.mark_seen_many(marks)
+        except Exception as error:  # noqa: BLE001
+            self.post_message(LoadFailed(str(error), "Could not save read marks"))
+            return
+
+        def shown() -> None:
+            sidebar = self.query_one(ReviewList)
+            for review_id in review_ids:
+                sidebar.set_unread(review_id, False)
+            noun = "review" if len(review_ids) == 1 else "reviews"
+            self.notify(f"Marked {len(review_ids)} {noun} read.", markup=False)
+
+        self.app.call_from_thread(shown)
+
+    def action_copy(self) -> None:
+        """Copy the selected text, else the highlighted comment, else the review's text."""
+        text = self.get_selected_text()
+        what = "the selection"
+        thread = self._thread()
+        if not text and thread.has_focus and thread.current is not None:
+            text, what = thread.current.body, "the comment"
+        elif not text and self._review is not None:
+            text, what = self._review.body, "the review"
+        if not text:
+            return
+        # OSC 52: the terminal puts it on the clipboard, over ssh too.
+        self.app.copy_to_clipboard(clean(text))
+        self.notify(f"Copied {what} to the clipboard.", markup=False)
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen, or put it back (escape too)."""
+        if self.maximized is not None:
+            self._unzoom()
+        elif self.focused is not None:
+            # The comments' own height (fitted to the thread) would keep them small.
+            self.focused.styles.clear_rule("height")
+            self.maximize(self.focused, container=False)
+
+    def _unzoom(self) -> None:
+        self.minimize()
+        self.call_after_refresh(self._fit_comments)
+
     def action_toggle_sidebar(self) -> None:
         """Hide or show the sidebar, for more room to read."""
         sidebar = self.query_one("#sidebar")
@@ -493,17 +616,34 @@ class ReaderScreen(WritingActions, Screen[None]):
                 LinksScreen(self._review.body, self._review.title, self._review.url)
             )
 
+    def key_scopes(self) -> list[tuple[Widget | None, str, DOMNode]]:
+        """Where keys are defined: (the pane to focus, or None; its title; the node)."""
+        sidebar, reading, thread = (
+            self.query_one(ReviewList),
+            self.query_one(ReadingPane),
+            self._thread(),
+        )
+        return [
+            (None, "Everywhere", self),
+            (sidebar, "Sidebar", sidebar),
+            (reading, "Reading pane", reading),
+            (thread, "Comments", thread),
+        ]
+
     def action_help(self) -> None:
         """Show every key, by pane."""
+        sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]
+        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Every command")
+        app_keys = [*self.app.BINDINGS, palette]
         self.app.push_screen(
             HelpScreen(
                 [
-                    ("Sidebar", self.query_one(ReviewList)),
-                    ("Reading pane", self.query_one(ReadingPane)),
-                    ("Comments", self._thread()),
-                    ("Everywhere", self),
-                    ("App", self.app),
-                ]
+                    *sections[1:],
+                    sections[0],
+                    ("Reply composer", ReplyComposer.BINDINGS),
+                    ("App", app_keys),
+                ],
+                self._reviews_app().config.keymap,
             )
         )
 
@@ -539,7 +679,7 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys follow context: writing keys only where they make sense."""
-        if self.app._exit:
+        if self._reviews_app().closing:
             # Keys that arrive in the same burst as `q` (fast typing, a paste) must not
             # open screens while the app is closing.
             return False
@@ -550,6 +690,11 @@ class ReaderScreen(WritingActions, Screen[None]):
     ) -> None:
         """Edit and delete apply to the highlighted comment: refresh the footer."""
         self._refresh_keys()
+        # The id the command line takes (`reviews reply REVIEW --to COMMENT`).
+        thread = self._thread()
+        label = "" if message.comment_id is None else f"comment {message.comment_id}"
+        if thread.border_subtitle != label:
+            thread.border_subtitle = label
 
     def on_descendant_focus(self) -> None:
         """Which pane has focus changes what r, e and d do."""

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.store import SearchHit
+from tui.widgets.choice_list import ChoiceList
 
 SEARCH_DELAY = 0.12
 """Seconds of quiet typing before a search runs (each keystroke restarts it)."""
@@ -56,7 +57,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         with Vertical(id="search"):
             yield Input(self._query, placeholder="Search titles, reviews and comments…", id="query")
             yield Static(id="search-count")
-            yield OptionList(id="hits")
+            yield ChoiceList(id="hits")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,15 +75,17 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
-        hits = self.query_one("#hits", OptionList)
+        hits = self.query_one("#hits", ChoiceList)
         if hits.option_count:
             hits.highlighted = hits.highlighted or 0
             hits.action_select()
 
     def action_results(self) -> None:
         """Move from the query into the hits."""
-        hits = self.query_one("#hits", OptionList)
+        hits = self.query_one("#hits", ChoiceList)
         if hits.option_count:
+            if hits.highlighted is None:
+                hits.highlighted = 0
             hits.focus()
 
     @work(thread=True, exclusive=True, group="search")
@@ -99,7 +102,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         else:
             noun = "match" if len(hits) == 1 else "matches"
             count.update(Content.styled(f"{len(hits)} {noun}", "dim"))
-        options = self.query_one("#hits", OptionList)
+        options = self.query_one("#hits", ChoiceList)
         options.set_options(Option(self._prompt(hit), id=str(i)) for i, hit in enumerate(hits))
 
     def _prompt(self, hit: SearchHit) -> Content:

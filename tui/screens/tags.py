@@ -14,9 +14,25 @@ from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.model import Review
+from tui.widgets.choice_list import ChoiceList
 
 ALL_TAGS = ""
 """The choice that removes the tag filter."""
+
+
+def tag_counts(reviews: list[Review]) -> list[tuple[str, int]]:
+    """Each tag, in any case, with how many reviews carry it; most used first.
+
+    "drama" and "Drama" are one tag, named as most reviews spell it.
+    """
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for review in reviews:
+        for key, tag in {t.casefold(): t for t in review.tags}.items():
+            counts[key] += 1
+            spellings.setdefault(key, Counter())[tag] += 1
+    named = [(spellings[key].most_common(1)[0][0], n) for key, n in counts.items()]
+    return sorted(named, key=lambda item: (-item[1], item[0].casefold()))
 
 
 class TagPicker(ModalScreen[str | None]):
@@ -26,8 +42,7 @@ class TagPicker(ModalScreen[str | None]):
 
     def __init__(self, reviews: list[Review], current: str = ALL_TAGS) -> None:
         super().__init__()
-        counts = Counter(tag for review in reviews for tag in set(review.tags))
-        self._tags = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        self._tags = tag_counts(reviews)
         self._current = current
 
     def compose(self) -> ComposeResult:
@@ -39,16 +54,16 @@ class TagPicker(ModalScreen[str | None]):
                 Option(join(literal_line("#" + tag), (f"  {count}", "dim")), id=f"t{i}")
                 for i, (tag, count) in enumerate(self._tags)
             ]
-            yield OptionList(*options, id="tag-list")
+            yield ChoiceList(*options, id="tag-list")
         yield Footer()
 
     def on_mount(self) -> None:
         """Start on the tag in use."""
-        tags = self.query_one("#tag-list", OptionList)
+        tags = self.query_one("#tag-list", ChoiceList)
         tags.focus()
         tags.highlighted = 0
         for i, (tag, _count) in enumerate(self._tags):
-            if tag == self._current:
+            if tag.casefold() == self._current.casefold():
                 tags.highlighted = i + 1
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -33,6 +33,8 @@ class Undo:
     review_id: int
     comment_id: int
     old_body: str = ""
+    old_edited: str | None = None
+    """When the reply had last been edited before (``None``: never)."""
 
 
 QUOTE_LIMIT = 1_000
@@ -94,8 +96,8 @@ class WritingActions:
         # Hidden (False) rather than greyed out when they cannot apply: the footer is short.
         if action in ("edit", "delete"):
             return self._own_comment() is not None
-        if action == "undo":
-            return bool(self._undo)
+        # Undo is always there (from its key and the palette): with nothing to undo it
+        # says so, rather than the key doing nothing.
         return True
 
     # -- replying ------------------------------------------------------------------
@@ -136,10 +138,14 @@ class WritingActions:
                 app.notify, f"Could not read drafts: {error}", severity="warning", markup=False
             )
             draft = ""
-        text = draft if draft.strip() else prefix
-        app.call_from_thread(self._push_composer, target, text)
+        restored = bool(draft.strip())
+        text = draft if restored else prefix
+        if restored and prefix.strip() and prefix.strip() not in draft:
+            # A new quote is not lost to an old draft: it comes after what was written.
+            text = draft.rstrip("\n") + "\n\n" + prefix
+        app.call_from_thread(self._push_composer, target, text, restored)
 
-    def _push_composer(self, target: ReplyTarget, text: str) -> None:
+    def _push_composer(self, target: ReplyTarget, text: str, restored: bool = False) -> None:
         app = self._reviews_app()
 
         def submit(body: str) -> Comment:
@@ -170,7 +176,12 @@ class WritingActions:
 
         app.push_screen(
             ReplyComposer(
-                target, draft=text, submit=submit, save_draft=save_draft, author=app.config.author
+                target,
+                draft=text,
+                submit=submit,
+                save_draft=save_draft,
+                author=app.config.author,
+                restored=restored,
             ),
             done,
         )
@@ -184,7 +195,7 @@ class WritingActions:
         if comment is None or review is None:
             return
         app = self._reviews_app()
-        old_body = comment.body
+        old_body, old_edited = comment.body, comment.edited
         target = ReplyTarget(review.id, comment.parent_id, comment.author, old_body, review.title)
 
         def submit(body: str) -> Comment:
@@ -192,7 +203,7 @@ class WritingActions:
 
         def done(edited: Comment | None) -> None:
             if edited is not None:
-                self._undo.append(Undo("edit", review.id, comment.id, old_body))
+                self._undo.append(Undo("edit", review.id, comment.id, old_body, old_edited))
                 app.notify("Reply edited. Press u to undo.", markup=False)
                 self._after_write(review.id, comment.id)
 
@@ -241,7 +252,9 @@ class WritingActions:
             self._write(lambda: store.undelete_reply(undo.comment_id), None, "Delete undone.")
         else:
             self._write(
-                lambda: store.edit_reply(undo.comment_id, undo.old_body), None, "Edit undone."
+                lambda: store.restore_reply(undo.comment_id, undo.old_body, undo.old_edited),
+                None,
+                "Edit undone.",
             )
 
     @work(thread=True, group="write")

@@ -223,6 +223,18 @@ class Store(SourcesStore):
                 return current
             return self._update_comment(comment_id, {"body": body, "edited": _now()})
 
+    def restore_reply(self, comment_id: int, body: str, edited: str | None) -> Comment:
+        """Put back an earlier version of one of the user's replies: its text and its
+        edit time (``None``: never edited), as when undoing an edit."""
+        body = clean(body)
+        if not body.strip():
+            raise StoreError("an empty reply was not saved")
+        with self._rlock:
+            current = self.comment(comment_id)
+            if current.deleted is not None:
+                raise StoreError(f"reply {comment_id} is deleted; undelete it to edit it")
+            return self._update_comment(comment_id, {"body": body, "edited": edited})
+
     def delete_reply(self, comment_id: int) -> Comment:
         """Delete one of the user's replies, keeping a tombstone (its text stays)."""
         with self._rlock:

@@ -185,7 +185,7 @@ def read_from_doc(review_id: int, doc: Doc) -> tuple[bool, frozenset[int]]:
     return unread, frozenset(seen)
 
 
-def instant(date: str) -> str:
+def utc_sort_key(date: str) -> str:
     """A sort key for an ISO date or time: times with an offset are moved to UTC.
 
     Plain string order would put ``23:00-05:00`` before ``01:00+00:00`` of the
@@ -206,7 +206,7 @@ def newer(a: str, b: str) -> bool:
     # is needed; that is almost every comparison within one review's thread.
     if len(a) == len(b) and a[19:] == b[19:]:
         return a > b
-    return instant(a) > instant(b)
+    return utc_sort_key(a) > utc_sort_key(b)
 
 
 def newest(dates: Sequence[str]) -> str:
@@ -214,7 +214,7 @@ def newest(dates: Sequence[str]) -> str:
     # One shape (length, fractions, offset) for all: text order is time order, and
     # the checks and the max run in C. Mixed shapes are parsed, one by one.
     if len(dates) > 1 and (len(set(map(len, dates))) > 1 or len(set(map(_OFFSET, dates))) > 1):
-        return max(dates, key=instant)
+        return max(dates, key=utc_sort_key)
     return max(dates)
 
 

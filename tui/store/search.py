@@ -1,6 +1,7 @@
-"""Case-insensitive substring search over titles, review bodies and comments.
+"""Case- and accent-insensitive substring search over titles, review bodies and comments.
 
-All the lowercased texts are joined into one string, built on the first
+All the folded texts (``tui.text.fold``: "Amélie" is "amelie", one character
+for one, so spans stay put) are joined into one string, built on the first
 search, so a query is a handful of ``str.find`` calls running at memory speed
 rather than a Python loop over a hundred thousand comments. Replies written
 after the build go to a small overlay searched separately, so a new reply
@@ -16,7 +17,7 @@ from typing import Literal
 
 from tui.model import Comment
 from tui.store.index import StoreIndex
-from tui.text import clean
+from tui.text import clean, fold
 
 Where = Literal["title", "body", "comment"]
 """Which text of a review a hit is in."""
@@ -76,7 +77,7 @@ def make_snippet(
 
 
 class SearchIndex:
-    """The lowercased texts of one version of the data, plus an overlay of later replies."""
+    """The folded texts of one version of the data, plus an overlay of later replies."""
 
     def __init__(self, index: StoreIndex) -> None:
         """Lay the texts out in display order: each review's title, body, then comments."""
@@ -87,16 +88,7 @@ class SearchIndex:
             entries.append(_Entry("body", review.id, None, review.body))
             for comment_id, body in index.live_comment_bodies(review.id):
                 entries.append(_Entry("comment", review.id, comment_id, body))
-        lowered: list[str] = []
-        self._irregular: list[int] = []
-        for i, entry in enumerate(entries):
-            low = entry.text.lower()
-            if len(low) != len(entry.text):
-                # A few characters (such as "İ") change length when lowered, which would
-                # shift the match span: those texts are searched one by one instead.
-                self._irregular.append(i)
-                low = ""
-            lowered.append(low)
+        lowered = [fold(entry.text) for entry in entries]
         self._entries = entries
         self._starts: list[int] = []
         offset = 0
@@ -130,7 +122,7 @@ class SearchIndex:
 
     def search(self, query: str, limit: int) -> list[SearchHit]:
         """Up to ``limit`` hits, one per text, in display order."""
-        needle = query.lower()
+        needle = fold(query)
         if not needle.strip() or limit <= 0:
             return []
         found: list[tuple[_Entry, int, int]] = []
@@ -147,19 +139,11 @@ class SearchIndex:
             else:
                 pos += 1
             pos = self._text.find(needle, pos)
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        for i in self._irregular:
-            entry = self._entries[i]
-            if entry.comment_id is not None and entry.comment_id in self._stale:
-                continue
-            match = pattern.search(entry.text)
-            if match:
-                found.append((entry, match.start(), match.end()))
         for comment in self._overlay.values():
-            match = pattern.search(comment.body)
-            if match:
+            at = fold(comment.body).find(needle)
+            if at >= 0:
                 entry = _Entry("comment", comment.review_id, comment.id, comment.body)
-                found.append((entry, match.start(), match.end()))
+                found.append((entry, at, at + len(needle)))
         found.sort(key=lambda item: self._key(item[0]))
         hits = []
         for entry, start, end in found[:limit]:

@@ -22,7 +22,7 @@ from typing import Any
 from tui.model import Comment, ParsedReview, Review
 from tui.store.core import StoreCore
 from tui.store.errors import NotFound, StoreError
-from tui.store.index import StoreIndex, comment_from_doc, instant
+from tui.store.index import StoreIndex, comment_from_doc, utc_sort_key
 from tui.store.merge import ImportReport, plan_import
 from tui.store.storage import Tables
 from tui.text import one_line
@@ -307,10 +307,10 @@ def _to_drop(index: StoreIndex, tables: Tables, changed: Mapping[str, Any]) -> d
             continue
         posts = (doc.get("state") or {}).get("posts") or {}
         ids = [i for i in (index.review_by_source.get(p) for p in posts) if i is not None]
-        ids.sort(key=lambda i: (instant(index.reviews[i].date), i), reverse=True)
+        ids.sort(key=lambda i: (utc_sort_key(index.reviews[i].date), i), reverse=True)
         if keep.endswith("d"):
             cutoff = (datetime.now().astimezone() - timedelta(days=int(keep[:-1]))).isoformat()
-            old = [i for i in ids if instant(index.reviews[i].date) < instant(cutoff)]
+            old = [i for i in ids if utc_sort_key(index.reviews[i].date) < utc_sort_key(cutoff)]
         else:
             old = ids[int(keep) :]
         reads = tables.get("reads", {})

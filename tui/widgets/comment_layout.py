@@ -16,7 +16,7 @@ from rich.cells import cell_len, chop_cells
 
 from tui.display import display_date
 from tui.model import ANONYMOUS, Comment, ThreadRow, thread
-from tui.text import clean, one_line
+from tui.text import clean, fold, one_line
 
 Piece = tuple[str, str]
 """Some text and the role that styles it."""
@@ -26,6 +26,9 @@ MAX_INDENT_LEVELS = 8
 """Deeper replies are drawn at this indent so hostile nesting cannot eat the width."""
 CACHED_THREADS = 4
 """How many reviews' threads keep their rows and laid-out comments for showing again."""
+
+TAB_SIZE = 8
+"""Columns between tab stops, as terminals have them by default."""
 
 Block = tuple[Line, ...]
 """The lines of one comment."""
@@ -74,7 +77,8 @@ def lay_out(
     if comment.deleted is not None:
         lines.append(((inner, "guide"), ("[deleted]", "deleted")))
     else:
-        body = clean(comment.body).strip("\n") or " "
+        # Tabs expanded to the terminal's 8-column stops: measured as drawn, drawn as measured.
+        body = clean(comment.body).strip("\n").expandtabs(TAB_SIZE) or " "
         for wrapped in wrap(body, text_width):
             lines.append(((inner, "guide"), *_highlighted(wrapped, highlight)))
     lines.append(((inner if open_children else body_prefix, "guide"),))
@@ -136,12 +140,11 @@ def _greedy(
 
 
 def _highlighted(text: str, needle: str) -> tuple[Piece, ...]:
-    """Split ``text`` into body and match pieces for each case-insensitive hit."""
+    """Split ``text`` into body and match pieces for each case- and accent-insensitive hit."""
     if not needle:
         return ((text, "body"),)
-    folded, target = text.casefold(), needle.casefold()
-    if len(folded) != len(text) or target not in folded:
-        # casefold can change lengths (ß -> ss); fall back to an unmarked line there.
+    folded, target = fold(text), fold(needle)
+    if target not in folded:
         return ((text, "body"),)
     pieces: list[Piece] = []
     start = 0

@@ -21,17 +21,21 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from tui.model import Comment, ThreadRow
 from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
 from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.selection import mark_selected
 
 FIRST_CHUNK = 60
 """Comments laid out at once: more than a screenful, fast even for long comments."""
 LATER_CHUNK = 250
 """Comments laid out per step afterwards, between frames."""
 
+_GUIDES = "│├└─ "
+"""The characters of the depth guides drawn before a comment's lines."""
 _ROLES = ("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden")
 
 
@@ -52,18 +56,26 @@ class CommentThread(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next comment", show=False, id="comments.down"),
         Binding("k,up", "cursor_up", "Previous comment", show=False, id="comments.up"),
-        Binding("space", "toggle_replies", "Collapse/expand", id="comments.toggle"),
+        # Short names: the key bar must keep ? Help and q Quit at 80 columns. The help
+        # screen shows the tooltip.
+        Binding(
+            "space",
+            "toggle_replies",
+            "Fold",
+            tooltip="Collapse/expand replies",
+            id="comments.toggle",
+        ),
         Binding("minus", "collapse_all", "Collapse all", show=False, id="comments.collapse_all"),
         Binding("plus,equals_sign", "expand_all", "Expand all", show=False, id="comments.expand"),
         Binding("p", "parent", "Parent", show=False, id="comments.parent"),
         Binding("J", "next_sibling", "Next sibling", show=False, id="comments.next_sibling"),
         Binding("K", "previous_sibling", "Prev sibling", show=False, id="comments.prev_sibling"),
-        Binding("n", "next_unread", "Next new", id="comments.next_unread"),
+        Binding("n", "next_unread", "New", tooltip="Next new comment", id="comments.next_unread"),
         Binding("N", "previous_unread", "Prev new", show=False, id="comments.prev_unread"),
         Binding("home,g", "first", "First comment", show=False, id="comments.first"),
         Binding("end,G", "last", "Last comment", show=False, id="comments.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="comments.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="comments.page_up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="comments.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="comments.page_up"),
     ]
 
     @dataclass
@@ -87,7 +99,8 @@ class CommentThread(ScrollView, can_focus=True):
         self._role_styles: dict[str, Style] = {}
         self._cursor = 0
         self._laid_out_width = -1
-        self.empty_text = "No comments yet. Press r to write the first."
+        self.empty_text = "No comments yet."
+        """What the panel says when it has no comments (the screen knows why)."""
 
     # -- data in -------------------------------------------------------------------
 
@@ -126,11 +139,6 @@ class CommentThread(ScrollView, can_focus=True):
     def rows(self) -> list[ThreadRow]:
         """The rows on show (collapsed subtrees left out), in display order."""
         return self._shown
-
-    @property
-    def all_rows(self) -> list[ThreadRow]:
-        """Every row of the thread, collapsed or not."""
-        return self._rows
 
     @property
     def collapsed(self) -> frozenset[int]:
@@ -275,6 +283,14 @@ class CommentThread(ScrollView, can_focus=True):
         if not self.laid_out:
             self.call_later(self._continue_layout, generation)
 
+    def lines_needed(self, enough: int) -> int:
+        """How many lines the thread takes, counting no further than ``enough``."""
+        if not self._shown:
+            return 3  # the line that says why there is nothing, with a line around it
+        while self._total_lines < enough and not self.laid_out:
+            self._extend(len(self._blocks) + FIRST_CHUNK)
+        return min(self._total_lines, enough)
+
     @property
     def laid_out(self) -> bool:
         """Whether every shown comment has been laid out (big threads take a moment)."""
@@ -309,8 +325,26 @@ class CommentThread(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index == self._cursor:
             base = base + self._role_style("cursor")
-        segments = [Segment(text, base + self._role_style(role)) for text, role in block[offset]]
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        pieces = block[offset]
+        segments = [Segment(text, base + self._role_style(role)) for text, role in pieces]
+        strip = Strip(segments)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(line_no)) is not None:
+            text = "".join(text for text, _role in pieces)
+            style = self.screen.get_component_rich_style("screen--selection")
+            strip = mark_selected(strip, text, *span, style)
+        # Offsets let the mouse select a comment's words (for `>` to quote them).
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line_no)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The words under a mouse selection (the thread's guide lines left out)."""
+        lines = ["".join(text for text, _role in line) for block in self._blocks for line in block]
+        chosen = selection.extract("\n".join(lines))
+        return "\n".join(line.lstrip(_GUIDES) for line in chosen.split("\n")), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        """Draw the selection as it changes."""
+        self.refresh()
 
     def _role_style(self, role: str) -> Style:
         style = self._role_styles.get(role)

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+
+NARROW = 100
+"""Columns below which the key bar is compact."""
 
 
 class KeyBar(Footer):
@@ -27,6 +31,17 @@ class KeyBar(Footer):
         self._pending = False
         self.rebuilds = 0
         """How many times the keys were rebuilt (for tests)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below ``NARROW`` columns: compact keys, and no palette hint on the right.
+
+        Otherwise the last keys, ``? Help`` and ``q Quit``, are cut off at 80
+        columns with the comments focused. ctrl+p still works, and help lists it.
+        """
+        narrow = event.size.width < NARROW
+        if self.compact != narrow:
+            self.compact = narrow
+            self.show_command_palette = not narrow
 
     def shows(self) -> Hashable:
         """What the bar would show now: each key, its label, its state, the palette key."""

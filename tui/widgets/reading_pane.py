@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from rich.cells import cell_len
 from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from tui.model import Review
 from tui.text import clean, one_line, shorten
 from tui.widgets.long_text import long_text_note, plain_strips
 from tui.widgets.scrolling import LineView, set_virtual_size
+from tui.widgets.selection import mark_selected
 
 TITLE_MAX = 400
 """Characters of a title the header shows: a hostile 5,000-character one would fill it."""
@@ -89,8 +89,18 @@ class ReadingPane(LineView, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="reading.down"),
         Binding("k", "scroll_up", "Up", show=False, id="reading.up"),
-        Binding("space", "page_down", "Page down", show=False, id="reading.page_down"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="reading.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="reading.page_up"),
+        Binding("ctrl+d", "half_page(1)", "Half a page down", show=False, id="reading.half_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False, id="reading.half_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reading.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reading.bottom"),
     ]
+
+    def action_half_page(self, direction: int) -> None:
+        """Scroll half a screen down (1) or up (-1), as ctrl+d / ctrl+u do in vi."""
+        step = max(self.scrollable_content_region.height // 2, 1)
+        self.scroll_relative(y=direction * step, animate=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -226,12 +236,8 @@ class ReadingPane(LineView, can_focus=True):
         return base
 
     def _select(self, strip: Strip, index: int, start: int, end: int) -> Strip:
-        text = self._strips[index].text
-        end = len(text) if end == -1 else end
-        cells = [cell_len(text[:start]), cell_len(text[:end])]
-        before, chosen, after = strip.divide([*cells, strip.cell_length])
         style = self.screen.get_component_rich_style("screen--selection")
-        return Strip.join([before, chosen.apply_style(style), after])
+        return mark_selected(strip, self._strips[index].text, start, end, style)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The text under a mouse selection, for copying or quoting."""

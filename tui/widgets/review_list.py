@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from tui.display import display_date
 from tui.model import Review
-from tui.text import one_line
+from tui.text import fold, one_line
 from tui.widgets.scrolling import LineView, set_virtual_size
 
 ROW_HEIGHT = 2
@@ -47,16 +47,33 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
 
 
+def meta_line(review: Review, width: int) -> str:
+    """The date and comment count in ``width`` cells: the time, then words, go first.
+
+    The count is what the row is read for, so it is the last thing to be cut.
+    """
+    count = review.comment_count
+    noun = "comment" if count == 1 else "comments"
+    when = display_date(review.date)
+    day = when.split(" ")[0]
+    short = "cmt" if count == 1 else "cmts"
+    tries = (f"{when} · {count} {noun}", f"{day} · {count} {noun}", f"{day} · {count} {short}")
+    for meta in tries:
+        if cell_len(meta) <= width:
+            return meta
+    return fit(f"{count} · {day}", width)
+
+
 def sort_reviews(
     reviews: list[Review], order: str, folded: dict[int, str] | None = None
 ) -> list[Review]:
     """``reviews`` (already newest first) in ``order``; ties keep newest first.
 
-    ``folded`` maps review ids to case-folded titles already worked out.
+    ``folded`` maps review ids to titles already ``fold``ed.
     """
     if order == "title":
         names = folded or {}
-        return sorted(reviews, key=lambda r: names.get(r.id) or one_line(r.title).casefold())
+        return sorted(reviews, key=lambda r: names.get(r.id) or fold(one_line(r.title)))
     if order == "comments":
         return sorted(reviews, key=lambda r: -r.comment_count)
     if order == "activity":
@@ -79,8 +96,8 @@ class ReviewList(LineView, can_focus=True):
         Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("home,g", "first", "First", show=False, id="sidebar.first"),
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
+        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="sidebar.page_down"),
+        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="sidebar.page_up"),
         Binding("enter", "choose", "Open", show=False, id="sidebar.open"),
     ]
 
@@ -99,6 +116,8 @@ class ReviewList(LineView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._reviews: list[Review] = []
+        # As the store gives them (newest first): every other order is sorted from this.
+        self._newest: list[Review] = []
         self._folded: list[str] = []
         # Case-folded titles by review id, kept across reloads: folding ten thousand
         # titles again after every write would cost more than the rest of a reload.
@@ -192,7 +211,8 @@ class ReviewList(LineView, can_focus=True):
     ) -> None:
         """Show ``reviews``; keep the cursor on review ``keep`` when it is still there."""
         self._fold(reviews)
-        self._reviews = sort_reviews(reviews, self._order, self._titles())
+        self._newest = list(reviews)
+        self._reviews = sort_reviews(self._newest, self._order, self._titles())
         self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         if unread is not None:
             self._unread = unread
@@ -203,26 +223,31 @@ class ReviewList(LineView, can_focus=True):
         for review in reviews:
             known = cache.get(review.id)
             if known is None or known[0] != review.title:
-                cache[review.id] = (review.title, one_line(review.title).casefold())
+                cache[review.id] = (review.title, fold(one_line(review.title)))
 
     def _titles(self) -> dict[int, str]:
         return {review_id: folded for review_id, (_title, folded) in self._fold_cache.items()}
 
     def set_filter(self, text: str) -> None:
-        """Show only the reviews whose title contains ``text`` (case-insensitive)."""
-        self._filter = text.casefold().strip()
+        """Show only the reviews whose title holds every word of ``text``, in any order.
+
+        Case and accents do not count: "amelie" finds "Amélie", "lady fire" finds
+        "Portrait of a Lady on Fire".
+        """
+        self._filter = " ".join(fold(text).split())
         self._apply(self.current_id)
 
     def set_order(self, order: str) -> None:
         """Sort by ``order`` (a key of ``SORTS``), keeping the cursor's review."""
         keep = self.current_id
         self._order = order
-        self._reviews = sort_reviews(self._reviews, order, self._titles())
+        # From the newest-first list, not the current order: "newest" is that list as is.
+        self._reviews = sort_reviews(self._newest, order, self._titles())
         self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         self._apply(keep)
 
     def set_tag(self, tag: str) -> None:
-        """Show only reviews tagged ``tag`` ("" shows all)."""
+        """Show only reviews tagged ``tag``, in any case ("" shows all)."""
         self._tag = tag
         self._apply(self.current_id)
 
@@ -234,6 +259,17 @@ class ReviewList(LineView, can_focus=True):
             self._unread.discard(review_id)
             self._fresh.discard(review_id)
         self.refresh()
+
+    def select_next_unread(self) -> bool:
+        """Move to the next unread review below the cursor, wrapping; False if none."""
+        count = len(self._shown)
+        start = self._cursor if self._cursor is not None else -1
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if self._shown[index].id in self._unread and index != self._cursor:
+                self._move_to(index)
+                return True
+        return False
 
     def select_review(self, review_id: int) -> bool:
         """Move the cursor to ``review_id`` if it is shown."""
@@ -248,9 +284,15 @@ class ReviewList(LineView, can_focus=True):
         needle, tag = self._filter, self._tag
         shown = self._reviews
         if needle:
-            shown = [r for r, t in zip(self._reviews, self._folded, strict=True) if needle in t]
+            words = needle.split()
+            shown = [
+                r
+                for r, t in zip(self._reviews, self._folded, strict=True)
+                if all(word in t for word in words)
+            ]
         if tag:
-            shown = [r for r in shown if tag in r.tags]
+            wanted = tag.casefold()
+            shown = [r for r in shown if any(t.casefold() == wanted for t in r.tags)]
         self._shown = list(shown)
         set_virtual_size(self, self._virtual_size())
         index: int | None = None
@@ -281,10 +323,7 @@ class ReviewList(LineView, can_focus=True):
             else:
                 marker = ("+ ", "unread") if review.id in self._fresh else ("  ", "title")
             return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
-        count = review.comment_count
-        noun = "comment" if count == 1 else "comments"
-        meta = f"{display_date(review.date)} · {count} {noun}"
-        return [("  " + fit(meta, max(width - 2, 1)), "meta")]
+        return [("  " + meta_line(review, max(width - 2, 1)), "meta")]
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""

@@ -1,0 +1,44 @@
+"""Guards for the two places that still lean on Textual internals (8.2.8), with no public way.
+
+If one of these fails, Textual changed the thing the reader relies on: read the
+module named in the failing test before upgrading Textual.
+(``tests/test_scrolling.py`` guards ``ScrollView._size_updated`` the same way.)
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+
+from tui.widgets.filter_box import FilterBox
+from tui.widgets.footer import KeyBar
+
+
+def test_the_footer_still_has_the_flag_the_key_bar_sets() -> None:
+    # tui/widgets/footer.py: KeyBar sets Footer._bindings_ready (private) in its own
+    # bindings_changed, as Footer's does, and reads it before working out its keys.
+    flag = Footer.__dict__.get("_bindings_ready")
+    assert isinstance(flag, Reactive), "Footer._bindings_ready is gone"
+    assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed)
+    assert "_bindings_ready" in inspect.getsource(Footer.compose)
+    assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
+    assert KeyBar.bindings_changed is not Footer.bindings_changed
+    # The signal KeyBar's override answers is still Screen's.
+    assert hasattr(Screen, "bindings_updated_signal") or "bindings_updated_signal" in (
+        inspect.getsource(Screen.__init__)
+    )
+
+
+def test_the_filter_box_still_overrides_a_layout_reactive() -> None:
+    # tui/widgets/filter_box.py redefines Widget.virtual_size without layout=True, so
+    # typing in the filter lays nothing out. That only helps while Input assigns its
+    # virtual size on every key and Widget's reactive asks for a layout.
+    widget_size = Widget.__dict__["virtual_size"]
+    assert isinstance(widget_size, Reactive) and widget_size._layout
+    assert "self.virtual_size = " in inspect.getsource(Input._watch_value)
+    box_size = FilterBox.__dict__["virtual_size"]
+    assert isinstance(box_size, Reactive) and not box_size._layout
