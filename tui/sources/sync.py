@@ -154,8 +154,16 @@ def _changed_threads(fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str
     return changed
 
 
+def harvest_wordpress(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -> Harvest:
+    """A WordPress site through its REST API (``tui.sources.wordpress_sync``)."""
+    from tui.sources.wordpress_sync import harvest_wordpress as harvest
+
+    return harvest(source, fetcher, aliases)
+
+
 HARVESTERS: dict[str, Callable[[Source, Fetcher, Mapping[str, str]], Harvest]] = {
     "feed": harvest_feed,
+    "wordpress": harvest_wordpress,
 }
 """Source kind -> the function that fetches it."""
 
@@ -187,6 +195,7 @@ def _stored_review(review: Review) -> ParsedReview:
         rating=review.rating,
         source=review.source,
         source_id=review.source_id,
+        url=review.url,
     )
 
 
@@ -198,9 +207,19 @@ def _thread(
     key_of = {c.id: c.source_id for c in stored}
     by_rest: dict[str, str] = {}
     by_anchor: dict[str, str] = {}
+    mine: set[str] = set()
     for c in stored:
         if c.local:
-            continue  # the user's replies stay as they are, where they are
+            # The user's replies stay as they are, where they are; one the blog has (its
+            # link names it) is its copy there, and the blog's replies to it hang below it.
+            anchor = anchor_of(c.url) if c.url else None
+            if anchor:
+                mine.add(anchor)
+                by_anchor.setdefault(anchor, c.source_id)
+                parent = key_of.get(c.parent_id) if c.parent_id is not None else None
+                own = ParsedComment(c.author, c.date, c.body, source_id=c.source_id, local=True)
+                flat.append(FlatComment(c.source_id, parent, own))
+            continue
         parent = key_of.get(c.parent_id) if c.parent_id is not None else None
         parsed = ParsedComment(c.author, c.date, c.body, source_id=c.source_id)
         flat.append(FlatComment(c.source_id, parent, parsed))
@@ -217,7 +236,7 @@ def _thread(
     post_raw = post.partition(":")[2]
     for item in new:
         key = by_rest.get(item.identity.partition(":")[2], item.identity)
-        if key in known:
+        if key in known or (item.anchor is not None and item.anchor in mine):
             continue
         parent = None
         if item.parent_anchor:
@@ -244,7 +263,7 @@ def _assemble(
         new_reviews = new_comments = 0
         for identity in dict.fromkeys([*incoming, *h.comments]):
             review, comments = stored.get(identity, (None, []))
-            if review is not None and not identity.startswith("feed:"):
+            if review is not None and not identity.startswith(("feed:", "wpapi:")):
                 base = _stored_review(review)  # imported from an export: the export's text stays
             elif identity in incoming:
                 base = incoming[identity]

@@ -27,6 +27,7 @@ from tui.store.errors import (
 )
 from tui.store.index import StoreIndex, comment_from_doc
 from tui.store.merge import ImportReport, plan_import
+from tui.store.outbox import LoginStore, OutboxEntry, OutboxStore, ReplyTarget
 from tui.store.search import SearchHit, SearchIndex
 from tui.store.sources import Source, SourceCounts, SourcesStore, SourceUpdate, parse_keep
 from tui.store.storage import Tables, UnreadableFileError
@@ -39,7 +40,9 @@ __all__ = [
     "NewerSchema",
     "NotFound",
     "NotYours",
+    "OutboxEntry",
     "ReadState",
+    "ReplyTarget",
     "SearchHit",
     "Source",
     "SourceCounts",
@@ -68,7 +71,7 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class Store(SourcesStore):
+class Store(OutboxStore, LoginStore, SourcesStore):
     """Reviews, comments, replies and read state, kept in one crash-safe JSON file.
 
     ``Store(path, *, seed=None, lock_timeout=5.0)`` opens ``path``, creating it
@@ -203,8 +206,10 @@ class Store(SourcesStore):
                 "edited": None,
                 "deleted": None,
             }
-            self._put(tables, {"comments": {str(comment_id): doc}})
             comment = comment_from_doc(comment_id, doc)
+            # The outbox entry (a reply to a logged-in blog) goes in the same write.
+            outgoing = self._outbox_changes(index, tables, comment_id, None, comment)
+            self._put(tables, {"comments": {str(comment_id): doc}, **outgoing})
             self._note_comment(index, comment)
             return comment
 
@@ -347,8 +352,9 @@ class Store(SourcesStore):
             if all(getattr(old, name) == value for name, value in fields.items()):
                 return old
             doc = {**tables["comments"][key], **fields}
-            self._put(tables, {"comments": {key: doc}})
             comment = comment_from_doc(comment_id, doc)
+            outgoing = self._outbox_changes(index, tables, comment_id, old, comment)
+            self._put(tables, {"comments": {key: doc}, **outgoing})
             self._note_comment(index, comment)
             return comment
 

@@ -27,8 +27,8 @@ from tui.store.merge import ImportReport, plan_import
 from tui.store.storage import Tables
 from tui.text import one_line
 
-KINDS = ("feed",)
-"""The kinds of source the sync knows; WordPress sites come next."""
+KINDS = ("feed", "wordpress")
+"""The kinds of source the sync knows: feeds, and WordPress sites read through their REST API."""
 
 _KEEP = re.compile(r"^\s*(\d+)\s*(d|days?)?\s*$", re.IGNORECASE)
 
@@ -59,6 +59,8 @@ class Source:
     """Comments the last sync added."""
     state: Mapping[str, Any] = field(default_factory=dict)
     """What the kind's syncer remembers between syncs (JSON)."""
+    user: str = ""
+    """The user replies are sent as (a WordPress login; the password is not here)."""
 
     def describe_status(self) -> str:
         """``ok``, ``never synced`` or the last error, for one line of a listing."""
@@ -113,6 +115,7 @@ def _source(key: str, doc: Mapping[str, Any]) -> Source:
         new_reviews=int(doc.get("new_reviews") or 0),
         new_comments=int(doc.get("new_comments") or 0),
         state=state if isinstance(state, dict) else {},
+        user=str(doc.get("user") or ""),
     )
 
 
@@ -137,10 +140,17 @@ class SourcesStore(StoreCore):
         raise NotFound(f"no followed source is {one_line(name)!r} (see `reviews sources`)")
 
     def add_source(
-        self, kind: str, url: str, *, title: str = "", site: str = "", comments: str | None = None
+        self,
+        kind: str,
+        url: str,
+        *,
+        title: str = "",
+        site: str = "",
+        comments: str | None = None,
+        state: Mapping[str, Any] | None = None,
     ) -> Source:
-        """Follow ``url`` (``comments``: its site-wide comments feed); an already followed URL
-        gives back its source unchanged."""
+        """Follow ``url`` (``comments``: its site-wide comments feed; ``state``: what its
+        kind's syncer starts from); an already followed URL gives back its source unchanged."""
         if kind not in KINDS:
             raise StoreError(f"unknown kind of source {kind!r} (known: {', '.join(KINDS)})")
         with self._writing() as (_index, tables):
@@ -156,7 +166,7 @@ class SourcesStore(StoreCore):
                 "site": one_line(site),
                 "added": _now(),
                 "status": "new",
-                "state": {"comments_feed": comments} if comments else {},
+                "state": {**({"comments_feed": comments} if comments else {}), **(state or {})},
             }
             self._put(tables, {"sources": {str(new_id): doc}})
             return _source(str(new_id), doc)
