@@ -75,6 +75,13 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
     added: list[Source] = []
     with Fetcher() as fetcher:
         for url in urls:
+            blog = _follow_wordpress(store, url.strip())
+            if blog is not None:
+                if keep_value is not None and blog[1]:
+                    blog = (store.set_keep(blog[0].id, keep_value), True)
+                if blog[1]:
+                    added.append(blog[0])
+                continue
             try:
                 found = discover(fetcher, url.strip())
             except FetchError as error:
@@ -109,6 +116,23 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
                 print(f"following {name}; the first fetch failed, retried on the next sync")
                 _fail(f"{s.url}: {outcome.error}")
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _follow_wordpress(store: Store, url: str) -> tuple[Source, bool] | None:
+    """A WordPress site's source (and whether it is new), or None when ``url`` is not one."""
+    from tui.cli.blog import wordpress_api
+
+    found = wordpress_api(url)
+    if found is None:
+        return None
+    api, home, name = found
+    existing = {s.url: s for s in store.sources()}
+    if url in existing:
+        old = existing[url]
+        print(f"already following {one_line(old.url)} (source {old.id})")
+        return old, False
+    source = store.add_source("wordpress", url, title=name, site=home, state={"api": api})
+    return source, True
 
 
 def list_sources(store: Store) -> int:
@@ -167,7 +191,10 @@ def sync_sources(store: Store, names: Sequence[str], timeout: float = 30.0) -> i
         f"synced {_plural(len(outcomes) - failed, 'source')}{failures}: "
         f"{_plural(new_reviews, 'new review')}, {_plural(new_comments, 'new comment')}"
     )
-    return EXIT_ERROR if failed else EXIT_OK
+    from tui.cli.blog import send_after_sync
+
+    sent = send_after_sync(store, timeout)
+    return EXIT_ERROR if failed or sent else EXIT_OK
 
 
 def set_keep(store: Store, name: str, keep: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
-from tui.cli import follow
+from tui.cli import blog, follow
 from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     from tui.cli.follow import add_commands
 
     add_commands(sub, common)
+    blog.add_commands(sub, common)
 
     comp = sub.add_parser(
         "completion", help="print a tab-completion script: reviews completion bash|zsh|fish"
@@ -208,9 +209,14 @@ def cmd_reply(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         comment = store.add_reply(args.review_id, args.to, author, text)
+        from tui.cli.blog import reply_note
+
+        note = reply_note(store, args.review_id)
     finally:
         store.close()
     print(comment.id)
+    if note:
+        print(f"reply {comment.id}: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -357,6 +363,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "unfollow": lambda a: _with_store(a, lambda s: follow.unfollow(s, a.source)),
     "sync": lambda a: _with_store(a, lambda s: follow.sync_sources(s, a.sources, a.timeout)),
     "keep": lambda a: _with_store(a, lambda s: follow.set_keep(s, a.source, a.keep)),
+    "login": lambda a: _with_store(a, lambda s: blog.login(s, a.source, a.user)),
+    "logout": lambda a: _with_store(a, lambda s: blog.logout(s, a.source)),
+    "outbox": lambda a: _with_store(a, lambda s: blog.list_outbox(s)),
 }
 
 

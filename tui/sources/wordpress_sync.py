@@ -129,9 +129,7 @@ def harvest_wordpress(
         on = by_id.get(item.post)
         if on is None or on in dropped:
             continue  # a comment on a page, or on a post not followed
-        harvest.comments.setdefault(on, []).append(
-            _comment(item, post_identity(site, item.post))
-        )
+        harvest.comments.setdefault(on, []).append(_comment(item, post_identity(site, item.post)))
     if pull.next_since is not None:
         state["since"] = pull.next_since.isoformat()
     state["posts"] = posts

@@ -1,0 +1,180 @@
+"""`reviews login / logout / outbox`, and what `follow`, `sync` and `reply` add for blogs.
+
+A WordPress site is followed through its REST API when its page names one; logging
+in checks the application password against the site (``/wp/v2/users/me``) before it
+is stored (system keyring, else a 0600 file); ``sync`` sends the outbox after pulling.
+Errors are one line on stderr (``reviews: <what>: <why>``) and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from tui.text import one_line
+
+if TYPE_CHECKING:
+    from tui.store import Source, Store
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+PASSWORD_ENV = "REVIEWS_PASSWORD"  # noqa: S105 - the variable's name, not a password
+
+
+def add_commands(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    """Register login, logout and outbox on the main parser."""
+    log = sub.add_parser(
+        "login",
+        parents=[common],
+        help="log in to a followed WordPress site with an application password "
+        f"(from ${PASSWORD_ENV}, a prompt, or one line of stdin)",
+    )
+    log.add_argument("source", metavar="SOURCE", help="the source's id or URL")
+    log.add_argument("--user", required=True, metavar="NAME", help="your WordPress user name")
+    out = sub.add_parser("logout", parents=[common], help="forget a source's password")
+    out.add_argument("source", metavar="SOURCE")
+    sub.add_parser(
+        "outbox", parents=[common], help="replies, edits and deletes not sent yet, and why"
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"reviews: {one_line(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _read_password() -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env.strip()
+    if sys.stdin.isatty():
+        return getpass.getpass("Application password: ").strip()
+    return sys.stdin.readline().strip()
+
+
+def _blog_source(store: Store, name: str) -> Source:
+    from tui.cli.main import CliError
+
+    source = store.find_source(name)
+    if source.kind != "wordpress":
+        raise CliError(
+            f"{source.url}: a {source.kind} source takes no login "
+            "(only WordPress sites followed through their API do)"
+        )
+    return source
+
+
+def login(store: Store, name: str, user: str) -> int:
+    """Check the password against the site, then store it; a wrong one stores nothing."""
+    from tui.sources.outbox import secret_key
+    from tui.sources.secrets import SecretStore, SecretStoreError
+    from tui.sources.wordpress import WordPressBlog
+    from tui.sources.wordpress_models import BlogError
+    from tui.sources.wordpress_sync import client
+
+    source = _blog_source(store, name)
+    password = _read_password()
+    if not password:
+        return _fail(f"login: {source.url}: no password given (${PASSWORD_ENV}, or type it)")
+    api = str(source.state.get("api") or "")
+    try:
+        with client(30.0) as http:
+            me = WordPressBlog(http, api).check_login(user, password)
+    except BlogError as error:
+        return _fail(f"login: {error}; nothing was stored")
+    secrets = SecretStore()
+    try:
+        secrets.save(secret_key(source), password)
+    except SecretStoreError as error:
+        return _fail(f"login: {error}")
+    store.set_login(source.id, user)
+    shown = one_line(me.name or user)
+    print(
+        f"logged in to {one_line(source.url)} as {shown}; replies to its reviews are sent "
+        f"there (password kept in {secrets.where()})"
+    )
+    return EXIT_OK
+
+
+def logout(store: Store, name: str) -> int:
+    """Forget the password of a source; its replies stay, queued ones wait."""
+    from tui.sources.outbox import secret_key
+    from tui.sources.secrets import SecretStore, SecretStoreError
+
+    source = _blog_source(store, name)
+    try:
+        had = SecretStore().delete(secret_key(source))
+    except SecretStoreError as error:
+        return _fail(f"logout: {error}")
+    store.set_login(source.id, None)
+    if had or source.user:
+        print(f"logged out of {one_line(source.url)}; your replies there stay local from now on")
+    else:
+        print(f"{one_line(source.url)}: was not logged in")
+    return EXIT_OK
+
+
+def list_outbox(store: Store) -> int:
+    """One line per entry still to send or failed: id, what, state, reason."""
+    entries = [e for e in store.outbox() if e.state in ("queued", "sending", "failed")]
+    if not entries:
+        print("the outbox is empty: every reply has reached its blog")
+        return EXIT_OK
+    for e in entries:
+        try:
+            comment = store.comment(e.comment_id)
+            title = store.review(comment.review_id).title
+        except Exception:  # noqa: BLE001 - a listing never fails on one odd entry
+            title = "?"
+        preview = one_line(e.content)[:40]
+        print(
+            f"{e.id}\t{e.op}\t{one_line(e.describe())}\treply {e.comment_id} on "
+            f"{one_line(title)!r}\t{preview}"
+        )
+    return EXIT_OK
+
+
+def send_after_sync(store: Store, timeout: float) -> int:
+    """Send the outbox (after a sync's pull): one line of what happened; 1 on problems."""
+    from tui.sources.outbox import send_outbox
+
+    report = send_outbox(store, deadline=timeout)
+    if not report.anything:
+        return EXIT_OK
+    print(report.summary())
+    for problem in report.problems:
+        _fail(f"outbox: {problem}")
+    return EXIT_ERROR if report.problems or report.failed else EXIT_OK
+
+
+def reply_note(store: Store, review_id: int) -> str:
+    """What happens to a new reply: queued for the blog, or why it stays local."""
+    target = store.reply_target(review_id)
+    if target is not None:
+        return "queued for the blog; `reviews sync` sends it"
+    return store.why_local(review_id)
+
+
+def wordpress_api(url: str, timeout: float = 30.0) -> tuple[str, str, str] | None:
+    """(API root, site home, site name) when ``url`` is a WordPress site, else None."""
+    from tui.sources.wordpress import discover
+    from tui.sources.wordpress_models import BlogError
+    from tui.sources.wordpress_sync import client
+
+    try:
+        with client(timeout) as http:
+            root = discover(http, url)
+            if root is None:
+                return None
+            response = http.get(root)
+            data = response.json() if response.is_success else {}
+    except (BlogError, ValueError, OSError):
+        return None
+    except Exception:  # noqa: BLE001 - httpx errors: then it is followed as a feed
+        return None
+    home = data.get("home") if isinstance(data, dict) else None
+    name = data.get("name") if isinstance(data, dict) else None
+    return root, one_line(str(home or url)), one_line(str(name or ""))
