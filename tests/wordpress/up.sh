@@ -8,7 +8,9 @@
 #   --install  apt-get install the packages first when they are missing (CI runs as root)
 #   --stop     stop the PHP server and MariaDB started here (the state directory stays)
 #
-# Environment: WP_PORT (8089), WP_DB_PORT (3399), WP_STATE_DIR (/var/tmp/reviews-wordpress).
+# Environment: WP_PORT (8089), WP_DB_PORT (3399), WP_STATE_DIR (/var/tmp/reviews-wordpress),
+# WP_HOST (127.0.0.1; "localhost" gives a second, separate blog on the same machine, as
+# Debian's WordPress picks its config by host name).
 # Prints one line of JSON (also written to $WP_STATE_DIR/site.json):
 #   {"url", "user", "user_id", "app_password", "reader_user", "reader_user_id",
 #    "reader_app_password", "visitor_user", "visitor_app_password"}
@@ -22,8 +24,10 @@ port=${WP_PORT:-8089}
 db_port=${WP_DB_PORT:-3399}
 state=${WP_STATE_DIR:-/var/tmp/reviews-wordpress}
 wp_root=/usr/share/wordpress
-config=/etc/wordpress/config-127.0.0.1.php
-url="http://127.0.0.1:${port}"
+host=${WP_HOST:-127.0.0.1}
+case $host in 127.0.0.1|localhost) ;; *) echo "up.sh: WP_HOST must be 127.0.0.1 or localhost" >&2; exit 2 ;; esac
+config=/etc/wordpress/config-$host.php
+url="http://${host}:${port}"
 packages=(wordpress mariadb-server php-cli php-mysql)
 
 cannot() { echo "up.sh: $*" >&2; exit 2; }
@@ -136,7 +140,7 @@ if [ ! -f "$config" ] || [ "$(cat "$config")" != "$new_config" ]; then
 fi
 
 # --- the install, users and application passwords (idempotent PHP) ---------------------
-php "$here/setup.php" "$url" >"$state/site.json.new"
+WP_HOST=$host php "$here/setup.php" "$url" >"$state/site.json.new"
 mv "$state/site.json.new" "$state/site.json"
 chmod 0600 "$state/site.json"
 
