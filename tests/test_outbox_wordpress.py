@@ -326,6 +326,45 @@ def test_blog_unreachable_keeps_the_reply_queued_and_the_next_sync_sends_it_once
 
 # --- exactly once: crashes and concurrent senders ------------------------------------------
 
+_POST_THEN_DIE = """
+import os, signal, sys, uuid
+from pathlib import Path
+from tui.sources.outbox import blog_for
+from tui.sources.secrets import SecretStore
+from tui.store import Store
+
+store = Store(Path(sys.argv[1]))
+entry = next(e for e in store.outbox() if e.state == "queued")
+claimed = store.claim(entry.id, uuid.uuid4().hex)
+blog = blog_for(store.sources()[0], SecretStore(), 30.0)
+target = store.reply_target(store.comment(entry.comment_id).review_id)
+blog.create_comment(target.post, 0, claimed.content)
+os.kill(os.getpid(), signal.SIGKILL)  # the answer arrived; it is never stored
+"""
+
+
+@pytest.mark.wordpress
+def test_a_sender_killed_after_the_post_left_is_adopted_not_sent_again(
+    wordpress: WordPressSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, source = followed(tmp_path, wordpress)
+    log_in(store, source, monkeypatch, wordpress.user, wordpress.app_password)
+    reply = store.add_reply(review_of(store, "Review 1:"), None, "me", "Posted, then killed.")
+    child = subprocess.run(
+        [sys.executable, "-c", _POST_THEN_DIE, str(db_path(tmp_path))], check=False
+    )
+    assert child.returncode == -signal.SIGKILL
+    entry = store.reply_states()[reply.id]
+    assert entry.state == "sending" and entry.claimer_pid != os.getpid()
+    assert [raw(c) for c in blog_comments(wordpress)].count("Posted, then killed.") == 1
+
+    report = send_outbox(store)
+    assert report.adopted == 1 and report.sent == 1
+    entry = store.reply_states()[reply.id]
+    assert entry.state == "sent" and entry.adopted and entry.remote_id > 0
+    assert [raw(c) for c in blog_comments(wordpress)].count("Posted, then killed.") == 1
+    store.close()
+
 
 def _sync_process(db: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
@@ -371,6 +410,13 @@ def test_sigkill_of_reviews_sync_at_random_moments_never_duplicates_or_loses_a_r
     store = Store(db_path(tmp_path))
     outbox = store.outbox()
     assert len(outbox) == len(texts) and {e.state for e in outbox} == {"sent"}
+    adopted = sum(e.adopted for e in outbox)
+    tried = sum(e.tries > 1 for e in outbox)
+    duplicates = sum(counts[t] - 1 for t in texts)
+    print(  # the figures of the closing note (pytest -s shows them)
+        f"crash rounds: {rounds}, killed {kills}, replies {len(texts)}, claimed again "
+        f"{tried}, adopted {adopted}, duplicates {duplicates}, lost {texts.count('')}"
+    )
     local = [c for r in reviews for c in store.comments(r) if c.local]
     assert sorted(c.body for c in local) == sorted(texts)
     store.close()

@@ -50,6 +50,8 @@ class SendReport:
     held: int = 0
     """Sent, and awaiting the blog's moderation."""
     failed: int = 0
+    adopted: int = 0
+    """Found on the blog after an attempt with an unknown outcome, instead of sent again."""
     waiting: int = 0
     """Left queued: the network, a login, or a parent reply that has not left yet."""
     problems: list[str] = field(default_factory=list)
@@ -167,8 +169,9 @@ def _send_one(store: Store, blog: WordPressBlog, entry: OutboxEntry, report: Sen
     claimed = store.claim(entry.id, attempt)
     if claimed is None:
         return  # sent meanwhile, or another live process is sending it
+    adopted = False
     try:
-        sent = _attempt(store, blog, claimed)
+        sent, adopted = _attempt(store, blog, claimed)
     except BlogUnreachable as error:
         # A write that got no answer may have reached the blog: look before sending again.
         store.mark_queued(entry.id, attempt, str(error), uncertain=claimed.op == "reply")
@@ -179,7 +182,7 @@ def _send_one(store: Store, blog: WordPressBlog, entry: OutboxEntry, report: Sen
         return
     except BlogRejected as error:
         if claimed.op == "delete" and error.code == "rest_already_trashed":
-            sent = SentComment(0, "", "trash")
+            sent = SentComment(0, "", "trash")  # an earlier attempt got there
         else:
             store.mark_failed(entry.id, attempt, str(error))
             report.failed += 1
@@ -188,7 +191,8 @@ def _send_one(store: Store, blog: WordPressBlog, entry: OutboxEntry, report: Sen
         store.mark_failed(entry.id, attempt, str(error))
         report.failed += 1
         return
-    store.mark_sent(entry.id, attempt, sent.id, sent.link, sent.status)
+    store.mark_sent(entry.id, attempt, sent.id, sent.link, sent.status, adopted=adopted)
+    report.adopted += adopted
     if sent.status == "hold":
         report.held += 1
     else:
@@ -199,7 +203,8 @@ class _Waiting(Exception):  # noqa: N818  # internal signal: left queued with th
     """The entry cannot be sent yet (its parent or reply has not reached the blog)."""
 
 
-def _attempt(store: Store, blog: WordPressBlog, entry: OutboxEntry) -> SentComment:
+def _attempt(store: Store, blog: WordPressBlog, entry: OutboxEntry) -> tuple[SentComment, bool]:
+    """Send one entry; the blog's answer, and whether it was found there rather than sent."""
     comment = store.comment(entry.comment_id)
     if entry.op == "reply":
         target = store.reply_target(comment.review_id)
@@ -211,8 +216,8 @@ def _attempt(store: Store, blog: WordPressBlog, entry: OutboxEntry) -> SentComme
         if entry.uncertain:
             found = blog.find_my_comment(target.post, parent, entry.content)
             if found is not None:
-                return found  # the earlier attempt arrived: adopted, not sent again
-        return blog.create_comment(target.post, parent, entry.content)
+                return found, True  # the earlier attempt arrived: adopted, not sent again
+        return blog.create_comment(target.post, parent, entry.content), False
     reply = _remote_reply(store, entry.comment_id)
     if reply is None or reply.state in ("failed", "cancelled"):
         raise BlogRejected(
@@ -221,7 +226,7 @@ def _attempt(store: Store, blog: WordPressBlog, entry: OutboxEntry) -> SentComme
     if reply.state != "sent" or not reply.remote_id:
         raise _Waiting("waits for the reply to reach the blog")
     if entry.op == "edit":
-        return blog.edit_comment(reply.remote_id, entry.content)
+        return blog.edit_comment(reply.remote_id, entry.content), False
     if entry.op == "delete":
-        return blog.trash_comment(reply.remote_id)
-    return blog.untrash_comment(reply.remote_id)
+        return blog.trash_comment(reply.remote_id), False
+    return blog.untrash_comment(reply.remote_id), False

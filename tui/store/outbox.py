@@ -69,6 +69,8 @@ class OutboxEntry:
     error: str = ""
     """The reason of the last try that did not succeed."""
     tries: int = 0
+    adopted: bool = False
+    """Found on the blog after an attempt whose answer was lost, instead of sent again."""
 
     def describe(self) -> str:
         """What the reader shows: queued, sent, awaiting moderation, failed: reason."""
@@ -128,6 +130,7 @@ def _entry(key: str, doc: Mapping[str, Any]) -> OutboxEntry:
         status=text("status"),
         error=text("error"),
         tries=num("tries"),
+        adopted=bool(doc.get("adopted")),
     )
 
 
@@ -256,10 +259,21 @@ class OutboxStore(StoreCore):
         self._finish(entry_id, attempt, {"uncertain": True}, keep_state=True)
 
     def mark_sent(
-        self, entry_id: int, attempt: str, remote_id: int, link: str, status: str
+        self,
+        entry_id: int,
+        attempt: str,
+        remote_id: int,
+        link: str,
+        status: str,
+        *,
+        adopted: bool = False,
     ) -> OutboxEntry | None:
-        """The blog took it: its id, link and status; a reply's link goes on the reply."""
+        """The blog took it: its id, link and status; a reply's link goes on the reply.
+
+        ``adopted``: found on the blog after an attempt whose answer was lost.
+        """
         fields = {
+            "adopted": adopted,
             "state": "sent",
             "remote_id": remote_id,
             "link": one_line(link),
