@@ -79,10 +79,13 @@ class ReplyComposer(ModalScreen[Comment | None]):
         author: str = "",
         editing: bool = False,
         restored: bool = False,
+        note: str = "",
     ) -> None:
         """``restored``: ``draft`` is an unsent draft brought back (else a fresh start,
-        perhaps a quote: left as it is, it is not kept as a draft)."""
+        perhaps a quote: left as it is, it is not kept as a draft). ``note``: where the
+        reply goes (to the blog, or why it stays here), said before you type."""
         super().__init__()
+        self._note = note
         self.target = target
         self._author = author
         self._editing = editing
@@ -130,6 +133,8 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self._update_preview()
         if self._restored and not self._editing:
             self._status("Your unsent draft is back.", "$text-muted")
+        elif self._note:
+            self._status(self._note, "$text-muted")
 
     @property
     def text(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -71,6 +72,8 @@ class ReviewLoaded(Message):
     read: ReadState
     keep_comment: int | None
     focus_comments: bool = False
+    delivery: Mapping[int, str] | None = None
+    """Your replies' way to their blog (comment id -> state); ``None``: as shown before."""
 
 
 @dataclass
@@ -129,6 +132,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._kept_unread: int | None = None
         self._comment_ids: tuple[int, ...] = ()
         """Every comment of the review on show, collapsed or not."""
+        self._delivery: dict[int, str] = {}
+        """Where your replies on show stand on their way to the blog."""
         """The review the user marked unread while it is on show: not marked read again."""
 
     def _reviews_app(self) -> ReviewsApp:
@@ -208,10 +213,15 @@ class ReaderScreen(WritingActions, Screen[None]):
             review = store.review(review_id)
             comments = store.comments(review_id)
             read = store.read_state(review_id)
+            ids = {c.id for c in comments if c.local}
+            states = store.reply_states() if ids else {}
+            delivery = {i: e.describe() for i, e in states.items() if i in ids}
         except Exception as error:  # noqa: BLE001
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(ReviewLoaded(review, comments, read, keep_comment, focus_comments))
+        self.post_message(
+            ReviewLoaded(review, comments, read, keep_comment, focus_comments, delivery)
+        )
 
     @work(thread=True, exclusive=True, group="refresh")
     def check_for_changes(self) -> None:
@@ -270,6 +280,8 @@ class ReaderScreen(WritingActions, Screen[None]):
             unseen |= self._unseen
         self._unseen = unseen
         self._comment_ids = tuple(c.id for c in message.comments)
+        if message.delivery is not None or not same:
+            self._delivery = dict(message.delivery or {})
         thread = self._thread()
         thread.empty_text = NO_COMMENTS
         thread.set_comments(
@@ -278,7 +290,10 @@ class ReaderScreen(WritingActions, Screen[None]):
             keep=message.keep_comment,
             # "Anonymous" is a placeholder, not a person: it proves no authorship.
             marks=ThreadMarks(
-                review.author if review.author != ANONYMOUS else None, unseen, self._highlight
+                review.author if review.author != ANONYMOUS else None,
+                unseen,
+                self._highlight,
+                self._delivery,
             ),
             same_review=same,
         )
@@ -320,6 +335,10 @@ class ReaderScreen(WritingActions, Screen[None]):
             if review_id == self.review_id:
                 self.load_review(review_id, keep_comment=comment_id, focus_comments=True)
         self._refresh_keys()
+
+    def _reload_in_place(self) -> None:
+        """Read both panes again, cursor kept (safe from any thread)."""
+        self.post_message(StoreChanged())
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Reload both panes in place after another process wrote the file."""

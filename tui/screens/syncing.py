@@ -60,14 +60,28 @@ class Syncing:
         )
 
     def _run(self, store: Store) -> None:
+        from tui.sources.outbox import send_outbox
         from tui.sources.sync import sync
 
         try:
             outcomes = sync(store, progress=self._progress)
+            store.retry_failed()  # R retries the replies the blog refused, too
+            sent = send_outbox(store)
         except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
             self._app.call_from_thread(self._failed, str(error))
             return
         self._app.call_from_thread(self._finished, outcomes)
+        if sent.anything:
+            problems = "; ".join(sent.problems)
+            text = sent.summary().capitalize() + (f". {problems}" if problems else "")
+            bad = bool(sent.failed or sent.problems)
+            self._app.call_from_thread(
+                self._app.notify,
+                text,
+                title="Replies",
+                severity="warning" if bad else "information",
+                markup=False,
+            )
 
     def _progress(self, done: int, total: int) -> None:
         self._app.call_from_thread(self._show, done, total)

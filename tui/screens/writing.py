@@ -37,6 +37,15 @@ class Undo:
     """When the reply had last been edited before (``None``: never)."""
 
 
+def _where_it_goes(app: ReviewsApp, review_id: int) -> str:
+    """The composer's note: the reply goes to the blog, or why it stays here."""
+    try:
+        why = app.store.why_local(review_id)
+    except StoreError:
+        return ""
+    return why or "ctrl+s saves this reply and sends it to the blog"
+
+
 QUOTE_LIMIT = 1_000
 """Characters of a comment or review quoted when nothing is selected."""
 
@@ -79,6 +88,9 @@ class WritingActions:
         raise NotImplementedError
 
     def _thread(self) -> CommentThread:
+        raise NotImplementedError
+
+    def _reload_in_place(self) -> None:
         raise NotImplementedError
 
     def _own_comment(self) -> Comment | None:
@@ -143,9 +155,12 @@ class WritingActions:
         if restored and prefix.strip() and prefix.strip() not in draft:
             # A new quote is not lost to an old draft: it comes after what was written.
             text = draft.rstrip("\n") + "\n\n" + prefix
-        app.call_from_thread(self._push_composer, target, text, restored)
+        note = _where_it_goes(app, target.review_id)
+        app.call_from_thread(self._push_composer, target, text, restored, note)
 
-    def _push_composer(self, target: ReplyTarget, text: str, restored: bool = False) -> None:
+    def _push_composer(
+        self, target: ReplyTarget, text: str, restored: bool = False, note: str = ""
+    ) -> None:
         app = self._reviews_app()
 
         def submit(body: str) -> Comment:
@@ -173,6 +188,7 @@ class WritingActions:
             if comment is not None:
                 app.notify("Reply saved.", markup=False)
                 self._after_write(target.review_id, comment.id)
+                self.send_replies()
 
         app.push_screen(
             ReplyComposer(
@@ -182,6 +198,7 @@ class WritingActions:
                 save_draft=save_draft,
                 author=app.config.author,
                 restored=restored,
+                note=note,
             ),
             done,
         )
@@ -206,6 +223,7 @@ class WritingActions:
                 self._undo.append(Undo("edit", review.id, comment.id, old_body, old_edited))
                 app.notify("Reply edited. Press u to undo.", markup=False)
                 self._after_write(review.id, comment.id)
+                self.send_replies()
 
         app.push_screen(
             ReplyComposer(
@@ -275,5 +293,34 @@ class WritingActions:
             # After a delete the cursor rests where the reply hung, if it is gone.
             target = comment.id if comment.deleted is None else comment.parent_id or comment.id
             self._after_write(comment.review_id, target)
+            self.send_replies()
 
         app.call_from_thread(finish)
+
+    # -- sending to the blog ------------------------------------------------------------
+
+    @work(thread=True, group="outbox")
+    def send_replies(self) -> None:
+        """Send what waits in the outbox (a reply, edit or delete just queued) in the
+        background; the thread shows each reply's state before and after."""
+        from tui.sources.outbox import send_outbox
+
+        app = self._reviews_app()
+        if not any(e.state in ("queued", "sending") for e in app.store.outbox()):
+            return
+        self._reload_in_place()  # "queued" on screen while it goes
+        try:
+            report = send_outbox(app.store)
+        except Exception as error:  # noqa: BLE001 - said in the UI; the entry stays queued
+            app.call_from_thread(
+                app.notify, str(error), title="Not sent", severity="error", markup=False
+            )
+            return
+        self._reload_in_place()
+        if report.anything:
+            problems = "; ".join(report.problems)
+            text = report.summary().capitalize() + (f". {problems}" if problems else "")
+            bad = bool(report.failed or report.problems)
+            app.call_from_thread(
+                app.notify, text, severity="warning" if bad else "information", markup=False
+            )

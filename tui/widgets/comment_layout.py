@@ -42,6 +42,7 @@ def lay_out(
     by_review_author: bool = False,
     unseen: bool = False,
     highlight: str = "",
+    delivery: str = "",
 ) -> tuple[Line, ...]:
     """The lines of one comment: a header, a meta line, the wrapped body, a gap."""
     comment = row.comment
@@ -72,7 +73,12 @@ def lay_out(
     meta = display_date(comment.date)
     if comment.edited and comment.deleted is None:
         meta = (meta + " · " if meta else "") + "edited"
-    if meta:
+    if delivery:  # a reply of yours on its way to a blog: where it stands
+        failed = delivery.startswith("failed")
+        shown = one_line(delivery)
+        lines.append(((inner, "guide"), (meta + " · " if meta else "", "meta"),
+                      (shown, "deleted" if failed else "local")))  # fmt: skip
+    elif meta:
         lines.append(((inner, "guide"), (meta, "meta")))
     if comment.deleted is not None:
         lines.append(((inner, "guide"), ("[deleted]", "deleted")))
@@ -177,12 +183,13 @@ class ThreadLayout:
         by_review_author: bool,
         unseen: bool,
         highlight: str,
+        delivery: str = "",
     ) -> Block:
         """``lay_out`` of ``row``, or the block laid out before from the very same inputs."""
         if width != self.width:
             self.blocks.clear()
             self.width = width
-        key = (row, collapsed, by_review_author, unseen, highlight)
+        key = (row, collapsed, by_review_author, unseen, highlight, delivery)
         known = self.blocks.get(row.comment.id)
         if known is not None and known[0] == key:
             return known[1]
@@ -193,6 +200,7 @@ class ThreadLayout:
             by_review_author=by_review_author,
             unseen=unseen,
             highlight=highlight,
+            delivery=delivery,
         )
         self.blocks[row.comment.id] = (key, block)
         return block

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from rich.segment import Segment
 from rich.style import Style
@@ -46,6 +47,8 @@ class ThreadMarks:
     review_author: str | None = None
     unseen: frozenset[int] = frozenset()
     highlight: str = ""
+    delivery: Mapping[int, str] = field(default_factory=dict)
+    """Your replies on their way to a blog: comment id -> queued, sent, failed: why."""
 
 
 class CommentThread(ScrollView, can_focus=True):
@@ -260,6 +263,7 @@ class CommentThread(ScrollView, can_focus=True):
                 and not comment.local,
                 unseen=comment.id in marks.unseen,
                 highlight=marks.highlight,
+                delivery=marks.delivery.get(comment.id, "") if comment.local else "",
             )
             self._blocks.append(block)
             self._starts.append(total)
