@@ -1,0 +1,106 @@
+"""The reader and the outbox (pilot tests): ctrl+s sends to the real WordPress, the thread
+shows each reply's state, e / d / u reach the blog, and the composer says before you type
+when a reply stays local."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from pilot_helpers import ready, settle, thread_text
+from test_outbox_wordpress import blog_comments, followed, log_in, raw, review_of
+from textual.widgets import Static
+
+from tui.app import ReviewsApp
+from tui.config import Config
+from tui.screens.composer import ReplyComposer
+from tui.screens.reader import ReaderScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from wp_fixture import WordPressSite
+
+pytest_plugins = ["wp_fixture"]
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secrets go to the 0600 file in the test's own config directory."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def composer_note(app: ReviewsApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, ReplyComposer)
+    return str(screen.query_one("#composer-status", Static).render())
+
+
+async def open_review(pilot: object, screen: ReaderScreen, review_id: int) -> None:
+    screen.go_to(review_id, None)
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+@pytest.mark.wordpress
+async def test_ctrl_s_sends_the_reply_and_e_d_u_follow_it_to_the_blog(
+    wordpress: WordPressSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, source = followed(tmp_path, wordpress)
+    log_in(store, source, monkeypatch, wordpress.user, wordpress.app_password)
+    review = review_of(store, "Review 1:")
+    closed = review_of(store, "Review 3:")
+    store.close()
+    app = ReviewsApp(tmp_path / "reviews.json", Config(author="tester"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await open_review(pilot, screen, review)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "sends it to the blog" in composer_note(app)
+        await pilot.press(*"Typed in the reader.", "ctrl+s")
+        await settle(pilot, 0.3)
+        assert isinstance(app.screen, ReaderScreen)
+        texts: Callable[[], Counter[str]] = lambda: Counter(  # noqa: E731
+            raw(c) for c in blog_comments(wordpress)
+        )
+        assert texts()["Typed in the reader."] == 1
+        assert "Typed in the reader." in thread_text(app)
+        assert " · sent" in thread_text(app)
+
+        # the cursor rests on the reply: edit it, delete it, undo the delete
+        await pilot.press("e", "end", *" Edited.", "ctrl+s")
+        await settle(pilot, 0.3)
+        assert texts()["Typed in the reader. Edited."] == 1
+        await pilot.press("d", "y")
+        await settle(pilot, 0.3)
+        trashed = [c for c in blog_comments(wordpress) if raw(c).startswith("Typed in")]
+        assert [c["status"] for c in trashed] == ["trash"]
+        await pilot.press("u")
+        await settle(pilot, 0.3)
+        back = [c for c in blog_comments(wordpress) if raw(c).startswith("Typed in")]
+        assert [c["status"] for c in back] == ["approved"]
+
+        # closed comments: the blog's message in the thread, the reply kept
+        await open_review(pilot, screen, closed)
+        await pilot.press("r", *"Too late.", "ctrl+s")
+        await settle(pilot, 0.3)
+        shown = thread_text(app)
+        assert "Too late." in shown and "failed: " in shown and "closed" in shown.lower()
+        assert texts()["Too late."] == 0
+
+
+async def test_the_composer_says_a_reply_to_a_review_that_takes_none_stays_local(
+    make_app: Callable[[], ReviewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "accepts no replies" in composer_note(app)
+        await pilot.press(*"Only here.", "ctrl+s")
+        await settle(pilot, 0.2)
+        assert "Only here." in thread_text(app) and " · sent" not in thread_text(app)
+        assert app.store.outbox() == []
