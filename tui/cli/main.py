@@ -199,6 +199,10 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"lock:     {clean(str(lock_path(db)))}")
     print(f"ui state: {clean(str(state_path(db)))}")
     print(f"log:      {clean(str(log_path()))}")
+    from tui.sources.secrets import SecretStore
+
+    # Where blog passwords are kept (the place only, never a password).
+    print(f"secrets:  {clean(SecretStore().where())}")
     return EXIT_OK
 
 
