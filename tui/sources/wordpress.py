@@ -307,15 +307,14 @@ class WordPressBlog:
     ) -> httpx.Response:
         url = route_url(self.api_root, route, params or ())
         self.requests += 1
-        basic: httpx.BasicAuth | None = None
+        basic: httpx.BasicAuth | None = None  # None: no credentials, not even the client's
         if auth:
             if self.credentials is None:
                 raise LoginRefused(f"{self.api_root}: not logged in", "not_logged_in", None)
             self._require_secure()
             basic = httpx.BasicAuth(self.credentials.user, self.credentials.app_password)
         try:
-            response = self.client.request(method, url, auth=basic or httpx.USE_CLIENT_DEFAULT,
-                                           json=json)  # fmt: skip
+            response = self.client.request(method, url, auth=basic, json=json)
         except httpx.HTTPError as error:
             reason = self._scrub(one_line(str(error))) or type(error).__name__
             raise BlogUnreachable(f"{self._site()}: {reason}") from None
