@@ -23,7 +23,10 @@ port=${WP_PORT:-8089}
 db_port=${WP_DB_PORT:-3399}
 state=${WP_STATE_DIR:-/var/tmp/reviews-wordpress}
 wp_root=/usr/share/wordpress
-config=/etc/wordpress/config-127.0.0.1.php
+# Debian's wp-config.php picks /etc/wordpress/config-$WORDPRESS_CONFIG.php: one per port,
+# so test sites of several checkouts can run side by side (config-127.0.0.1.php is shared).
+export WORDPRESS_CONFIG="reviews-test-${port}"
+config=/etc/wordpress/config-${WORDPRESS_CONFIG}.php
 url="http://127.0.0.1:${port}"
 packages=(wordpress mariadb-server php-cli php-mysql)
 
@@ -109,7 +112,7 @@ mariadb --socket="$socket" -e "
   ALTER USER 'reviews_wp'@'127.0.0.1' IDENTIFIED BY '$db_password';
   GRANT ALL ON reviews_wp.* TO 'reviews_wp'@'127.0.0.1';"
 
-# --- WordPress's per-host config (Debian reads /etc/wordpress/config-<host>.php) --------
+# --- WordPress's config for this instance -------------------------------------------------
 mkdir -p /etc/wordpress
 new_config=$(cat <<PHP
 <?php
