@@ -7,6 +7,8 @@ if (PHP_SAPI !== 'cli') {
 }
 $url = $argv[1];
 $_SERVER['HTTP_HOST'] = '127.0.0.1';
+// The instance's config, as up.sh names it (see router.php).
+$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG') ?: 'reviews-test-' . (getenv('WP_PORT') ?: '8089');
 $_SERVER['SERVER_NAME'] = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/';
 define('WP_INSTALLING', true);
