@@ -14,6 +14,7 @@ import pytest
         "tui.sources",
         "tui.sources.wordpress",
         "tui.sources.wordpress_discovery",
+        "tui.sources.wordpress_json",
         "tui.sources.wordpress_models",
         "tui.sources.secrets",
     ],

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import filelock
 import httpx
 import pytest
 
@@ -81,7 +82,7 @@ def _php_server_running() -> bool:
 
 
 @pytest.fixture(scope="session")
-def wordpress_site() -> Iterator[WordPressSite]:
+def wordpress_server() -> Iterator[WordPressSite]:
     """Start (or reuse) the test WordPress; stop it afterwards if this run started it."""
     if os.geteuid() != 0:
         _cannot("the real WordPress needs root (tests/wordpress/up.sh writes /etc/wordpress)")
@@ -109,6 +110,17 @@ def wordpress_site() -> Iterator[WordPressSite]:
     finally:
         if not was_running:
             subprocess.run(["bash", str(UP), "--stop"], check=False, capture_output=True)
+
+
+@pytest.fixture
+def wordpress_site(wordpress_server: WordPressSite) -> Iterator[WordPressSite]:
+    """The test blog, held for this test alone.
+
+    One WordPress serves every test process on the machine (pytest-xdist workers, other
+    checkouts' runs): a lock file beside its state keeps one test at a time seeding it.
+    """
+    with filelock.FileLock(str(STATE / "tests.lock")):
+        yield wordpress_server
 
 
 @pytest.fixture

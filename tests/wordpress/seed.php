@@ -23,8 +23,10 @@ foreach (array_slice($argv, 1) as $arg) {
     }
     $opts[$key] = $value;
 }
-$_SERVER['HTTP_HOST'] = getenv('WP_HOST') ?: '127.0.0.1';  // the blog's config is per host
-$_SERVER['SERVER_NAME'] = $_SERVER['HTTP_HOST'];
+$_SERVER['HTTP_HOST'] = '127.0.0.1';
+// The instance's config, as up.sh names it (see router.php).
+$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG') ?: 'reviews-test-' . (getenv('WP_PORT') ?: '8089');
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/';
 require '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/taxonomy.php';

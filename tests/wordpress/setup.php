@@ -6,8 +6,10 @@ if (PHP_SAPI !== 'cli') {
     exit(1);
 }
 $url = $argv[1];
-$_SERVER['HTTP_HOST'] = getenv('WP_HOST') ?: '127.0.0.1';  // the blog's config is per host
-$_SERVER['SERVER_NAME'] = $_SERVER['HTTP_HOST'];
+$_SERVER['HTTP_HOST'] = '127.0.0.1';
+// The instance's config, as up.sh names it (see router.php).
+$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG') ?: 'reviews-test-' . (getenv('WP_PORT') ?: '8089');
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
 $_SERVER['REQUEST_URI'] = '/';
 define('WP_INSTALLING', true);
 require '/usr/share/wordpress/wp-load.php';

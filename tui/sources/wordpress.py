@@ -17,15 +17,25 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any
+from datetime import datetime
 
 import httpx
 
 from tui.sources.wordpress_discovery import discover, route_url
+from tui.sources.wordpress_json import (
+    Json,
+    comment_from,
+    header_int,
+    html_to_text,
+    ids,
+    int_field,
+    post_from,
+    sent_from,
+    server_time,
+    str_field,
+    window,
+)
 from tui.sources.wordpress_models import (
-    BlogComment,
     BlogError,
     BlogPost,
     BlogRejected,
@@ -53,13 +63,6 @@ _TAG = re.compile(r"<[^>]*>")
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "–": "-", "—": "-"})
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"', "…": "...", "\u00a0": " "})
 _DASHES = re.compile(r"-+")
-
-Json = dict[str, Any]
-
-
-def html_to_text(fragment: str) -> str:
-    """A title or short HTML fragment as one line of plain text."""
-    return one_line(html.unescape(_TAG.sub("", fragment)))
 
 
 def comparable(text: str) -> str:
@@ -102,7 +105,7 @@ class WordPressBlog:
         if self._me is None:
             data = self._object(self._call("GET", "/wp/v2/users/me", auth=True))
             self._me = BlogUser(
-                id=_int(data, "id"), name=_str(data, "name"), slug=_str(data, "slug")
+                id=int_field(data, "id"), name=str_field(data, "name"), slug=str_field(data, "slug")
             )
         return self._me
 
@@ -115,10 +118,10 @@ class WordPressBlog:
         tags and categories this client has not seen yet cost one request per kind.
         """
         post_params = [
-            *_window("modified_after", since),
+            *window("modified_after", since),
             ("_fields", POST_FIELDS),
         ]
-        comment_params = [*_window("after", since), ("_fields", COMMENT_FIELDS)]
+        comment_params = [*window("after", since), ("_fields", COMMENT_FIELDS)]
         requests_before = self.requests
         posts = self._pages("/wp/v2/posts", post_params)
         comments = self._pages("/wp/v2/comments", comment_params)
@@ -129,7 +132,7 @@ class WordPressBlog:
         total = post_total + comment_total
         # totals can grow while the pull runs; the bar never shows more done than total
         raw_posts = list(first_posts)
-        found_comments = [_comment(item) for item in first_comments]
+        found_comments = [comment_from(item) for item in first_comments]
         if progress:
             done = len(raw_posts) + len(found_comments)
             progress(done, max(done, total))
@@ -139,7 +142,7 @@ class WordPressBlog:
                 done = len(raw_posts) + len(found_comments)
                 progress(done, max(done, total))
         for page, _, _ in comments:
-            found_comments.extend(_comment(item) for item in page)
+            found_comments.extend(comment_from(item) for item in page)
             if progress:
                 done = len(raw_posts) + len(found_comments)
                 progress(done, max(done, total))
@@ -153,11 +156,11 @@ class WordPressBlog:
         Names are asked for in batches of ids rather than embedded in each page:
         ``_embed`` makes WordPress run three sub-requests per post (8x slower pages).
         """
-        self._names("/wp/v2/users", {_int(p, "author") for p in raw}, self._authors)
-        self._names("/wp/v2/tags", {i for p in raw for i in _ids(p, "tags")}, self._terms["tags"])
-        categories = {i for p in raw for i in _ids(p, "categories")}
+        self._names("/wp/v2/users", {int_field(p, "author") for p in raw}, self._authors)
+        self._names("/wp/v2/tags", {i for p in raw for i in ids(p, "tags")}, self._terms["tags"])
+        categories = {i for p in raw for i in ids(p, "categories")}
         self._names("/wp/v2/categories", categories, self._terms["categories"])
-        return tuple(_post(item, self._authors, self._terms) for item in raw)
+        return tuple(post_from(item, self._authors, self._terms) for item in raw)
 
     def _names(self, route: str, ids: set[int], known: dict[int, str]) -> None:
         missing = sorted(i for i in ids if i > 0 and i not in known)
@@ -174,7 +177,7 @@ class WordPressBlog:
             except BlogRejected:
                 items = []  # a blog that hides its users (security plugins do) still pulls
             for item in items:
-                known[_int(item, "id")] = html_to_text(_str(item, "name"))
+                known[int_field(item, "id")] = html_to_text(str_field(item, "name"))
             for missing_id in batch:
                 known.setdefault(missing_id, "")
 
@@ -194,9 +197,9 @@ class WordPressBlog:
                     return
                 raise
             items = self._list(response)
-            total = _header_int(response, "x-wp-total", len(items))
-            pages = _header_int(response, "x-wp-totalpages", 1)
-            yield items, total, _server_time(response)
+            total = header_int(response, "x-wp-total", len(items))
+            pages = header_int(response, "x-wp-totalpages", 1)
+            yield items, total, server_time(response)
             page += 1
 
     # --- replies -------------------------------------------------------------------------
@@ -209,25 +212,27 @@ class WordPressBlog:
         """
         body = {"post": post, "parent": parent, "content": content}
         response = self._call("POST", "/wp/v2/comments", auth=True, json=body)
-        return _sent(self._object(response))
+        return sent_from(self._object(response))
 
     def edit_comment(self, comment: int, content: str) -> SentComment:
         """Replace the text of a comment (the user must be allowed to edit it)."""
         response = self._call(
             "POST", f"/wp/v2/comments/{comment}", auth=True, json={"content": content}
         )
-        return _sent(self._object(response))
+        return sent_from(self._object(response))
 
     def trash_comment(self, comment: int) -> SentComment:
         """Move a comment to the blog's trash (DELETE without ``force``)."""
-        return _sent(self._object(self._call("DELETE", f"/wp/v2/comments/{comment}", auth=True)))
+        return sent_from(
+            self._object(self._call("DELETE", f"/wp/v2/comments/{comment}", auth=True))
+        )
 
     def untrash_comment(self, comment: int) -> SentComment:
         """Take a comment out of the trash, back to the status it had before."""
         response = self._call(
             "POST", f"/wp/v2/comments/{comment}", auth=True, json={"status": "untrash"}
         )
-        return _sent(self._object(response))
+        return sent_from(self._object(response))
 
     def find_my_comment(self, post: int, parent: int, content: str) -> SentComment | None:
         """The logged-in user's comment with this post, parent and text, held ones included.
@@ -258,14 +263,18 @@ class WordPressBlog:
                     continue
                 raise
             for item in self._list(response):
-                if (_int(item, "author"), _int(item, "post"), _int(item, "parent")) != where:
+                if (
+                    int_field(item, "author"),
+                    int_field(item, "post"),
+                    int_field(item, "parent"),
+                ) != where:
                     continue
                 text = item.get("content")
                 text = text if isinstance(text, dict) else {}
                 raw, shown = text.get("raw"), text.get("rendered")
                 seen = raw if isinstance(raw, str) else shown if isinstance(shown, str) else ""
                 if comparable(seen) == wanted:
-                    return _sent(item)
+                    return sent_from(item)
             if params is common:
                 raise BlogRejected(
                     f"{self._site()}: this account may not list comments awaiting "
@@ -298,15 +307,14 @@ class WordPressBlog:
     ) -> httpx.Response:
         url = route_url(self.api_root, route, params or ())
         self.requests += 1
-        basic: httpx.BasicAuth | None = None
+        basic: httpx.BasicAuth | None = None  # None: no credentials, not even the client's
         if auth:
             if self.credentials is None:
                 raise LoginRefused(f"{self.api_root}: not logged in", "not_logged_in", None)
             self._require_secure()
             basic = httpx.BasicAuth(self.credentials.user, self.credentials.app_password)
         try:
-            response = self.client.request(method, url, auth=basic or httpx.USE_CLIENT_DEFAULT,
-                                           json=json)  # fmt: skip
+            response = self.client.request(method, url, auth=basic, json=json)
         except httpx.HTTPError as error:
             reason = self._scrub(one_line(str(error))) or type(error).__name__
             raise BlogUnreachable(f"{self._site()}: {reason}") from None
@@ -375,97 +383,3 @@ class WordPressBlog:
             if form:
                 text = text.replace(form, "***")
         return text
-
-
-# --- reading WordPress's JSON ------------------------------------------------------------
-
-
-def _window(name: str, since: datetime | None) -> list[tuple[str, str | int]]:
-    if since is None:
-        return []
-    start = since.astimezone(UTC) - timedelta(seconds=1)
-    return [(name, start.strftime("%Y-%m-%dT%H:%M:%SZ"))]
-
-
-def _header_int(response: httpx.Response, name: str, default: int) -> int:
-    try:
-        return max(0, int(response.headers.get(name, default)))
-    except ValueError:
-        return default
-
-
-def _server_time(response: httpx.Response) -> datetime | None:
-    """When the server began answering: its Date header less the request's duration."""
-    value = response.headers.get("date")
-    if not value:
-        return None
-    try:
-        answered = parsedate_to_datetime(value).astimezone(UTC)
-    except (TypeError, ValueError):
-        return None
-    return answered - response.elapsed
-
-
-def _int(data: Json, key: str) -> int:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _str(data: Json, key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _rendered(data: Json, key: str) -> str:
-    value = data.get(key)
-    if isinstance(value, dict):
-        rendered = value.get("rendered")
-        return rendered if isinstance(rendered, str) else ""
-    return value if isinstance(value, str) else ""
-
-
-def _ids(data: Json, key: str) -> list[int]:
-    value = data.get(key)
-    if not isinstance(value, list):
-        return []
-    return [i for i in value if isinstance(i, int) and not isinstance(i, bool)]
-
-
-def _post(data: Json, authors: dict[int, str], terms: dict[str, dict[int, str]]) -> BlogPost:
-    def names(key: str) -> tuple[str, ...]:
-        return tuple(name for i in _ids(data, key) if (name := terms[key].get(i, "")))
-
-    return BlogPost(
-        id=_int(data, "id"),
-        link=one_line(_str(data, "link")),
-        title=html_to_text(_rendered(data, "title")),
-        content_html=_rendered(data, "content"),
-        date_gmt=_str(data, "date_gmt"),
-        modified_gmt=_str(data, "modified_gmt"),
-        author=authors.get(_int(data, "author"), ""),
-        tags=names("tags"),
-        categories=names("categories"),
-    )
-
-
-def _comment(data: Json) -> BlogComment:
-    return BlogComment(
-        id=_int(data, "id"),
-        post=_int(data, "post"),
-        parent=_int(data, "parent"),
-        author_name=one_line(_str(data, "author_name")),
-        date_gmt=_str(data, "date_gmt"),
-        content_html=_rendered(data, "content"),
-        link=one_line(_str(data, "link")),
-        status=_str(data, "status"),
-    )
-
-
-def _sent(data: Json) -> SentComment:
-    return SentComment(
-        id=_int(data, "id"),
-        link=one_line(_str(data, "link")),
-        status=_str(data, "status"),
-        post=_int(data, "post"),
-        parent=_int(data, "parent"),
-    )
