@@ -340,7 +340,9 @@ def _post_id(store: Store, review_id: int) -> int:
 
 def _open_comments() -> str:
     return (
-        "$_SERVER['HTTP_HOST']=getenv('WP_HOST') ?: '127.0.0.1';"
+        "$_SERVER['HTTP_HOST'] = '127.0.0.1';"
+        "$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG')"
+        " ?: 'reviews-test-' . (getenv('WP_PORT') ?: '8089');"
         "require '/usr/share/wordpress/wp-load.php';"
         "wp_update_post(['ID' => (int) $argv[1], 'comment_status' => 'open']);"
     )
@@ -369,6 +371,41 @@ def test_blog_unreachable_keeps_the_reply_queued_and_the_next_sync_sends_it_once
     assert send_outbox(store).sent == 1  # looked on the blog first, then sent
     texts = [raw(c) for c in blog_comments(wordpress)]
     assert texts.count("Sent when the network is back.") == 1
+    store.close()
+
+
+@pytest.mark.wordpress
+def test_database_of_the_blog_down_during_a_sync_then_back(
+    wordpress: WordPressSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_wordpress_client import UP, stop_mariadb
+
+    from tui.sources.sync import sync
+
+    store, source = followed(tmp_path, wordpress)
+    log_in(store, source, monkeypatch, wordpress.user, wordpress.app_password)
+    review = review_of(store, "Review 1:")
+    reply = store.add_reply(review, None, "me", "Survives the outage.")
+    before = store.sources()[0].state
+    comments_before = len(store.comments(review))
+    stop_mariadb()  # WordPress answers 500 to everything now
+    try:
+        (outcome,) = sync(store)
+        report = send_outbox(store)
+    finally:
+        subprocess.run(["bash", str(UP)], check=True, capture_output=True)
+    assert not outcome.ok and outcome.error.startswith(wordpress.url)
+    failed = store.sources()[0]
+    assert failed.status == "failed" and failed.state == before  # nothing half-merged
+    assert report.waiting == 1 and report.problems
+    entry = store.reply_states()[reply.id]
+    assert entry.state == "queued" and entry.error
+    assert len(store.comments(review)) == comments_before
+
+    (outcome,) = sync(store)
+    assert outcome.ok and store.sources()[0].status == "ok"
+    assert send_outbox(store).sent == 1
+    assert [raw(c) for c in blog_comments(wordpress)].count("Survives the outage.") == 1
     store.close()
 
 
