@@ -125,9 +125,22 @@ def test_follow_reads_the_api_keeps_ids_and_a_no_change_sync_costs_two_requests(
     assert store.sources()[0].state["requests"] == 2
     assert len(store.reviews()) == 3 and len(store.comments(first.id)) == 4
 
-    wordpress.seed(posts=4, comments=5, closed=1)  # new ids: everything is new
-    (third,) = sync(store)
-    assert third.ok
+    # written on the blog now: a new post, and a comment on an old post
+    auth = httpx.BasicAuth(wordpress.user, wordpress.app_password)
+    api = f"{wordpress.url}/?rest_route=/wp/v2"
+    post = {"title": "Review 4", "content": "<p>New.</p>", "status": "publish"}
+    assert httpx.post(f"{api}/posts", json=post, auth=auth).status_code == 201
+    old_post = posts[first.source_id]["id"]
+    comment = {"post": old_post, "content": "A late comment.", "parent": 0}
+    assert httpx.post(f"{api}/comments", json=comment, auth=auth).status_code == 201
+    from tui.sources.wordpress_sync import watching_pulls
+
+    seen: list[tuple[int, int]] = []
+    with watching_pulls(lambda _source, done, total: seen.append((done, total))):
+        (third,) = sync(store)
+    assert third.ok and third.new_reviews == 1 and third.new_comments == 1
+    assert seen and seen[-1] == (2, 2)  # the progress bar's last step: every item
+    assert [c.body for c in store.comments(first.id)][-1] == "A late comment."
     store.close()
 
 

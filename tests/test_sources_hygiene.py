@@ -17,6 +17,9 @@ import pytest
         "tui.sources.wordpress_json",
         "tui.sources.wordpress_models",
         "tui.sources.secrets",
+        "tui.sources.outbox",
+        "tui.sources.wordpress_sync",
+        "tui.cli.blog",
     ],
 )
 def test_source_module_does_not_import_textual(module: str) -> None:

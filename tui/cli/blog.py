@@ -12,6 +12,8 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tui.text import one_line
@@ -148,6 +150,34 @@ def send_after_sync(store: Store, timeout: float) -> int:
     for problem in report.problems:
         _fail(f"outbox: {problem}")
     return EXIT_ERROR if report.problems or report.failed else EXIT_OK
+
+
+@contextmanager
+def pull_progress() -> Iterator[None]:
+    """A progress bar on stderr (a terminal only) while WordPress blogs are pulled."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from tui.sources.wordpress_sync import watching_pulls
+
+    shown = [False]
+
+    def draw(source: Source, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        line = f"\r{one_line(source.url)[:40]} {bar} {done:,}/{total:,} posts and comments"
+        sys.stderr.write(line + "\x1b[K")
+        sys.stderr.flush()
+        shown[0] = True
+
+    with watching_pulls(draw):
+        try:
+            yield
+        finally:
+            if shown[0]:
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
 
 
 def reply_note(store: Store, review_id: int) -> str:

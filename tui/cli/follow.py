@@ -104,7 +104,11 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
                 source = store.set_keep(source.id, keep_value)
             added.append(source)
     if added:
-        for outcome in sync(store, added):
+        from tui.cli.blog import pull_progress
+
+        with pull_progress():
+            outcomes = sync(store, added)
+        for outcome in outcomes:
             s = outcome.source
             name = f"{one_line(s.url)} (source {s.id}, {one_line(s.title or s.url)})"
             if outcome.ok:
@@ -171,7 +175,10 @@ def sync_sources(store: Store, names: Sequence[str], timeout: float = 30.0) -> i
     if not chosen:
         print("no followed sources yet; follow a blog with: reviews follow URL")
         return EXIT_OK
-    outcomes = sync(store, chosen, deadline=timeout)
+    from tui.cli.blog import pull_progress
+
+    with pull_progress():
+        outcomes = sync(store, chosen, deadline=timeout)
     failed = 0
     for o in outcomes:
         if not o.ok:

@@ -62,9 +62,11 @@ class Syncing:
     def _run(self, store: Store) -> None:
         from tui.sources.outbox import send_outbox
         from tui.sources.sync import sync
+        from tui.sources.wordpress_sync import watching_pulls
 
         try:
-            outcomes = sync(store, progress=self._progress)
+            with watching_pulls(self._pulled):
+                outcomes = sync(store, progress=self._progress)
             store.retry_failed()  # R retries the replies the blog refused, too
             sent = send_outbox(store)
         except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
@@ -85,6 +87,13 @@ class Syncing:
 
     def _progress(self, done: int, total: int) -> None:
         self._app.call_from_thread(self._show, done, total)
+
+    def _pulled(self, source: object, done: int, total: int) -> None:
+        """A page of a WordPress blog came in: how far the pull is, in items."""
+        self._app.call_from_thread(self._show_items, done, total)
+
+    def _show_items(self, done: int, total: int) -> None:
+        self._app.sub_title = f"syncing {self.done}/{self.total} · {done:,}/{total:,} items"
 
     def _show(self, done: int, total: int) -> None:
         self.done, self.total = done, total

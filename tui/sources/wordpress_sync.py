@@ -14,7 +14,9 @@ post's id and link, which the outbox needs to reply.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +31,33 @@ from tui.sources.wordpress import WordPressBlog
 from tui.sources.wordpress_models import BlogComment, BlogError, BlogPost
 from tui.store import Source
 from tui.text import one_line
+
+PullProgress = Callable[[Source, int, int], None]
+"""Called as ``progress(source, done, total)`` (posts and comments) while a blog is pulled."""
+
+_watchers: list[PullProgress] = []
+_watchers_lock = threading.Lock()
+
+
+@contextmanager
+def watching_pulls(progress: PullProgress) -> Iterator[None]:
+    """Report the pages of every blog pulled meanwhile (the sync's pool runs them in threads):
+    a first sync of a big blog is thousands of items, and a progress bar shows them."""
+    with _watchers_lock:
+        _watchers.append(progress)
+    try:
+        yield
+    finally:
+        with _watchers_lock:
+            _watchers.remove(progress)
+
+
+def _report(source: Source, done: int, total: int) -> None:
+    with _watchers_lock:
+        watchers = list(_watchers)
+    for watcher in watchers:
+        watcher(source, done, total)
+
 
 SOURCE = "wordpress"
 """``ParsedReview.source`` of posts read through the REST API."""
@@ -110,7 +139,9 @@ def harvest_wordpress(
     by_id = {int(v["id"]): k for k, v in posts.items() if isinstance(v.get("id"), int)}
     try:
         with client(min(deadline, fetcher.deadline)) as http:
-            pull = WordPressBlog(http, api).pull(since)
+            pull = WordPressBlog(http, api).pull(
+                since, lambda done, total: _report(source, done, total)
+            )
     except BlogError as error:
         harvest.error = one_line(str(error))
         return harvest
