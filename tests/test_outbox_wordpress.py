@@ -215,11 +215,22 @@ def test_the_commands_as_a_user_types_them(wordpress: WordPressSite, tmp_path: P
     assert "the outbox is empty" in run("outbox").stdout
     assert [raw(c) for c in blog_comments(wordpress)].count("From the command line.") == 1
 
+    store = Store(db_path(tmp_path))
+    closed = review_of(store, "Review 3:")
+    store.close()
+    run("reply", str(closed), "--text", "On a closed post.")
+    refused = run("sync")
+    assert refused.returncode == 1 and "outbox: 0 sent, 1 failed" in refused.stdout
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("reviews: outbox: reply ") and "closed" in line.lower()
+    assert "\treply\tfailed: " in run("outbox").stdout
+    assert run("sync").returncode == 0  # refused once: not sent again until edited or R
+
     out = run("logout", "1")
     assert out.returncode == 0 and "logged out" in out.stdout
     local = run("reply", str(review), "--text", "Stays here.")
     assert "not logged in" in local.stderr
-    assert run("outbox").stdout.startswith("the outbox is empty")
+    assert "On a closed post." in run("outbox").stdout  # still there, failed, editable
 
 
 # --- reply, edit, delete, undo -------------------------------------------------------------

@@ -149,6 +149,8 @@ def send_after_sync(store: Store, timeout: float) -> int:
     print(report.summary())
     for problem in report.problems:
         _fail(f"outbox: {problem}")
+    for refusal in report.refusals:
+        _fail(f"outbox: {refusal}")
     return EXIT_ERROR if report.problems or report.failed else EXIT_OK
 
 

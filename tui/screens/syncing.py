@@ -74,8 +74,7 @@ class Syncing:
             return
         self._app.call_from_thread(self._finished, outcomes)
         if sent.anything:
-            problems = "; ".join(sent.problems)
-            text = sent.summary().capitalize() + (f". {problems}" if problems else "")
+            text = sent.notice()
             bad = bool(sent.failed or sent.problems)
             self._app.call_from_thread(
                 self._app.notify,

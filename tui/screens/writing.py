@@ -318,8 +318,7 @@ class WritingActions:
             return
         self._reload_in_place()
         if report.anything:
-            problems = "; ".join(report.problems)
-            text = report.summary().capitalize() + (f". {problems}" if problems else "")
+            text = report.notice()
             bad = bool(report.failed or report.problems)
             app.call_from_thread(
                 app.notify, text, severity="warning" if bad else "information", markup=False

@@ -56,6 +56,8 @@ class SendReport:
     """Left queued: the network, a login, or a parent reply that has not left yet."""
     problems: list[str] = field(default_factory=list)
     """One line per blog that could not be reached or logged in to."""
+    refusals: list[str] = field(default_factory=list)
+    """One line per entry the blog refused: which reply, and the blog's message."""
 
     @property
     def anything(self) -> bool:
@@ -72,6 +74,12 @@ class SendReport:
         if self.waiting:
             parts.append(f"{self.waiting} waiting")
         return "outbox: " + ", ".join(parts)
+
+    def notice(self) -> str:
+        """The reader's notification: the summary, then each problem and refusal."""
+        details = [*self.problems, *self.refusals]
+        text = self.summary().capitalize()
+        return text + ("." if not details else ". " + "; ".join(details))
 
 
 def secret_key(source: Source) -> str:
@@ -184,12 +192,10 @@ def _send_one(store: Store, blog: WordPressBlog, entry: OutboxEntry, report: Sen
         if claimed.op == "delete" and error.code == "rest_already_trashed":
             sent = SentComment(0, "", "trash")  # an earlier attempt got there
         else:
-            store.mark_failed(entry.id, attempt, str(error))
-            report.failed += 1
+            _refused(store, entry, attempt, str(error), report)
             return
     except NotFound as error:  # the reply itself is gone from the database
-        store.mark_failed(entry.id, attempt, str(error))
-        report.failed += 1
+        _refused(store, entry, attempt, str(error), report)
         return
     store.mark_sent(entry.id, attempt, sent.id, sent.link, sent.status, adopted=adopted)
     report.adopted += adopted
@@ -197,6 +203,15 @@ def _send_one(store: Store, blog: WordPressBlog, entry: OutboxEntry, report: Sen
         report.held += 1
     else:
         report.sent += 1
+
+
+def _refused(
+    store: Store, entry: OutboxEntry, attempt: str, reason: str, report: SendReport
+) -> None:
+    store.mark_failed(entry.id, attempt, reason)
+    report.failed += 1
+    what = "reply" if entry.op == "reply" else f"{entry.op} of reply"
+    report.refusals.append(f"{what} {entry.comment_id}: {one_line(reason)}")
 
 
 class _Waiting(Exception):  # noqa: N818  # internal signal: left queued with this reason
