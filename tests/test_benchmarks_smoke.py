@@ -164,3 +164,8 @@ def test_scaling(corpora: Path, tmp_path: Path) -> None:
     stdout, out = run("scaling.py", ["--runs", "1", "--sizes", "0.05,0.1"], corpora, tmp_path)
     assert "| MB | startup |" in stdout
     check_table(stdout, out, "startup slope", "reply save slope")
+
+
+def test_import_wxr(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("import_wxr.py", ["--reviews", "50", "--runs", "1"], corpora, tmp_path)
+    check_table(stdout, out, "reviews import: 50 posts, 100 comments")
