@@ -187,3 +187,8 @@ def test_peer_newsboat(tmp_path: Path) -> None:
         assert row in proc.stdout
     rows = json.loads(out.read_text())["figures"]
     assert all(row["samples"] and row["floor"] for row in rows[:4]), rows
+
+
+def test_import_wxr(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("import_wxr.py", ["--reviews", "50", "--runs", "1"], corpora, tmp_path)
+    check_table(stdout, out, "reviews import: 50 posts, 100 comments")
