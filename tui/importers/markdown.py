@@ -47,6 +47,22 @@ _HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing every alias (``*name``) as soon as it is met.
+
+    Nested aliases expand exponentially (a few hundred bytes become gigabytes,
+    the "billion laughs"), and front matter has no use for them.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases are refused", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def _decode(data: bytes, origin: Origin) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -66,7 +82,7 @@ def _front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
     except ValueError as error:
         raise ImportFailed(origin, "the front matter has no closing --- line") from error
     try:
-        metadata = handler.load(front)
+        metadata = handler.load(front, Loader=_NoAliasLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or type(error).__name__
         mark = getattr(error, "problem_mark", None)
@@ -78,6 +94,10 @@ def _front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
         metadata = {}
     if not isinstance(metadata, dict):
         raise ImportFailed(origin, "bad YAML front matter (not a mapping of keys)")
+    tags = metadata.get("tags")
+    words = tags if isinstance(tags, list) else [tags]
+    if not all(t is None or isinstance(t, str | int | float) for t in words):
+        raise ImportFailed(origin, "bad YAML front matter ('tags' must be a list of words)")
     return metadata, body.strip()
 
 
