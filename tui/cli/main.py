@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import __version__
+from tui.cli.check import add_parser as add_check_parser
 from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("number", type=int, nargs="?", help="the backup to restore (1 = newest)")
 
     sub.add_parser("where", parents=[common], help="print where the database and config live")
+    add_check_parser(sub, common)
     return parser
 
 
@@ -221,6 +223,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """List the database's problems (``--repair``: fix them)."""
+    from tui.cli.check import cmd_check as check
+    from tui.store.paths import real_path
+
+    return check(real_path(_db_path(args)), args.repair)
+
+
 def _describe(error: Exception) -> str:
     """One line for the user: our own errors as they are, anything else with its kind."""
     from tui.config import ConfigError
@@ -244,6 +254,7 @@ COMMANDS = {
     "export": cmd_export,
     "import": cmd_import,
     "restore": cmd_restore,
+    "check": cmd_check,
 }
 
 
