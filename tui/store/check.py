@@ -209,6 +209,8 @@ def repair(tables: Tables) -> list[str]:
 
 def read_tables(path: Path) -> Tables:
     """A database file's parsed tables, whatever its invariants; ``StoreError`` if unreadable."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
     try:
         return parse_tables(bytearray(read_private(path)))
     except FileNotFoundError:
