@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.cli import follow
+from tui.cli.check import add_parser as add_check_parser
 from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
@@ -127,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         "completion", help="print a tab-completion script: reviews completion bash|zsh|fish"
     )
     comp.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    add_check_parser(sub, common)
     return parser
 
 
@@ -317,6 +319,14 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """List the database's problems (``--repair``: fix them)."""
+    from tui.cli.check import cmd_check as check
+    from tui.store.paths import real_path
+
+    return check(real_path(_db_path(args)), args.repair)
+
+
 def _describe(error: Exception, log_file: Path | None = None) -> str:
     """One line for the user: our own errors as they are, anything else with its kind."""
     from tui.config import ConfigError
@@ -357,6 +367,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "unfollow": lambda a: _with_store(a, lambda s: follow.unfollow(s, a.source)),
     "sync": lambda a: _with_store(a, lambda s: follow.sync_sources(s, a.sources, a.timeout)),
     "keep": lambda a: _with_store(a, lambda s: follow.set_keep(s, a.source, a.keep)),
+    "check": cmd_check,
 }
 
 
