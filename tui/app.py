@@ -244,8 +244,12 @@ class ReviewsApp(LiteralTextApp):
                         self.action_sources,
                     ),
                 }[binding.action]
-                key = markup_escaped(self.key_for(binding))
-                yield SystemCommand(f"{title} ({key})", helptext, run)
+                # The palette parses its titles as markup: a key shown as "[" must stay text.
+                yield SystemCommand(
+                    markup_escaped(f"{title} ({self.key_for(binding)})"),
+                    markup_escaped(helptext),
+                    run,
+                )
 
     def key_for(self, binding: Binding) -> str:
         """The first key ``binding`` answers to, with the user's keymap applied, as shown."""

@@ -261,8 +261,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
         pane = self.query_one(ReadingPane)
-        if pane.border_subtitle != f"review {review.id}":
-            pane.border_subtitle = f"review {review.id}"  # the id the command line takes
+        subtitle = Content(f"review {review.id}")  # the id the command line takes
+        if pane.border_subtitle != subtitle:
+            pane.border_subtitle = subtitle
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
         unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
