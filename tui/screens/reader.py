@@ -242,8 +242,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
         pane = self.query_one(ReadingPane)
-        if pane.border_subtitle != f"review {review.id}":
-            pane.border_subtitle = f"review {review.id}"  # the id the command line takes
+        label = Content(f"review {review.id}")  # the id the command line takes
+        if pane.border_subtitle != label.markup:
+            pane.border_subtitle = label
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
         unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
@@ -671,8 +672,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._refresh_keys()
         # The id the command line takes (`reviews reply REVIEW --to COMMENT`).
         thread = self._thread()
-        label = "" if message.comment_id is None else f"comment {message.comment_id}"
-        if thread.border_subtitle != label:
+        label = Content("" if message.comment_id is None else f"comment {message.comment_id}")
+        if thread.border_subtitle != label.markup:
             thread.border_subtitle = label
 
     def on_descendant_focus(self) -> None:
