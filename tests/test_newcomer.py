@@ -452,6 +452,7 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         reading, comments = screen.query_one("#reading"), screen.query_one("#comments")
         assert comments.region.height == reading.region.height  # a long thread: half
         await pilot.press("shift+tab", "shift+tab", "j")  # the review with no comments
+        await pilot.pause(0.4)  # the panel is fitted once the user stops on a review
         await settle(pilot)
         assert comments.region.height == 5  # its border and the line that says why
         assert reading.region.height == 22 - 5
