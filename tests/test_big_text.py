@@ -77,10 +77,16 @@ def big_reviews() -> list[ParsedReview]:
 
 
 def regions(app: ReviewsApp) -> dict[str, Region]:
-    """Where the panes sit: a hostile review must not move them."""
-    return {
-        name: app.screen.query_one(name).region for name in ("#sidebar", "#reading", "#comments")
-    }
+    """Where the panes sit: a hostile review must not move them.
+
+    The comments take the height their thread needs, up to half of the right-hand
+    column, so that column is what stays put, with the comments inside their half.
+    """
+    content = app.screen.query_one("#content").region
+    reading, comments = (app.screen.query_one(name).region for name in ("#reading", "#comments"))
+    assert reading.height + comments.height == content.height
+    assert comments.height <= content.height // 2
+    return {name: app.screen.query_one(name).region for name in ("#sidebar", "#content")}
 
 
 async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> None:
