@@ -19,7 +19,7 @@ from typing import Any
 from tui.store.backups import make_backup
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
 from tui.store.files import read_private, writable
-from tui.store.index import comment_from_doc, review_from_doc
+from tui.store.index import comment_doc_is_plain, comment_from_doc, review_from_doc
 from tui.store.storage import (
     Tables,
     UnreadableFileError,
@@ -68,29 +68,13 @@ def find_problems(tables: Tables) -> list[Problem]:
     parents: dict[int, int | None] = {}
     owner: dict[int, int] = {}
     for key, doc in comments.items():
-        # The hot loop on a big file: exact type checks of the fields, no object built;
-        # only a document failing them is looked at field by field.
-        get = doc.get
-        review_id, parent_id, date = get("review_id"), get("parent_id"), get("date")
-        author, body, local = get("author", ""), get("body"), get("local", False)
-        source_id, edited, deleted = get("source_id", ""), get("edited"), get("deleted")
-        if not (
-            type(review_id) is int
-            and (parent_id is None or type(parent_id) is int)
-            and type(author) is str
-            and (date is None or type(date) is str)
-            and type(body) is str
-            and type(local) is bool
-            and type(source_id) is str
-            and (edited is None or type(edited) is str)
-            and (deleted is None or type(deleted) is str)
-            and len(key) < 19
-        ):
+        if not (comment_doc_is_plain(doc) and len(key) < 19):
             problem = _bad_comment(key, doc)
             if problem is not None:
                 found.append(problem)
                 continue
         comment_id = int(key)
+        review_id, parent_id = doc.get("review_id"), doc.get("parent_id")
         owner[comment_id] = review_id
         parents[comment_id] = parent_id
         if review_id not in review_ids:
