@@ -180,7 +180,8 @@ def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> Pa
         year=_our_number(meta, "year", int),
         director=one_line(meta.get("director", "")) or None,
         rating=_our_number(meta, "rating", float),
-        source=one_line(meta.get("source", "")) or SOURCE,
+        # Our export's identity travels whole: its source too, even an empty one.
+        source=one_line(meta.get("source", "")) if "source_id" in meta else SOURCE,
         source_id=one_line(meta.get("source_id", "")) or f"wordpress:{post_key}",
         comments=_comments(item, wp, legacy),
         url=_text(item, "link"),
