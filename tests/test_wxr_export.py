@@ -16,72 +16,17 @@ from typing import Any
 
 import pytest
 from cli_runner import run_reviews
-from conftest import sample_reviews
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wxr_compare import comparable_reviews
+from wxr_data import ME, comparable_reviews, rich_reviews, store_with_replies
 
 from tui.exporters.wordpress import cdata, to_wxr, wordpress_dates, xml_text
 from tui.importers import load_bytes, load_path
-from tui.model import ParsedComment, ParsedReview
 from tui.store import Store
 from tui.store.sources import SourceUpdate
 from tui.text import clean, one_line
 
 WP = "{http://wordpress.org/export/1.2/}"
-ME = "tester"
-
-
-def rich_reviews() -> list[ParsedReview]:
-    """The shared samples plus what a WXR must not lose: offsets, undated comments, film
-    details, a permalink, deep threads, text that looks like XML, HTML and CDATA ends."""
-    deep: tuple[ParsedComment, ...] = ()
-    for level in range(30, 0, -1):
-        deep = (ParsedComment(f"Level {level}", None, f"depth {level}", f"t:d{level}", deep),)
-    return [
-        *sample_reviews(),
-        ParsedReview(
-            title="Tom & Jerry <em>vs</em> ]]> &amp; friends",
-            date="2021-05-01T21:30:00+02:00",
-            body="# Heading\n\n<script>alert(1)</script> & ]]> **bold**\n\n    code\n\n- a\n- b",
-            author="Zoë O'Brien",
-            tags=("Animation", "café", "C++"),
-            film="Tom & Jerry",
-            year=2021,
-            director="Tim Story",
-            rating=2.0,
-            source="blogger",
-            source_id="blogger:tag:blogger.com,1999:blog-1.post-2",
-            url="https://blog.example/2021/05/tom-jerry.html",
-            comments=(
-                ParsedComment(
-                    "Ann <b>",
-                    "2021-05-02T08:00:00+00:00",
-                    "First & <i>best</i>",
-                    "blogger:c1",
-                    (ParsedComment("Ben", "2021-05-02T09:00:00-05:00", "Reply", "blogger:c2"),),
-                    url="https://blog.example/2021/05/tom-jerry.html?showComment=1#c1",
-                ),
-                *deep,
-            ),
-        ),
-        ParsedReview(title="Undated", date="", body="No date at all.", source_id="t:undated"),
-    ]
-
-
-def store_with_replies(path: Path) -> Store:
-    """A database of ``rich_reviews`` with the user's replies: one edited, one deleted
-    that has a reply of its own (which must survive, one level up)."""
-    store = Store(path, seed=rich_reviews)
-    her = next(r for r in store.export()["reviews"] if r["title"] == "Her")
-    first = her["comments"][0]
-    mine = store.add_reply(her["id"], first["id"], "someone else", "My first reply")
-    store.edit_reply(mine.id, "My first reply, edited ]]> <b>")
-    doomed = store.add_reply(her["id"], mine.id, ME, "I will delete this")
-    store.add_reply(her["id"], doomed.id, ME, "A reply under the deleted one")
-    store.delete_reply(doomed.id)
-    store.add_reply(her["id"], None, ME, "A reply to the review itself")
-    return store
 
 
 def test_round_trip_gives_the_same_reviews(tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def _element(tag: str, text: str) -> str:
 
 def _meta(kind: str, values: Mapping[str, str | None]) -> Iterator[str]:
     for key, value in values.items():
-        if value is not None and value != "":
+        # An empty date is written: it says "undated", which WordPress would fill in with now.
+        if value is not None and (value != "" or key == "date"):
             yield (
                 f"<wp:{kind}>{_element('wp:meta_key', META + key)}"
                 f"{_element('wp:meta_value', value)}</wp:{kind}>"
@@ -128,7 +129,7 @@ def _comment(comment: Mapping[str, Any], parent: int, me: str) -> str:
         "commentmeta",
         {
             "markdown": body,
-            "date": date,
+            "date": date or "",
             "source_id": comment.get("source_id"),
             "local": "1" if local else None,
             "url": comment.get("url"),

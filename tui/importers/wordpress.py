@@ -61,9 +61,12 @@ def _our_meta(element: ET.Element, wp: str, kind: str) -> dict[str, str]:
 
 
 def _our_date(meta: dict[str, str]) -> str | None:
-    """The date our export wrote as it was, when it is one."""
-    value = one_line(meta.get("date", ""))
-    return value if value and iso_date(value) is not None else None
+    """The date our export wrote, as it was: ``""`` when it said "undated", ``None`` when
+    it is not ours (or not a date), so the WordPress fields decide."""
+    if "date" not in meta:
+        return None
+    value = one_line(meta["date"])
+    return value if not value or iso_date(value) is not None else None
 
 
 def _our_number(meta: dict[str, str], key: str, kind: type[int] | type[float]) -> Any:
@@ -103,9 +106,11 @@ def _comments(item: ET.Element, wp: str, post_key: str) -> tuple[ParsedComment, 
         if not number or not body:
             continue
         parent = _text(element, f"{wp}comment_parent")
+        ours = _our_date(meta)
         date = (
-            _our_date(meta)
-            or utc_date(_text(element, f"{wp}comment_date_gmt"))
+            (ours or None)
+            if ours is not None
+            else utc_date(_text(element, f"{wp}comment_date_gmt"))
             or iso_date(_text(element, f"{wp}comment_date"))
         )
         comment = ParsedComment(
@@ -172,7 +177,7 @@ def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> Pa
     )
     return ParsedReview(
         title=plain_title(safe_xml.text_of(item.find("title"))) or "Untitled review",
-        date=_our_date(meta) or _date(item, wp),
+        date=ours if (ours := _our_date(meta)) is not None else _date(item, wp),
         body=body,
         author=authors.get(login, login) or ANONYMOUS,
         tags=tags,
