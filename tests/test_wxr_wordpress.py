@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-from wxr_data import ME, store_with_replies
+from wxr_data import ME, comparable_reviews, store_with_replies
 
 from tui.exporters.wordpress import to_wxr, wordpress_dates
+from tui.importers import load_bytes
 from tui.sources.wordpress import WordPressBlog, comparable, discover
 from tui.sources.wordpress_models import Credentials
+from tui.store import Store
 from tui.text import one_line
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ pytest_plugins = ["wp_fixture"]
 
 WP = "{http://wordpress.org/export/1.2/}"
 IMPORTER = Path(__file__).parent / "wordpress" / "import_wxr.php"
+EXPORTER = Path(__file__).parent / "wordpress" / "export_wxr.php"
 
 
 def import_into_wordpress(path: Path) -> dict[str, dict[str, int]]:
@@ -96,6 +99,28 @@ def test_wordpress_takes_the_export_in(
     assert comments_checked == sum(len(_comments_of(wxr, r["id"])) for r in export["reviews"]) >= 36
     mine = [c for c in pulled.comments if c.author_name == ME]
     assert len(mine) == 3  # the user's live replies; the deleted one is not on the blog
+
+
+def test_wordpress_own_export_of_it_reads_back_identically(
+    wordpress_site: WordPressSite, tmp_path: Path
+) -> None:
+    """store -> our WXR -> WordPress -> WordPress's own Tools -> Export -> our importer:
+    the same reviews (``wxr_data.comparable_reviews``), because WordPress keeps and
+    exports the ``_reviews_*`` meta the file carries."""
+    wordpress_site.seed(posts=0, comments=0)
+    store = store_with_replies(tmp_path / "reviews.json")
+    export = store.export()
+    store.close()
+    ours = tmp_path / "ours.xml"
+    ours.write_bytes(to_wxr(export, author=ME, site=wordpress_site.url))
+    import_into_wordpress(ours)
+    done = subprocess.run(["php", str(EXPORTER)], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert b"<wp:wxr_version>1.2</wp:wxr_version>" in done.stdout  # WordPress's own file
+    copy = Store(tmp_path / "copy.json")
+    copy.import_reviews(load_bytes(done.stdout, "wordpress-export.xml", "wordpress"))
+    assert comparable_reviews(copy.export()) == comparable_reviews(export, author=ME)
+    copy.close()
 
 
 def _item(wxr: Path, post_id: int) -> ET.Element:

@@ -55,8 +55,9 @@ def _element(tag: str, text: str) -> str:
 
 def _meta(kind: str, values: Mapping[str, str | None]) -> Iterator[str]:
     for key, value in values.items():
-        # An empty date is written: it says "undated", which WordPress would fill in with now.
-        if value is not None and (value != "" or key == "date"):
+        # An empty date or address is written: "undated" (WordPress would fill in now),
+        # "no permalink" (WordPress's export would give the blog's).
+        if value is not None and (value != "" or key in {"date", "url"}):
             yield (
                 f"<wp:{kind}>{_element('wp:meta_key', META + key)}"
                 f"{_element('wp:meta_value', value)}</wp:{kind}>"
@@ -207,6 +208,8 @@ def _item(review: Mapping[str, Any], login: str, site: str, me: str) -> str:
             {
                 "markdown": body,
                 "date": date,
+                "url": url,
+                "tags": "\n".join(tags),  # in their order: WordPress sorts a post's terms
                 "source": review.get("source"),
                 "source_id": review.get("source_id"),
                 "film": review.get("film"),

@@ -168,8 +168,12 @@ def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> Pa
         for c in item.findall("category")
         if c.get("domain") in {"category", "post_tag"}
     ]
-    tags = unique_tags(t for t in categories if t.lower() != "uncategorized")
     meta = _our_meta(item, wp, "postmeta")
+    tags = (
+        unique_tags(meta["tags"].split("\n"))  # ours, in the order WordPress's terms lose
+        if "tags" in meta
+        else unique_tags(t for t in categories if t.lower() != "uncategorized")
+    )
     body = (
         clean(meta["markdown"])
         if "markdown" in meta
@@ -189,7 +193,7 @@ def _review(item: ET.Element, wp: str, authors: dict[str, str], site: str) -> Pa
         source=one_line(meta.get("source", "")) if "source_id" in meta else SOURCE,
         source_id=one_line(meta.get("source_id", "")) or f"wordpress:{post_key}",
         comments=_comments(item, wp, legacy),
-        url=_text(item, "link"),
+        url=one_line(meta["url"]) if "url" in meta else _text(item, "link"),
         aliases=(f"wordpress:{legacy}",) if legacy else (),
     )
 
