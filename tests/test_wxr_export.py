@@ -22,6 +22,7 @@ from wxr_data import ME, comparable_reviews, rich_reviews, store_with_replies
 
 from tui.exporters.wordpress import cdata, to_wxr, wordpress_dates, xml_text
 from tui.importers import load_bytes, load_path
+from tui.model import ParsedComment
 from tui.store import Store
 from tui.store.sources import SourceUpdate
 from tui.text import clean, one_line
@@ -238,3 +239,68 @@ def test_cli_writes_to_stdout_without_output(fmt: str) -> None:
     done = run_reviews("export", "--format", fmt)
     assert done.returncode == 0, done.stderr
     assert len(load_bytes(done.stdout.encode(), "stdout", "wordpress")) == 4
+
+
+def test_a_thread_deeper_than_the_recursion_limit_keeps_every_parent() -> None:
+    depth = 5000
+    node: dict[str, Any] = {}
+    top = node
+    for level in range(1, depth + 1):
+        node.update(id=level, author=f"R{level}", date=None, body=f"level {level}")
+        node.update(local=False, source_id=f"t:{level}", replies=[])
+        if level < depth:
+            child: dict[str, Any] = {}
+            node["replies"].append(child)
+            node = child
+    export = {"reviews": [{"id": 1, "title": "Deep", "date": "2020-01-01", "author": "A"}]}
+    export["reviews"][0] |= {"body": "x", "source_id": "t:deep", "comments": [top]}
+    (review,) = load_bytes(to_wxr(export, author=ME), "deep.xml", "wordpress")
+    rows = comparable_reviews({"reviews": [{**export["reviews"][0], "comments": [top]}]})
+    copy = {
+        "reviews": [
+            {
+                "title": review.title,
+                "source_id": review.source_id,
+                "comments": [_as_mapping(c) for c in review.comments],
+            }
+        ]
+    }
+    assert comparable_reviews(copy)[0]["comments"] == rows[0]["comments"]
+    assert len(rows[0]["comments"]) == depth
+
+
+def _as_mapping(comment: ParsedComment) -> dict[str, Any]:
+    """A parsed comment tree as export mappings, built with a stack (it may be deep)."""
+    out: dict[str, Any] = {}
+    stack = [(comment, out)]
+    while stack:
+        node, target = stack.pop()
+        target.update(author=node.author, date=node.date, body=node.body, local=node.local)
+        target.update(source_id=node.source_id, url=node.url, replies=[])
+        for reply in node.replies:
+            child: dict[str, Any] = {}
+            target["replies"].append(child)
+            stack.append((reply, child))
+    return out
+
+
+def test_authors_whose_logins_would_clash_keep_their_names() -> None:
+    names = ["Zoë", "Zoe", "zoe", "李", "Ana María", ""]
+    export = {
+        "reviews": [
+            {"id": n, "title": f"T{n}", "date": "2020-01-01", "author": name, "body": "b"}
+            | {"source_id": f"t:{n}", "comments": []}
+            for n, name in enumerate(names, start=1)
+        ]
+    }
+    root = ET.fromstring(to_wxr(export, author=ME))
+    logins = [a.findtext(f"{WP}author_login") for a in root.iter(f"{WP}author")]
+    assert len(logins) == len(set(logins)) == 6 and all(logins)
+    parsed = load_bytes(to_wxr(export, author=ME), "a.xml", "wordpress")
+    assert [r.author for r in parsed] == ["Zoë", "Zoe", "zoe", "李", "Ana María", "Anonymous"]
+
+
+def test_an_empty_database_gives_an_empty_but_valid_file() -> None:
+    wxr = to_wxr({"reviews": []}, author=ME)
+    assert ET.fromstring(wxr).findtext(f"channel/{WP}wxr_version") == "1.2"
+    assert load_bytes(wxr, "empty.xml", "wordpress") == []
