@@ -90,13 +90,15 @@ def slug(text: str, fallback: str) -> str:
 def _logins(reviews: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Each review author's display name -> a unique login."""
     logins: dict[str, str] = {}
+    taken: set[str] = set()
     for review in reviews:
         name = one_line(str(review.get("author") or "")) or "Anonymous"
         if name not in logins:
             login, counter = slug(name, f"author-{len(logins) + 1}"), 2
-            while login in logins.values():
+            while login in taken:
                 login, counter = f"{slug(name, 'author')}-{counter}", counter + 1
             logins[name] = login
+            taken.add(login)
     return logins
 
 
