@@ -102,12 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format",
         dest="fmt",
-        choices=["json", "markdown", "opml"],
+        choices=["json", "markdown", "opml", "wordpress"],
         default="json",
-        help="json (everything), markdown (a folder), opml (the followed feeds)",
+        help="json (everything), markdown (a folder), opml (the followed feeds),"
+        " wordpress (a WXR file for Tools -> Import)",
     )
     exp.add_argument(
-        "--output", "-o", type=Path, default=None, help="file (json) or folder (markdown)"
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="file (json, wordpress) or folder (markdown)",
+    )
+    exp.add_argument(
+        "--source",
+        default=None,
+        metavar="SOURCE",
+        help="wordpress: only the reviews of this followed source (its id or URL)",
     )
 
     rep = sub.add_parser("reply", parents=[common], help="add a reply from the command line")
@@ -240,6 +251,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.fmt == "opml":
         return _with_store(args, lambda store: follow.export_opml(store, args.output))
+    if args.fmt == "wordpress":
+        from tui.cli.wxr import export_wordpress
+
+        author = _config().author
+        return _with_store(
+            args, lambda store: export_wordpress(store, args.output, args.source, author)
+        )
+    if args.source is not None:
+        raise CliError("--source: only --format wordpress exports one source")
     store = _open_store(args)
     try:
         data = store.export()
