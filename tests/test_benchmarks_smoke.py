@@ -21,6 +21,9 @@ import pytest
 
 from tui.store.storage import parse_lines
 
+# Each runs a whole benchmark in fresh processes: slow, left out of `-m "not slow"`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 TINY = ["--reviews", "50", "--comments", "300", "--big-thread", "100", "--runs", "1"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from hostile_corpus import ODD
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,6 +90,7 @@ def regions(app: ReviewsApp) -> dict[str, Region]:
     return {name: app.screen.query_one(name).region for name in ("#sidebar", "#content")}
 
 
+@pytest.mark.slow
 async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "db.json", Config(author="tester"), seed=big_reviews)
     async with app.run_test(size=(120, 40)) as pilot:
