@@ -1,11 +1,15 @@
 """Fault injection at scale: SIGKILL a writer N times (default 1000), print the counts.
 
-    python benchmarks/crash_kill.py [KILLS] [--max-delay SECONDS] [--keep DIR]
+    python benchmarks/crash_kill.py [KILLS] [--size-mb MB] [--max-delay SECONDS] [--keep DIR]
 
-Each writer is a real process adding replies through the real Store; it is
-killed at a random moment and the file is then opened with a fresh Store.
-Every kill must leave a loadable file holding every acknowledged reply:
-``corrupt`` and ``missing`` must be 0. Exit status 1 if they are not.
+The full run (the defaults): 1,000 kills of writers adding replies to a 20 MB
+database, each killed at a random moment spread over its whole run (opening
+the file, taking the backup, serialising, writing, renaming, acknowledging).
+Each writer is a real process adding replies through the real Store; after
+each kill the file is opened with a fresh Store. Every kill must leave a
+loadable file holding every acknowledged reply: ``corrupt`` and ``missing``
+must be 0 (exit status 1 if not). ``mid_write`` counts the kills that landed
+while a new file was being written (a temp file was left behind).
 """
 
 from __future__ import annotations
@@ -18,24 +22,66 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from writer_child import kill_loop
+from writer_child import kill_loop, seed
+
+from tui.model import ParsedComment, ParsedReview
+from tui.store import Store
+
+
+def fill(db: Path, megabytes: float) -> None:
+    """A database of about ``megabytes`` MB whose review 1 the writers reply to."""
+    store = Store(db, seed=seed)
+    per_review = 10_000
+    count = int(megabytes * 1_000_000 / per_review)
+    store.import_reviews(
+        [
+            ParsedReview(
+                title=f"Filler {i}",
+                date="2001-01-01",
+                body="word " * (per_review // 5 - 40),
+                source_id=f"filler:{i}",
+                comments=tuple(
+                    ParsedComment("reader", None, "comment " * 50, source_id=f"c{i}-{j}")
+                    for j in range(3)
+                ),
+            )
+            for i in range(count)
+        ]
+    )
+    store.close()
 
 
 def main() -> int:
     """Run the kills and print one line of counts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kills", type=int, nargs="?", default=1000)
-    parser.add_argument("--max-delay", type=float, default=0.03, help="seconds, uniform")
+    parser.add_argument("--size-mb", type=float, default=20.0, help="database size (MB)")
+    parser.add_argument(
+        "--max-delay",
+        type=float,
+        default=None,
+        help="seconds, uniform (default: a writer's whole run on a database of that size)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="use this directory instead of a temp one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "reviews.json"
+        fill(db, args.size_mb)
+        size = db.stat().st_size
+        max_delay = args.max_delay
+        if max_delay is None:
+            # A writer's run: open plus one reply (backup, write, rename), on this machine.
+            started = time.perf_counter()
+            store = Store(db)
+            store.add_reply(1, None, "timing", "one reply")
+            store.close()
+            max_delay = 1.5 * (time.perf_counter() - started)
+        print(f"database={size / 1e6:.1f}MB max_delay={max_delay:.3f}s", flush=True)
         started = time.perf_counter()
-        counts = kill_loop(
-            folder / "reviews.json", args.kills, max_delay=args.max_delay, rng_seed=args.seed
-        )
+        counts = kill_loop(db, args.kills, max_delay=max_delay, rng_seed=args.seed)
         elapsed = time.perf_counter() - started
     print(counts.summary())
     print(f"elapsed={elapsed:.1f}s")

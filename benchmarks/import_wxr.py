@@ -4,24 +4,21 @@ The floor is what any importer of the file must pay: reading it with defusedxml
 (``fromstring``), in a fresh process like the import. The candidate is the whole
 ``reviews import`` command into a new database: XML, HTML to Markdown, merging
 and the atomic write. Runs alternate (floor, import, floor, ...) and the table
-shows the medians and their ratio; the ratio is what to compare between commits.
+shows the medians and their ratios, in wall-clock and in CPU time (which moves
+less on a shared machine); the ratio is what to compare between commits.
 
-    python benchmarks/import_wxr.py [--posts 10000] [--comments 2] [--runs 3]
+    python benchmarks/import_wxr.py [--quick] [--reviews POSTS] [--per-post 2] [--runs 3]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
+import resource
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import PYTHON, ROOT, Figure, child_env, emit, interleave, parser, runs_of, scratch
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -74,36 +71,55 @@ def write_wxr(path: Path, posts: int, comments: int) -> None:
         out.write("</channel></rss>\n")
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
+def _timed(command: list[str], directory: Path) -> tuple[float, float]:
+    """Wall-clock seconds and CPU seconds (user + system) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    subprocess.run(command, check=True, env=child_env(directory), cwd=ROOT, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> None:
-    """Generate the file, time floor and import alternately, print the medians and ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--posts", type=int, default=10_000)
-    parser.add_argument("--comments", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory(prefix="import-wxr-") as scratch:
-        folder = Path(scratch)
-        wxr = folder / "export.xml"
-        write_wxr(wxr, args.posts, args.comments)
-        floors, imports = [], []
-        for run in range(args.runs):
-            floors.append(_timed([sys.executable, "-c", _FLOOR, str(wxr)], env))
-            db = folder / f"run{run}.json"
-            imports.append(
-                _timed([sys.executable, "-m", "tui", "import", "--db", str(db), str(wxr)], env)
-            )
-        size = wxr.stat().st_size / 1e6
-    floor, candidate = statistics.median(floors), statistics.median(imports)
-    print(f"import_wxr: {args.posts:,} posts, {args.comments} comments each, {size:.1f} MB")
-    print(f"{'figure':<28}{'median s':>10}{'floor s':>10}{'ratio':>8}")
-    print(f"{'reviews import (WXR)':<28}{candidate:>10.2f}{floor:>10.2f}{candidate / floor:>8.1f}x")
+    """Generate the file, time floor and import alternately, print the table."""
+    p = parser(__doc__.split("\n")[0], runs=3, quick_runs=1)
+    p.add_argument("--per-post", type=int, default=2, help="approved comments on each post")
+    args = p.parse_args()
+    posts = args.reviews if args.reviews is not None else (500 if args.quick else 10_000)
+    with scratch() as folder:
+        wxr = folder / f"export-{posts}.xml"
+        write_wxr(wxr, posts, args.per_post)
+        rounds = iter(range(1_000_000))
+
+        def run_import() -> tuple[float, float]:
+            db = folder / f"run{next(rounds)}.json"
+            return _timed([PYTHON, "-m", "tui", "import", "--db", str(db), str(wxr)], folder)
+
+        def run_floor() -> tuple[float, float]:
+            return _timed([PYTHON, "-c", _FLOOR, str(wxr)], folder)
+
+        times = interleave(runs_of(args), {"import": run_import, "floor": run_floor})
+        name = f"reviews import: {posts:,} posts, {posts * args.per_post:,} comments"
+        figures = [
+            Figure(
+                name,
+                [wall for wall, _ in times["import"]],
+                unit="s",
+                floor=[wall for wall, _ in times["floor"]],
+                note="wall clock",
+            ),
+            # CPU time moves less than wall time on a machine shared with other work.
+            Figure(
+                name,
+                [cpu for _, cpu in times["import"]],
+                unit="s",
+                floor=[cpu for _, cpu in times["floor"]],
+                note="CPU time",
+            ),
+        ]
+        emit("Import of a WordPress export", figures, args, wxr)
 
 
 if __name__ == "__main__":

@@ -127,18 +127,18 @@ class BlogServer:
             handler.headers.get("If-None-Match") or handler.headers.get("If-Modified-Since")
         )
         if route is None:
-            self._send(handler, 404, b"not found", {"Content-Type": "text/plain"})
             self._record(path, 404, conditional, 9)
+            self._send(handler, 404, b"not found", {"Content-Type": "text/plain"})
             return
         if route.delay:
             time.sleep(route.delay)
         if route.redirect is not None:
-            self._send(handler, 302, b"", {"Location": route.redirect})
             self._record(path, 302, conditional, 0)
+            self._send(handler, 302, b"", {"Location": route.redirect})
             return
         if route.status != 200:
-            self._send(handler, route.status, b"failure", {"Content-Type": "text/plain"})
             self._record(path, route.status, conditional, 7)
+            self._send(handler, route.status, b"failure", {"Content-Type": "text/plain"})
             return
         headers = {"Content-Type": route.content_type}
         if route.validators:
@@ -147,18 +147,19 @@ class BlogServer:
             match = handler.headers.get("If-None-Match")
             since = handler.headers.get("If-Modified-Since")
             if (match and match == route.etag) or (not match and since == route.last_modified):
-                self._send(handler, 304, b"", headers)
                 self._record(path, 304, conditional, 0)
+                self._send(handler, 304, b"", headers)
                 return
         body = route.body
         if route.gzip and "gzip" in (handler.headers.get("Accept-Encoding") or ""):
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
+        # Recorded before the answer leaves: a client that has its answer finds the hit.
+        self._record(path, 200, conditional, len(body))
         if route.drip:
             self._drip(handler, body, headers, route.drip)
         else:
             self._send(handler, 200, body, headers)
-        self._record(path, 200, conditional, len(body))
 
     @staticmethod
     def _send(

@@ -21,6 +21,9 @@ import pytest
 
 from tui.store.storage import parse_lines
 
+# Each runs a whole benchmark in fresh processes: slow, left out of `-m "not slow"`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
 TINY = ["--reviews", "50", "--comments", "300", "--big-thread", "100", "--runs", "1"]
@@ -187,3 +190,8 @@ def test_peer_newsboat(tmp_path: Path) -> None:
         assert row in proc.stdout
     rows = json.loads(out.read_text())["figures"]
     assert all(row["samples"] and row["floor"] for row in rows[:4]), rows
+
+
+def test_import_wxr(corpora: Path, tmp_path: Path) -> None:
+    stdout, out = run("import_wxr.py", ["--reviews", "50", "--runs", "1"], corpora, tmp_path)
+    check_table(stdout, out, "reviews import: 50 posts, 100 comments")

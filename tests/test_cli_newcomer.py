@@ -18,9 +18,10 @@ from tui.store import Store
 
 @pytest.fixture
 def sample_db(db_path: Path) -> Path:
-    store = Store(db_path)
-    store.import_reviews(sample_reviews())
-    store.close()
+    """The sample reviews in a database of their own (review 1 is *Her*)."""
+    with_reviews = Store(db_path)
+    with_reviews.import_reviews(sample_reviews())
+    with_reviews.close()
     return db_path
 
 

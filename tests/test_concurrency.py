@@ -26,6 +26,7 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_four_processes_adding_150_replies_each(
     db: Path, record_property: Callable[[str, object], None]
 ) -> None:

@@ -110,6 +110,7 @@ def test_each_file_imports_as_the_table_says(tmp_path: Path, row: Expected) -> N
         assert depth == row.depth
 
 
+@pytest.mark.slow
 def test_the_whole_corpus_in_one_command_then_again_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     first = run_reviews("import", "--db", str(db), str(CORPUS))

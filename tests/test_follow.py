@@ -219,3 +219,21 @@ def test_keep_drops_old_unread_posts_but_never_replied_ones(
     [outcome] = sync(store)
     assert outcome.ok and outcome.new_reviews == 0
     assert sorted(r.title for r in store.reviews()) == ["Her (edited)", "Moon", "Post 0"]
+
+
+def test_a_feed_with_a_stylesheet_instruction_is_a_feed(tmp_path: Path, blog: FixtureBlog) -> None:
+    body = blog.server.routes["/feed/"].body.replace(
+        b"?>", b'?><?xml-stylesheet href="/style.xsl" type="text/xsl"?>', 1
+    )
+    blog.server.set("/styled/", body)
+    with Fetcher() as fetcher:
+        found = discover(fetcher, blog.server.url("/styled/"))
+    assert found.feed_url == blog.server.url("/styled/") and found.posts == 2
+
+
+def test_comments_know_their_posts_address(blog: FixtureBlog) -> None:
+    from tui.sources.comments import read_comments
+
+    for path in ("/her/feed/", "/atom/1/comments"):  # WordPress #comment-N, Blogger ?showComment
+        found = read_comments(blog.server.routes[path].body, blog.server.url(path))
+        assert {c.post_link for c in found} == {blog.server.url("/her/")}

@@ -19,8 +19,8 @@ import tui
 
 ROOT = Path(tui.__file__).parent
 
-UI_FREE_PACKAGES = ["tui.store", "tui.importers", "tui.sources"]
-UI_FREE_MODULES = ["tui.model", "tui.text", "tui.config", "tui.exporters", "tui.cli"]
+UI_FREE_PACKAGES = ["tui.store", "tui.importers", "tui.sources", "tui.exporters"]
+UI_FREE_MODULES = ["tui.model", "tui.text", "tui.config", "tui.cli", "tui.cli.wxr"]
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     # a layer: the tui modules (prefixes) it may import

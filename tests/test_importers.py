@@ -334,7 +334,7 @@ def test_a_comment_feed_alone_and_a_broken_feed(tmp_path: Path) -> None:
         "<guid>https://b.example/?p=1#comment-1</guid><description>Nice.</description></item>"
         "</channel></rss>"
     )
-    with pytest.raises(ImportFailed, match="answer posts not in this file"):
+    with pytest.raises(ImportFailed, match=r"a comment feed: .* not in this file"):
         load_path(write(tmp_path, "comments.xml", comments_only))
     with pytest.raises(ImportFailed, match="not a readable feed"):
         load_path(write(tmp_path, "broken.xml", "<rss><channel><title>x</ti"), "feed")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import ready, settle, sidebar_lines, thread_text
+from textual.geometry import Region
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from tui.app import ReviewsApp
@@ -438,8 +440,6 @@ def evening_reviews() -> list[ParsedReview]:
 
 
 async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> None:
-    from textual.widgets._footer import FooterKey
-
     app = ReviewsApp(db_path, Config(author="tester"), seed=evening_reviews)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready(pilot)
@@ -448,12 +448,11 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         assert sidebar.render_line(1).text.strip() == "2024-03-11 · 12 comments"
         await pilot.press("tab", "tab")
         await settle(pilot)
-        keys = {key.description: key.region for key in screen.query(FooterKey)}
-        for wanted in ("Help", "Quit"):
-            assert wanted in keys and keys[wanted].right <= 80, keys
+        bar_keys(screen)
         reading, comments = screen.query_one("#reading"), screen.query_one("#comments")
         assert comments.region.height == reading.region.height  # a long thread: half
         await pilot.press("shift+tab", "shift+tab", "j")  # the review with no comments
+        await pilot.pause(0.4)  # the panel is fitted once the user stops on a review
         await settle(pilot)
         assert comments.region.height == 5  # its border and the line that says why
         assert reading.region.height == 22 - 5
@@ -481,8 +480,6 @@ async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> N
 async def test_80x24_keeps_help_and_quit_on_your_own_reply(
     make_app: Callable[[], ReviewsApp],
 ) -> None:
-    from textual.widgets._footer import FooterKey
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready(pilot)
@@ -490,7 +487,15 @@ async def test_80x24_keeps_help_and_quit_on_your_own_reply(
         await settle(pilot, 0.2)
         thread = screen.query_one(CommentThread)
         assert thread.has_focus and thread.current is not None and thread.current.local
-        keys = {key.description: key.region for key in screen.query(FooterKey)}
+        keys = bar_keys(screen)
         assert "Edit" in keys and "Delete" in keys
-        for wanted in ("Help", "Quit"):
-            assert wanted in keys and keys[wanted].right <= 80, keys
+
+
+def bar_keys(screen: Screen[None]) -> dict[str, Region]:
+    """The key bar's keys by name; ? Help and q Quit must be whole within 80 columns."""
+    from textual.widgets._footer import FooterKey
+
+    keys = {key.description: key.region for key in screen.query(FooterKey)}
+    for wanted in ("Help", "Quit"):
+        assert wanted in keys and keys[wanted].right <= 80, keys
+    return keys

@@ -158,6 +158,8 @@ class KillCounts:
     """Kills after which more than one unacknowledged reply was in the file (must be 0)."""
     landed_unacked: int = 0
     """Kills that interrupted a write after the rename, before the ack: allowed."""
+    mid_write: int = 0
+    """Kills that left a temp file behind: the writer died while writing the new file."""
     acked: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -171,7 +173,8 @@ class KillCounts:
         return (
             f"kills={self.kills} loads_ok={self.loads_ok} acked_present={self.acked_present} "
             f"corrupt={self.corrupt} missing={self.missing} extra={self.extra} "
-            f"landed_unacked={self.landed_unacked} acked_replies={self.acked} "
+            f"landed_unacked={self.landed_unacked} mid_write={self.mid_write} "
+            f"acked_replies={self.acked} "
             f"errors={len(self.errors)}"
         )
 
@@ -265,6 +268,9 @@ def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 
                     raise RuntimeError(f"writer server said {line!r}")
             counts.kills += 1
             counts.acked += len(acks)
+            temp = f".{db.name}.tmp-"
+            if any(entry.name.startswith(temp) for entry in os.scandir(db.parent)):
+                counts.mid_write += 1
             try:
                 on_disk = local_reply_ids(db)
             except CorruptDatabase as error:

@@ -244,8 +244,12 @@ class ReviewsApp(LiteralTextApp):
                         self.action_sources,
                     ),
                 }[binding.action]
-                key = markup_escaped(self.key_for(binding))
-                yield SystemCommand(f"{title} ({key})", helptext, run)
+                # The palette parses its titles as markup: a key shown as "[" must stay text.
+                yield SystemCommand(
+                    markup_escaped(f"{title} ({self.key_for(binding)})"),
+                    markup_escaped(helptext),
+                    run,
+                )
 
     def key_for(self, binding: Binding) -> str:
         """The first key ``binding`` answers to, with the user's keymap applied, as shown."""
@@ -353,6 +357,10 @@ _PALETTE_HELP = {
     "wider": "Make the sidebar wider",
     "links": "List the review's links; open one in the browser after asking",
     "help": "Every key, by pane, with the ids a keymap uses",
+    "next_unread_review": "Go to the next unread review in the list",
+    "mark_all_read": "Mark every review in the list read",
+    "copy": "Copy the selection, the comment or the review to the clipboard",
+    "zoom": "Give the focused pane the whole screen, or put it back",
     "toggle_replies": "Collapse or expand the replies under the highlighted comment",
     "collapse_all": "Hide every reply: only the top-level comments stay",
     "expand_all": "Show every reply",

@@ -28,7 +28,7 @@ wp_root=/usr/share/wordpress
 export WORDPRESS_CONFIG="reviews-test-${port}"
 config=/etc/wordpress/config-${WORDPRESS_CONFIG}.php
 url="http://127.0.0.1:${port}"
-packages=(wordpress mariadb-server php-cli php-mysql)
+packages=(wordpress mariadb-server php-cli php-mysql php-xml)  # php-xml: import_wxr.php's SimpleXML
 
 cannot() { echo "up.sh: $*" >&2; exit 2; }
 log() { [ -n "${WP_QUIET:-}" ] || echo "up.sh: $*" >&2; }
@@ -60,7 +60,8 @@ fi
 [ "$(id -u)" = 0 ] || cannot "needs root (it writes $config and runs MariaDB as the mysql user)"
 
 packages_present() { command -v php >/dev/null && command -v mariadbd >/dev/null \
-  && [ -f "$wp_root/wp-load.php" ] && [[ $'\n'$(php -m 2>/dev/null)$'\n' == *$'\nmysqli\n'* ]]; }
+  && [ -f "$wp_root/wp-load.php" ] && [[ $'\n'$(php -m 2>/dev/null)$'\n' == *$'\nmysqli\n'* ]] \
+  && [[ $'\n'$(php -m 2>/dev/null)$'\n' == *$'\nSimpleXML\n'* ]]; }
 if ! packages_present; then
   if [ "$install" = 1 ]; then
     log "installing ${packages[*]}"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.cli import blog, follow
+from tui.cli.check import add_parser as add_check_parser
 from tui.text import clean
 
 if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not load Textual
@@ -101,12 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format",
         dest="fmt",
-        choices=["json", "markdown", "opml"],
+        choices=["json", "markdown", "opml", "wordpress"],
         default="json",
-        help="json (everything), markdown (a folder), opml (the followed feeds)",
+        help="json (everything), markdown (a folder), opml (the followed feeds),"
+        " wordpress (a WXR file for Tools -> Import)",
     )
     exp.add_argument(
-        "--output", "-o", type=Path, default=None, help="file (json) or folder (markdown)"
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="file (json, wordpress) or folder (markdown)",
+    )
+    exp.add_argument(
+        "--source",
+        default=None,
+        metavar="SOURCE",
+        help="wordpress: only the reviews of this followed source (its id or URL)",
     )
 
     rep = sub.add_parser("reply", parents=[common], help="add a reply from the command line")
@@ -128,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         "completion", help="print a tab-completion script: reviews completion bash|zsh|fish"
     )
     comp.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    add_check_parser(sub, common)
     return parser
 
 
@@ -248,6 +261,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.fmt == "opml":
         return _with_store(args, lambda store: follow.export_opml(store, args.output))
+    if args.fmt == "wordpress":
+        from tui.cli.wxr import export_wordpress
+
+        author = _config().author
+        return _with_store(
+            args, lambda store: export_wordpress(store, args.output, args.source, author)
+        )
+    if args.source is not None:
+        raise CliError("--source: only --format wordpress exports one source")
     store = _open_store(args)
     try:
         data = store.export()
@@ -327,6 +349,14 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """List the database's problems (``--repair``: fix them)."""
+    from tui.cli.check import cmd_check as check
+    from tui.store.paths import real_path
+
+    return check(real_path(_db_path(args)), args.repair)
+
+
 def _describe(error: Exception, log_file: Path | None = None) -> str:
     """One line for the user: our own errors as they are, anything else with its kind."""
     from tui.config import ConfigError
@@ -370,6 +400,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "login": lambda a: _with_store(a, lambda s: blog.login(s, a.source, a.user)),
     "logout": lambda a: _with_store(a, lambda s: blog.logout(s, a.source)),
     "outbox": lambda a: _with_store(a, lambda s: blog.list_outbox(s)),
+    "check": cmd_check,
 }
 
 

@@ -128,6 +128,17 @@ def _detect(data: bytes, origin: Origin) -> str:
     elif b"\x00" not in head and seed.looks_like_seed(head.decode("utf-8", errors="replace")):
         return "seed"
     looks = " (it looks binary)" if b"\x00" in head else ""
+    if not looks:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.start < len(head) - 4:  # not a character cut at the end of the sample
+                byte = head[error.start]
+                raise ImportFailed(
+                    origin,
+                    f"not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); "
+                    "save it as UTF-8 and import it again",
+                ) from None
     raise ImportFailed(origin, f"not a format reviews can read{looks}; expected {_EXPECTED}")
 
 

@@ -64,6 +64,22 @@ _NO_FRONT_MATTER = (
 )
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing every alias (``*name``) as soon as it is met.
+
+    Nested aliases expand exponentially (a few hundred bytes become gigabytes,
+    the "billion laughs"), and front matter has no use for them.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases are refused", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def _front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
     """The front matter's keys and the text after it, whichever of YAML, TOML or JSON."""
     text = text.strip()
@@ -113,7 +129,7 @@ def _yaml_front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
     except ValueError as error:
         raise ImportFailed(origin, "the front matter has no closing --- line") from error
     try:
-        metadata = handler.load(front)
+        metadata = handler.load(front, Loader=_NoAliasLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or type(error).__name__
         mark = getattr(error, "problem_mark", None)
@@ -125,6 +141,10 @@ def _yaml_front_matter(text: str, origin: Origin) -> tuple[dict[str, Any], str]:
         metadata = {}
     if not isinstance(metadata, dict):
         raise ImportFailed(origin, "bad YAML front matter (not a mapping of keys)")
+    tags = metadata.get("tags")
+    words = tags if isinstance(tags, list) else [tags]
+    if not all(t is None or isinstance(t, str | int | float) for t in words):
+        raise ImportFailed(origin, "bad YAML front matter ('tags' must be a list of words)")
     return metadata, body.strip()
 
 

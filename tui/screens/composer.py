@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -17,6 +18,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
@@ -60,6 +62,21 @@ class ReplyTarget:
         return join(("Replying to ", "bold"), literal_line(self.author, "bold $accent"))
 
 
+@dataclass
+class DraftKept(Message, bubble=False):
+    """The text was kept as a draft; the composer may close."""
+
+    text: str
+
+
+@dataclass
+class DraftNotKept(Message, bubble=False):
+    """The draft could not be written; the composer stays open."""
+
+    text: str
+    reason: str
+
+
 class ReplyComposer(ModalScreen[Comment | None]):
     """Write a reply; ``ctrl+s`` saves it, ``escape`` closes and keeps a draft."""
 
@@ -95,7 +112,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
         self._save_draft = save_draft
         self._draft_timer: Timer | None = None
         self._saving = False
-        self._closing = False
+        self._keeping_draft = False
         self._close_failed = False
         self._draft_lock = threading.Lock()
         self._draft_number = 0
@@ -258,7 +275,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
         broken lock) the composer stays open with the text and says why; a
         second ``escape`` then closes it without keeping the text.
         """
-        if self._closing:
+        if self._keeping_draft:
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -268,28 +285,37 @@ class ReplyComposer(ModalScreen[Comment | None]):
                 self.notify("Closed without keeping the text.", severity="warning", markup=False)
             self.dismiss(None)
             return
-        self._closing = True
+        self._keeping_draft = True
         self._draft_number += 1
-        self._close_with_draft(self._draft_text(), self._draft_number)
+        # The app's worker, not this screen's: closing the screen waits for its own workers.
+        self.app.run_worker(
+            partial(self._close_with_draft, self._draft_text(), self._draft_number),
+            thread=True,
+            group="draft",
+        )
 
-    @work(thread=True, group="close", exclusive=True)
     def _close_with_draft(self, text: str, number: int) -> None:
         with self._draft_lock:
             try:
                 self._save_draft(text)
             except Exception as error:  # noqa: BLE001 - the text stays; the user sees why
-                self.app.call_from_thread(self._draft_not_kept, text, str(error))
+                self.post_message(DraftNotKept(text, str(error)))
                 return
             self._draft_number = max(self._draft_number, number)
-        self.app.call_from_thread(self._draft_kept, text)
+        # A message, handled by the screen itself: dismissing from a thread's callback
+        # instead can leave the screen's removal waiting on the app forever.
+        self.post_message(DraftKept(text))
 
-    def _draft_kept(self, text: str) -> None:
-        if text.strip():
+    def on_draft_kept(self, message: DraftKept) -> None:
+        """The draft is on disk: close, and say so if there was text."""
+        if message.text.strip():
             self.notify("Draft kept. Press r on the same item to continue.", markup=False)
         self.dismiss(None)
 
-    def _draft_not_kept(self, text: str, reason: str) -> None:
-        self._closing = False
+    def on_draft_not_kept(self, message: DraftNotKept) -> None:
+        """The draft could not be written: stay open with the text, and say why."""
+        text, reason = message.text, message.reason
+        self._keeping_draft = False
         if not text.strip():
             # Nothing typed to lose: only an old draft could not be cleared.
             self.notify(f"Could not clear the draft: {reason}", severity="warning", markup=False)

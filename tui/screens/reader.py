@@ -44,6 +44,8 @@ REFRESH_SECONDS = 2.0
 SEEN_AFTER = 0.8
 """Seconds a review stays open before its comments count as seen."""
 SIDEBAR_WIDTHS = (24, 30, 38, 48, 60)
+FIT_PAUSE = 0.25
+"""Seconds on a review before the comments panel takes the height its thread needs."""
 TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
 NO_COMMENTS = "No comments yet. Press r to write the first."
@@ -130,6 +132,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._typing_timer: Timer | None = None
         self._sidebar_width = 2
         self._kept_unread: int | None = None
+        self._fit_timer: Timer | None = None
         self._comment_ids: tuple[int, ...] = ()
         """Every comment of the review on show, collapsed or not."""
         self._delivery: dict[int, str] = {}
@@ -258,7 +261,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         # No review, so nothing to answer: "press r" would promise a key that does nothing.
         self._thread().empty_text = NO_REVIEW_COMMENTS
         self._thread().set_comments([])
-        self._fit_comments()
+        self._fit_comments_soon()
         self._thread().border_title = "Comments"
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
@@ -271,8 +274,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.query_one(ReadingPane).show(review, keep_scroll=same)
         self._review = review
         pane = self.query_one(ReadingPane)
-        if pane.border_subtitle != f"review {review.id}":
-            pane.border_subtitle = f"review {review.id}"  # the id the command line takes
+        label = Content(f"review {review.id}")  # the id the command line takes
+        if pane.border_subtitle != label.markup:
+            pane.border_subtitle = label
         seen = message.read.seen | self._reviews_app().pending_seen().get(review.id, set())
         unseen = frozenset(c.id for c in message.comments if c.id not in seen and not c.local)
         if same:
@@ -298,11 +302,18 @@ class ReaderScreen(WritingActions, Screen[None]):
             same_review=same,
         )
         thread.border_title = Content(f"Comments ({review.comment_count})")
-        self._fit_comments()
+        self._fit_comments_soon()
         if message.focus_comments:
             thread.focus()
         self._schedule_seen(review.id, [c.id for c in message.comments])
         self._refresh_keys()
+
+    def _fit_comments_soon(self) -> None:
+        # Once the user stops on a review: a new height lays the whole screen out, and
+        # doing that on every j held down would double the cost of each key.
+        if self._fit_timer is not None:
+            self._fit_timer.stop()
+        self._fit_timer = self.set_timer(FIT_PAUSE, self._fit_comments)
 
     def _fit_comments(self) -> None:
         """Give the comments the height they need, up to half of the right-hand side.
@@ -711,8 +722,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._refresh_keys()
         # The id the command line takes (`reviews reply REVIEW --to COMMENT`).
         thread = self._thread()
-        label = "" if message.comment_id is None else f"comment {message.comment_id}"
-        if thread.border_subtitle != label:
+        label = Content("" if message.comment_id is None else f"comment {message.comment_id}")
+        if thread.border_subtitle != label.markup:
             thread.border_subtitle = label
 
     def on_descendant_focus(self) -> None:

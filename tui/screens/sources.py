@@ -64,7 +64,9 @@ def source_lines(source: Source, counts: SourceCounts | None) -> Content:
     lines = [
         first,
         join(("     ", ""), literal_line(source.url, "dim")),
-        Content.styled(f"     {source.kind} · synced {synced} · {held}{keep}", "dim"),
+        join(
+            ("     ", ""), Content.styled(f"{source.kind} · synced {synced} · {held}{keep}", "dim")
+        ),
     ]
     if source.status == "failed" and source.last_error:
         lines.append(join(("     ", ""), literal_line(source.last_error, "$error")))

@@ -20,7 +20,8 @@ from tui.text import clean
 _TEXT = r"(?:[^<>&*_\\`\[\]\n\r\t\f\v]|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};)*"
 _PLAIN_PARAGRAPHS = re.compile(rf"\s*(?:<p>{_TEXT}</p>\s*)+")
 _PARAGRAPH = re.compile(r"<p>([^<>]*)</p>")
-_SPECIAL = frozenset("<>&*_\\`[]")
+_ODD = re.compile(r"[<>&*_\\`\[\]]|[^\S ]")
+"""After decoding: a character Markdown escapes, or any whitespace but a plain space."""
 _SPACES = re.compile(r" +")
 
 
@@ -30,7 +31,7 @@ def plain_markdown(html: str) -> str | None:
         return None
     # Numeric character references (WordPress writes ’ as &#8217;) are decoded first.
     found = [unescape(p) for p in _PARAGRAPH.findall(html)]
-    if any((c.isspace() and c != " ") or c in _SPECIAL for p in found for c in p):
+    if any(_ODD.search(p) for p in found):
         return None  # no-break spaces, an escaped "<" or "*": the converter's own rules
     paragraphs = (_SPACES.sub(" ", p).strip(" ") for p in found)
     return clean("\n\n".join(p for p in paragraphs if p))

@@ -43,6 +43,14 @@ class FeedComment:
     """``comment-N`` of the comment it answers (WordPress's "In reply to" line)."""
 
 
+def _post_link(link: str) -> str:
+    """The post's address from a comment's: without ``#comment-N`` (WordPress) or
+    ``?showComment=N#cN`` (Blogger)."""
+    base = link.partition("#")[0]
+    head, _, query = base.partition("?")
+    return head if query.startswith("showComment=") else base
+
+
 def anchor_of(text: str) -> str | None:
     """``comment-N`` at the end of a link or guid, else ``None``."""
     match = _ANCHOR.search(text)
@@ -89,7 +97,7 @@ def read_comments(data: bytes, url: str) -> list[FeedComment]:
         ref, _href = _replies_to(elements[i]) if elements else ("", "")
         anchor = anchor_of(link) or anchor_of(str(entry.get("id") or ""))
         comment = ParsedComment(_author(entry), _date(entry), body, source_id=identity)
-        post_link = link.partition("#")[0]
+        post_link = _post_link(link)
         found.append(FeedComment(comment, identity, post_link, ref, anchor, parent_anchor))
     found.reverse()  # feeds list the newest first
     return found

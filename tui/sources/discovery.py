@@ -15,7 +15,10 @@ from tui.sources.http import Fetcher, FetchError
 from tui.text import one_line
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-_XML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)[\s>]", re.S)
+# An XML declaration, stylesheet instructions and comments may come before the root.
+_XML_START = re.compile(
+    rb"^\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:[A-Za-z0-9]+:)?(?:rss|feed|RDF)[\s>]", re.S
+)
 
 
 class NoFeed(FetchError):  # noqa: N818 - reads as what happened

@@ -4,26 +4,21 @@ Storage, index, search, backups, drafts and errors live in the modules of this
 package; the `Store` and its errors are re-exported here for the rest of the app.
 """
 
-from tui.store.database import (
-    MIGRATIONS,
+from tui.store.core import MIGRATIONS
+from tui.store.database import ReadState, Store
+from tui.store.errors import (
     CorruptDatabase,
-    ImportReport,
     NewerSchema,
     NotFound,
     NotYours,
-    OutboxEntry,
-    ReadState,
-    ReplyTarget,
-    SearchHit,
-    Source,
-    SourceCounts,
-    SourceUpdate,
-    Store,
     StoreBusy,
     StoreError,
     WriteFailed,
-    parse_keep,
 )
+from tui.store.merge import ImportReport
+from tui.store.outbox import OutboxEntry, ReplyTarget
+from tui.store.search import SearchHit
+from tui.store.sources import Source, SourceCounts, SourceUpdate, parse_keep
 
 __all__ = [
     "MIGRATIONS",

@@ -28,8 +28,10 @@ from tinydb import TinyDB
 
 from tui.model import SCHEMA_VERSION, ParsedReview
 from tui.store.backups import make_backup, prune_backups
+from tui.store.check import find_problems
 from tui.store.errors import (
     CorruptDatabase,
+    InconsistentDatabase,
     NewerSchema,
     ReadOnlyDatabase,
     StoreError,
@@ -154,6 +156,19 @@ class StoreCore:
                 f"{self.path} has disappeared; run `reviews restore` to list backups"
             ) from None
         tables = self._upgrade(tables)
+        problems = find_problems(tables)
+        if problems:
+            self._index = None
+            self._storage.invalidate()
+            broken = [p for p in problems if not p.repairable]
+            if broken:  # nothing but a backup can fix it: set aside, as an unreadable file
+                raise self._corrupt(broken[0].text)
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise InconsistentDatabase(
+                f"{self.path} is inconsistent: {problems[0].text}{more}; the file was not "
+                "changed; run `reviews check` to list the problems, `reviews check --repair` "
+                "to fix them"
+            )
         try:
             self._index = StoreIndex(tables)
         except UnreadableFileError as error:

@@ -15,44 +15,20 @@ from datetime import datetime
 from typing import Any
 
 from tui.model import ANONYMOUS, Comment, ParsedReview, Review
-from tui.store.core import MIGRATIONS
 from tui.store.errors import (
-    CorruptDatabase,
-    NewerSchema,
     NotFound,
     NotYours,
-    StoreBusy,
     StoreError,
-    WriteFailed,
 )
 from tui.store.index import StoreIndex, comment_from_doc
 from tui.store.merge import ImportReport, plan_import
-from tui.store.outbox import LoginStore, OutboxEntry, OutboxStore, ReplyTarget
+from tui.store.outbox import LoginStore, OutboxStore
 from tui.store.search import SearchHit, SearchIndex
-from tui.store.sources import Source, SourceCounts, SourcesStore, SourceUpdate, parse_keep
+from tui.store.sources import SourcesStore
 from tui.store.storage import Tables, UnreadableFileError
 from tui.text import clean, one_line
 
-__all__ = [
-    "MIGRATIONS",
-    "CorruptDatabase",
-    "ImportReport",
-    "NewerSchema",
-    "NotFound",
-    "NotYours",
-    "OutboxEntry",
-    "ReadState",
-    "ReplyTarget",
-    "SearchHit",
-    "Source",
-    "SourceCounts",
-    "SourceUpdate",
-    "Store",
-    "StoreBusy",
-    "StoreError",
-    "WriteFailed",
-    "parse_keep",
-]
+__all__ = ["ReadState", "Store"]
 
 _OVERLAY_LIMIT = 200  # new replies searched one by one before the search text is rebuilt
 

@@ -26,6 +26,10 @@ class CorruptDatabase(StoreError):  # noqa: N818  # the names are the store's co
     """The file is not a readable database: names it, the copy set aside, how to restore."""
 
 
+class InconsistentDatabase(CorruptDatabase):
+    """The file is readable but breaks an invariant; ``reviews check --repair`` fixes it."""
+
+
 class NewerSchema(StoreError):  # noqa: N818  # the names are the store's contract
     """The database was written by a newer version of reviews; it is left untouched."""
 
