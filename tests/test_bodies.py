@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.importers.bodies import plain_markdown
 from tui.importers.html import html_to_markdown
-from tui.sources.bodies import plain_markdown
 
 CHAR = st.sampled_from([*"abcXYZ019 .,;:!?'\"()/-+#=%$@éßж日", "\u2019"])
 ENCODED = st.one_of(
