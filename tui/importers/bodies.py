@@ -17,24 +17,38 @@ from typing import Any
 
 from tui.text import clean
 
-_TEXT = r"(?:[^<>&*_\\`\[\]\n\r\t\f\v]|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};)*"
-_PLAIN_PARAGRAPHS = re.compile(rf"\s*(?:<p>{_TEXT}</p>\s*)+")
+_PARAGRAPHS_ONLY = re.compile(r"\s*(?:<p>[^<>]*</p>\s*)+")
 _PARAGRAPH = re.compile(r"<p>([^<>]*)</p>")
-_ODD = re.compile(r"[<>&*_\\`\[\]]|[^\S ]")
-"""After decoding: a character Markdown escapes, or any whitespace but a plain space."""
+_NOT_NUMERIC = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};)")
+"""An ``&`` that does not start a numeric character reference (named ones are left out)."""
+ODD_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character ``str.isspace`` knows but the plain space (a test checks the list)."""
+_ODD = re.compile(f"[<>&*_\\\\`\\[\\]\ue000{ODD_SPACES}]")
+"""After decoding: a character Markdown escapes, the converter's paragraph mark, or any
+whitespace but a plain space. One character class: this runs on every paragraph."""
 _SPACES = re.compile(r" +")
 
 
 def plain_markdown(html: str) -> str | None:
     """The Markdown of HTML made only of plain ``<p>`` paragraphs, else ``None``."""
-    if not _PLAIN_PARAGRAPHS.fullmatch(html):
+    if not _PARAGRAPHS_ONLY.fullmatch(html):
         return None
-    # Numeric character references (WordPress writes ’ as &#8217;) are decoded first.
-    found = [unescape(p) for p in _PARAGRAPH.findall(html)]
-    if any(_ODD.search(p) for p in found):
-        return None  # no-break spaces, an escaped "<" or "*": the converter's own rules
-    paragraphs = (_SPACES.sub(" ", p).strip(" ") for p in found)
-    return clean("\n\n".join(p for p in paragraphs if p))
+    paragraphs = []
+    for found in _PARAGRAPH.findall(html):
+        if "&" in found:
+            if _NOT_NUMERIC.search(found):
+                return None
+            # Numeric character references (WordPress writes ’ as &#8217;) are decoded.
+            found = unescape(found)
+        if _ODD.search(found):
+            return None  # no-break spaces, an escaped "<" or "*": the converter's own rules
+        found = _SPACES.sub(" ", found) if "  " in found else found
+        found = found.strip(" ")
+        if found:
+            paragraphs.append(found)
+    return clean("\n\n".join(paragraphs))
 
 
 def html_body(detail: Any, value: str) -> str:

@@ -41,8 +41,9 @@ class Parsed:
         self.entries = entries
 
     def get(self, key: str, default: Any = None) -> Any:
-        """``version`` and ``bozo`` as feedparser's result answers them."""
-        return {"version": self.version, "bozo": False}.get(key, default)
+        """``version``, ``bozo`` and ``feed`` as feedparser's result answers them."""
+        known = {"version": self.version, "bozo": False, "feed": self.feed}
+        return known.get(key, default)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -53,11 +54,11 @@ def _detail(kind: str, value: str) -> Entry:
     return Entry(type=kind, value=value)
 
 
-def _rss_author(item: ET.Element) -> str:
+def _rss_author(item: ET.Element, tag: str = "author") -> str:
     creator = _text(item.find(DC_CREATOR))
     if creator:
         return creator
-    author = _text(item.find("author"))  # "mail@example.org (Name)"
+    author = _text(item.find(tag))  # "mail@example.org (Name)"
     if author.endswith(")") and "(" in author:
         return author[author.rindex("(") + 1 : -1].strip()
     return author
@@ -167,6 +168,10 @@ def read_tree(root: ET.Element) -> Parsed | None:
             link=_text(channel.find("link")),
             generator=_text(channel.find("generator")),
         )
+        author = _rss_author(channel, "managingEditor")
+        if author:
+            feed["author"] = author
+            feed["author_detail"] = Entry(name=author)
         return Parsed("rss20", feed, [_rss_item(i) for i in channel.findall("item")])
     if root.tag == f"{ATOM}feed":
         entries = []
@@ -187,5 +192,9 @@ def read_tree(root: ET.Element) -> Parsed | None:
             generator=_text(generator),
             generator_detail=Entry(href=generator.get("uri") if generator is not None else ""),
         )
+        name = _text(root.find(f"{ATOM}author/{ATOM}name"))
+        if name:
+            feed["author"] = name
+            feed["author_detail"] = Entry(name=name)
         return Parsed("atom10", feed, entries)
     return None
