@@ -43,7 +43,7 @@ def test_anything_else_is_left_to_the_converter() -> None:
     for html in [
         "<p>a\nb</p>",
         "<p>a\u00a0b</p>",
-        "<p>a <b>b</b></p>",
+        "<p>a <u>b</u></p>",
         "<p>a &amp; b</p>",
         "<p>*not* emphasis</p>",
         "text",
@@ -65,3 +65,63 @@ def test_paragraph_spacing_and_references() -> None:
     html = "<p>  a   b &#233;c  </p> <p>d&#x2019;e</p><p>   </p>"
     assert plain_markdown(html) == "a b \u00e9c\n\nd\u2019e" == converted_markdown(html)
     assert plain_markdown("<p>caf&eacute;</p>") is None  # named references: the converter
+
+
+WORDS = st.lists(
+    st.sampled_from([*"ab Z9.,'\"!?", "  ", "\u2019", "&#8217;", "*", "_"]), max_size=8
+)
+HREF = st.sampled_from(
+    [
+        "https://x.org",
+        "http://x.org/a_b?q=1#f",
+        "https://x.org/(a)",
+        "javascript:alert(1)",
+        "/relative",
+        "https://x.org/a b",
+        "ab",
+    ]
+)
+SPAN = st.one_of(
+    WORDS.map("".join),
+    st.tuples(st.sampled_from(["em", "strong", "b", "i", "u", "span"]), WORDS.map("".join)).map(
+        lambda t: f"<{t[0]}>{t[1]}</{t[0]}>"
+    ),
+    st.tuples(HREF, WORDS.map("".join), st.sampled_from(['"', "'"])).map(
+        lambda t: f"<a href={t[2]}{t[0]}{t[2]}>{t[1] or t[0]}</a>"
+    ),
+    st.sampled_from(
+        ["<em><b>x</b></em>", "<br>", "<em>", "</a>", '<a href="https://x.org" title="t">x</a>']
+    ),
+)
+PARAGRAPH = st.lists(SPAN, max_size=5).map(lambda spans: "<p>" + "".join(spans) + "</p>")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.sampled_from(["", "\n", "\n\n"]))
+def test_paragraphs_with_emphasis_and_links_match_the_converter(
+    paragraphs: list[str], gap: str
+) -> None:
+    html = gap.join(paragraphs)
+    quick = plain_markdown(html)
+    if quick is not None:
+        assert quick == converted_markdown(html)
+
+
+def test_emphasis_and_web_links_take_the_quick_path() -> None:
+    html = (
+        "<p>Review 5: the <em>film</em> is <strong>long</strong> and <i>worth</i> "
+        "<b>it</b>.</p>\n\n<p>See <a href='https://x.org/a_b?q=1'>this</a>.</p>"
+    )
+    expected = (
+        "Review 5: the *film* is **long** and *worth* **it**.\n\nSee [this](https://x.org/a_b?q=1)."
+    )
+    assert plain_markdown(html) == expected == converted_markdown(html)
+    for html in [
+        "<p>a <em> b</em></p>",  # the converter moves the space outside the marks
+        "<p><em></em>a</p>",
+        "<p><em><b>x</b></em></p>",
+        "<p><a href='https://x.org'>https://x.org</a></p>",  # written as <https://x.org>
+        "<p><a href='javascript:x()'>x</a></p>",
+        '<p><a href="https://x.org" title="t">x</a></p>',
+    ]:
+        assert plain_markdown(html) is None, html
