@@ -49,7 +49,10 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Clean ``text`` and fold all whitespace runs to single spaces (for titles, names)."""
-    return _SPACE_RUN.sub(" ", clean(text)).strip()
+    text = clean(text)
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _SPACE_RUN.sub(" ", text)
+    return text.strip()
 
 
 def is_clean(text: str) -> bool:
