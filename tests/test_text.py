@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +64,17 @@ def _clean_by_the_rules(text: str) -> str:
 def test_clean_passes_clean_text_on_and_changes_the_rest_by_its_rules(text: str) -> None:
     assert clean(text) == _clean_by_the_rules(text)
     assert is_clean(text) == (clean(text) == text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(max_codepoint=0x3000),
+            st.sampled_from([" ", "  ", "\t", "\r\n", "\x85", "\u2028", "\x1b", "\ud800"]),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_one_line_is_clean_text_with_its_spaces_folded(text: str) -> None:
+    assert one_line(text) == re.sub(r"[ \t\n\r]+", " ", clean(text)).strip()
