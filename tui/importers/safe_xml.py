@@ -120,7 +120,11 @@ def parse(data: bytes, origin: Origin) -> ET.Element:
 
 def text_of(element: ET.Element | None) -> str:
     """The text inside an element (its children's too), ``""`` when it is missing."""
-    return "" if element is None else "".join(element.itertext())
+    if element is None:
+        return ""
+    if len(element) == 0:  # a leaf, as nearly every field is: no walk, no join
+        return element.text or ""
+    return "".join(element.itertext())
 
 
 def local_name(tag: str) -> str:
