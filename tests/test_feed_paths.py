@@ -104,8 +104,17 @@ BODY = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(TEXT, BODY, TEXT, TEXT), min_size=1, max_size=4))
+AUTHOR = st.one_of(
+    TEXT,
+    st.lists(
+        st.sampled_from(["Ann", " ", "(", ")", "<", ">", "()", "ann@x.org", "a.b+c@mail.x.co"]),
+        max_size=5,
+    ).map("".join),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, BODY, AUTHOR, TEXT), min_size=1, max_size=4))
 def test_generated_rss_imports_alike(items: list[tuple[str, str, str, str]]) -> None:
     parts = []
     for n, (title, body, author, tag) in enumerate(items):
