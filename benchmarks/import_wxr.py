@@ -7,12 +7,17 @@ and the atomic write. Runs alternate (floor, import, floor, ...) and the table
 shows the medians and their ratios, in wall-clock and in CPU time (which moves
 less on a shared machine); the ratio is what to compare between commits.
 
+When newsboat is installed, ``newsboat -x reload`` of the same file (a WXR is
+RSS 2.0 to it) into a fresh cache runs in the same rounds: issue 17's target is
+the import in <= 1.0x of it.
+
     python benchmarks/import_wxr.py [--quick] [--reviews POSTS] [--per-post 2] [--runs 3]
 """
 
 from __future__ import annotations
 
 import resource
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -82,6 +87,17 @@ def _timed(command: list[str], directory: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+def _newsboat(wxr: Path, folder: Path) -> tuple[float, float]:
+    """``newsboat -x reload`` of the file into a fresh cache, as the peer benchmark runs it."""
+    urls, config, cache = (folder / name for name in ("urls", "config", "cache.db"))
+    urls.write_text(f"file://{wxr}\n")
+    config.write_text("show-read-feeds yes\n")
+    cache.unlink(missing_ok=True)
+    return _timed(
+        ["newsboat", "-u", str(urls), "-C", str(config), "-c", str(cache), "-x", "reload"], folder
+    )
+
+
 def main() -> None:
     """Generate the file, time floor and import alternately, print the table."""
     p = parser(__doc__.split("\n")[0], runs=3, quick_runs=1)
@@ -100,7 +116,10 @@ def main() -> None:
         def run_floor() -> tuple[float, float]:
             return _timed([PYTHON, "-c", _FLOOR, str(wxr)], folder)
 
-        times = interleave(runs_of(args), {"import": run_import, "floor": run_floor})
+        subjects = {"import": run_import, "floor": run_floor}
+        if shutil.which("newsboat") is not None:
+            subjects["newsboat"] = lambda: _newsboat(wxr, folder)
+        times = interleave(runs_of(args), subjects)
         name = f"reviews import: {posts:,} posts, {posts * args.per_post:,} comments"
         figures = [
             Figure(
@@ -119,6 +138,18 @@ def main() -> None:
                 note="CPU time",
             ),
         ]
+        if "newsboat" in times:
+            figures.append(
+                Figure(
+                    name,
+                    [wall for wall, _ in times["import"]],
+                    unit="s",
+                    floor=[wall for wall, _ in times["newsboat"]],
+                    limit=1.0,
+                    ratio_target=True,
+                    note="wall clock; floor: newsboat -x reload",
+                )
+            )
         emit("Import of a WordPress export", figures, args, wxr)
 
 

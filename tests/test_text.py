@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui.text import clean, is_clean, one_line, shorten
 
 
@@ -31,3 +36,45 @@ def test_one_line_folds_whitespace_and_shorten_marks_the_cut() -> None:
     assert one_line("  Her\n\n(2013)\t ") == "Her (2013)"
     assert shorten("abcdefgh", 5) == "abcd…"
     assert shorten("abc", 5) == "abc"
+
+
+def _clean_by_the_rules(text: str) -> str:
+    """``clean`` spelled out without its quick return for clean text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pictures = {c: chr(0x2400 + c) for c in range(0x20)} | {0x7F: "\u2421"}
+    kept = {9: "\t", 10: "\n"}
+    return "".join(
+        kept.get(ord(c))
+        or pictures.get(ord(c))
+        or ("\ufffd" if 0x80 <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF else c)
+        for c in text
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(max_codepoint=0xE000),
+            st.sampled_from(["\ud800", "\udfff", "\r", "\r\n", "\x85", "\x7f", "\x1b"]),
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_clean_passes_clean_text_on_and_changes_the_rest_by_its_rules(text: str) -> None:
+    assert clean(text) == _clean_by_the_rules(text)
+    assert is_clean(text) == (clean(text) == text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(max_codepoint=0x3000),
+            st.sampled_from([" ", "  ", "\t", "\r\n", "\x85", "\u2028", "\x1b", "\ud800"]),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_one_line_is_clean_text_with_its_spaces_folded(text: str) -> None:
+    assert one_line(text) == re.sub(r"[ \t\n\r]+", " ", clean(text)).strip()

@@ -20,6 +20,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates (from JSON "\ud800" escapes) cannot be encoded for the terminal.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACE_RUN = re.compile(r"[ \t\n\r]+")
+_UNCLEAN = re.compile(r"[\r\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Anything ``clean`` changes; one search, so clean text (nearly all of it) is passed on."""
 
 REPLACEMENT = "\ufffd"
 
@@ -38,8 +40,8 @@ def clean(text: str) -> str:
 
     Carriage returns become newlines first, so CRLF text keeps its lines.
     """
-    if not text:
-        return ""
+    if not text or not _UNCLEAN.search(text):
+        return text or ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(_picture, text)
     return _SURROGATE.sub(REPLACEMENT, text)
@@ -47,12 +49,15 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Clean ``text`` and fold all whitespace runs to single spaces (for titles, names)."""
-    return _SPACE_RUN.sub(" ", clean(text)).strip()
+    text = clean(text)
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _SPACE_RUN.sub(" ", text)
+    return text.strip()
 
 
 def is_clean(text: str) -> bool:
     """True when ``text`` holds nothing that ``clean`` would change."""
-    return "\r" not in text and not _CONTROL.search(text) and not _SURROGATE.search(text)
+    return not _UNCLEAN.search(text)
 
 
 def shorten(text: str, width: int) -> str:

@@ -109,7 +109,7 @@ def read_source(origin: Origin, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _detect(data: bytes, origin: Origin) -> str:
-    from tui.importers import safe_xml, seed
+    from tui.importers import safe_xml
 
     head = data[:65536].removeprefix(b"\xef\xbb\xbf")
     start = head.lstrip()
@@ -125,7 +125,7 @@ def _detect(data: bytes, origin: Origin) -> str:
         return "markdown"
     elif start.startswith(b"{") and _json_then_text(data):
         return "markdown"  # Hugo's JSON front matter
-    elif b"\x00" not in head and seed.looks_like_seed(head.decode("utf-8", errors="replace")):
+    elif b"\x00" not in head and _looks_like_seed(head):
         return "seed"
     looks = " (it looks binary)" if b"\x00" in head else ""
     if not looks:
@@ -140,6 +140,12 @@ def _detect(data: bytes, origin: Origin) -> str:
                     "save it as UTF-8 and import it again",
                 ) from None
     raise ImportFailed(origin, f"not a format reviews can read{looks}; expected {_EXPECTED}")
+
+
+def _looks_like_seed(head: bytes) -> bool:
+    from tui.importers import seed  # on demand: it loads YAML, which XML imports never need
+
+    return seed.looks_like_seed(head.decode("utf-8", errors="replace"))
 
 
 def _json_then_text(data: bytes) -> bool:

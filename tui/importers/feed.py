@@ -8,29 +8,89 @@ same way. Comments whose post is not in the file (a comment feed on its own)
 are skipped; a file holding nothing else is reported as such.
 
 The XML is checked by defusedxml first: feedparser's strict parser would expand
-entities declared in a DTD.
+entities declared in a DTD. Plain RSS 2.0 and Atom 1.0 in UTF-8 are then read
+straight from that tree (``xmlfeed``, ~20x quicker than feedparser); feedparser
+reads every other file (RSS 1.0, Atom 0.3, XHTML content, broken XML, other
+encodings) and any file where its own guesses would change what is imported.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
-
-import feedparser
-from bs4 import BeautifulSoup
 
 from tui.importers import ImportFailed, Origin, safe_xml
 from tui.importers.dates import iso_date
 from tui.importers.fields import unique_tags
 from tui.importers.html import html_to_markdown
 from tui.importers.threads import FlatComment, build_thread
+from tui.importers.xmlfeed import read_tree
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
 from tui.text import clean, one_line
 
 SOURCE = "feed"
 THREAD = "{http://purl.org/syndication/thread/1.0}"
 _ENTRY_TAGS = frozenset({"item", "entry"})
+_OTHER_ENCODING = re.compile(rb"^[^>]*encoding\s*=\s*[\"'](?!utf-?8[\"'])", re.IGNORECASE)
+_REPAIRED = re.compile(rb"\xc2[\x80-\x9f]|\xc3[\x82-\xb4]\xc2[\x80-\xbf]|xml:base")
+"""What feedparser rewrites: C1 controls (read as cp1252), UTF-8 read as Latin-1 and
+decoded twice (it repairs that), and relative links under ``xml:base`` (it resolves them)."""
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_RSS_FIELDS = {
+    "channel": frozenset(
+        {
+            *("title", "link", "description", "language", "copyright", "managingEditor"),
+            *("webMaster", "pubDate", "lastBuildDate", "category", "generator", "docs"),
+            *("cloud", "ttl", "image", "rating", "textInput", "skipHours", "skipDays", "item"),
+            *(f"{_DC}{name}" for name in ("date", "language", "rights")),
+            f"{_ATOM}link",
+            "{http://purl.org/rss/1.0/modules/syndication/}updatePeriod",
+            "{http://purl.org/rss/1.0/modules/syndication/}updateFrequency",
+        }
+    ),
+    "item": frozenset(
+        {
+            *("title", "link", "guid", "pubDate", "description", "category", "author"),
+            *("comments", "enclosure", f"{_DC}creator", f"{_DC}date"),
+            "{http://purl.org/rss/1.0/modules/content/}encoded",
+            "{http://wellformedweb.org/CommentAPI/}commentRss",
+            "{http://purl.org/rss/1.0/modules/slash/}comments",
+            f"{THREAD}in-reply-to",
+            f"{THREAD}total",
+            "{http://search.yahoo.com/mrss/}content",
+            "{http://search.yahoo.com/mrss/}thumbnail",
+        }
+    ),
+}
+_ATOM_FIELDS = {
+    f"{_ATOM}feed": frozenset(
+        f"{_ATOM}{name}"
+        for name in (
+            *("title", "subtitle", "id", "link", "updated", "author", "generator"),
+            *("icon", "logo", "rights", "category", "contributor", "entry"),
+        )
+    )
+    | {
+        f"{{http://a9.com/-/spec/opensearchrss/1.0/}}{name}"
+        for name in ("totalResults", "startIndex", "itemsPerPage")
+    },
+    f"{_ATOM}entry": frozenset(
+        {
+            *(f"{_ATOM}{name}" for name in ("id", "title", "link", "published", "updated")),
+            *(f"{_ATOM}{name}" for name in ("author", "content", "summary", "category")),
+            f"{THREAD}in-reply-to",
+            f"{THREAD}total",
+        }
+    ),
+}
+"""The elements the tree reader knows, and those feedparser reads into no field we use.
+An element outside these (``itunes:summary``, ``dc:subject``, ``media:title``, ...) may
+be where feedparser finds a body, tags or an author: such a file goes to feedparser."""
+_HTML_LIKE = re.compile(r"</\w+>|&#?\w+;")
+"""A plain-text title feedparser would take for HTML (its ``looks_like_html``)."""
 
 
 def _replies_to(element: ET.Element) -> tuple[str, str]:
@@ -60,6 +120,8 @@ def _html(detail: Any, value: str) -> str:
 def _title(entry: Any) -> str:
     title = str(entry.get("title") or "")
     if "html" in str(entry.get("title_detail", {}).get("type", "")):
+        from bs4 import BeautifulSoup
+
         title = BeautifulSoup(title, "html.parser").get_text()
     return one_line(title)
 
@@ -105,11 +167,42 @@ def _target(
     return False, None
 
 
+def _known_fields(root: ET.Element) -> bool:
+    """Whether every element of the channel or feed and its entries is one the tree
+    reader reads as feedparser would (and every Atom author has a name)."""
+    fields = _ATOM_FIELDS if root.tag == f"{_ATOM}feed" else _RSS_FIELDS
+    parents = [root] if root.tag == f"{_ATOM}feed" else root.findall("channel")
+    for parent in parents:
+        for child in parent:
+            if child.tag not in fields[parent.tag]:
+                return False
+            if child.tag in fields and any(f.tag not in fields[child.tag] for f in child):
+                return False
+    return all(a.find(f"{_ATOM}name") is not None for a in root.iter(f"{_ATOM}author"))
+
+
+def _read(data: bytes, root: ET.Element | None) -> Any:
+    """The feed as feedparser shapes it: from the tree when nothing in the file needs
+    feedparser's own rules, else from feedparser."""
+    plain = (
+        root is not None
+        and not _OTHER_ENCODING.match(data)
+        and not _REPAIRED.search(data)
+        and _known_fields(root)
+    )
+    fast = read_tree(root) if plain and root is not None else None
+    if fast is not None and not any(_HTML_LIKE.search(e.get("title", "")) for e in fast.entries):
+        return fast
+    import feedparser  # on demand: ~0.1 s to load, and plain feeds never need it
+
+    return feedparser.parse(data)
+
+
 def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
     """Every entry of a feed as a review, entries answering others as their comments."""
     data = safe_xml.readable(data, origin)
     root = safe_xml.check(data, origin)
-    result = feedparser.parse(data)
+    result = _read(data, root)
     entries = list(result.entries)
     if not entries:
         if result.get("bozo"):

@@ -10,13 +10,16 @@ are removed first; images on the web stay Markdown images (shown as
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
-from bs4.element import Comment, NavigableString
-from markdownify import ATX, BACKSLASH, MarkdownConverter
-
+from tui.importers.bodies import plain_markdown
 from tui.importers.shortcodes import wordpress_shortcodes
 from tui.text import clean
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+    from markdownify import MarkdownConverter
 
 _DROPPED = ("script", "style", "iframe", "noscript", "object", "embed", "template", "svg")
 _WP_BLOCK = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
@@ -27,9 +30,16 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _SAFE_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 _WEB_IMAGE = re.compile(r"^https?://", re.IGNORECASE)
 
-_CONVERTER = MarkdownConverter(
-    heading_style=ATX, bullets="-", newline_style=BACKSLASH, escape_misc=False
-)
+
+@cache
+def _converter() -> MarkdownConverter:
+    # Imported on first use: BeautifulSoup and markdownify take ~0.1 s to load, and
+    # bodies of plain paragraphs (most comments) never need them.
+    from markdownify import ATX, BACKSLASH, MarkdownConverter
+
+    return MarkdownConverter(
+        heading_style=ATX, bullets="-", newline_style=BACKSLASH, escape_misc=False
+    )
 
 
 def autop(text: str) -> str:
@@ -47,6 +57,8 @@ def _is_pixel(img: Tag) -> bool:
 
 
 def _tidy(soup: BeautifulSoup) -> None:
+    from bs4.element import Comment, NavigableString
+
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(_DROPPED):
@@ -79,10 +91,19 @@ def html_to_markdown(html: str, *, wordpress: bool = False) -> str:
     html = _WP_BLOCK.sub("", html)
     if wordpress:
         html = autop(wordpress_shortcodes(html))
+    quick = plain_markdown(html)
+    return converted_markdown(html) if quick is None else quick
+
+
+def converted_markdown(html: str) -> str:
+    """Markdown for an HTML fragment by BeautifulSoup and markdownify, the reference that
+    every quicker path is tested against."""
+    from bs4 import BeautifulSoup
+
     # Blogger's editor separates paragraphs with <br /><br />: make them paragraphs.
     html = _BREAKS.sub(_PARAGRAPH, html)
     soup = BeautifulSoup(html, "html.parser")
     _tidy(soup)
-    markdown = _CONVERTER.convert_soup(soup).replace(_PARAGRAPH, "\n\n")
+    markdown = _converter().convert_soup(soup).replace(_PARAGRAPH, "\n\n")
     markdown = "\n".join(line.rstrip() for line in clean(markdown).split("\n"))
     return _BLANK_LINES.sub("\n\n", markdown).strip()

@@ -83,9 +83,30 @@ def readable(data: bytes, origin: Origin) -> bytes:
     return match[2] + b'"UTF-8"' + text.encode("utf-8")
 
 
+def _cannot_declare_entities(data: bytes) -> bool:
+    """Whether ``data`` has no DTD, so no entity but XML's five can be in it.
+
+    Entities (billion laughs, external files) can only be declared in a DTD, and a
+    DTD only in ``<!DOCTYPE``. In UTF-8, ASCII and the one-byte encodings those
+    bytes are the same; UTF-16 (a BOM, a zero byte, or declared) is left to defusedxml.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return False
+    declared = _DECLARATION.match(data[:512])
+    if declared is not None and declared[4].lower().startswith((b"utf-16", b"utf16")):
+        return False
+    return b"<!DOCTYPE" not in data and b"<!ENTITY" not in data
+
+
 def parse(data: bytes, origin: Origin) -> ET.Element:
     """The root element of ``data``; ``ImportFailed`` for a DTD, entities or bad XML."""
     data = readable(data, origin)
+    if _cannot_declare_entities(data):
+        # No DTD: the C parser (~2x quicker than defusedxml's Python one) is as safe.
+        try:
+            return ET.fromstring(data)  # noqa: S314 - no DTD, so no entities to expand
+        except ET.ParseError as error:
+            raise ImportFailed(origin, f"not well-formed XML ({error})") from error
     try:
         root: ET.Element = fromstring(data, forbid_dtd=True)
     except (DTDForbidden, EntitiesForbidden) as error:
@@ -99,7 +120,11 @@ def parse(data: bytes, origin: Origin) -> ET.Element:
 
 def text_of(element: ET.Element | None) -> str:
     """The text inside an element (its children's too), ``""`` when it is missing."""
-    return "" if element is None else "".join(element.itertext())
+    if element is None:
+        return ""
+    if len(element) == 0:  # a leaf, as nearly every field is: no walk, no join
+        return element.text or ""
+    return "".join(element.itertext())
 
 
 def local_name(tag: str) -> str:

@@ -27,6 +27,8 @@ class FlatComment(NamedTuple):
 
 def chronological(comments: Sequence[ParsedComment]) -> tuple[ParsedComment, ...]:
     """Siblings oldest first when every one has a date; else in the order given."""
+    if len(comments) < 2:
+        return tuple(comments)
     times = [epoch_seconds(c.date) for c in comments]
     if any(t is None for t in times):
         return tuple(comments)
@@ -74,9 +76,11 @@ def build_thread(flat: Sequence[FlatComment], *, by_date: bool = True) -> tuple[
             pending.extend((kid, False) for kid in children[key])
             continue
         replies = [built.pop(kid) for kid in children[key]]
-        built[key] = dataclasses.replace(
-            nodes[key].comment, replies=chronological(replies) if by_date else tuple(replies)
-        )
+        comment = nodes[key].comment
+        if replies or comment.replies:
+            ordered = chronological(replies) if by_date else tuple(replies)
+            comment = dataclasses.replace(comment, replies=ordered)
+        built[key] = comment
     top = [built[key] for key in children[None]]
     return chronological(top) if by_date else tuple(top)
 

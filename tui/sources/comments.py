@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from tui.importers import safe_xml
+from tui.importers.bodies import html_body, plain_markdown
 from tui.model import ParsedComment
-from tui.sources.bodies import html_body, plain_markdown
 from tui.sources.feeds import parse_feed
 
 _IN_REPLY_TO = re.compile(

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tui.importers import ImportFailed, safe_xml
+from tui.importers.bodies import entry_body
+from tui.importers.xmlfeed import read_tree
 from tui.model import ParsedReview
-from tui.sources.bodies import entry_body
-from tui.sources.xmlfeed import read_tree
 from tui.text import one_line
 
 SOURCE = "feed"

@@ -1,16 +1,19 @@
 """Well-formed RSS 2.0 and Atom 1.0 read straight from the checked XML tree.
 
-A sync parses thousands of entries, and feedparser (pure Python, a second
-parse of the XML, its own HTML sanitising pass before ours) is most of a first
-sync's time. The tree defusedxml has already built holds everything a post or
-comment needs, so for the two formats blogs actually serve the entries are
-read from it here, shaped as feedparser shapes them (so the importer's field
-readers apply unchanged). Anything else (RSS 1.0, Atom 0.3, XHTML content,
-broken XML) goes to feedparser: ``read_tree`` answers ``None`` for it.
+A sync or an import parses thousands of entries, and feedparser (pure Python,
+a second parse of the XML, its own HTML sanitising pass before ours) was most
+of their time. The tree the checked parse has already built holds everything
+a post or comment needs, so for the two formats blogs actually serve the
+entries are read from it here, shaped as feedparser shapes them (so the
+importer's field readers apply unchanged). Anything else (RSS 1.0, Atom 0.3,
+XHTML content, broken XML) goes to feedparser: ``read_tree`` answers ``None``
+for it; the importer also sends feedparser the files where its own rewriting
+would change what is imported (``tui.importers.feed``).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -41,8 +44,9 @@ class Parsed:
         self.entries = entries
 
     def get(self, key: str, default: Any = None) -> Any:
-        """``version`` and ``bozo`` as feedparser's result answers them."""
-        return {"version": self.version, "bozo": False}.get(key, default)
+        """``version``, ``bozo`` and ``feed`` as feedparser's result answers them."""
+        known = {"version": self.version, "bozo": False, "feed": self.feed}
+        return known.get(key, default)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -53,14 +57,26 @@ def _detail(kind: str, value: str) -> Entry:
     return Entry(type=kind, value=value)
 
 
-def _rss_author(item: ET.Element) -> str:
-    creator = _text(item.find(DC_CREATOR))
-    if creator:
-        return creator
-    author = _text(item.find("author"))  # "mail@example.org (Name)"
-    if author.endswith(")") and "(" in author:
-        return author[author.rindex("(") + 1 : -1].strip()
-    return author
+_EMAIL = re.compile(
+    r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
+    r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
+)
+"""feedparser's idea of an e-mail address inside an RSS author."""
+
+
+def _rss_author(item: ET.Element, tag: str = "author") -> str:
+    return _text(item.find(DC_CREATOR)) or _text(item.find(tag))
+
+
+def _person(author: str) -> Entry:
+    """The ``author_detail`` feedparser makes of ``mail@example.org (Name)`` and the like."""
+    email = _EMAIL.search(author)
+    if email is None:
+        return Entry(name=author)
+    name = author.replace(email[0], "").replace("()", "").replace("<>", "")
+    name = name.replace("&lt;&gt;", "").strip()
+    name = name.removeprefix("(").removesuffix(")").strip()
+    return Entry(name=name) if name else Entry()
 
 
 def _rss_item(item: ET.Element) -> Entry:
@@ -82,7 +98,7 @@ def _rss_item(item: ET.Element) -> Entry:
     author = _rss_author(item)
     if author:
         entry["author"] = author
-        entry["author_detail"] = Entry(name=author)
+        entry["author_detail"] = _person(author)
     content = item.findtext(CONTENT)
     if content:
         entry["content"] = [_detail(_HTML, content)]
@@ -167,6 +183,10 @@ def read_tree(root: ET.Element) -> Parsed | None:
             link=_text(channel.find("link")),
             generator=_text(channel.find("generator")),
         )
+        author = _rss_author(channel, "managingEditor")
+        if author:
+            feed["author"] = author
+            feed["author_detail"] = _person(author)
         return Parsed("rss20", feed, [_rss_item(i) for i in channel.findall("item")])
     if root.tag == f"{ATOM}feed":
         entries = []
@@ -187,5 +207,9 @@ def read_tree(root: ET.Element) -> Parsed | None:
             generator=_text(generator),
             generator_detail=Entry(href=generator.get("uri") if generator is not None else ""),
         )
+        name = _text(root.find(f"{ATOM}author/{ATOM}name"))
+        if name:
+            feed["author"] = name
+            feed["author_detail"] = Entry(name=name)
         return Parsed("atom10", feed, entries)
     return None
