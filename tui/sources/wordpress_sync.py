@@ -85,11 +85,7 @@ def _date(gmt: str) -> str:
 
 
 def _markdown(html: str) -> str:
-    from tui.sources.bodies import plain_markdown
-
-    quick = plain_markdown(html)
-    if quick is not None:
-        return quick
+    # html_to_markdown takes the quick path for plain paragraphs itself.
     from tui.importers.html import html_to_markdown
 
     return html_to_markdown(html)
