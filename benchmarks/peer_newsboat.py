@@ -220,7 +220,6 @@ def _launch_reviews(db: Path, newest: str, keys: int) -> tuple[float, ...]:
         time.sleep(1.0)
         idle = rss_mb(launch.pid)
         p50, p99, after = _keys(terminal, keys)
-        terminal.stop()
     return launch.ready, p50, p99, idle, after
 
 
@@ -231,7 +230,6 @@ def _launch_newsboat(peer: Peer, newest: str, keys: int) -> tuple[float, ...]:
         time.sleep(1.0)
         idle = rss_mb(launch.pid)
         p50, p99, after = _keys(terminal, keys)
-        terminal.stop()
     return launch.ready + articles, p50, p99, idle, after
 
 
