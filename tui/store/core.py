@@ -40,7 +40,7 @@ from tui.store.errors import (
     holding,
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
-from tui.store.first_screen import refresh_first_screen, save_first_screen
+from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
 from tui.store.index import StoreIndex
 from tui.store.merge import plan_import
 from tui.store.search import SearchIndex
@@ -51,6 +51,7 @@ from tui.store.storage import (
     Tables,
     UnreadableFileError,
     release,
+    remove_stale_temps,
     signature,
 )
 
@@ -99,6 +100,7 @@ class StoreCore:
             ) from None
         self._db = TinyDB(self.path, storage=AtomicFileStorage)
         self._storage = cast(AtomicFileStorage, self._db.storage)
+        remove_stale_temps(first_screen_path(self.path))  # of a writer killed mid-snapshot
         if not self.path.exists():
             self._create(seed)
         with self._rlock:
