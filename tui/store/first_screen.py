@@ -22,9 +22,9 @@ from typing import Any
 import orjson
 
 from tui.model import Comment, Review
-from tui.store.files import read_private
+from tui.store.files import create_exclusive, read_private
 from tui.store.index import StoreIndex
-from tui.store.storage import Signature, atomic_write_bytes, remove_stale_temps, signature
+from tui.store.storage import Signature, remove_stale_temps, signature, temp_name
 
 FORMAT = 1
 """Bumped when the layout changes: an older snapshot is then ignored."""
@@ -102,10 +102,33 @@ def save_first_screen(db_path: Path, index: StoreIndex, sig: Signature) -> None:
         if data is None:
             target.unlink(missing_ok=True)
         else:
-            atomic_write_bytes(target, data)
+            _replace_quickly(target, data)
     except OSError:
         with suppress(OSError):
             target.unlink(missing_ok=True)
+
+
+def _replace_quickly(target: Path, data: bytes) -> None:
+    """Replace ``target`` by rename, without ``fsync``: this file is only a shortcut.
+
+    It is written under the database's lock with every save, so it must cost
+    next to nothing. After a power cut it may come back empty or cut short: it
+    then fails to parse and is ignored, as a stale one is.
+    """
+    tmp = temp_name(target)
+    fd = create_exclusive(tmp)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        tmp.replace(target)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Signature) -> None:
