@@ -177,6 +177,9 @@ class ReviewsApp(LiteralTextApp):
 
     def _store_ready(self) -> None:
         assert self._opening is not None
+        if self.closing:  # quit while the file was loading: nothing left to show it in
+            self._opening.close()  # done by now: this only releases the store
+            return
         try:
             opened = self._opening.result()
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
