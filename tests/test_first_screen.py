@@ -159,7 +159,6 @@ def test_opening_a_file_without_a_snapshot_writes_one(db_path: Path) -> None:
     opening = Opening(db_path)
     assert opening.first_screen(5) is None
     opened = opening.result()
-    opening._thread.join(10)
     opened.store.close()
     assert load_first_screen(db_path) is not None
 

@@ -89,14 +89,15 @@ class Opening:
                 self._hold.wait()
             store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
             first = store.peek_reviews()  # nothing else uses the store yet
+            # Before the reader has the store (a few ms, only when the snapshot is stale):
+            # afterwards it would hold the store while the reader's first keys want it.
+            with suppress(StoreError, OSError):  # a nicety for the next start: never an error
+                store.keep_first_screen()
             self._opened = Opened(store, state, first)
         except BaseException as error:  # noqa: BLE001 - handed to whoever asks for the result
             self._error = error
         finally:
             self._done.set()
-        if self._opened is not None:
-            with suppress(StoreError, OSError):  # a nicety for the next start: never an error
-                self._opened.store.keep_first_screen()
 
     def first_screen(self, timeout: float | None = None) -> FirstScreen | None:
         """The first screen from the snapshot if it matches the file (None if not, or yet).
