@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
@@ -30,6 +31,7 @@ from tui.screens.sources import SourcesScreen
 from tui.screens.syncing import Syncing
 from tui.store import Store, StoreError
 from tui.store.drafts import Drafts
+from tui.store.first_screen import FirstScreen
 from tui.store.paths import drafts_path, real_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
@@ -42,6 +44,14 @@ IDLE_GC_CHECK = 0.5
 """Seconds between checks for a pause to run a full garbage collection in."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""
+GLANCE_WAIT = 0.5
+"""Seconds the app waits for the first-screen snapshot to be looked at (it takes ms)."""
+REPLAY_WAIT = 2.0
+"""Seconds a held key may take to be handled before the next one is sent anyway."""
+REPLAY_ROUNDS = 4
+"""Rounds of waiting for the queues per held key: app, widget, the binding, its effects."""
+_QUIT_KEYS = ("ctrl+c", "ctrl+q")
+"""Keys that quit at once even while the first screen waits for the whole file."""
 
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
@@ -88,6 +98,11 @@ class ReviewsApp(LiteralTextApp):
         self._seed = seed
         self._store: Store | None = None
         self._first_reviews: tuple[list[Review], set[int], int] | None = None
+        self.first_screen: FirstScreen | None = None
+        """The snapshot on screen while the whole file loads (None once it is loaded)."""
+        self._held: list[events.Key | events.Paste] | None = None
+        self._replaying: events.Event | None = None
+        """Input that arrived while the first screen waited for the whole file, in order."""
         with suppress(StoreError):  # opening the store reports it
             db_path = real_path(db_path)  # drafts, lock and state beside the real file
         self.db_path = db_path
@@ -132,6 +147,14 @@ class ReviewsApp(LiteralTextApp):
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._opening.done():
             self._store_ready()
+        elif (first := self._opening.first_screen(GLANCE_WAIT)) is not None:
+            # The snapshot matches the file: the reader at once, the whole file after.
+            self.first_screen = first
+            self._held = []
+            self._apply_state(self._opening.ui_state())
+            self.push_screen(ReaderScreen())
+            self.call_after_refresh(self._opening.go)
+            self._wait_for_store(self._opening)
         else:
             self.push_screen(LoadingScreen(self.db_path))
             self._wait_for_store(self._opening)
@@ -154,6 +177,9 @@ class ReviewsApp(LiteralTextApp):
 
     def _store_ready(self) -> None:
         assert self._opening is not None
+        if self.closing:  # quit while the file was loading: nothing left to show it in
+            self._opening.close()  # done by now: this only releases the store
+            return
         try:
             opened = self._opening.result()
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
@@ -161,13 +187,19 @@ class ReviewsApp(LiteralTextApp):
             return
         self._store = opened.store
         self._first_reviews = opened.first
-        self.ui_state = state = opened.state
-        if state.theme and state.theme in self.available_themes and state.theme != self.theme:
-            self.theme = state.theme
-        if isinstance(self.screen, LoadingScreen):
-            self.switch_screen(ReaderScreen())
+        if self.first_screen is not None:
+            # The reader shows the snapshot: it takes the whole file in place, then
+            # the keys pressed meanwhile run, in order, on the whole data.
+            self.first_screen = None
+            if isinstance(self.screen, ReaderScreen):
+                self.screen.whole_file_loaded()
+            self._replay_held()
         else:
-            self.push_screen(ReaderScreen())
+            self._apply_state(opened.state)
+            if isinstance(self.screen, LoadingScreen):
+                self.switch_screen(ReaderScreen())
+            else:
+                self.push_screen(ReaderScreen())
         if self._store.read_only:
             self.notify(
                 f"{self._store.path} is read-only: you can read, but replies and read marks "
@@ -177,6 +209,51 @@ class ReviewsApp(LiteralTextApp):
                 timeout=15,
                 markup=False,
             )
+
+    def _apply_state(self, state: UiState) -> None:
+        self.ui_state = state
+        if state.theme and state.theme in self.available_themes and state.theme != self.theme:
+            self.theme = state.theme
+
+    @work(exclusive=True, group="replay")
+    async def _replay_held(self) -> None:
+        """Run the input held while the whole file loaded, in order, as if it arrived now.
+
+        Each key is handled to the end (its binding run, the focus moved) before
+        the next is sent: a ``/`` must have opened the filter before the letters
+        after it arrive. Input arriving meanwhile joins the end of the queue.
+        """
+        while self._held and not self.closing:
+            event = self._held.pop(0)
+            fresh: events.Key | events.Paste = (
+                events.Paste(event.text)
+                if isinstance(event, events.Paste)
+                else events.Key(event.key, event.character)
+            )
+            self._replaying = fresh
+            self.post_message(fresh)
+            for _ in range(REPLAY_ROUNDS):  # app -> focused widget -> back up to a binding
+                await self._caught_up()
+        self._replaying = None
+        self._held = None
+
+    async def _caught_up(self) -> None:
+        """Wait until the app, the screen and its widgets handled what is queued now."""
+        nodes = [self, *self.screen.walk_children(with_self=True)]
+        pending = len(nodes)
+        done = asyncio.Event()
+
+        def one_done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending <= 0:
+                done.set()
+
+        for node in nodes:
+            if not node.call_later(one_done):
+                one_done()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), REPLAY_WAIT)
 
     def take_first_reviews(self) -> tuple[list[Review], set[int], int] | None:
         """The review list read along with opening, once (the reader's first fill)."""
@@ -289,6 +366,9 @@ class ReviewsApp(LiteralTextApp):
 
     def _flush_seen(self) -> None:
         self._seen_timer = None
+        if self._store is None:  # the whole file is still loading: the marks wait
+            self._seen_timer = self.set_timer(SEEN_FLUSH, self._flush_seen)
+            return
         marks, self._pending_seen = self._pending_seen, {}
         if marks:
             self._write_seen(marks)
@@ -307,12 +387,33 @@ class ReviewsApp(LiteralTextApp):
             )
 
     async def on_event(self, event: events.Event) -> None:
-        """Input marks the user as busy: no full garbage collection for a moment."""
+        """Input marks the user as busy: no full garbage collection for a moment.
+
+        While the first screen waits for the whole file, keys and pastes are held
+        (and run in order once it is loaded), and clicks are ignored: nothing acts
+        on the snapshot's part of the data.
+        """
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
             if isinstance(event, _ACTIVE):
                 self.user_active = True
+            if self._held is not None and not event.is_forwarded and event is not self._replaying:
+                if isinstance(event, (events.Key, events.Paste)) and not self._quits(event):
+                    self._held.append(event)
+                    return
+                if isinstance(event, (events.MouseDown, events.MouseUp, events.Click)):
+                    return
         await super().on_event(event)
+
+    def _quits(self, event: events.Key | events.Paste) -> bool:
+        """Whether a key held back by the first screen should quit at once instead."""
+        if not isinstance(event, events.Key):
+            return False
+        if event.key in _QUIT_KEYS:
+            return True
+        # The quit key, pressed before anything else: nothing typed could make it text.
+        keys = self.config.keymap.get("app.quit", "q").split(",")
+        return not self._held and event.key in {k.strip() for k in keys}
 
     def on_unmount(self) -> None:
         """Write the read marks still waiting, then release the store's files and lock."""

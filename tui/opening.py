@@ -5,21 +5,31 @@ reader's start. ``Opening`` starts it at once, so that it runs while the
 command line imports Textual and builds the app, and the reader's first
 frame can already show the newest review. It imports no Textual: the command
 line starts it first thing.
+
+When the first-screen snapshot beside the database (``tui.store.first_screen``)
+belongs to the file as it is, it is read first and offered as ``first_screen``;
+the whole file is then parsed only once the reader says its first frame is
+out (``go``), so the two do not fight over the interpreter meanwhile.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.model import ParsedReview, Review
-from tui.store import Store
-from tui.store.paths import state_path
+from tui.store import Store, StoreError
+from tui.store.first_screen import ORDER, FirstScreen, load_first_screen
+from tui.store.paths import real_path, state_path
 from tui.store.ui_state import UiState, load_ui_state
 
 SeedLoader = Callable[[], Sequence[ParsedReview]]
+
+GO_WAIT = 2.0
+"""Seconds the full load waits for the reader's first frame before starting anyway."""
 
 
 @dataclass(frozen=True)
@@ -41,12 +51,23 @@ class Opening:
     """
 
     def __init__(
-        self, db_path: Path, *, seed: SeedLoader | None = None, lock_timeout: float = 5.0
+        self,
+        db_path: Path,
+        *,
+        seed: SeedLoader | None = None,
+        lock_timeout: float = 5.0,
+        hold: threading.Event | None = None,
     ) -> None:
+        """``hold``: the full load also waits for this event (tests keep the first screen up)."""
         self.db_path = db_path
         self._seed = seed
         self._lock_timeout = lock_timeout
+        self._hold = hold
         self._done = threading.Event()
+        self._glanced = threading.Event()
+        self._go = threading.Event()
+        self._first_screen: FirstScreen | None = None
+        self._state: UiState | None = None
         self._opened: Opened | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="reviews-open", daemon=True)
@@ -54,14 +75,45 @@ class Opening:
 
     def _run(self) -> None:
         try:
+            try:
+                self._state = state = load_ui_state(state_path(self.db_path))
+                if state.sort == ORDER:
+                    self._first_screen = load_first_screen(real_path(self.db_path))
+            except StoreError:
+                pass  # opening the store below reports it
+            finally:
+                self._glanced.set()
+            if self._first_screen is not None:
+                self._go.wait(GO_WAIT)
+            if self._hold is not None:
+                self._hold.wait()
             store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
             first = store.peek_reviews()  # nothing else uses the store yet
-            state = load_ui_state(state_path(self.db_path))
+            # Before the reader has the store (a few ms, only when the snapshot is stale):
+            # afterwards it would hold the store while the reader's first keys want it.
+            with suppress(StoreError, OSError):  # a nicety for the next start: never an error
+                store.keep_first_screen()
             self._opened = Opened(store, state, first)
         except BaseException as error:  # noqa: BLE001 - handed to whoever asks for the result
             self._error = error
         finally:
             self._done.set()
+
+    def first_screen(self, timeout: float | None = None) -> FirstScreen | None:
+        """The first screen from the snapshot if it matches the file (None if not, or yet).
+
+        Waits up to ``timeout`` seconds for the snapshot to be looked at (a few ms).
+        """
+        self._glanced.wait(timeout)
+        return self._first_screen if self._glanced.is_set() else None
+
+    def ui_state(self) -> UiState:
+        """The remembered UI state, once the snapshot was looked at (defaults before)."""
+        return self._state if self._glanced.is_set() and self._state else UiState()
+
+    def go(self) -> None:
+        """The reader's first frame is out: parse the whole file now."""
+        self._go.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds (forever if None); True once it has finished."""

@@ -187,7 +187,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     from tui.app import ReviewsApp
 
     config = _config()
-    if opening.wait(OPEN_WAIT):
+    # With a first-screen snapshot the reader starts at once; else as soon as the file opens.
+    if opening.first_screen(OPEN_WAIT) is None and opening.wait(OPEN_WAIT):
         opening.result()  # a file that cannot be opened is reported before the screen changes
     app = ReviewsApp(db_path, config, seed=_bundled_seeds, opening=opening)
     app.run()

@@ -167,15 +167,33 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one(ReviewList).focus()
         self.query_one(ReviewList).on_highlight = self._sidebar_moved
         self.watch(self.query_one("#filter", Input), "value", self._filter_changed, init=False)
+        snapshot = self._reviews_app().first_screen
+        if snapshot is not None:
+            # The whole file is still being read: the saved first screen meanwhile.
+            self.on_reviews_loaded(ReviewsLoaded(snapshot.reviews, snapshot.unread, None))
+            self.query_one(ReviewList).set_new_comments(snapshot.fresh)
+            return
+        self._fill_from_store(None)
+
+    def _fill_from_store(self, keep: int | None) -> None:
         first = self._reviews_app().take_first_reviews()
         if first is None:
-            self.load_reviews(None)
+            self.load_reviews(keep)
         else:
             # Read while the database opened: the first frame already shows the newest review.
             reviews, unread, self._shown_generation = first
-            self.on_reviews_loaded(ReviewsLoaded(reviews, unread, None))
+            self.on_reviews_loaded(ReviewsLoaded(reviews, unread, keep))
             self.load_new_comments()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
+
+    def whole_file_loaded(self) -> None:
+        """The store is open: the whole list and the review on show, from it, in place."""
+        keep = self.query_one(ReviewList).current_id
+        self._fill_from_store(keep)
+        self._title_sidebar()
+        if self.review_id is not None:
+            # Another program may have written between the snapshot and the load.
+            self._show(self.review_id)
 
     # -- reading from the store (thread workers, results as messages) ----------------
 
@@ -441,6 +459,15 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._typing_timer = None
         if review_id != self.review_id:
             return
+        snapshot = self._reviews_app().first_screen
+        if snapshot is not None:
+            # Only the newest review is in the snapshot; any other waits for the whole
+            # file (keys are held until then, so only the first fill comes here).
+            newest = snapshot.reviews[0]
+            if review_id == newest.id:
+                read = ReadState(newest.id in snapshot.unread, snapshot.seen)
+                self.on_review_loaded(ReviewLoaded(newest, snapshot.comments, read, None))
+            return
         found = self._reviews_app().store.peek(review_id)
         if found is None:
             self.load_review(review_id)  # busy or not there: the worker waits and reports
@@ -517,6 +544,10 @@ class ReaderScreen(WritingActions, Screen[None]):
             if len(sidebar.shown) != sidebar.total
             else str(sidebar.total)
         )
+        snapshot = self._reviews_app().first_screen
+        loading = ""
+        if snapshot is not None:
+            count, loading = f"{snapshot.total:,}", " · loading…"
         box = self.query_one("#sidebar")
         # Content, not str: a border title given a string parses it as markup. Set only
         # when it changes: setting one redraws the whole sidebar box (~1.5 ms).
@@ -524,7 +555,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         if box.border_title != title.markup:
             box.border_title = title
         tag = " · tagged" if sidebar.tag else ""
-        subtitle = Content(f"{SORTS[sidebar.order]}{tag}")
+        subtitle = Content(f"{SORTS[sidebar.order]}{tag}{loading}")
         if box.border_subtitle != subtitle.markup:
             box.border_subtitle = subtitle
 

@@ -40,6 +40,7 @@ from tui.store.errors import (
     holding,
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
+from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
 from tui.store.index import StoreIndex
 from tui.store.merge import plan_import
 from tui.store.search import SearchIndex
@@ -50,6 +51,7 @@ from tui.store.storage import (
     Tables,
     UnreadableFileError,
     release,
+    remove_stale_temps,
     signature,
 )
 
@@ -98,6 +100,7 @@ class StoreCore:
             ) from None
         self._db = TinyDB(self.path, storage=AtomicFileStorage)
         self._storage = cast(AtomicFileStorage, self._db.storage)
+        remove_stale_temps(first_screen_path(self.path))  # of a writer killed mid-snapshot
         if not self.path.exists():
             self._create(seed)
         with self._rlock:
@@ -350,6 +353,26 @@ class StoreCore:
                 if isinstance(error, UnreadableFileError):
                     raise self._corrupt(str(error)) from None
                 raise
+            else:
+                if self._touched:
+                    self._save_first_screen()
+
+    def _save_first_screen(self) -> None:
+        """The first screen as of the file just written, beside it (best effort, never raises)."""
+        sig = self._storage.signature
+        if self._index is not None and sig is not None:
+            save_first_screen(self.path, self._index, sig)
+
+    def keep_first_screen(self) -> None:
+        """Write the first-screen snapshot if the one beside the file is missing or stale.
+
+        For a file written by another program (or before snapshots existed), so the
+        next start is quick; nothing is written to a read-only database's folder.
+        """
+        with self._reading() as index:
+            sig = self._storage.signature
+            if sig is not None and not self.read_only:
+                refresh_first_screen(self.path, index, sig)
 
     # -- reading --------------------------------------------------------------
 

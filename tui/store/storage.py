@@ -402,6 +402,11 @@ class AtomicFileStorage(Storage):
             raise
         self._data = data
 
+    @property
+    def signature(self) -> Signature | None:
+        """The identity of the file version held in memory (None when nothing is)."""
+        return self._sig
+
     def forget(self) -> Tables | None:
         """Forget the cached tables and hand them over (for ``release``), if there were any."""
         data = self._data
