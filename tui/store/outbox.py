@@ -31,7 +31,7 @@ from tui.model import Comment
 from tui.store.core import StoreCore
 from tui.store.errors import NotFound
 from tui.store.index import StoreIndex, comment_from_doc
-from tui.store.storage import Tables
+from tui.store.storage import Tables, pid_alive
 from tui.text import one_line
 
 OPS = ("reply", "edit", "delete", "undelete")
@@ -141,13 +141,7 @@ def claimer_alive(entry: OutboxEntry, now: float | None = None) -> bool:
         return False
     if entry.claimer_host != socket.gethostname():
         return True  # another machine's process: only the expiry tells
-    try:
-        os.kill(entry.claimer_pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return entry.claimer_pid > 0
+    return pid_alive(entry.claimer_pid)
 
 
 def target_of(tables: Tables, review_source_id: str) -> ReplyTarget | None:

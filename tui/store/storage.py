@@ -137,7 +137,10 @@ def atomic_write_pieces(
     return sig
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (someone else's counts)."""
+    if pid <= 0:
+        return False  # 0 and negatives name process groups, never one process
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -173,7 +176,7 @@ def remove_stale_temps(
             old = now - entry.stat(follow_symlinks=False).st_mtime > max_age
         except FileNotFoundError:
             continue
-        if old or not _pid_alive(int(match.group("pid"))):
+        if old or not pid_alive(int(match.group("pid"))):
             with contextlib.suppress(FileNotFoundError):
                 Path(entry.path).unlink()
                 removed.append(Path(entry.path))
