@@ -131,6 +131,23 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> float:
     return elapsed
 
 
+def start_blogs(
+    feeds: int, items: int, comment_share: float = 0.2, comments: int = 5
+) -> tuple[subprocess.Popen[str], str]:
+    """Serve ``feeds`` blogs from a child process; the process and its base URL."""
+    child = subprocess.Popen(
+        [
+            *(sys.executable, str(Path(__file__).resolve()), "--serve"),
+            *("--feeds", str(feeds), "--items", str(items)),
+            *("--comment-share", str(comment_share), "--comments", str(comments)),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    return child, child.stdout.readline().strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
@@ -148,26 +165,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from tui.store import Store
 
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            "--feeds",
-            str(args.feeds),
-            "--items",
-            str(args.items),
-            "--comment-share",
-            str(args.comment_share),
-            "--comments",
-            str(args.comments),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child, base = start_blogs(args.feeds, args.items, args.comment_share, args.comments)
     try:
-        assert child.stdout is not None
-        base = child.stdout.readline().strip()
         work = Path(tempfile.mkdtemp(prefix="reviews-sync-bench-"))
         db = work / "reviews.json"
         store = Store(db)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,27 +56,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20)
     args = parser.parse_args()
     from _keys import KeyProbe
+    from sync import start_blogs
 
     from tui.app import ReviewsApp
     from tui.config import Config
     from tui.store import Store
 
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            str(BENCH / "sync.py"),
-            "--serve",
-            "--feeds",
-            str(args.feeds),
-            "--items",
-            str(args.items),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child, base = start_blogs(args.feeds, args.items)
     try:
-        assert child.stdout is not None
-        base = child.stdout.readline().strip()
         db = Path(tempfile.mkdtemp(prefix="reviews-sync-keys-")) / "reviews.json"
         store = Store(db)
         for n in range(args.feeds):
