@@ -11,15 +11,18 @@ URL and the cause in words.
 
 from __future__ import annotations
 
+import heapq
 import socket
+import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 
 import tui
@@ -72,6 +75,10 @@ class TooManyRedirects(FetchError):  # noqa: N818 - reads as what happened
     """More than ``MAX_REDIRECTS`` redirects, or a redirect loop."""
 
 
+class _StaleConnection(FetchError):  # noqa: N818 - reads as what happened
+    """A kept-alive connection failed before any answer came: worth one more try."""
+
+
 class HTTPStatusError(FetchError):
     """The server answered with an error status (4xx, 5xx)."""
 
@@ -121,42 +128,209 @@ def check_url(url: str) -> str:
     return url
 
 
-class _Watchdog:
-    """Shuts the request's socket when the deadline passes, waking any blocked read."""
+class _Request:
+    """One request's deadline, and the socket it is reading or writing now."""
+
+    __slots__ = ("connected", "deadline", "done", "fired", "sock")
 
     def __init__(self, deadline: float) -> None:
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
+        self.deadline = deadline
+        self.sock: socket.socket | None = None
         self.fired = False
-        self._timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self.done = False
+        self.connected = False
+        """It opened a connection (rather than only using one the pool kept)."""
 
-    def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        """httpcore's trace hook: remember each socket as it connects."""
-        if event == "connection.connect_tcp.complete":
-            stream = info.get("return_value")
-            sock = stream.get_extra_info("socket") if stream is not None else None
-            if isinstance(sock, socket.socket):
-                with self._lock:
-                    self._sockets.append(sock)
-                    if self.fired:
-                        _shut(sock)
 
-    def _fire(self) -> None:
+class _Watchdog:
+    """One thread per fetcher that shuts a request's socket when its deadline passes.
+
+    A request registers its deadline here; whichever socket it then reads or writes
+    (a new connection, or one the pool kept alive) is remembered through ``_WatchedStream``,
+    so a blocked read wakes at the deadline, not per read. Only that request's connection
+    is shut (the pool drops it); the other requests and connections go on.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._queue: list[tuple[float, int, _Request]] = []
+        self._count = 0
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        self._owner: dict[socket.socket, _Request] = {}
+        """Socket -> the request using it now (a pooled socket passes between requests)."""
+        self.current = threading.local()
+        """The request the calling thread is making (``.request``), if any."""
+
+    def start(self, deadline: float) -> _Request:
+        """Watch a request that must end by ``deadline`` (``time.monotonic()``)."""
+        request = _Request(deadline)
         with self._lock:
-            self.fired = True
-            for sock in self._sockets:
+            self._count += 1
+            heapq.heappush(self._queue, (deadline, self._count, request))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="fetch-deadline", daemon=True
+                )
+                self._thread.start()
+            elif self._queue[0][2] is request:
+                self._lock.notify()
+        self.current.request = request
+        return request
+
+    def end(self, request: _Request) -> None:
+        """The request ended: its socket is no longer watched."""
+        self.current.request = None
+        with self._lock:
+            request.done = True
+            if request.sock is not None and self._owner.get(request.sock) is request:
+                del self._owner[request.sock]
+            request.sock = None
+
+    def connecting(self) -> None:
+        """The calling thread's request opens a new connection."""
+        request: _Request | None = getattr(self.current, "request", None)
+        if request is not None:
+            request.connected = True
+
+    def using(self, sock: socket.socket) -> None:
+        """The calling thread's request reads or writes ``sock`` now."""
+        request: _Request | None = getattr(self.current, "request", None)
+        if request is None or request.sock is sock:
+            return
+        with self._lock:
+            # A pooled socket a finished request left: that request's deadline no longer
+            # shuts it (it may fire just after its last read handed the socket back).
+            before = self._owner.get(sock)
+            if before is not None and before.sock is sock:
+                before.sock = None
+            self._owner[sock] = request
+            request.sock = sock
+            if request.fired:
                 _shut(sock)
 
-    def cancel(self) -> None:
-        """The request ended: no need to fire."""
-        self._timer.cancel()
+    def stop(self) -> None:
+        """End the watchdog's thread."""
+        with self._lock:
+            self._stopped = True
+            self._lock.notify()
+
+    def _run(self) -> None:
+        with self._lock:
+            while not self._stopped:
+                while self._queue and self._queue[0][2].done:
+                    heapq.heappop(self._queue)
+                if not self._queue:
+                    self._lock.wait()
+                    continue
+                wait = self._queue[0][0] - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
+                    continue
+                _deadline, _n, request = heapq.heappop(self._queue)
+                request.fired = True
+                if request.sock is not None:
+                    _shut(request.sock)
 
 
 def _shut(sock: socket.socket) -> None:
     with suppress(OSError):  # already closed
         sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedStream(httpcore.NetworkStream):
+    """A connection's stream that tells the watchdog which socket a request is using."""
+
+    def __init__(self, stream: httpcore.NetworkStream, watchdog: _Watchdog) -> None:
+        self._stream = stream
+        self._watchdog = watchdog
+        sock = stream.get_extra_info("socket")
+        self._sock = sock if isinstance(sock, socket.socket) else None
+        self._mark()
+
+    def _mark(self) -> None:
+        if self._sock is not None:
+            self._watchdog.using(self._sock)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        """Read, shut at the request's deadline."""
+        self._mark()
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        """Write, shut at the request's deadline."""
+        self._mark()
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        """The TLS stream over this one, watched the same way."""
+        self._mark()
+        tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return _WatchedStream(tls, self._watchdog)
+
+    def get_extra_info(self, info: str) -> Any:
+        """What the wrapped stream says."""
+        return self._stream.get_extra_info(info)
+
+
+class _WatchedBackend(httpcore.NetworkBackend):
+    """The pool's network backend with every stream watched (``_WatchedStream``)."""
+
+    def __init__(self, backend: httpcore.NetworkBackend, watchdog: _Watchdog) -> None:
+        self._backend = backend
+        self._watchdog = watchdog
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        """A watched TCP connection."""
+        self._watchdog.connecting()
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _WatchedStream(stream, self._watchdog)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        """A watched Unix socket connection."""
+        self._watchdog.connecting()
+        stream = self._backend.connect_unix_socket(path, timeout, socket_options)
+        return _WatchedStream(stream, self._watchdog)
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep as the wrapped backend does."""
+        self._backend.sleep(seconds)
+
+
+def _watch_pools(client: httpx.Client, watchdog: _Watchdog) -> None:
+    """Put the watchdog under every connection pool of ``client`` (direct and proxied).
+
+    httpx has no public way to hand its pools a network backend; the pools are
+    ``httpcore`` ones, whose backend is the documented extension point
+    (tests/test_http.py guards the two attributes used here).
+    """
+    transports = [client._transport, *client._mounts.values()]
+    for transport in transports:
+        if transport is None:  # a NO_PROXY pattern: no transport of its own
+            continue
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if not isinstance(backend, httpcore.NetworkBackend):
+            raise RuntimeError("httpx's connection pools changed: see tui/sources/http.py")
+        pool._network_backend = _WatchedBackend(backend, watchdog)  # type: ignore[union-attr]
 
 
 class Fetcher:
@@ -168,18 +342,22 @@ class Fetcher:
         """``deadline`` seconds per request in total, ``max_bytes`` per body."""
         self.deadline = deadline
         self.max_bytes = max_bytes
-        # No keep-alive: every request gets its own connection, so the watchdog always
-        # knows the socket to shut (a pooled one is connected before our trace hook).
+        # Keep-alive: the workers share a pool of connections (a sync of many feeds from
+        # one blog pays for one connection per worker, not one per request); the
+        # watchdog learns which pooled socket each request uses (``_WatchedBackend``).
+        self._watchdog = _Watchdog()
         self._client = httpx.Client(
             follow_redirects=False,
             trust_env=True,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=workers * 2, max_keepalive_connections=0),
+            limits=httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers * 2),
         )
+        _watch_pools(self._client, self._watchdog)
 
     def close(self) -> None:
-        """Release the connections."""
+        """Release the connections and the watchdog's thread."""
         self._client.close()
+        self._watchdog.stop()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -201,7 +379,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _hop in range(MAX_REDIRECTS + 1):
-            fetched, location = self._once(url, headers, deadline, start)
+            fetched, location = self._retried(url, headers, deadline, start)
             if location is None:
                 assert fetched is not None
                 return fetched
@@ -219,20 +397,27 @@ class Fetcher:
             url = target
         raise TooManyRedirects(start, f"more than {MAX_REDIRECTS} redirects")
 
-    def _once(
+    def _retried(
         self, url: str, headers: dict[str, str], deadline: float, start: str
+    ) -> tuple[Fetched | None, str | None]:
+        """``_once``, again on a new connection if a kept-alive one was closed under it
+        (a server may close an idle connection just as the request goes out; a GET is
+        safe to repeat)."""
+        try:
+            return self._once(url, headers, deadline, start)
+        except _StaleConnection:
+            return self._once(url, headers, deadline, start, fresh=True)
+
+    def _once(
+        self, url: str, headers: dict[str, str], deadline: float, start: str, fresh: bool = False
     ) -> tuple[Fetched | None, str | None]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimedOut(start, f"no complete answer within {self.deadline:g} s")
-        watchdog = _Watchdog(deadline)
+        watched = self._watchdog.start(deadline)
         try:
             request = self._client.build_request(
-                "GET",
-                url,
-                headers=headers,
-                timeout=httpx.Timeout(remaining),
-                extensions={"trace": watchdog.trace},
+                "GET", url, headers=headers, timeout=httpx.Timeout(remaining)
             )
             response = self._client.send(request, stream=True)
             try:
@@ -244,15 +429,19 @@ class Fetcher:
         except httpx.TimeoutException:
             raise TimedOut(start, f"no complete answer within {self.deadline:g} s") from None
         except httpx.HTTPError as error:
-            if watchdog.fired or time.monotonic() >= deadline:
+            if watched.fired or time.monotonic() >= deadline:
                 raise TimedOut(start, f"no complete answer within {self.deadline:g} s") from None
+            stale = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+            if isinstance(error, stale) and not watched.connected and not fresh:
+                raise _StaleConnection(start, _network_reason(error)) from None
             raise NetworkError(start, _network_reason(error)) from None
         finally:
-            watchdog.cancel()
+            self._watchdog.end(watched)
 
     def _read(self, url: str, response: httpx.Response, deadline: float, start: str) -> Fetched:
         status = response.status_code
         if status == 304:
+            response.read()  # nothing, but reading its end lets the pool keep the connection
             return Fetched(url, 304, b"", _etag(response), response.headers.get("Last-Modified"))
         if status >= 400 or status < 200:
             raise HTTPStatusError(start, status, response.reason_phrase)
