@@ -34,6 +34,8 @@ class Route:
     """Seconds before the headers are sent."""
     drip: float = 0.0
     """Seconds between single bytes of the body (0: all at once)."""
+    drip_headers: float = 0.0
+    """Seconds between single bytes of the status line and headers (0: all at once)."""
     gzip: bool = False
     validators: bool = True
     """Send ETag and Last-Modified (and answer 304 to a matching conditional GET)."""
@@ -53,6 +55,8 @@ class Hit:
     status: int
     conditional: bool
     body_bytes: int
+    peer: int = 0
+    """The client's port: requests on one kept-alive connection share it."""
 
 
 class BlogServer:
@@ -115,29 +119,30 @@ class BlogServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def _record(self, path: str, status: int, conditional: bool, size: int) -> None:
+    def _record(self, path: str, status: int, conditional: bool, size: int, peer: int = 0) -> None:
         with self._lock:
-            self.hits.append(Hit(path, status, conditional, size))
+            self.hits.append(Hit(path, status, conditional, size, peer))
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
+        peer = handler.client_address[1]
         with self._lock:
             route = self.routes.get(path)
         conditional = bool(
             handler.headers.get("If-None-Match") or handler.headers.get("If-Modified-Since")
         )
         if route is None:
-            self._record(path, 404, conditional, 9)
+            self._record(path, 404, conditional, 9, peer)
             self._send(handler, 404, b"not found", {"Content-Type": "text/plain"})
             return
         if route.delay:
             time.sleep(route.delay)
         if route.redirect is not None:
-            self._record(path, 302, conditional, 0)
+            self._record(path, 302, conditional, 0, peer)
             self._send(handler, 302, b"", {"Location": route.redirect})
             return
         if route.status != 200:
-            self._record(path, route.status, conditional, 7)
+            self._record(path, route.status, conditional, 7, peer)
             self._send(handler, route.status, b"failure", {"Content-Type": "text/plain"})
             return
         headers = {"Content-Type": route.content_type}
@@ -147,7 +152,7 @@ class BlogServer:
             match = handler.headers.get("If-None-Match")
             since = handler.headers.get("If-Modified-Since")
             if (match and match == route.etag) or (not match and since == route.last_modified):
-                self._record(path, 304, conditional, 0)
+                self._record(path, 304, conditional, 0, peer)
                 self._send(handler, 304, b"", headers)
                 return
         body = route.body
@@ -155,8 +160,10 @@ class BlogServer:
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
         # Recorded before the answer leaves: a client that has its answer finds the hit.
-        self._record(path, 200, conditional, len(body))
-        if route.drip:
+        self._record(path, 200, conditional, len(body), peer)
+        if route.drip_headers:
+            self._drip_headers(handler, body, headers, route.drip_headers)
+        elif route.drip:
             self._drip(handler, body, headers, route.drip)
         else:
             self._send(handler, 200, body, headers)
@@ -176,6 +183,22 @@ class BlogServer:
                 handler.wfile.write(body)
         except OSError:
             pass  # the client went away
+
+    @staticmethod
+    def _drip_headers(
+        handler: BaseHTTPRequestHandler, body: bytes, headers: dict[str, str], pause: float
+    ) -> None:
+        lines = ["HTTP/1.1 200 OK", *(f"{k}: {v}" for k, v in headers.items())]
+        head = ("\r\n".join([*lines, f"Content-Length: {len(body)}"]) + "\r\n\r\n").encode()
+        try:
+            for i in range(len(head)):
+                handler.wfile.write(head[i : i + 1])
+                handler.wfile.flush()
+                time.sleep(pause)
+            handler.wfile.write(body)
+        except OSError:
+            pass
+        handler.close_connection = True
 
     @staticmethod
     def _drip(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpcore
 import pytest
 from blog_server import BlogServer
 
@@ -46,6 +47,47 @@ def test_a_dripping_server_is_cut_at_the_total_deadline(blog_server: BlogServer)
     with Fetcher(deadline=1.0) as fetcher, pytest.raises(TimedOut) as caught:
         fetcher.get(blog_server.url("/drip"))
     assert str(caught.value) == f"{blog_server.url('/drip')}: no complete answer within 1 s"
+
+
+def test_connections_are_kept_alive_between_requests(blog_server: BlogServer) -> None:
+    blog_server.set("/a", FEED)
+    blog_server.set("/b", FEED * 2)
+    with Fetcher() as fetcher:
+        for path in ("/a", "/b", "/a", "/b"):
+            assert fetcher.get(blog_server.url(path)).status == 200
+        etag = blog_server.routes["/a"].etag
+        assert fetcher.get(blog_server.url("/a"), etag=etag).not_modified
+    peers = {h.peer for h in blog_server.hits}
+    assert len(blog_server.hits) == 5 and len(peers) == 1  # one connection, five answers
+
+
+def test_the_deadline_cuts_a_kept_alive_connection_too(blog_server: BlogServer) -> None:
+    # The second request reuses the first one's connection (no new socket is
+    # opened), and the headers come a byte at a time: only the total deadline ends it.
+    blog_server.set("/feed", FEED)
+    blog_server.set("/drip", FEED, drip_headers=0.1)
+    with Fetcher(deadline=1.0) as fetcher:
+        fetcher.get(blog_server.url("/feed"))
+        with pytest.raises(TimedOut) as caught:
+            fetcher.get(blog_server.url("/drip"))
+        assert str(caught.value) == f"{blog_server.url('/drip')}: no complete answer within 1 s"
+        assert fetcher.get(blog_server.url("/feed")).body == FEED  # the fetcher goes on
+    first, drip = blog_server.hits_of("/feed")[0], blog_server.hits_of("/drip")[0]
+    assert first.peer == drip.peer
+
+
+def test_the_pools_still_take_a_network_backend() -> None:
+    # tui/sources/http.py hands httpx's pools (``transport._pool``, an httpcore pool)
+    # a watched network backend through ``_network_backend``; the proxied client's
+    # pools are found through ``client._transport`` and ``client._mounts``.
+    import httpx
+
+    transport = httpx.HTTPTransport()
+    assert isinstance(transport._pool._network_backend, httpcore.NetworkBackend)
+    client = httpx.Client()
+    assert isinstance(client._transport, httpx.HTTPTransport)
+    assert isinstance(client._mounts, dict)
+    client.close()
 
 
 def test_a_server_that_never_answers_is_cut_at_the_deadline(blog_server: BlogServer) -> None:

@@ -16,11 +16,12 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.request import getproxies
 
 import httpcore
 import httpx
@@ -316,21 +317,24 @@ class _WatchedBackend(httpcore.NetworkBackend):
 
 
 def _watch_pools(client: httpx.Client, watchdog: _Watchdog) -> None:
-    """Put the watchdog under every connection pool of ``client`` (direct and proxied).
+    """Put the watchdog under every connection pool of ``client`` (direct and proxied)."""
+    for transport in [client._transport, *client._mounts.values()]:
+        if transport is not None:  # None: a NO_PROXY pattern, no transport of its own
+            _watch_pool(transport, watchdog)
+
+
+def _watch_pool(transport: httpx.BaseTransport, watchdog: _Watchdog) -> None:
+    """Put the watchdog under ``transport``'s connection pool.
 
     httpx has no public way to hand its pools a network backend; the pools are
     ``httpcore`` ones, whose backend is the documented extension point
-    (tests/test_http.py guards the two attributes used here).
+    (tests/test_http.py guards the attributes used here).
     """
-    transports = [client._transport, *client._mounts.values()]
-    for transport in transports:
-        if transport is None:  # a NO_PROXY pattern: no transport of its own
-            continue
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if not isinstance(backend, httpcore.NetworkBackend):
-            raise RuntimeError("httpx's connection pools changed: see tui/sources/http.py")
-        pool._network_backend = _WatchedBackend(backend, watchdog)  # type: ignore[union-attr]
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if not isinstance(backend, httpcore.NetworkBackend):
+        raise RuntimeError("httpx's connection pools changed: see tui/sources/http.py")
+    pool._network_backend = _WatchedBackend(backend, watchdog)  # type: ignore[union-attr]
 
 
 class Fetcher:
@@ -346,17 +350,68 @@ class Fetcher:
         # one blog pays for one connection per worker, not one per request); the
         # watchdog learns which pooled socket each request uses (``_WatchedBackend``).
         self._watchdog = _Watchdog()
-        self._client = httpx.Client(
-            follow_redirects=False,
-            trust_env=True,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers * 2),
+        self._limits = httpx.Limits(
+            max_connections=workers * 2, max_keepalive_connections=workers * 2
         )
-        _watch_pools(self._client, self._watchdog)
+        self._headers = {
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",
+            "User-Agent": USER_AGENT,
+        }
+        self._lock = threading.Lock()
+        self._transports: dict[str, httpx.HTTPTransport] = {}
+        self._client: httpx.Client | None = None
+        if getproxies():
+            # Proxies from the environment: httpx's client routes each URL to its proxy.
+            self._client = httpx.Client(
+                follow_redirects=False, trust_env=True, headers=self._headers, limits=self._limits
+            )
+            _watch_pools(self._client, self._watchdog)
+
+    def _transport(self, scheme: str) -> httpx.HTTPTransport:
+        """The pool of direct connections for ``scheme``, made on first use."""
+        with self._lock:
+            transport = self._transports.get(scheme)
+            if transport is None:
+                # Plain http never speaks TLS: its pool gets a context with no certificates
+                # (nothing to load; it would refuse any server), https the full one.
+                verify: ssl.SSLContext | bool = (
+                    ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if scheme == "http" else True
+                )
+                transport = httpx.HTTPTransport(verify=verify, trust_env=True, limits=self._limits)
+                _watch_pool(transport, self._watchdog)
+                self._transports[scheme] = transport
+            return transport
+
+    def _send(self, url: str, headers: Mapping[str, str], remaining: float) -> httpx.Response:
+        """Send the GET (its body not read yet), through the proxy if there is one.
+
+        Without a proxy the request goes straight to the connection pool: httpx's
+        client adds nothing the fetcher uses (it follows no redirects, keeps no
+        cookies) and costs about as much again per request as the pool.
+        """
+        timeout = httpx.Timeout(remaining)
+        if self._client is not None:
+            built = self._client.build_request("GET", url, headers=headers, timeout=timeout)
+            return self._client.send(built, stream=True)
+        request = httpx.Request(
+            "GET",
+            url,
+            headers={**self._headers, **headers},
+            extensions={"timeout": timeout.as_dict()},
+        )
+        response = self._transport(request.url.scheme).handle_request(request)
+        response.request = request
+        return response
 
     def close(self) -> None:
         """Release the connections and the watchdog's thread."""
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
+        with self._lock:
+            for transport in self._transports.values():
+                transport.close()
+            self._transports.clear()
         self._watchdog.stop()
 
     def __enter__(self) -> Fetcher:
@@ -416,10 +471,7 @@ class Fetcher:
             raise TimedOut(start, f"no complete answer within {self.deadline:g} s")
         watched = self._watchdog.start(deadline)
         try:
-            request = self._client.build_request(
-                "GET", url, headers=headers, timeout=httpx.Timeout(remaining)
-            )
-            response = self._client.send(request, stream=True)
+            response = self._send(url, headers, remaining)
             try:
                 if response.is_redirect and response.headers.get("Location"):
                     return None, response.headers["Location"]
