@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 from tui.importers import safe_xml
 from tui.importers.bodies import html_body, plain_markdown
 from tui.model import ParsedComment
-from tui.sources.feeds import parse_feed
+from tui.sources.feeds import absolute_url, parse_feed
 
 _IN_REPLY_TO = re.compile(
     r"^\s*<p>\s*In reply to\s+<a\s[^>]*?href=[\"']([^\"']*#comment-(\d+))[\"'][^>]*>"
@@ -93,7 +92,7 @@ def read_comments(data: bytes, url: str) -> list[FeedComment]:
         if not body.strip() or identity is None:
             continue
         raw_link = str(entry.get("link") or "")
-        link = urljoin(url, raw_link) if raw_link else ""
+        link = absolute_url(url, raw_link) if raw_link else ""
         ref, _href = _replies_to(elements[i]) if elements else ("", "")
         anchor = anchor_of(link) or anchor_of(str(entry.get("id") or ""))
         comment = ParsedComment(_author(entry), _date(entry), body, source_id=identity)

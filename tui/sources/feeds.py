@@ -12,6 +12,7 @@ Blogger's ``/feeds/comments/default`` when the feed shows it is one of those.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,19 @@ from tui.text import one_line
 
 SOURCE = "feed"
 """``ParsedReview.source`` of followed posts (the same as a feed import)."""
+
+
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(?::\d{1,5})?(?:/[A-Za-z0-9\-._~!$&'()*+,=:@%/]*)?"
+    r"(?:\?[A-Za-z0-9\-._~!$&'()*+,=:@%/?;]+)?(?:#[A-Za-z0-9\-._~!$&'()*+,=:@%/?;]+)?"
+)
+"""An absolute http(s) URL that ``urljoin`` would give back unchanged (no empty query or
+fragment, no path parameters, nothing it cleans or escapes)."""
+
+
+def absolute_url(base: str, link: str) -> str:
+    """``urljoin(base, link)``; quick for the usual link, already absolute."""
+    return link if _PLAIN_ABSOLUTE.fullmatch(link) else urljoin(base, link)
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ def parse_feed(data: bytes, url: str) -> tuple[Any, ET.Element | None]:
 def _comments_url(entry: Any, base: str) -> str | None:
     rss = str(entry.get("wfw_commentrss") or "").strip()
     if rss:
-        return urljoin(base, rss)
+        return absolute_url(base, rss)
     for link in entry.get("links") or []:
         if link.get("rel") == "replies" and "atom" in str(link.get("type") or "atom"):
             return urljoin(base, str(link.get("href") or "")) or None
@@ -96,7 +110,7 @@ def read_feed(data: bytes, url: str) -> FeedPage:
     for entry in result.entries:
         if entry.get("thr_in-reply-to") or "#comment-" in str(entry.get("link") or ""):
             continue  # a comment in a mixed feed: comments come from the comment feeds
-        link = urljoin(url, str(entry.get("link") or ""))
+        link = absolute_url(url, str(entry.get("link") or ""))
         review = ParsedReview(
             title=_title(entry) or "Untitled review",
             date=_date(entry) or "",

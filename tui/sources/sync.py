@@ -96,7 +96,9 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
             identity = _resolve(post.review.source_id, post.link, aliases)
             if identity in dropped:
                 continue  # its keep setting let it go: not brought back
-            harvest.posts.append(replace(post, review=replace(post.review, source_id=identity)))
+            if identity != post.review.source_id:
+                post = replace(post, review=replace(post.review, source_id=identity))
+            harvest.posts.append(post)
             entry = posts.setdefault(identity, {})
             if not entry:
                 new_posts.add(identity)
