@@ -1,9 +1,10 @@
 """`reviews sync` of many followed blogs from a local server: first sync, then no change.
 
 A child process serves ``--feeds`` WordPress-style blogs on 127.0.0.1 (``--items``
-posts each; ``--comment-share`` of them with a comment feed of ``--comments``
-comments, one a threaded "In reply to"; a site-wide comments feed per blog;
-ETag / Last-Modified and 304s). A fresh database follows every feed, then
+posts each, every one with its comment feed and ``<slash:comments>`` count as
+WordPress writes them; ``--comment-share`` of them with ``--comments`` comments,
+one a threaded "In reply to", the rest with none; a site-wide comments feed per
+blog; ETag / Last-Modified and 304s). A fresh database follows every feed, then
 ``reviews sync`` runs twice as a user runs it (a new process each time): the
 first sync (everything new) and a no-change sync (every answer a 304).
 
@@ -51,7 +52,10 @@ def _blog(n: int, items: int, share: float, comments: int, base: str) -> dict[st
     with_comments = max(1, round(items * share)) if share > 0 else 0
     for p in range(items):
         link = f"{site}/post-{p}/"
-        rss = f"<wfw:commentRss>{link}feed/</wfw:commentRss>" if p < with_comments else ""
+        # As WordPress: every post names its comment feed and says how many comments it has.
+        count = comments if p < with_comments else 0
+        rss = f"<wfw:commentRss>{link}feed/</wfw:commentRss>"
+        rss += f"<slash:comments>{count}</slash:comments>"
         rows.append(
             f"<item><title>Blog {n} review {p}</title><link>{link}</link>"
             f'<guid isPermaLink="false">{site}/?p={p}</guid>'
@@ -77,6 +81,8 @@ def _blog(n: int, items: int, share: float, comments: int, base: str) -> dict[st
                 items_xml.append(item)
                 all_comments.append(item)
             pages[f"/b{n}/post-{p}/feed/"] = _rss(f"Comments on {p}", site, items_xml)
+        else:
+            pages[f"/b{n}/post-{p}/feed/"] = _rss(f"Comments on {p}", site, [])
     pages[f"/b{n}/feed/"] = _rss(f"Blog {n}", site, rows)
     pages[f"/b{n}/comments/feed/"] = _rss(f"Comments for blog {n}", site, all_comments[-10:])
     return pages
@@ -87,7 +93,8 @@ def _rss(title: str, site: str, items: list[str]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
         f"<title>{escape(title)}</title><link>{site}/</link>"
         "<generator>https://wordpress.org/?v=6.4</generator>" + "".join(items) + "</channel></rss>"
     ).encode()

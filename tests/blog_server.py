@@ -253,6 +253,9 @@ class FixtureBlog:
         self.comments: list[BlogComment] = []
         self.comment_feed_size = 10
         """Like WordPress: a comment feed lists only the newest N comments."""
+        self.comment_counts = False
+        """Like WordPress: each post in the feed says how many comments it has
+        (``<slash:comments>``)."""
 
     def add_post(self, slug: str, title: str, body: str, date: str | None = None) -> Post:
         """A new post, newest first in the feeds."""
@@ -292,6 +295,12 @@ class FixtureBlog:
                 content_type="application/atom+xml",
             )
 
+    def _count(self, post: Post) -> str:
+        if not self.comment_counts:
+            return ""
+        count = sum(c.post == post.number for c in self.comments)
+        return f"<slash:comments>{count}</slash:comments>"
+
     def _republish(self, path: str, body: str, **options: object) -> None:
         old = self.server.routes.get(path)
         if old is not None and old.body == body.encode():
@@ -319,13 +328,14 @@ class FixtureBlog:
                 f"<pubDate>{post.date}</pubDate><dc:creator>Mara</dc:creator>"
                 f"<description>{escape(post.body[:40])}</description>"
                 f"<content:encoded><![CDATA[<p>{escape(post.body)}</p>]]></content:encoded>"
-                f"<wfw:commentRss>{link}feed/</wfw:commentRss></item>"
+                f"<wfw:commentRss>{link}feed/</wfw:commentRss>{self._count(post)}</item>"
             )
         return (
             '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
             'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
             'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
             f"<title>{escape(self.name)}</title><link>{self.server.url('/')}</link>"
             "<generator>https://wordpress.org/?v=6.4</generator>"
             + "".join(items)

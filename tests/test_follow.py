@@ -73,6 +73,29 @@ def test_a_no_change_sync_downloads_no_feed_body(tmp_path: Path, blog: FixtureBl
     assert all(h.status == 304 and h.body_bytes == 0 and h.conditional for h in hits)
 
 
+def test_a_post_whose_feed_says_it_has_no_comments_is_not_asked_for_them(
+    tmp_path: Path, blog: FixtureBlog
+) -> None:
+    blog.comment_counts = True  # as WordPress does: <slash:comments>2</slash:comments>
+    blog.publish()
+    store = _store(tmp_path)
+    _follow(store, blog.server.url("/"))
+    blog.server.clear_hits()
+    [outcome] = sync(store)
+    assert outcome.new_comments == 2
+    paths = [h.path for h in blog.server.hits]
+    assert "/her/feed/" in paths and "/moon/feed/" not in paths
+    # A first comment on the quiet post: the site-wide comments feed names it.
+    moon = blog.posts[1]
+    blog.add_comment(moon, "Cy", "The twist!")
+    blog.publish()
+    blog.server.clear_hits()
+    [outcome] = sync(store)
+    assert outcome.new_comments == 1
+    assert [h.status for h in blog.server.hits_of("/moon/feed/")] == [200]
+    assert _threads(store)["Moon"] == [("Cy", None, "The twist!")]
+
+
 def test_new_posts_and_comments_arrive_without_touching_read_state_or_replies(
     tmp_path: Path, blog: FixtureBlog
 ) -> None:

@@ -22,6 +22,7 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 WFW = "{http://wellformedweb.org/CommentAPI/}commentRss"
+SLASH = "{http://purl.org/rss/1.0/modules/slash/}comments"
 _HTML = "text/html"
 
 
@@ -112,6 +113,9 @@ def _rss_item(item: ET.Element) -> Entry:
     comments = _text(item.find(WFW))
     if comments:
         entry["wfw_commentrss"] = comments
+    count = _text(item.find(SLASH))
+    if count:
+        entry["slash_comments"] = count
     return entry
 
 

@@ -5,9 +5,11 @@ the entry fields are read the same way as ``reviews import`` reads a feed, so a
 post followed here and the same post imported from the feed file are one review.
 Each post's comment feed comes from RSS ``<wfw:commentRss>`` (WordPress's
 ``/<post>/feed/``) or Atom ``<link rel="replies">`` (RFC 4685, Blogger's
-``/feeds/POSTID/comments/default``). The site-wide comments feed, which says
-which posts have new comments, is the WordPress ``/comments/feed/`` or
-Blogger's ``/feeds/comments/default`` when the feed shows it is one of those.
+``/feeds/POSTID/comments/default``); WordPress also says how many comments a
+post has (``<slash:comments>``), so a post with none needs no fetch of its feed.
+The site-wide comments feed, which says which posts have new comments, is the
+WordPress ``/comments/feed/`` or Blogger's ``/feeds/comments/default`` when the
+feed shows it is one of those.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class FeedPost:
     review: ParsedReview
     link: str
     comments_url: str | None
+    comment_count: int | None = None
+    """How many comments the feed says the post has (WordPress's ``slash:comments``)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,12 @@ def _comments_url(entry: Any, base: str) -> str | None:
     return None
 
 
+def _comment_count(entry: Any) -> int | None:
+    """``<slash:comments>`` as a number (feedparser's ``slash_comments``), else ``None``."""
+    text = str(entry.get("slash_comments") or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 def site_comments_url(url: str, result: Any) -> str | None:
     """The site-wide comments feed of a WordPress or Blogger feed, else ``None``."""
     parts = urlsplit(url)
@@ -120,7 +130,7 @@ def read_feed(data: bytes, url: str) -> FeedPage:
             source=SOURCE,
             source_id=_identity(entry),
         )
-        posts.append(FeedPost(review, link, _comments_url(entry, url)))
+        posts.append(FeedPost(review, link, _comments_url(entry, url), _comment_count(entry)))
     return FeedPage(
         title=one_line(str(result.feed.get("title") or "")),
         site=str(result.feed.get("link") or ""),

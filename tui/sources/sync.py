@@ -103,6 +103,10 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
             if not entry:
                 new_posts.add(identity)
             entry.update(link=post.link, comments=post.comments_url)
+            if post.comment_count is None:
+                entry.pop("count", None)
+            else:
+                entry["count"] = post.comment_count
         if page.title and not source.title:
             harvest.fields["title"] = page.title
         if page.site and not source.site:
@@ -110,7 +114,8 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
         if page.comments_url and not state.get("comments_feed"):
             state["comments_feed"] = page.comments_url
     harvest.fields.update(etag=fetched.etag, last_modified=fetched.last_modified)
-    due = _changed_threads(fetcher, state, posts) | new_posts
+    due = _changed_threads(fetcher, state, posts, new_posts)
+    due |= {i for i in new_posts if _may_have_comments(posts[i])}
     for identity in sorted(due):
         entry = posts.get(identity) or {}
         url = entry.get("comments")
@@ -129,10 +134,17 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
     return harvest
 
 
-def _changed_threads(fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str, Any]) -> set[str]:
+def _may_have_comments(entry: Mapping[str, Any]) -> bool:
+    """The post has a comment feed, and its feed does not say it has no comments."""
+    return bool(entry.get("comments")) and entry.get("count") != 0
+
+
+def _changed_threads(
+    fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str, Any], new_posts: set[str]
+) -> set[str]:
     """The posts whose comments may have changed: all of them, unless a site-wide
     comments feed says which (a 304 from it: none)."""
-    everything = {i for i, entry in posts.items() if entry.get("comments")}
+    everything = {i for i, entry in posts.items() if _may_have_comments(entry)}
     url = state.get("comments_feed")
     if not url:
         return everything
@@ -142,6 +154,9 @@ def _changed_threads(fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str
         )
         if got.not_modified:
             return set()
+        if everything <= new_posts:  # a first sync: every thread is fetched anyway
+            state.update(comments_etag=got.etag, comments_modified=got.last_modified)
+            return everything
         with _PARSING:
             comments = read_comments(got.body, got.url)
     except (FetchError, ImportFailed):
