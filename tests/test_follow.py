@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from blog_server import BlogServer, FixtureBlog
@@ -94,6 +95,47 @@ def test_a_post_whose_feed_says_it_has_no_comments_is_not_asked_for_them(
     assert outcome.new_comments == 1
     assert [h.status for h in blog.server.hits_of("/moon/feed/")] == [200]
     assert _threads(store)["Moon"] == [("Cy", None, "The twist!")]
+
+
+def test_a_sync_that_changes_only_how_it_went_leaves_the_database_file_alone(
+    tmp_path: Path, blog: FixtureBlog
+) -> None:
+    db = tmp_path / "reviews.json"
+    store = _store(tmp_path)
+    _follow(store, blog.server.url("/"))
+    sync(store)
+    written = db.stat()
+    feed = blog.server.routes["/feed/"]
+    blog.server.set("/feed/", status=500)
+    [failed] = sync(store)
+    assert not failed.ok
+    [source] = store.sources()
+    assert source.status == "failed" and "500" in source.last_error
+    blog.server.routes["/feed/"] = feed  # back, unchanged: every answer a 304
+    [outcome] = sync(store)
+    assert outcome.unchanged
+    [source] = store.sources()
+    assert source.status == "ok" and source.last_error == "" and source.new_reviews == 0
+    assert source.last_sync is not None and source.etag == feed.etag
+    now = db.stat()
+    assert (now.st_ino, now.st_mtime_ns, now.st_size) == (
+        written.st_ino,
+        written.st_mtime_ns,
+        written.st_size,
+    )
+    times = tmp_path / "reviews.json.sync.json"
+    assert stat.S_IMODE(times.stat().st_mode) == 0o600
+    store.close()
+    reopened = Store(db)  # another process reads the same
+    [source] = reopened.sources()
+    assert source.status == "ok" and source.last_sync is not None
+    # A sync that brings something writes the database, outcome and all.
+    blog.add_comment(blog.posts[1], "Eve", "Moon is underrated.")
+    blog.publish()
+    [outcome] = sync(reopened)
+    assert outcome.new_comments == 1 and db.stat().st_mtime_ns != written.st_mtime_ns
+    [source] = reopened.sources()
+    assert source.status == "ok" and source.new_comments == 1
 
 
 def test_new_posts_and_comments_arrive_without_touching_read_state_or_replies(

@@ -113,7 +113,13 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
             harvest.fields["site"] = page.site
         if page.comments_url and not state.get("comments_feed"):
             state["comments_feed"] = page.comments_url
-    harvest.fields.update(etag=fetched.etag, last_modified=fetched.last_modified)
+    if fetched.not_modified:  # a 304 need not repeat the validators: the stored ones hold
+        harvest.fields.update(
+            etag=fetched.etag or source.etag,
+            last_modified=fetched.last_modified or source.last_modified,
+        )
+    else:
+        harvest.fields.update(etag=fetched.etag, last_modified=fetched.last_modified)
     due = _changed_threads(fetcher, state, posts, new_posts)
     due |= {i for i in new_posts if _may_have_comments(posts[i])}
     for identity in sorted(due):
@@ -128,7 +134,13 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
                     harvest.comments[identity] = read_comments(got.body, got.url)
         except (FetchError, ImportFailed):
             continue  # comments closed or a broken comment feed: the posts still sync
-        entry.update(etag=got.etag, modified=got.last_modified)
+        if got.not_modified:
+            entry.update(
+                etag=got.etag or entry.get("etag"),
+                modified=got.last_modified or entry.get("modified"),
+            )
+        else:
+            entry.update(etag=got.etag, modified=got.last_modified)
     state["posts"] = posts
     harvest.fields["state"] = state
     return harvest

@@ -15,16 +15,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from tui.model import Comment, ParsedReview, Review
 from tui.store.core import StoreCore
-from tui.store.errors import NotFound, StoreError
+from tui.store.errors import NotFound, StoreError, WriteFailed
 from tui.store.index import StoreIndex, comment_from_doc, utc_sort_key
 from tui.store.merge import ImportReport, plan_import
 from tui.store.storage import Tables
+from tui.store.sync_times import (
+    forget_sync_times,
+    load_sync_times,
+    only_outcome_changed,
+    save_sync_times,
+    sync_times_path,
+    with_latest_outcome,
+)
 from tui.text import one_line
 
 KINDS = ("feed", "wordpress")
@@ -130,7 +139,9 @@ class SourcesStore(StoreCore):
         """Every followed source, by id."""
         with self._reading():
             docs = self._tables().get("sources", {})
-            return sorted((_source(k, d) for k, d in docs.items()), key=lambda s: s.id)
+            times = load_sync_times(sync_times_path(self.path)) if docs else {}
+            found = (_source(k, with_latest_outcome(k, d, times)) for k, d in docs.items())
+            return sorted(found, key=lambda s: s.id)
 
     def find_source(self, name: str) -> Source:
         """The source with id or URL ``name``; ``NotFound`` (naming it) if none."""
@@ -248,19 +259,37 @@ class SourcesStore(StoreCore):
 
         Local replies and read state are never changed; sources with a ``keep``
         setting then drop their old unread posts (never one you replied to or starred).
+        A sync that changed nothing but how the sync went (its time and status) writes
+        only those, beside the database (``tui.store.sync_times``).
         """
         with self._writing() as (index, tables):
             plan = plan_import(index, parsed)
-            docs = tables.setdefault("sources", {})
+            docs = tables.get("sources", {})
             changes = {
                 str(u.source_id): {**docs[str(u.source_id)], **u.fields}
                 for u in updates
                 if str(u.source_id) in docs
             }
+            if (
+                not plan.reviews
+                and not plan.comments
+                and all(only_outcome_changed(docs[k], doc) for k, doc in changes.items())
+                and not any(_to_drop(index, tables, changes).values())
+            ):
+                try:
+                    save_sync_times(sync_times_path(self.path), changes)
+                except OSError as error:
+                    raise WriteFailed(
+                        f"could not save the sync times beside {self.path}: "
+                        f"{error.strerror or error}; nothing was changed"
+                    ) from None
+                return plan.report()
             self._put(
                 tables,
                 {"reviews": plan.reviews, "comments": plan.comments, "sources": changes},
             )
+            with suppress(OSError):  # left behind, an entry is shown only if not older
+                forget_sync_times(sync_times_path(self.path), changes)
             index.put_comments(comment_from_doc(int(k), d) for k, d in plan.comments.items())
             index.put_reviews(plan.reviews)
             self._search = None
