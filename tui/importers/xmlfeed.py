@@ -51,7 +51,11 @@ class Parsed:
 
 
 def _text(element: ET.Element | None) -> str:
-    return "" if element is None else "".join(element.itertext()).strip()
+    if element is None:
+        return ""
+    if len(element) == 0:  # no child elements (nearly always): its text is all of it
+        return (element.text or "").strip()
+    return "".join(element.itertext()).strip()
 
 
 def _detail(kind: str, value: str) -> Entry:

@@ -272,7 +272,10 @@ def _thread(
             parent = by_anchor.get(item.parent_anchor)
         elif item.post_ref and item.post_ref != post_raw:
             parent = by_rest.get(item.post_ref, f"feed:{item.post_ref}")
-        flat.append(FlatComment(key, parent, replace(item.comment, source_id=key)))
+        comment = item.comment
+        if comment.source_id != key:
+            comment = replace(comment, source_id=key)
+        flat.append(FlatComment(key, parent, comment))
         known.add(key)
         added += 1
     return build_thread(flat), added
@@ -301,7 +304,11 @@ def _assemble(
             else:
                 continue
             new_reviews += review is None
-            thread, added = _thread(comments, h.comments.get(identity, []), identity)
+            fresh = h.comments.get(identity)
+            if not comments and not fresh:  # no thread at all (most posts)
+                parsed.append(base if not base.comments else replace(base, comments=()))
+                continue
+            thread, added = _thread(comments, fresh or [], identity)
             new_comments += added
             parsed.append(replace(base, comments=thread))
         counts[h.source.id] = (new_reviews, new_comments)
