@@ -141,6 +141,8 @@ def list_outbox(store: Store) -> int:
 
 def send_after_sync(store: Store, timeout: float) -> int:
     """Send the outbox (after a sync's pull): one line of what happened; 1 on problems."""
+    if not any(e.state in ("queued", "sending") for e in store.outbox()):
+        return EXIT_OK  # nothing to send: the sender (keyring, WordPress client) stays unloaded
     from tui.sources.outbox import send_outbox
 
     report = send_outbox(store, deadline=timeout)
