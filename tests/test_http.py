@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpcore
 import pytest
 from blog_server import BlogServer
@@ -14,6 +16,7 @@ from tui.sources.http import (
     TimedOut,
     TooBig,
     TooManyRedirects,
+    Turn,
 )
 
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -74,6 +77,28 @@ def test_the_deadline_cuts_a_kept_alive_connection_too(blog_server: BlogServer) 
         assert fetcher.get(blog_server.url("/feed")).body == FEED  # the fetcher goes on
     first, drip = blog_server.hits_of("/feed")[0], blog_server.hits_of("/drip")[0]
     assert first.peer == drip.peer
+
+
+def test_a_thread_waiting_on_the_network_gives_its_turn_up(blog_server: BlogServer) -> None:
+    blog_server.set("/slow", b"slow answer", drip=0.05)  # recorded, then a byte at a time
+    turn = Turn()
+    order: list[str] = []
+    with Fetcher(turn=turn) as fetcher:
+
+        def slow() -> None:
+            with turn:
+                order.append("slow asks")
+                fetcher.get(blog_server.url("/slow"))
+                order.append("slow has its answer")
+
+        worker = threading.Thread(target=slow)
+        worker.start()
+        while not blog_server.hits_of("/slow"):  # the request is at the server
+            worker.join(0.01)
+        with turn:  # had the slow thread kept its turn, this would wait for its answer
+            order.append("other runs")
+        worker.join()
+    assert order == ["slow asks", "other runs", "slow has its answer"]
 
 
 def test_the_pools_still_take_a_network_backend() -> None:

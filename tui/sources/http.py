@@ -16,8 +16,8 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -129,6 +129,45 @@ def check_url(url: str) -> str:
     return url
 
 
+class Turn:
+    """One thread at a time, among those that share it, runs Python; each gives its turn
+    up while it waits on the network (``Fetcher(turn=...)``).
+
+    A sync's workers spend their time in Python (HTTP parsing, feed parsing) between
+    short waits for a local or fast server. Under the GIL only one of them runs anyway;
+    eight runnable workers only make each switch cost more, and make a thread that
+    is not one of them (the reader's, answering keys) wait behind all eight. Taking
+    turns, at most one worker competes with it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def __enter__(self) -> Turn:
+        self._lock.acquire()
+        self._owner = threading.get_ident()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._owner = None
+        self._lock.release()
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Give the turn up (if this thread has it) while blocked in the network."""
+        if self._owner != threading.get_ident():
+            yield
+            return
+        self._owner = None
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
+            self._owner = threading.get_ident()
+
+
 class _Request:
     """One request's deadline, and the socket it is reading or writing now."""
 
@@ -160,6 +199,8 @@ class _Watchdog:
         self._stopped = False
         self._owner: dict[socket.socket, _Request] = {}
         """Socket -> the request using it now (a pooled socket passes between requests)."""
+        self.turn: Turn | None = None
+        """The turn the fetcher's threads take, given up while they wait on a socket."""
         self.current = threading.local()
         """The request the calling thread is making (``.request``), if any."""
 
@@ -187,6 +228,10 @@ class _Watchdog:
             if request.sock is not None and self._owner.get(request.sock) is request:
                 del self._owner[request.sock]
             request.sock = None
+
+    def waiting(self) -> AbstractContextManager[None]:
+        """The fetcher's turn given up for a wait on the network (if it takes turns)."""
+        return nullcontext() if self.turn is None else self.turn.waiting()
 
     def connecting(self) -> None:
         """The calling thread's request opens a new connection."""
@@ -256,12 +301,21 @@ class _WatchedStream(httpcore.NetworkStream):
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         """Read, shut at the request's deadline."""
         self._mark()
-        return self._stream.read(max_bytes, timeout)
+        turn = self._watchdog.turn
+        if turn is None:
+            return self._stream.read(max_bytes, timeout)
+        with turn.waiting():
+            return self._stream.read(max_bytes, timeout)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         """Write, shut at the request's deadline."""
         self._mark()
-        self._stream.write(buffer, timeout)
+        turn = self._watchdog.turn
+        if turn is None:
+            self._stream.write(buffer, timeout)
+            return
+        with turn.waiting():
+            self._stream.write(buffer, timeout)
 
     def close(self) -> None:
         """Close the connection."""
@@ -275,7 +329,8 @@ class _WatchedStream(httpcore.NetworkStream):
     ) -> httpcore.NetworkStream:
         """The TLS stream over this one, watched the same way."""
         self._mark()
-        tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        with self._watchdog.waiting():
+            tls = self._stream.start_tls(ssl_context, server_hostname, timeout)
         return _WatchedStream(tls, self._watchdog)
 
     def get_extra_info(self, info: str) -> Any:
@@ -300,7 +355,8 @@ class _WatchedBackend(httpcore.NetworkBackend):
     ) -> httpcore.NetworkStream:
         """A watched TCP connection."""
         self._watchdog.connecting()
-        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        with self._watchdog.waiting():  # DNS and the handshake: the network
+            stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         return _WatchedStream(stream, self._watchdog)
 
     def connect_unix_socket(
@@ -308,12 +364,14 @@ class _WatchedBackend(httpcore.NetworkBackend):
     ) -> httpcore.NetworkStream:
         """A watched Unix socket connection."""
         self._watchdog.connecting()
-        stream = self._backend.connect_unix_socket(path, timeout, socket_options)
+        with self._watchdog.waiting():
+            stream = self._backend.connect_unix_socket(path, timeout, socket_options)
         return _WatchedStream(stream, self._watchdog)
 
     def sleep(self, seconds: float) -> None:
-        """Sleep as the wrapped backend does."""
-        self._backend.sleep(seconds)
+        """Sleep as the wrapped backend does (not in turn)."""
+        with self._watchdog.waiting():
+            self._backend.sleep(seconds)
 
 
 def _watch_pools(client: httpx.Client, watchdog: _Watchdog) -> None:
@@ -341,15 +399,22 @@ class Fetcher:
     """A thread-safe HTTP client with the limits above; one per sync or import."""
 
     def __init__(
-        self, *, deadline: float = DEADLINE, max_bytes: int = MAX_BYTES, workers: int = 8
+        self,
+        *,
+        deadline: float = DEADLINE,
+        max_bytes: int = MAX_BYTES,
+        workers: int = 8,
+        turn: Turn | None = None,
     ) -> None:
-        """``deadline`` seconds per request in total, ``max_bytes`` per body."""
+        """``deadline`` seconds per request in total, ``max_bytes`` per body; ``turn``: the
+        turn that the threads using this fetcher take (given up while they wait on it)."""
         self.deadline = deadline
         self.max_bytes = max_bytes
         # Keep-alive: the workers share a pool of connections (a sync of many feeds from
         # one blog pays for one connection per worker, not one per request); the
         # watchdog learns which pooled socket each request uses (``_WatchedBackend``).
         self._watchdog = _Watchdog()
+        self._watchdog.turn = turn
         self._limits = httpx.Limits(
             max_connections=workers * 2, max_keepalive_connections=workers * 2
         )

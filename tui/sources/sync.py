@@ -23,7 +23,7 @@ from tui.importers.threads import FlatComment, build_thread
 from tui.model import Comment, ParsedComment, ParsedReview, Review
 from tui.sources.comments import FeedComment, anchor_of, read_comments
 from tui.sources.feeds import FeedPost, read_feed
-from tui.sources.http import DEADLINE, Fetcher, FetchError
+from tui.sources.http import DEADLINE, Fetcher, FetchError, Turn
 from tui.store import Source, SourceUpdate, Store
 from tui.text import one_line
 
@@ -211,6 +211,15 @@ def _harvest(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -> Ha
         return Harvest(source, error=f"unexpected {type(error).__name__}: {one_line(str(error))}")
 
 
+def _harvest_in_turn(
+    turn: Turn, source: Source, fetcher: Fetcher, aliases: Mapping[str, str]
+) -> Harvest:
+    """``_harvest`` taking turns with the other workers (given up while each waits on the
+    network): one worker at a time runs Python, beside the reader's thread."""
+    with turn:
+        return _harvest(source, fetcher, aliases)
+
+
 def _stored_review(review: Review) -> ParsedReview:
     return ParsedReview(
         title=review.title,
@@ -331,11 +340,12 @@ def sync(
     harvests: list[Harvest] = []
     if progress is not None:
         progress(0, len(chosen))
+    turn = Turn()
     with (
-        Fetcher(deadline=deadline, max_bytes=MAX_FEED_BYTES, workers=workers) as fetcher,
+        Fetcher(deadline=deadline, max_bytes=MAX_FEED_BYTES, workers=workers, turn=turn) as fetcher,
         ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sync") as pool,
     ):
-        futures = [pool.submit(_harvest, s, fetcher, aliases) for s in chosen]
+        futures = [pool.submit(_harvest_in_turn, turn, s, fetcher, aliases) for s in chosen]
         for done, future in enumerate(as_completed(futures), start=1):
             harvests.append(future.result())
             if progress is not None:
