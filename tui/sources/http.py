@@ -153,19 +153,28 @@ class Turn:
         self._owner = None
         self._lock.release()
 
-    @contextmanager
-    def waiting(self) -> Iterator[None]:
-        """Give the turn up (if this thread has it) while blocked in the network."""
+    def give_up(self) -> bool:
+        """Give the turn up if this thread has it (before a wait); whether it had it."""
         if self._owner != threading.get_ident():
-            yield
-            return
+            return False
         self._owner = None
         self._lock.release()
+        return True
+
+    def take_back(self) -> None:
+        """Wait for the turn again (after a wait that ``give_up`` answered True for)."""
+        self._lock.acquire()
+        self._owner = threading.get_ident()
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """The turn given up (if this thread has it) for the time of a wait."""
+        had = self.give_up()
         try:
             yield
         finally:
-            self._lock.acquire()
-            self._owner = threading.get_ident()
+            if had:
+                self.take_back()
 
 
 class _Request:
@@ -302,20 +311,18 @@ class _WatchedStream(httpcore.NetworkStream):
         """Read, shut at the request's deadline."""
         self._mark()
         turn = self._watchdog.turn
-        if turn is None:
+        if turn is None or not turn.give_up():
             return self._stream.read(max_bytes, timeout)
-        with turn.waiting():
+        try:
             return self._stream.read(max_bytes, timeout)
+        finally:
+            turn.take_back()
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        """Write, shut at the request's deadline."""
+        """Write, shut at the request's deadline (in turn: a GET's few hundred bytes go
+        straight into the socket's buffer; it is the answer that is waited for)."""
         self._mark()
-        turn = self._watchdog.turn
-        if turn is None:
-            self._stream.write(buffer, timeout)
-            return
-        with turn.waiting():
-            self._stream.write(buffer, timeout)
+        self._stream.write(buffer, timeout)
 
     def close(self) -> None:
         """Close the connection."""
