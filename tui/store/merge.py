@@ -199,6 +199,8 @@ def _by_alias(index: StoreIndex, ids: _Ids, p: ParsedReview) -> int | None:
 def _place_comments(
     plan: ImportPlan, ids: _Ids, review_id: int, identity: str, comments: Sequence[ParsedComment]
 ) -> None:
+    if not comments:  # most reviews of a sync: nothing to place
+        return
     # Depth-first without recursion: imported threads can be very deep.
     stack = _children(comments, None, identity)[::-1]
     while stack:
