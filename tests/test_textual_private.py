@@ -42,3 +42,14 @@ def test_the_filter_box_still_overrides_a_layout_reactive() -> None:
     assert "self.virtual_size = " in inspect.getsource(Input._watch_value)
     box_size = FilterBox.__dict__["virtual_size"]
     assert isinstance(box_size, Reactive) and not box_size._layout
+
+
+def test_pilot_still_waits_for_idle_in_steps_the_tests_can_shorten() -> None:
+    # tests/conftest.py (quick_pilot_keys) shortens textual._wait's step so each pilot key
+    # press sleeps 2x5 ms, not 2x20 ms; that only works while wait_for_idle reads these
+    # module globals on each step.
+    import textual._wait
+
+    source = inspect.getsource(textual._wait.wait_for_idle)
+    assert "sleep(SLEEP_GRANULARITY)" in source and "< SLEEP_IDLE" in source
+    assert "wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)
