@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -16,29 +18,59 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 
-async def settle(pilot: Pilot[Any], seconds: float = 0.05) -> None:
-    """Let workers finish and messages land."""
+async def settle(pilot: Pilot[Any], seconds: float = 0.0) -> None:
+    """Let workers finish and messages land; with ``seconds``, also let timers that
+    short fire (a review shown after the filter pauses, the comments fitted, ...).
+
+    Three rounds of "every worker done, then the app idle": a worker's result can start
+    another worker, whose result lands in the next round. The ``seconds`` wait sits after
+    the first round, so a timer a worker's result started gets to fire, and whatever the
+    timer starts is waited for by the rounds after it.
+    """
     app = pilot.app
-    for _ in range(3):
+    for round_ in range(3):
         await app.workers.wait_for_complete()
-        await pilot.pause(seconds)
+        await pilot.pause()
+        if round_ == 0 and seconds:
+            await pilot.pause(seconds)
+
+
+async def until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
+) -> None:
+    """Wait in short steps until ``condition()`` holds; fail naming ``what`` after
+    ``timeout`` s (a deadline for a hung app, never a measure of speed)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"after {timeout:.0f} s, still not {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.01)
 
 
 async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> ReaderScreen:
     """Wait until the reader shows a review (or an empty database) and return it."""
     app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
+
+    def shown() -> bool:
         screen = app.screen
-        if isinstance(screen, ReaderScreen):
-            await settle(pilot)
+        if not isinstance(screen, ReaderScreen):
+            return False
+        try:
             sidebar = screen.query_one(ReviewList)
-            if sidebar.option_count == 0 or screen.review_id is not None:
-                await settle(pilot)
-                return screen
-    raise AssertionError(f"the reader did not appear; screen is {app.screen!r}")
+        except NoMatches:  # the screen is there, its widgets not mounted yet
+            return False
+        return sidebar.option_count == 0 or screen.review_id is not None
+
+    try:
+        await until(pilot, shown, "showing a review")
+    except AssertionError:
+        raise AssertionError(f"the reader did not appear; screen is {app.screen!r}") from None
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
 
 
 def thread_text(app: ReviewsApp) -> str:

@@ -34,11 +34,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test on the one test blog runs in one xdist worker (``--dist loadgroup``):
-    each test wipes and seeds the blog, so two at once would trample each other."""
+    each test wipes and seeds the blog, so two at once would trample each other.
+
+    They are also ``slow``: end to end through PHP and MariaDB, one at a time, they are
+    left out of the ``-m "not slow"`` inner loop (CI and ``make test`` run them).
+    """
     for item in items:
         uses_blog = {"wordpress_site", "wordpress"} & set(getattr(item, "fixturenames", ()))
         if uses_blog or item.get_closest_marker("wordpress") is not None:
             item.add_marker(pytest.mark.xdist_group("wordpress"))
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass(frozen=True)
