@@ -35,6 +35,24 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(ROOT / folder, quiet=1, workers=1)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest work first: the tests on the one WordPress (one xdist group, run one
+    after the other by a single worker), then the other ``slow`` tests, then the rest.
+
+    ``--dist loadgroup`` hands out work in collection order; started last, the WordPress
+    group alone would outlast everything else. Order within each part is kept.
+    """
+
+    def rank(item: pytest.Item) -> int:
+        group = item.get_closest_marker("xdist_group")
+        if group is not None and group.args == ("wordpress",):
+            return 0
+        return 1 if item.get_closest_marker("slow") is not None else 2
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
