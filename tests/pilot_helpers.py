@@ -17,22 +17,23 @@ from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
+FRAMES = 0.03
+"""A pause long enough for a frame or two (Textual refreshes at up to 60 a second), so
+work queued with ``call_after_refresh`` has started when it ends."""
 
-async def settle(pilot: Pilot[Any], seconds: float = 0.0) -> None:
-    """Let workers finish and messages land; with ``seconds``, also let timers that
-    short fire (a review shown after the filter pauses, the comments fitted, ...).
 
-    Three rounds of "every worker done, then the app idle": a worker's result can start
-    another worker, whose result lands in the next round. The ``seconds`` wait sits after
-    the first round, so a timer a worker's result started gets to fire, and whatever the
-    timer starts is waited for by the rounds after it.
+async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
+    """Let workers finish and messages land: three rounds of "every worker done, then a
+    pause". A worker's result can start another worker, or a frame whose refresh starts
+    one (``call_after_refresh``), which the next round waits for.
+
+    A longer ``seconds`` (to let a timer that short fire) is waited once, in the first
+    round; the other two rounds pause the default for what the timer started.
     """
     app = pilot.app
     for round_ in range(3):
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        if round_ == 0 and seconds:
-            await pilot.pause(seconds)
+        await pilot.pause(seconds if round_ == 0 else min(seconds, FRAMES))
 
 
 async def until(

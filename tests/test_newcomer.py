@@ -164,7 +164,7 @@ async def test_search_ignores_accents(films_app: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+f", *"amelie")
-        await until(pilot, lambda: _hit_count(app) == 2, "showing 2 hits")
+        await pilot.pause(0.4)  # the search runs once typing pauses; hits of "ameli" first
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
@@ -202,7 +202,7 @@ async def test_j_and_k_move_in_dialogs(films_app: AppFactory) -> None:
         await pilot.press("G")
         assert tags.highlighted == tags.option_count - 1
         await pilot.press("escape", "ctrl+f", *"about")
-        await until(pilot, lambda: _hit_count(app) > 1, "showing hits for 'about'")
+        await pilot.pause(0.4)
         await settle(pilot)
         await pilot.press("down")  # into the hits
         hits = app.screen.query_one("#hits", OptionList)
@@ -495,9 +495,3 @@ def bar_keys(screen: Screen[None]) -> dict[str, Region]:
     for wanted in ("Help", "Quit"):
         assert wanted in keys and keys[wanted].right <= 80, keys
     return keys
-
-
-def _hit_count(app: ReviewsApp) -> int:
-    """How many hits the search screen lists (0 before it is up)."""
-    hits = app.screen.query("#hits")
-    return hits.first(OptionList).option_count if hits else 0
