@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import compileall
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,20 +72,33 @@ def isolated_home(
     return home
 
 
+QUICK_IDLE_STEP = 0.005
+"""The step of quick_pilot_keys' idle test (Textual's is 20 ms)."""
+
+
+async def _quick_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    """``textual._wait.wait_for_idle`` in 5 ms steps: idle once a step used under 5 % CPU."""
+    start = time.monotonic()
+    while True:
+        cpu = time.process_time()
+        await asyncio.sleep(QUICK_IDLE_STEP)
+        busy = time.process_time() - cpu
+        elapsed = time.monotonic() - start
+        if elapsed >= max_sleep or (elapsed > min_sleep and busy < QUICK_IDLE_STEP / 20):
+            return
+
+
 @pytest.fixture(autouse=True)
 def quick_pilot_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pilot waits for the app to go idle in 5 ms steps instead of Textual's 20 ms.
-
-    ``pilot.press`` waits twice per key for a step in which the process used almost no
-    CPU (``textual._wait.wait_for_idle``); at 20 ms a step, typing a sentence slept about a
-    second. The idle test is the same (under 5 % of a step's time busy), only finer, so a
-    press still returns once the app has handled the key. tests/test_textual_private.py
-    fails loudly if Textual renames these.
+    """Each key ``pilot.press`` sends is followed by two waits for an idle app, in steps
+    of 20 ms; typing a sentence slept about a second. Key presses here wait in 5 ms steps
+    (the same 5 % rule). ``pilot.pause()`` keeps Textual's 20 ms steps: a test that asks
+    for the app to be idle gets the coarser, surer test. tests/test_textual_private.py
+    fails loudly if Textual stops importing ``wait_for_idle`` into textual.app.
     """
-    import textual._wait
+    import textual.app
 
-    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.005)
-    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.005 / 20)
+    monkeypatch.setattr(textual.app, "wait_for_idle", _quick_idle)
 
 
 @pytest.fixture(autouse=True)

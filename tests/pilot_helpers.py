@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from textual.worker import WorkerCancelled
 
 from tui.app import ReviewsApp
 from tui.screens.reader import ReaderScreen
@@ -22,6 +23,18 @@ FRAMES = 0.03
 work queued with ``call_after_refresh`` has started when it ends."""
 
 
+async def workers_done(pilot: Pilot[Any]) -> None:
+    """Wait until the app's workers are done. A worker cancelled on the way (an exclusive
+    one that a newer key replaced) makes ``wait_for_complete`` raise; its successor is
+    then what is waited for."""
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        return
+
+
 async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
     """Let workers finish and messages land: three rounds of "every worker done, then a
     pause". A worker's result can start another worker, or a frame whose refresh starts
@@ -30,9 +43,8 @@ async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
     A longer ``seconds`` (to let a timer that short fire) is waited once, in the first
     round; the other two rounds pause the default for what the timer started.
     """
-    app = pilot.app
     for round_ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause(seconds if round_ == 0 else min(seconds, FRAMES))
 
 
@@ -46,7 +58,7 @@ async def until(
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not {what}")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause(0.01)
 
 

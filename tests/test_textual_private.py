@@ -44,12 +44,11 @@ def test_the_filter_box_still_overrides_a_layout_reactive() -> None:
     assert isinstance(box_size, Reactive) and not box_size._layout
 
 
-def test_pilot_still_waits_for_idle_in_steps_the_tests_can_shorten() -> None:
-    # tests/conftest.py (quick_pilot_keys) shortens textual._wait's step so each pilot key
-    # press sleeps 2x5 ms, not 2x20 ms; that only works while wait_for_idle reads these
-    # module globals on each step.
-    import textual._wait
+def test_pilot_key_presses_still_wait_for_idle_through_textual_app() -> None:
+    # tests/conftest.py (quick_pilot_keys) replaces textual.app.wait_for_idle, which
+    # App._press_keys calls twice per key, with one of 5 ms steps; that only works while
+    # _press_keys calls it by that module-level name.
+    import textual.app
 
-    source = inspect.getsource(textual._wait.wait_for_idle)
-    assert "sleep(SLEEP_GRANULARITY)" in source and "< SLEEP_IDLE" in source
-    assert "wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)
+    assert "from textual._wait import wait_for_idle" in inspect.getsource(textual.app)
+    assert "await wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)
