@@ -84,7 +84,11 @@ class BlogServer:
         self._httpd = Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # serve_forever looks for shutdown() every poll_interval: at its default 0.5 s, closing
+        # the server cost every test that used it up to half a second of nothing.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
         self._thread.start()
 
     @property

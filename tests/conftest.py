@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import compileall
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +14,45 @@ from blog_server import BlogServer, FixtureBlog
 
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the package, the test helpers and the benchmarks once, before any test.
+
+    Hundreds of tests start ``python -m tui`` or a helper script in a child process. An
+    editable install ships no bytecode, and with ``PYTHONDONTWRITEBYTECODE`` set (as on
+    many CI machines) no child ever writes any: every one of them compiled the whole
+    package again, about 0.3 s of CPU each, 100 s over the suite. ``compileall`` writes
+    ``__pycache__`` (git-ignored) only for files that changed; done by the controller
+    alone, before the xdist workers start.
+    """
+    # pytest's rewritten test modules are cached too (it honours the flag otherwise);
+    # each process writes its copy atomically, so two workers never clash.
+    sys.dont_write_bytecode = False
+    if hasattr(config, "workerinput"):
+        return
+    for folder in ("tui", "tests", "benchmarks"):
+        compileall.compile_dir(ROOT / folder, quiet=1, workers=1)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest work first: the tests on the one WordPress (one xdist group, run one
+    after the other by a single worker), then the other ``slow`` tests, then the rest.
+
+    ``--dist loadgroup`` hands out work in collection order; started last, the WordPress
+    group alone would outlast everything else. Order within each part is kept.
+    """
+
+    def rank(item: pytest.Item) -> int:
+        group = item.get_closest_marker("xdist_group")
+        if group is not None and group.args == ("wordpress",):
+            return 0
+        return 1 if item.get_closest_marker("slow") is not None else 2
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +70,35 @@ def isolated_home(
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return home
+
+
+QUICK_IDLE_STEP = 0.005
+"""The step of quick_pilot_keys' idle test (Textual's is 20 ms)."""
+
+
+async def _quick_idle(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    """``textual._wait.wait_for_idle`` in 5 ms steps: idle once a step used under 5 % CPU."""
+    start = time.monotonic()
+    while True:
+        cpu = time.process_time()
+        await asyncio.sleep(QUICK_IDLE_STEP)
+        busy = time.process_time() - cpu
+        elapsed = time.monotonic() - start
+        if elapsed >= max_sleep or (elapsed > min_sleep and busy < QUICK_IDLE_STEP / 20):
+            return
+
+
+@pytest.fixture(autouse=True)
+def quick_pilot_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each key ``pilot.press`` sends is followed by two waits for an idle app, in steps
+    of 20 ms; typing a sentence slept about a second. Key presses here wait in 5 ms steps
+    (the same 5 % rule). ``pilot.pause()`` keeps Textual's 20 ms steps: a test that asks
+    for the app to be idle gets the coarser, surer test. tests/test_textual_private.py
+    fails loudly if Textual stops importing ``wait_for_idle`` into textual.app.
+    """
+    import textual.app
+
+    monkeypatch.setattr(textual.app, "wait_for_idle", _quick_idle)
 
 
 @pytest.fixture(autouse=True)

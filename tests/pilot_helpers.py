@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from textual.worker import WorkerCancelled
 
 from tui.app import ReviewsApp
 from tui.screens.reader import ReaderScreen
@@ -15,30 +18,72 @@ from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
+FRAMES = 0.03
+"""A pause long enough for a frame or two (Textual refreshes at up to 60 a second), so
+work queued with ``call_after_refresh`` has started when it ends."""
 
-async def settle(pilot: Pilot[Any], seconds: float = 0.05) -> None:
-    """Let workers finish and messages land."""
-    app = pilot.app
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause(seconds)
+
+async def workers_done(pilot: Pilot[Any]) -> None:
+    """Wait until the app's workers are done. A worker cancelled on the way (an exclusive
+    one that a newer key replaced) makes ``wait_for_complete`` raise; its successor is
+    then what is waited for."""
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        return
+
+
+async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
+    """Let workers finish and messages land: three rounds of "every worker done, then a
+    pause". A worker's result can start another worker, or a frame whose refresh starts
+    one (``call_after_refresh``), which the next round waits for.
+
+    A longer ``seconds`` (to let a timer that short fire) is waited once, in the first
+    round; the other two rounds pause the default for what the timer started.
+    """
+    for round_ in range(3):
+        await workers_done(pilot)
+        await pilot.pause(seconds if round_ == 0 else min(seconds, FRAMES))
+
+
+async def until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
+) -> None:
+    """Wait in short steps until ``condition()`` holds; fail naming ``what`` after
+    ``timeout`` s (a deadline for a hung app, never a measure of speed)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"after {timeout:.0f} s, still not {what}")
+        await workers_done(pilot)
+        await pilot.pause(0.01)
 
 
 async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> ReaderScreen:
     """Wait until the reader shows a review (or an empty database) and return it."""
     app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause(0.05)
+
+    def shown() -> bool:
         screen = app.screen
-        if isinstance(screen, ReaderScreen):
-            await settle(pilot)
+        if not isinstance(screen, ReaderScreen):
+            return False
+        try:
             sidebar = screen.query_one(ReviewList)
-            if sidebar.option_count == 0 or screen.review_id is not None:
-                await settle(pilot)
-                return screen
-    raise AssertionError(f"the reader did not appear; screen is {app.screen!r}")
+        except NoMatches:  # the screen is there, its widgets not mounted yet
+            return False
+        return sidebar.option_count == 0 or screen.review_id is not None
+
+    try:
+        await until(pilot, shown, "showing a review")
+    except AssertionError:
+        raise AssertionError(f"the reader did not appear; screen is {app.screen!r}") from None
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
 
 
 def thread_text(app: ReviewsApp) -> str:

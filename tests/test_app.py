@@ -12,6 +12,7 @@ from pilot_helpers import (
     settle,
     sidebar_lines,
     thread_text,
+    until,
     visible_thread_lines,
 )
 from textual.widgets import TextArea
@@ -184,7 +185,8 @@ async def test_filter_narrows_the_sidebar_as_you_type(make_app: AppFactory) -> N
         await settle(pilot)
         lines = sidebar_lines(app)
         assert len(lines) == 1 and "Older film" in lines[0]
-        assert "Older film" in header_text(app)
+        # shown once the typing pauses (TYPING_PAUSE)
+        await until(pilot, lambda: "Older film" in header_text(app), "showing Older film")
         await pilot.press("escape")
         await settle(pilot)
         assert len(sidebar_lines(app)) == 2

@@ -9,7 +9,7 @@ import pytest
 from hostile_corpus import ODD
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pilot_helpers import ready, settle, thread_text
+from pilot_helpers import ready, settle, thread_text, until
 from rich.cells import cell_len
 from screen_output import injected_in, terminal_output
 from textual.geometry import Region
@@ -129,8 +129,7 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
         assert shown_in < 5.0, f"the 1 MB review took {shown_in:.2f} s to show"
         pane.focus()
         await pilot.press("end")
-        await settle(pilot)
-        assert pane.scroll_y > 10_000
+        await until(pilot, lambda: pane.scroll_y > 10_000, "scrolled to the end")
         # The end is drawn in the frame after the scroll lands; a loaded machine may be a
         # few frames late, so look again for up to 10 s before calling it missing.
         for _ in range(200):

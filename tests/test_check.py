@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+from cli_runner import run_in_process
 
 from tui.store import CorruptDatabase, Store
 from tui.store.backups import list_backups
@@ -67,16 +68,16 @@ def test_an_inconsistent_database_is_refused_alike_then_repaired(tmp_path: Path,
     write(db, reviews, comments)
     before = db.read_bytes()
     for command in (("export",), ("reply", "1", "--text", "hi")):
-        result = run(*command, "--db", str(db))
+        result = run_in_process(*command, "--db", str(db))
         assert result.returncode == 1
         assert problem in result.stderr and "reviews check --repair" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert db.read_bytes() == before
-    checked = run("check", "--db", str(db))
+    checked = run_in_process("check", "--db", str(db))
     assert checked.returncode == 1
     assert f"{db}: " in checked.stdout and problem in checked.stdout
     assert db.read_bytes() == before
-    repaired = run("check", "--repair", "--db", str(db))
+    repaired = run_in_process("check", "--repair", "--db", str(db))
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert "repaired: " in repaired.stdout and "no problems found" in repaired.stdout
     (backup,) = list_backups(db)
@@ -85,13 +86,13 @@ def test_an_inconsistent_database_is_refused_alike_then_repaired(tmp_path: Path,
     texts = sorted(c.body for review in store.reviews() for c in store.comments(review.id))
     assert texts == sorted(str(c["body"]) for c in comments.values())
     assert sum(r.comment_count for r in store.reviews()) == len(comments)
-    assert run("check", "--db", str(db)).returncode == 0
+    assert run_in_process("check", "--db", str(db)).returncode == 0
 
 
 def test_orphans_of_a_missing_review_go_to_lost_and_found(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
     write(db, {"1": REVIEW}, {"1": comment(1), "2": comment(9, body="orphan"), "3": comment(9, 2)})
-    assert run("check", "--repair", "--db", str(db)).returncode == 0
+    assert run_in_process("check", "--repair", "--db", str(db)).returncode == 0
     store = Store(db)
     (lost,) = [r for r in store.reviews() if r.title == "Lost and found"]
     assert sorted(c.body for c in store.comments(lost.id)) == ["orphan", "x"]

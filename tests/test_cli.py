@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_in_process
 from conftest import sample_reviews
 
 from tui import __version__
@@ -103,16 +104,23 @@ def test_export_has_the_documented_shape(sample_db: Path) -> None:
 
 
 def test_export_then_import_reproduces_reviews_and_threads(sample_db: Path, tmp_path: Path) -> None:
-    assert run("reply", "1", "--to", "2", "--text", "mine", "--db", str(sample_db)).returncode == 0
+    assert (
+        run_in_process(
+            "reply", "1", "--to", "2", "--text", "mine", "--db", str(sample_db)
+        ).returncode
+        == 0
+    )
     exported = tmp_path / "export.json"
-    assert run("export", "--output", str(exported), "--db", str(sample_db)).returncode == 0
+    assert (
+        run_in_process("export", "--output", str(exported), "--db", str(sample_db)).returncode == 0
+    )
     fresh = tmp_path / "fresh.json"
     Store(fresh).close()
-    child = run("import", str(exported), "--db", str(fresh))
+    child = run_in_process("import", str(exported), "--db", str(fresh))
     assert child.returncode == 0, child.stderr
     assert "2 added" in child.stdout
     again = tmp_path / "again.json"
-    assert run("export", "--output", str(again), "--db", str(fresh)).returncode == 0
+    assert run_in_process("export", "--output", str(again), "--db", str(fresh)).returncode == 0
 
     def shape(path: Path) -> list[object]:
         def strip(comments: list[dict[str, object]]) -> list[object]:
@@ -126,7 +134,7 @@ def test_export_then_import_reproduces_reviews_and_threads(sample_db: Path, tmp_
 
     assert shape(exported) == shape(again)
     # Importing the same export again adds nothing.
-    repeat = run("import", str(exported), "--db", str(fresh))
+    repeat = run_in_process("import", str(exported), "--db", str(fresh))
     assert "0 added" in repeat.stdout
 
 
@@ -169,14 +177,13 @@ def test_edited_and_deleted_replies_round_trip_exactly(sample_db: Path, tmp_path
     store.edit_reply(kept.id, "better words")
     store.delete_reply(gone.id)
     store.close()
+    db = str(sample_db)
     for fmt, out in (("json", tmp_path / "e.json"), ("markdown", tmp_path / "md")):
-        assert (
-            run("export", "--format", fmt, "--output", str(out), "--db", str(sample_db)).returncode
-            == 0
-        )
+        exported = run_in_process("export", "--format", fmt, "--output", str(out), "--db", db)
+        assert exported.returncode == 0
         fresh = tmp_path / f"fresh-{fmt}.json"
         Store(fresh).close()
-        assert run("import", str(out), "--db", str(fresh)).returncode == 0
+        assert run_in_process("import", str(out), "--db", str(fresh)).returncode == 0
         store = Store(fresh)
         mine = {c.body: c for c in store.comments(1) if c.local}
         store.close()

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from blog_server import BlogServer, FixtureBlog
+from cli_runner import run_in_process
 
 from tui.store import Store
 
@@ -71,7 +72,7 @@ def test_follow_reports_each_bad_url_on_one_line_and_exits_1(
     blog_server.set(
         "/page", "<html><head><title>No feed</title></head></html>", content_type="text/html"
     )
-    result = run(
+    result = run_in_process(
         "follow",
         blog.server.url("/feed/"),
         blog_server.url("/page"),
@@ -93,18 +94,21 @@ def test_follow_reports_each_bad_url_on_one_line_and_exits_1(
 def test_sync_exits_1_when_a_source_fails_and_still_syncs_the_rest(
     blog: FixtureBlog, blog_server: BlogServer
 ) -> None:
-    assert run("follow", blog.server.url("/feed/"), blog.server.url("/atom/")).returncode == 0
+    assert (
+        run_in_process("follow", blog.server.url("/feed/"), blog.server.url("/atom/")).returncode
+        == 0
+    )
     blog_server.set("/atom/", status=500)
     blog.add_post("arrival", "Arrival", "Louise learns a language.")
     blog.publish()
     blog_server.set("/atom/", status=500)
-    result = run("sync")
+    result = run_in_process("sync")
     assert result.returncode == 1
     assert result.stderr == (
         f"reviews: {blog.server.url('/atom/')}: the server answered 500 Internal Server Error\n"
     )
     assert "synced 1 source, 1 failed: 1 new review, 0 new comments" in result.stdout
-    status = run("sources").stdout.splitlines()[1].split("\t")[4]
+    status = run_in_process("sources").stdout.splitlines()[1].split("\t")[4]
     assert status == "failed: the server answered 500 Internal Server Error"
 
 
@@ -116,10 +120,10 @@ def test_opml_round_trip(blog: FixtureBlog, tmp_path: Path) -> None:
         f'<outline type="rss" text="Atom" xmlUrl="{blog.server.url("/atom/")}"/>'
         "</outline></body></opml>"
     )
-    imported = run("import", str(opml))
+    imported = run_in_process("import", str(opml))
     assert imported.returncode == 0, imported.stderr
     assert len(imported.stdout.splitlines()) == 2
-    exported = run("export", "--format", "opml")
+    exported = run_in_process("export", "--format", "opml")
     assert exported.returncode == 0
     assert f'xmlUrl="{blog.server.url("/feed/")}"' in exported.stdout
     assert f'xmlUrl="{blog.server.url("/atom/")}"' in exported.stdout
@@ -129,10 +133,10 @@ def test_opml_round_trip(blog: FixtureBlog, tmp_path: Path) -> None:
 
 
 def test_keep_is_checked_and_shown(blog: FixtureBlog) -> None:
-    run("follow", blog.server.url("/feed/"))
-    assert run("keep", "1", "30d").stdout.startswith("source 1 keeps 30d")
-    assert run("sources").stdout.rstrip().endswith(", keep 30d")
-    bad = run("keep", "1", "lots")
+    run_in_process("follow", blog.server.url("/feed/"))
+    assert run_in_process("keep", "1", "30d").stdout.startswith("source 1 keeps 30d")
+    assert run_in_process("sources").stdout.rstrip().endswith(", keep 30d")
+    bad = run_in_process("keep", "1", "lots")
     assert bad.returncode == 1
     assert bad.stderr == (
         "reviews: error: keep 'lots' is not a number of days (30d) or items (200)\n"
@@ -143,15 +147,15 @@ def test_import_url_uses_the_hardened_fetcher(blog: FixtureBlog, blog_server: Bl
     blog_server.set("/to-ftp", redirect="ftp://127.0.0.1/feed")
     blog_server.set("/a", redirect="/b")
     blog_server.set("/b", redirect="/a")
-    ok = run("import", blog.server.url("/feed/"))
+    ok = run_in_process("import", blog.server.url("/feed/"))
     assert ok.returncode == 0 and "reviews: 2 added" in ok.stdout
-    ftp = run("import", blog_server.url("/to-ftp"))
+    ftp = run_in_process("import", blog_server.url("/to-ftp"))
     assert ftp.returncode == 1
     assert ftp.stderr.splitlines() == [
         f"skipped {blog_server.url('/to-ftp')}: redirected to ftp://127.0.0.1/feed, refused: "
         "only http:// and https:// are fetched, not ftp://"
     ]
-    loop = run("import", blog_server.url("/a"))
+    loop = run_in_process("import", blog_server.url("/a"))
     [line] = loop.stderr.splitlines()
     assert line.startswith(f"skipped {blog_server.url('/a')}: redirects in a loop")
 
@@ -159,20 +163,20 @@ def test_import_url_uses_the_hardened_fetcher(blog: FixtureBlog, blog_server: Bl
 def test_a_bad_opml_file_is_one_line(tmp_path: Path) -> None:
     opml = tmp_path / "feeds.opml"
     opml.write_text("<html><body>not an outline</body></html>")
-    result = run("import", str(opml))
+    result = run_in_process("import", str(opml))
     assert result.returncode == 1
     assert result.stderr == "reviews: feeds.opml: not an OPML file (its root is not <opml>)\n"
     broken = tmp_path / "broken.opml"
     broken.write_text('<opml version="2.0"><body><outline xmlUrl="http://x/"')
-    result = run("import", str(broken))
+    result = run_in_process("import", str(broken))
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("reviews: broken.opml: not well-formed XML")
 
 
 def test_follow_with_keep(blog: FixtureBlog) -> None:
-    result = run("follow", "--keep", "1", blog.server.url("/feed/"))
+    result = run_in_process("follow", "--keep", "1", blog.server.url("/feed/"))
     assert result.returncode == 0, result.stderr
-    assert run("sources").stdout.rstrip().endswith(", keep 1")
+    assert run_in_process("sources").stdout.rstrip().endswith(", keep 1")
     # Keep 1: the older unread post goes (the two share a date: the higher id stays).
     assert len(Store(_db()).reviews()) == 1

@@ -8,6 +8,7 @@ sources imports Textual; widgets never open the database.
 from __future__ import annotations
 
 import ast
+import json
 import pkgutil
 import subprocess
 import sys
@@ -55,17 +56,41 @@ def test_the_layers_exist() -> None:
     assert len(_modules_of("tui.store")) >= 8
 
 
-@pytest.mark.parametrize("module", _ui_free())
-def test_module_does_not_import_textual(module: str) -> None:
-    code = (
-        f"import sys, importlib; importlib.import_module({module!r})\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(','.join(bad))\n"
-    )
+_REPORT_NEW_TEXTUAL = """
+import importlib, json, sys
+found = {}
+for module in sys.argv[1:]:
+    before = set(sys.modules)
+    importlib.import_module(module)
+    found[module] = sorted(m for m in set(sys.modules) - before
+                           if m == "textual" or m.startswith("textual."))
+print(json.dumps(found))
+"""
+
+
+@pytest.fixture(scope="module")
+def textual_pulled_in() -> dict[str, list[str]]:
+    """For each UI-free module, the Textual modules its import loaded (one child process).
+
+    Modules only accumulate in ``sys.modules``, so if importing all of them one after the
+    other loads no Textual, importing any one of them alone loads none either; when one
+    does, it is the module whose import brought Textual in that is named.
+    """
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "", f"{module} pulls in {out}"
+        [sys.executable, "-c", _REPORT_NEW_TEXTUAL, *_ui_free()],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found: dict[str, list[str]] = json.loads(out)
+    return found
+
+
+@pytest.mark.parametrize("module", _ui_free())
+def test_module_does_not_import_textual(
+    module: str, textual_pulled_in: dict[str, list[str]]
+) -> None:
+    assert textual_pulled_in[module] == [], f"{module} pulls in {textual_pulled_in[module]}"
 
 
 def _imports(path: Path) -> set[str]:
@@ -109,9 +134,16 @@ def test_widgets_never_open_the_database() -> None:
 
 def test_no_runtime_import_cycle_through_the_app() -> None:
     """Screens name the app for typing only: importing a screen never imports tui.app."""
-    for screen in ("tui.screens.reader", "tui.screens.writing"):
-        code = f"import sys, {screen}; print('tui.app' in sys.modules)"
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        assert out == "False", f"{screen} imports tui.app at run time"
+    # One child for both: if neither import loads tui.app after the other, neither does alone.
+    code = (
+        "import sys, importlib\n"
+        "for screen in ('tui.screens.reader', 'tui.screens.writing'):\n"
+        "    importlib.import_module(screen)\n"
+        "    print(screen, 'tui.app' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    for line in filter(None, out):
+        screen, loaded = line.split()
+        assert loaded == "False", f"{screen} imports tui.app at run time"

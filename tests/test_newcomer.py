@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pilot_helpers import ready, settle, sidebar_lines, thread_text
+from pilot_helpers import ready, settle, sidebar_lines, thread_text, until
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -97,8 +97,7 @@ async def test_marking_unread_stays_unread(
         sidebar = screen.query_one(ReviewList)
         review_id = screen.review_id or 0
         await pilot.press("j", "k")
-        await pilot.pause(0.5)
-        assert not sidebar.is_unread(review_id)
+        await until(pilot, lambda: not sidebar.is_unread(review_id), "read after SEEN_AFTER")
         await pilot.press("m")
         await settle(pilot)
         assert sidebar.is_unread(review_id)
@@ -126,8 +125,7 @@ async def test_starting_the_reader_does_not_mark_the_first_review_read(
         await pilot.pause(0.5)
         assert sidebar.is_unread(screen.review_id or 0)
         await pilot.press("tab")  # the user is here now: a moment later it is read
-        await pilot.pause(0.4)
-        assert not sidebar.is_unread(screen.review_id or 0)
+        await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "read")
 
 
 async def test_tags_ignore_case(films_app: AppFactory) -> None:
@@ -166,7 +164,7 @@ async def test_search_ignores_accents(films_app: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+f", *"amelie")
-        await pilot.pause(0.4)
+        await pilot.pause(0.4)  # the search runs once typing pauses; hits of "ameli" first
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
@@ -321,9 +319,8 @@ async def test_next_unread_review_and_mark_all_read(
         screen = await ready(pilot)
         sidebar = screen.query_one(ReviewList)
         await pilot.press("j", "j")  # Zodiac; Past Lives and Portrait stay unread (passed)
-        await pilot.pause(0.4)
+        await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "read")
         await settle(pilot)
-        assert not sidebar.is_unread(screen.review_id or 0)
         await pilot.press("n")  # the next unread below: Amélie
         assert titles(app)[sidebar.highlighted or 0] == "Amélie"
         await pilot.press("n")  # wraps to the top
@@ -452,9 +449,8 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         reading, comments = screen.query_one("#reading"), screen.query_one("#comments")
         assert comments.region.height == reading.region.height  # a long thread: half
         await pilot.press("shift+tab", "shift+tab", "j")  # the review with no comments
-        await pilot.pause(0.4)  # the panel is fitted once the user stops on a review
-        await settle(pilot)
-        assert comments.region.height == 5  # its border and the line that says why
+        # the panel is fitted once the user stops on a review: its border and why
+        await until(pilot, lambda: comments.region.height == 5, "fitted to 5 lines")
         assert reading.region.height == 22 - 5
 
 

@@ -515,8 +515,8 @@ def test_sigkill_of_reviews_sync_at_random_moments_never_duplicates_or_loses_a_r
             store.add_reply(reviews[i % 2], None, "me", text)
             texts.append(text)
         process = _sync_process(db_path(tmp_path))
-        if number % 2:
-            time.sleep(rng.uniform(0.1, 2.0))  # any moment: start-up, pull, merge, send
+        if number % 2:  # any moment: start-up, pull, merge (the even rounds aim at the send)
+            time.sleep(rng.uniform(0.05, 1.2))
         else:  # while it sends: once it has claimed a reply, a little later
             _wait_for_a_claim(db_path(tmp_path), process)
             time.sleep(rng.uniform(0.0, 0.15))

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pilot_helpers import header_text, option_texts, ready, settle, sidebar_lines, thread_text
+from pilot_helpers import (
+    header_text,
+    option_texts,
+    ready,
+    settle,
+    sidebar_lines,
+    thread_text,
+    until,
+)
 from textual.widgets import OptionList, TextArea
 
 from tui.app import ReviewsApp
@@ -260,8 +268,8 @@ async def test_quote_reply_and_external_editor(
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert area.text.endswith("from the editor")
-        await pilot.pause(0.6)  # the preview follows typing after a short pause
-        assert "from the editor" in thread_text_preview(app)
+        # the preview follows typing after a short pause
+        await until(pilot, lambda: "from the editor" in thread_text_preview(app), "previewed")
 
 
 def thread_text_preview(app: ReviewsApp) -> str:

@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import sample_reviews
-from pilot_helpers import ready, settle
+from pilot_helpers import ready, settle, until
 from test_reading_pro import deep_reviews
 from textual.pilot import Pilot
 
@@ -22,16 +23,24 @@ from tui.widgets.review_list import ReviewList
 SnapCompare = Callable[..., bool]
 
 
+@pytest.fixture(autouse=True)
+def quick_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review counts as read 0.05 s after a key, not 0.8 s: the pictures show the read
+    state, not how long it takes (tests/test_newcomer.py checks the delay itself)."""
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.05)
+
+
 async def _read(pilot: Pilot[Any]) -> None:
     """Wait for the reader and for the first review to count as read."""
     screen = await ready(pilot)
     sidebar = screen.query_one(ReviewList)
     # Starting the reader is not reading: a key (one that does nothing here) first.
     await pilot.press("f12")
-    for _ in range(40):
-        if screen.review_id is not None and not sidebar.is_unread(screen.review_id):
-            break
-        await pilot.pause(0.1)
+    await until(
+        pilot,
+        lambda: screen.review_id is not None and not sidebar.is_unread(screen.review_id),
+        "marking the first review read",
+    )
     await settle(pilot)
 
 

@@ -42,3 +42,13 @@ def test_the_filter_box_still_overrides_a_layout_reactive() -> None:
     assert "self.virtual_size = " in inspect.getsource(Input._watch_value)
     box_size = FilterBox.__dict__["virtual_size"]
     assert isinstance(box_size, Reactive) and not box_size._layout
+
+
+def test_pilot_key_presses_still_wait_for_idle_through_textual_app() -> None:
+    # tests/conftest.py (quick_pilot_keys) replaces textual.app.wait_for_idle, which
+    # App._press_keys calls twice per key, with one of 5 ms steps; that only works while
+    # _press_keys calls it by that module-level name.
+    import textual.app
+
+    assert "from textual._wait import wait_for_idle" in inspect.getsource(textual.app)
+    assert "await wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)

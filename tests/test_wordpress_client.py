@@ -47,12 +47,12 @@ def stop_mariadb() -> int:
 
     pid = int((STATE / "mysql" / "mysqld.pid").read_text().strip())
     os.kill(pid, signal.SIGTERM)
-    for _ in range(300):
+    for _ in range(1500):  # 30 s at most
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return pid
-        time.sleep(0.1)
+        time.sleep(0.02)
     raise AssertionError("MariaDB did not stop")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_runner import run_reviews
+from cli_runner import run_in_process, run_reviews
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wxr_data import ME, comparable_reviews, rich_reviews, store_with_replies
@@ -211,23 +211,23 @@ def test_cli_exports_one_followed_source(tmp_path: Path) -> None:
     store.apply_sync([], [SourceUpdate(source.id, {"state": {"posts": posts}})])
     store.close()
     out = tmp_path / "one.xml"
-    done = run_reviews(
+    done = run_in_process(
         "export", "--format", "wordpress", "--source", str(source.id), "--output", str(out)
     )
     assert done.returncode == 0, done.stderr
     assert sorted(r.title for r in load_path(out)) == ["Her", "Undated"]
-    missing = run_reviews("export", "--format", "wordpress", "--source", "nope", "-o", str(out))
+    missing = run_in_process("export", "--format", "wordpress", "--source", "nope", "-o", str(out))
     assert missing.returncode == 1
     assert missing.stderr.count("\n") == 1 and missing.stderr.startswith("reviews: ")
     assert "nope" in missing.stderr and "Traceback" not in missing.stderr
-    wrong = run_reviews("export", "--source", "1")
+    wrong = run_in_process("export", "--source", "1")
     assert wrong.returncode == 1 and "--source" in wrong.stderr
 
 
 def test_cli_refuses_an_unwritable_output_in_one_line(tmp_path: Path) -> None:
     Store(Path(os.environ["REVIEWS_DB"]), seed=rich_reviews).close()
     target = tmp_path / "no-such-folder" / "x.xml"
-    done = run_reviews("export", "--format", "wordpress", "--output", str(target))
+    done = run_in_process("export", "--format", "wordpress", "--output", str(target))
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "x.xml" in done.stderr, done.stderr
     assert not target.exists()
@@ -236,7 +236,7 @@ def test_cli_refuses_an_unwritable_output_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["wordpress"])
 def test_cli_writes_to_stdout_without_output(fmt: str) -> None:
     Store(Path(os.environ["REVIEWS_DB"]), seed=rich_reviews).close()
-    done = run_reviews("export", "--format", fmt)
+    done = run_in_process("export", "--format", fmt)
     assert done.returncode == 0, done.stderr
     assert len(load_bytes(done.stdout.encode(), "stdout", "wordpress")) == 4
 

@@ -34,11 +34,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test on the one test blog runs in one xdist worker (``--dist loadgroup``):
-    each test wipes and seeds the blog, so two at once would trample each other."""
+    each test wipes and seeds the blog, so two at once would trample each other.
+
+    They are also ``slow``: end to end through PHP and MariaDB, one at a time, they are
+    left out of the ``-m "not slow"`` inner loop (CI and ``make test`` run them).
+    """
     for item in items:
         uses_blog = {"wordpress_site", "wordpress"} & set(getattr(item, "fixturenames", ()))
         if uses_blog or item.get_closest_marker("wordpress") is not None:
             item.add_marker(pytest.mark.xdist_group("wordpress"))
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass(frozen=True)
@@ -86,10 +91,19 @@ def wordpress_server() -> Iterator[WordPressSite]:
     """Start (or reuse) the test WordPress; stop it afterwards if this run started it."""
     if os.geteuid() != 0:
         _cannot("the real WordPress needs root (tests/wordpress/up.sh writes /etc/wordpress)")
-    was_running = _php_server_running()
-    done = subprocess.run(
-        ["bash", str(UP)], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
-    )
+    # Under the tests' lock: a test of another run may be stopping and restarting MariaDB
+    # (test_wordpress_client.stop_mariadb); two mariadbd started at once on one data
+    # directory leave the loser deleting the winner's pid file.
+    STATE.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(str(STATE / "tests.lock")):
+        was_running = _php_server_running()
+        done = subprocess.run(
+            ["bash", str(UP)],
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     if done.returncode == 2:
         _cannot(done.stderr.strip().splitlines()[-1])
     if done.returncode != 0:
@@ -109,7 +123,8 @@ def wordpress_server() -> Iterator[WordPressSite]:
         )
     finally:
         if not was_running:
-            subprocess.run(["bash", str(UP), "--stop"], check=False, capture_output=True)
+            with filelock.FileLock(str(STATE / "tests.lock")):
+                subprocess.run(["bash", str(UP), "--stop"], check=False, capture_output=True)
 
 
 @pytest.fixture
