@@ -25,6 +25,7 @@ from tui.store.merge import ImportReport, plan_import
 from tui.store.outbox import LoginStore, OutboxStore
 from tui.store.search import SearchHit, SearchIndex
 from tui.store.sources import SourcesStore
+from tui.store.spool import NewDocs
 from tui.store.storage import Tables, UnreadableFileError
 from tui.text import clean, one_line
 
@@ -247,6 +248,47 @@ class Store(OutboxStore, LoginStore, SourcesStore):
             if not plan.reviews and not plan.comments:
                 return plan.report()
 
+            self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
+            index.put_comments(
+                comment_from_doc(int(key), doc) for key, doc in plan.comments.items()
+            )
+            index.put_reviews(plan.reviews)
+            self._search = None
+            return plan.report()
+
+    def import_stream(
+        self, parsed: Iterable[ParsedReview], *, keep_orphans: bool = False
+    ) -> ImportReport:
+        """``import_reviews`` of a stream (a generator), each review merged as it comes.
+
+        Memory stays flat however many reviews come: past a few thousand, the new
+        documents wait encoded in a temp file (``tui.store.spool``) and are copied
+        into the new database file; nothing is written if the stream raises.
+        """
+        with (
+            self._writing() as (index, tables),
+            NewDocs(self.path.parent) as reviews,
+            NewDocs(self.path.parent) as comments,
+        ):
+            plan = plan_import(
+                index, parsed, keep_orphans=keep_orphans, new_reviews=reviews, new_comments=comments
+            )
+            if not (plan.reviews or plan.comments or reviews or comments):
+                return plan.report()
+            if reviews.spilled or comments.spilled:
+                changes = {"reviews": plan.reviews, "comments": plan.comments}
+                for name, new in (("reviews", reviews), ("comments", comments)):
+                    if not new.spilled:
+                        changes[name] = {**changes[name], **new.in_memory()}
+                appended = {
+                    name: new.fragments()
+                    for name, new in (("reviews", reviews), ("comments", comments))
+                    if new.spilled
+                }
+                self._put_appended(tables, changes, appended)
+                return plan.report()
+            plan.reviews.update(reviews.in_memory())
+            plan.comments.update(comments.in_memory())
             self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
             index.put_comments(
                 comment_from_doc(int(key), doc) for key, doc in plan.comments.items()
