@@ -104,7 +104,7 @@ def run_import(
     when stderr is a terminal.
     """
     shown = ImportProgress(sys.stderr.isatty() if progress is None else progress)
-    failures: list[str] = []
+    failures: dict[int, str] = {}  # by the source's place, so they are listed in order
     cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     # A URL stays a string: Path("https://host/feed/") would drop its trailing slash.
     paths: list[Origin] = []
@@ -112,12 +112,13 @@ def run_import(
         paths += [s] if feed_url(s) is not None else list(iter_sources([Path(s)]))
     # Each source: its reviews read whole, or None: streamed while merging.
     loaded: list[tuple[Origin, list[ParsedReview] | None]] = []
+    place = {id(path): i for i, path in enumerate(paths)}
     for path in paths:
         if stream_path(path, fmt, max_bytes=cap) is not None:
             loaded.append((path, None))
             continue
         shown.show(f"Importing {source_name(path)}…")
-        reviews = _read_whole(path, fmt, cap, failures)
+        reviews = _read_whole(path, fmt, cap, failures, place[id(path)])
         if reviews is not None:
             loaded.append((path, reviews))
             shown.reading(path, len(reviews))
@@ -135,17 +136,17 @@ def run_import(
                 # Nothing was written: read that source whole (or skip it), merge again.
                 at = next(i for i, (p, _) in enumerate(loaded) if p is stopped.origin)
                 if isinstance(stopped.error, ImportFailed):
-                    failures.append(str(stopped.error))
+                    failures[place[id(stopped.origin)]] = str(stopped.error)
                     del loaded[at]
                     continue
-                reviews = _read_whole(stopped.origin, fmt, cap, failures)
+                reviews = _read_whole(stopped.origin, fmt, cap, failures, place[id(stopped.origin)])
                 if reviews is None:
                     del loaded[at]
                 else:
                     loaded[at] = (stopped.origin, reviews)
     finally:
         shown.finish()
-    for failure in failures:
+    for _, failure in sorted(failures.items()):
         print(f"skipped {failure}", file=sys.stderr)
     for link, count in report.orphans if report is not None else ():
         noun = "comment was" if count == 1 else "comments were"
@@ -155,7 +156,7 @@ def run_import(
             file=sys.stderr,
         )
     print(_summary(report if entries else None, len(paths) - len(failures), len(failures)))
-    return failures
+    return [failure for _, failure in sorted(failures.items())]
 
 
 def _entries(
@@ -181,7 +182,7 @@ def _entries(
                 if done % 256 == 0:
                     shown.reading(path, done, now=False)
                 yield review
-        except Exception as error:  # noqa: BLE001 - read whole instead (or skipped, if refused)
+        except Exception as error:  # read whole instead (or skipped, if refused)
             raise _StreamStopped(path, error) from error
         shown.reading(path, done)
         counted[0] += done
@@ -189,18 +190,19 @@ def _entries(
 
 
 def _read_whole(
-    path: Origin, fmt: str | None, cap: int, failures: list[str]
+    path: Origin, fmt: str | None, cap: int, failures: dict[int, str], place: int
 ) -> list[ParsedReview] | None:
-    """The reviews of one source read whole; ``None`` (and its failure noted) if unreadable."""
+    """The reviews of one source read whole; ``None`` (its failure noted at ``place``)
+    if it cannot be read."""
     try:
         return _load(path, fmt, cap)
     except (ImportFailed, FetchError) as error:
-        failures.append(str(error))
+        failures[place] = str(error)
     except OSError as error:
-        failures.append(f"{source_name(path)}: {clean(error.strerror or str(error))}")
+        failures[place] = f"{source_name(path)}: {clean(error.strerror or str(error))}"
     except Exception as error:  # noqa: BLE001 - one bad file never stops the others
         reason = " ".join(clean(str(error)).split()) or "no details"
-        failures.append(f"{source_name(path)}: {type(error).__name__}: {reason}")
+        failures[place] = f"{source_name(path)}: {type(error).__name__}: {reason}"
     return None
 
 

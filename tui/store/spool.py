@@ -89,7 +89,7 @@ class NewDocs:
     def _spill(self) -> None:
         # Unnamed where the system allows it (O_TMPFILE), else unlinked at once: a killed
         # import leaves nothing behind; 0600, in the database's own private folder.
-        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".import-")
+        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".import-")  # noqa: SIM115 - closed by close()
         docs, self._docs = self._docs, {}
         for key, doc in docs.items():
             self._append(key, orjson.dumps(doc))
