@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import pty
+import resource
 import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -272,3 +274,29 @@ def test_progress_updates_in_place_at_a_terminal(tmp_path: Path) -> None:
     assert text.endswith("\r\x1b[K")  # the line is taken away before the summary
     assert "\n" not in text.replace("\r\n", "")
     assert out.startswith("read 1 file; reviews:")
+
+
+def _file_size_limit(limit: int) -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+
+
+def test_a_full_disk_while_spooling_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
+    """The new documents' temp file hits the limit on file size, as on a full disk."""
+    db = tmp_path / "reviews.json"
+    streamed_import(db, write_feed(tmp_path / "good.xml", [_item(1)]))
+    before = db.read_bytes()
+    feed = big_feed(tmp_path / "feed.xml")
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--db", str(db), "import", str(feed)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: _file_size_limit(1_000_000),  # the limit is the child's alone
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"reviews: error: could not save to {db}: File too large; nothing was changed"
+    ]
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

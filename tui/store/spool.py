@@ -11,6 +11,7 @@ writer (``storage.serialise_tables``), which copies them into the new file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +22,10 @@ import orjson
 
 IN_MEMORY_DOCS = 5_000
 """New documents held as dicts before they all go to the temp file."""
+
+
+class SpoolError(OSError):
+    """The temp file could not be made, written or read (a full disk): the import stops."""
 
 
 class NewDocs:
@@ -83,28 +88,41 @@ class NewDocs:
         self._docs = {}
         self._at = {}
         if self._file is not None:
-            self._file.close()
+            with contextlib.suppress(OSError):  # unwritten bytes of a failed import: dropped
+                self._file.close()
             self._file = None
 
     def _spill(self) -> None:
         # Unnamed where the system allows it (O_TMPFILE), else unlinked at once: a killed
         # import leaves nothing behind; 0600, in the database's own private folder.
-        self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".import-")  # noqa: SIM115 - closed by close()
+        try:
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix=".import-")  # noqa: SIM115 - closed by close()
+        except OSError as error:
+            raise SpoolError(error.errno, error.strerror) from error
         docs, self._docs = self._docs, {}
         for key, doc in docs.items():
             self._append(key, orjson.dumps(doc))
 
     def _append(self, key: str, data: bytes) -> None:
         assert self._file is not None
-        self._file.write(data)
+        try:
+            self._file.write(data)
+        except OSError as error:
+            raise SpoolError(error.errno, error.strerror) from error
         self._at[key] = (self._end, len(data))  # a document put twice: the last one counts
         self._end += len(data)
 
     def _read(self, key: str) -> bytes:
         assert self._file is not None
-        self._file.flush()
         offset, length = self._at[key]
-        return os.pread(self._file.fileno(), length, offset)
+        try:
+            self._file.flush()
+            data = os.pread(self._file.fileno(), length, offset)
+        except OSError as error:
+            raise SpoolError(error.errno, error.strerror) from error
+        if len(data) != length:
+            raise SpoolError(0, "the import's temp file came back short")
+        return data
 
     def __enter__(self) -> NewDocs:
         return self
