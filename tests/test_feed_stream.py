@@ -13,6 +13,7 @@ still end exactly as before.
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import resource
@@ -20,6 +21,7 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -300,3 +302,35 @@ def test_a_full_disk_while_spooling_is_one_line_and_changes_nothing(tmp_path: Pa
     ]
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new(tmp_path: Path) -> None:
+    """Killed at moments spread over the whole import (reading, spooling, writing): the
+    database is always whole, the old one or the new one, and no temp file outlives it."""
+    feed = big_feed(tmp_path / "feed.xml")
+    db, new = tmp_path / "reviews.json", tmp_path / "new" / "reviews.json"
+    streamed_import(db, write_feed(tmp_path / "older.xml", [_item(n) for n in range(0, 900, 9)]))
+    new.parent.mkdir()
+    new.write_bytes(db.read_bytes())
+    whole_file_import(new, feed)
+    old_tables, new_tables = tables(db), tables(new)
+    command = [sys.executable, "-m", "tui", "--db", str(db), "import", str(feed)]
+    start = time.monotonic()
+    subprocess.run(command, capture_output=True, timeout=300, check=True)
+    took = time.monotonic() - start
+    db.write_bytes(json.dumps(old_tables).encode())  # back to the old database
+    outcomes = set()
+    for step in range(10):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(took * (step + 0.5) / 10)
+        proc.kill()
+        proc.wait()
+        found = tables(db)
+        assert found in (old_tables, new_tables)
+        outcomes.add("new" if found == new_tables else "old")
+        Store(db).close()  # a fresh store removes the temp file of a killed writer
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+        if found == new_tables:
+            db.write_bytes(json.dumps(old_tables).encode())
+    assert "old" in outcomes  # the kills did land mid-import
