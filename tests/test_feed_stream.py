@@ -334,3 +334,46 @@ def test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new(tmp_pat
         if found == new_tables:
             db.write_bytes(json.dumps(old_tables).encode())
     assert "old" in outcomes  # the kills did land mid-import
+
+
+def _entry(number: int, *, xhtml: bool = False) -> str:
+    content = (
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">x</div></content>'
+        if xhtml
+        else f'<content type="html">&lt;p&gt;{number}, &lt;i&gt;Tár&lt;/i&gt;&lt;/p&gt;</content>'
+    )
+    author = f"<author><name>Critic {number % 3}</name></author>" if number % 2 else ""
+    return (
+        f"<entry><id>tag:blog.example,2025:{number}</id><title>Entry {number}</title>"
+        f'<link rel="alternate" href="https://blog.example/e/{number}"/>'
+        f"<published>2025-02-0{1 + number % 9}T10:00:00Z</published>{author}"
+        f'<category term="noir"/>{content}</entry>\n'
+    )
+
+
+@pytest.mark.parametrize("xhtml_at", [None, ENTRIES - 1])
+def test_an_atom_feed_streams_as_the_whole_file_reads_it(
+    tmp_path: Path, xhtml_at: int | None
+) -> None:
+    """Entries without an author take the feed's; XHTML content (feedparser's) anywhere
+    sends the whole file the ordinary way, even after thousands of entries streamed."""
+    entries = "".join(_entry(n, xhtml=n == xhtml_at) for n in range(ENTRIES))
+    feed = tmp_path / "feed.atom"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Atom blog</title><id>tag:blog.example,2025:feed</id>"
+        "<author><name>The Blog</name></author>"
+        '<link rel="alternate" href="https://blog.example/"/>\n' + entries + "</feed>\n",
+        encoding="utf-8",
+    )
+    if xhtml_at is None:
+        assert len(list(stream(feed, 10**9))) == ENTRIES
+    else:
+        with pytest.raises(NotStreamable, match="XHTML"):
+            list(stream(feed, 10**9))
+    streamed, whole = tmp_path / "streamed.json", tmp_path / "whole.json"
+    streamed_import(streamed, feed)
+    whole_file_import(whole, feed)
+    assert tables(streamed) == tables(whole)
+    authors = {doc["author"] for doc in tables(whole)["reviews"].values()}  # type: ignore[index]
+    assert authors == {"The Blog", "Critic 0", "Critic 1", "Critic 2"}
