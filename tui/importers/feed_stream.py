@@ -56,6 +56,8 @@ CHUNK = 1 << 20
 """Bytes handed to the parser at a time."""
 HEAD = 65536
 """Bytes looked at before parsing: the XML declaration, the prolog and the root."""
+_ENTRIES = ("item", "entry")
+_ENTRY_ENDINGS = _ENTRIES  # ends of a tag that may be one, in any namespace
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _OVERLAP = 16
 """Bytes of one chunk kept in front of the next, so no pattern is missed across the cut."""
@@ -199,8 +201,8 @@ def stream(path: Path, max_bytes: int) -> Iterator[ParsedReview]:
         raise NotStreamable("empty")
     _check_head(head, path)
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    stack: list[ET.Element] = []
     feed: _Feed | None = None
+    entry_tag = ""
     tail = b""
     try:
         for chunk in _chunks(path, max_bytes):
@@ -211,28 +213,36 @@ def stream(path: Path, max_bytes: int) -> Iterator[ParsedReview]:
                 # Before the root element: a DTD is safe_xml's to refuse (or to read).
                 raise NotStreamable("a DTD or entities")
             parser.feed(chunk)
+            # Lean: this loop sees two events for each of the millions of elements.
             for pair in parser.read_events():
                 event, element = cast(tuple[str, ET.Element], pair)  # start and end only
                 if event == "start":
-                    stack.append(element)
                     if feed is None:
                         feed = _Feed(element)
-                    elif len(stack) == 2 and element.tag == "channel" and feed.parent is None:
+                        entry_tag = feed.entry_tag
+                    elif feed.parent is None and element.tag == "channel":
+                        # The first channel to start; if it is not the root's child, the
+                        # items are not its children and cannot be removed from it below.
                         feed.parent = element
                     continue
-                stack.pop()
+                tag = element.tag
+                if tag != entry_tag:
+                    if tag.endswith(_ENTRY_ENDINGS) and safe_xml.local_name(tag) in _ENTRIES:
+                        raise NotStreamable("an entry of another kind")
+                    continue
                 assert feed is not None
-                name = safe_xml.local_name(element.tag)
-                if name in ("item", "entry"):
-                    parent = stack[-1] if stack else None
-                    if element.tag != feed.entry_tag or parent is not feed.parent:
-                        raise NotStreamable("an entry outside the feed's list of entries")
-                    assert parent is not None
-                    entry = feed.entry(element)
-                    if feed.author is None:
-                        feed.author = feed.author_now()
-                    yield _review(entry, feed.author)
-                    parent.remove(element)  # read: dropped, so the tree never grows
+                try:
+                    # Read: dropped, so the tree never grows. The entry is the list's own
+                    # child, or this fails (an item nested anywhere else).
+                    if feed.parent is None:
+                        raise ValueError
+                    feed.parent.remove(element)
+                except ValueError:
+                    raise NotStreamable("an entry outside the feed's list of entries") from None
+                entry = feed.entry(element)
+                if feed.author is None:
+                    feed.author = feed.author_now()
+                yield _review(entry, feed.author)
             if feed is None:
                 # No root element in the first megabyte: the prolog was not all checked.
                 raise NotStreamable("a prolog too long to check")
