@@ -200,14 +200,18 @@ def stream_path(
 ) -> Iterator[ParsedReview] | None:
     """The reviews of a local feed file one at a time (``feed_stream``), else ``None``.
 
-    ``None`` for a URL, a file of another format, or one that cannot be opened:
-    ``load_path`` reads those (and reports what is wrong). The stream itself may
-    raise ``feed_stream.NotStreamable`` at any point: then ``load_path`` reads it.
+    ``None`` for a URL, a file of another format, anything but a regular file (a
+    pipe such as ``<(cat feed.xml)`` can be read only once), or one that cannot be
+    opened: ``load_path`` reads those (and reports what is wrong). The stream
+    itself may raise ``feed_stream.NotStreamable`` at any point: then
+    ``load_path`` reads it.
     """
     if feed_url(path) is not None or fmt not in (None, "feed"):
         return None
     try:
         with Path(path).open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             head = handle.read(65536)
     except OSError:
         return None
