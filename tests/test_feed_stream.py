@@ -377,3 +377,23 @@ def test_an_atom_feed_streams_as_the_whole_file_reads_it(
     assert tables(streamed) == tables(whole)
     authors = {doc["author"] for doc in tables(whole)["reviews"].values()}  # type: ignore[index]
     assert authors == {"The Blog", "Critic 0", "Critic 1", "Critic 2"}
+
+
+@pytest.mark.slow
+def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
+    """``benchmarks/big_feed.py`` on a small feed, one run (no timing asserted)."""
+    out = tmp_path / "figures.json"
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "big_feed.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--items", "300", "--runs", "1", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "reviews import of a 300-entry RSS feed" in done.stdout
+    figures = {row["name"]: row for row in json.loads(out.read_text())["figures"]}
+    streamed = figures["import into a new database: peak RSS"]
+    assert streamed["samples"][0] > 0 and streamed["floor"][0] > 0
+    assert figures["baseline: bare python -c pass, peak RSS"]["value"] > 0
