@@ -57,7 +57,7 @@ CHUNK = 1 << 20
 HEAD = 65536
 """Bytes looked at before parsing: the XML declaration, the prolog and the root."""
 _ENTRIES = ("item", "entry")
-_ENTRY_ENDINGS = _ENTRIES  # ends of a tag that may be one, in any namespace
+"""Local names of an entry, in any namespace."""
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _OVERLAP = 16
 """Bytes of one chunk kept in front of the next, so no pattern is missed across the cut."""
@@ -227,7 +227,7 @@ def stream(path: Path, max_bytes: int) -> Iterator[ParsedReview]:
                     continue
                 tag = element.tag
                 if tag != entry_tag:
-                    if tag.endswith(_ENTRY_ENDINGS) and safe_xml.local_name(tag) in _ENTRIES:
+                    if tag.endswith(_ENTRIES) and safe_xml.local_name(tag) in _ENTRIES:
                         raise NotStreamable("an entry of another kind")
                     continue
                 assert feed is not None
