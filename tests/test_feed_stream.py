@@ -397,3 +397,27 @@ def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> Non
     streamed = figures["import into a new database: peak RSS"]
     assert streamed["samples"][0] > 0 and streamed["floor"][0] > 0
     assert figures["baseline: bare python -c pass, peak RSS"]["value"] > 0
+
+
+def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path) -> None:
+    """Three files, the middle one streamed until an undefined entity hundreds of entries
+    in (feedparser's to read): merged again from the start, every file in its order."""
+    first = write_feed(tmp_path / "a.xml", [_item(n, text=" (a)") for n in range(0, 40, 2)])
+    items = [_item(n) for n in range(600)]
+    items[590] = items[590].replace("score.", "score &nbsp;.")
+    middle = write_feed(tmp_path / "b.xml", items)
+    last = write_feed(tmp_path / "c.xml", [_item(n, text=" (c)") for n in range(0, 60, 3)])
+    with pytest.raises(NotStreamable, match="undefined entity"):
+        list(stream(middle, 10**9))
+    streamed, whole = tmp_path / "streamed.json", tmp_path / "whole.json"
+    done = run_reviews("--db", str(streamed), "import", str(first), str(middle), str(last))
+    assert done.returncode == 0, done.stderr
+    store = Store(whole)
+    try:
+        parsed = [r for path in (first, middle, last) for r in load_path(path)]
+        report = store.import_reviews(parsed)
+    finally:
+        store.close()
+    counts = (report.added_reviews, report.updated_reviews, report.unchanged_reviews)
+    assert f"read 3 files; {summary(counts)}" in done.stdout
+    assert tables(streamed) == tables(whole)
