@@ -76,10 +76,15 @@ class ImportProgress:
             self._written = False
 
 
+_Source = tuple[int, Origin, list[ParsedReview] | None]
+"""A source to merge: its place among the sources, where it is, its reviews if read whole."""
+
+
 class _StreamStopped(Exception):  # noqa: N818 - a signal between two functions of this module
     """A streamed source stopped: it must be read whole, or it is skipped."""
 
-    def __init__(self, origin: Origin, error: Exception) -> None:
+    def __init__(self, place: int, origin: Origin, error: Exception) -> None:
+        self.place = place
         self.origin = origin
         self.error = error
         super().__init__(str(error))
@@ -110,17 +115,17 @@ def run_import(
     paths: list[Origin] = []
     for s in sources:
         paths += [s] if feed_url(s) is not None else list(iter_sources([Path(s)]))
-    # Each source: its reviews read whole, or None: streamed while merging.
-    loaded: list[tuple[Origin, list[ParsedReview] | None]] = []
-    place = {id(path): i for i, path in enumerate(paths)}
-    for path in paths:
+    # Each source (its place among them all): its reviews read whole, or None: streamed
+    # while merging.
+    loaded: list[_Source] = []
+    for place, path in enumerate(paths):
         if stream_path(path, fmt, max_bytes=cap) is not None:
-            loaded.append((path, None))
+            loaded.append((place, path, None))
             continue
         shown.show(f"Importing {source_name(path)}…")
-        reviews = _read_whole(path, fmt, cap, failures, place[id(path)])
+        reviews = _read_whole(path, fmt, cap, failures, place)
         if reviews is not None:
-            loaded.append((path, reviews))
+            loaded.append((place, path, reviews))
             shown.reading(path, len(reviews))
     report, entries = None, 0
     try:
@@ -134,16 +139,16 @@ def run_import(
                 break
             except _StreamStopped as stopped:
                 # Nothing was written: read that source whole (or skip it), merge again.
-                at = next(i for i, (p, _) in enumerate(loaded) if p is stopped.origin)
+                at = next(i for i, source in enumerate(loaded) if source[0] == stopped.place)
                 if isinstance(stopped.error, ImportFailed):
-                    failures[place[id(stopped.origin)]] = str(stopped.error)
+                    failures[stopped.place] = str(stopped.error)
                     del loaded[at]
                     continue
-                reviews = _read_whole(stopped.origin, fmt, cap, failures, place[id(stopped.origin)])
+                reviews = _read_whole(stopped.origin, fmt, cap, failures, stopped.place)
                 if reviews is None:
                     del loaded[at]
                 else:
-                    loaded[at] = (stopped.origin, reviews)
+                    loaded[at] = (stopped.place, stopped.origin, reviews)
     finally:
         shown.finish()
     for _, failure in sorted(failures.items()):
@@ -160,14 +165,14 @@ def run_import(
 
 
 def _entries(
-    loaded: list[tuple[Origin, list[ParsedReview] | None]],
+    loaded: list[_Source],
     fmt: str | None,
     cap: int,
     shown: ImportProgress,
     counted: list[int],
 ) -> Iterator[ParsedReview]:
     """Every source's reviews in order, the streamed ones read as they are merged."""
-    for path, reviews in loaded:
+    for place, path, reviews in loaded:
         if reviews is not None:
             counted[0] += len(reviews)
             yield from reviews
@@ -183,7 +188,7 @@ def _entries(
                     shown.reading(path, done, now=False)
                 yield review
         except Exception as error:  # read whole instead (or skipped, if refused)
-            raise _StreamStopped(path, error) from error
+            raise _StreamStopped(place, path, error) from error
         shown.reading(path, done)
         counted[0] += done
     shown.show("Writing the database…")
