@@ -30,6 +30,7 @@ BENCHMARKS = (
     "memory",
     "scaling",
     "peer_newsboat",
+    "big_feed",
 )
 
 

@@ -97,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep comment threads (Disqus) that match no review's permalink as reviews",
     )
+    imp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show entries read on stderr (default: only when stderr is a terminal)",
+    )
 
     exp = sub.add_parser("export", parents=[common], help="export every review and comment")
     exp.add_argument(
@@ -310,7 +316,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         code = follow.import_opml(store, opml) if opml else EXIT_OK
         limit = None if args.max_size is None else int(args.max_size * 1_000_000)
         failures = (
-            run_import(store, others, args.fmt, max_bytes=limit, keep_orphans=args.keep_orphans)
+            run_import(
+                store,
+                others,
+                args.fmt,
+                max_bytes=limit,
+                keep_orphans=args.keep_orphans,
+                progress=args.progress,
+            )
             if others
             else []
         )

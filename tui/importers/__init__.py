@@ -195,6 +195,37 @@ def load_path(
         raise ImportFailed(path, f"cannot be read ({type(error).__name__}: {reason})") from error
 
 
+def stream_path(
+    path: Origin, fmt: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[ParsedReview] | None:
+    """The reviews of a local feed file one at a time (``feed_stream``), else ``None``.
+
+    ``None`` for a URL, a file of another format, anything but a regular file (a
+    pipe such as ``<(cat feed.xml)`` can be read only once), or one that cannot be
+    opened: ``load_path`` reads those (and reports what is wrong). The stream
+    itself may raise ``feed_stream.NotStreamable`` at any point: then
+    ``load_path`` reads it.
+    """
+    if feed_url(path) is not None or fmt not in (None, "feed"):
+        return None
+    try:
+        with Path(path).open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            head = handle.read(65536)
+    except OSError:
+        return None
+    if fmt is None:
+        try:
+            if _detect(head, path) != "feed":
+                return None
+        except ImportFailed:
+            return None
+    from tui.importers import feed_stream
+
+    return feed_stream.stream(Path(path), max_bytes)
+
+
 def load_bytes(data: bytes, origin: Origin, fmt: str | None = None) -> list[ParsedReview]:
     """Parse bytes already read (a fetched feed) as ``fmt``, else as their content shows."""
     parse = _parser(fmt, origin) if fmt is not None else _parser(_detect(data, origin), origin)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
@@ -46,6 +46,7 @@ from tui.store.merge import plan_import
 from tui.store.search import SearchIndex
 from tui.store.storage import (
     AtomicFileStorage,
+    Fragments,
     MissingFileError,
     Signature,
     Tables,
@@ -272,6 +273,31 @@ class StoreCore:
         # taken before an import. Reviews and comments are.
         if any(name != "reads" for name in changes):
             self._backup_once()
+        self._commit(write)
+        self._backup_kept()
+
+    def _put_appended(
+        self,
+        tables: Tables,
+        changes: dict[str, dict[str, dict[str, Any]]],
+        appended: Mapping[str, Fragments],
+    ) -> None:
+        """``_put`` plus documents already encoded (a big import's, from ``NewDocs``).
+
+        They never enter the cached tables: the cache and the index are dropped
+        after the write, and the next read loads the file. The first-screen
+        snapshot is left stale (the reader rewrites it after its first load):
+        taking it needs the index, which would hold every new review in memory.
+        """
+
+        def write() -> None:
+            for name, docs in changes.items():
+                tables.setdefault(name, {}).update(docs)
+            self._storage.write_appended(tables, appended)
+            self._index = None
+            self._search = None
+
+        self._backup_once()
         self._commit(write)
         self._backup_kept()
 

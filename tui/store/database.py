@@ -19,12 +19,14 @@ from tui.store.errors import (
     NotFound,
     NotYours,
     StoreError,
+    WriteFailed,
 )
 from tui.store.index import StoreIndex, comment_from_doc
-from tui.store.merge import ImportReport, plan_import
+from tui.store.merge import ImportPlan, ImportReport, plan_import
 from tui.store.outbox import LoginStore, OutboxStore
 from tui.store.search import SearchHit, SearchIndex
 from tui.store.sources import SourcesStore
+from tui.store.spool import NewDocs, SpoolError
 from tui.store.storage import Tables, UnreadableFileError
 from tui.text import clean, one_line
 
@@ -244,16 +246,56 @@ class Store(OutboxStore, LoginStore, SourcesStore):
         """
         with self._writing() as (index, tables):
             plan = plan_import(index, parsed, progress, keep_orphans=keep_orphans)
-            if not plan.reviews and not plan.comments:
-                return plan.report()
+            return self._write_plan(index, tables, plan)
 
-            self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
-            index.put_comments(
-                comment_from_doc(int(key), doc) for key, doc in plan.comments.items()
-            )
-            index.put_reviews(plan.reviews)
-            self._search = None
+    def import_stream(
+        self, parsed: Iterable[ParsedReview], *, keep_orphans: bool = False
+    ) -> ImportReport:
+        """``import_reviews`` of a stream (a generator), each review merged as it comes.
+
+        Memory stays flat however many reviews come: past a few thousand, the new
+        documents wait encoded in a temp file (``tui.store.spool``) and are copied
+        into the new database file; nothing is written if the stream raises.
+        """
+        with (
+            self._writing() as (index, tables),
+            NewDocs(self.path.parent) as reviews,
+            NewDocs(self.path.parent) as comments,
+        ):
+            try:
+                plan = plan_import(
+                    index,
+                    parsed,
+                    keep_orphans=keep_orphans,
+                    new_reviews=reviews,
+                    new_comments=comments,
+                )
+            except SpoolError as error:  # the temp file's (disk full): nothing written yet
+                raise WriteFailed(
+                    f"could not save to {self.path}: {error.strerror or error}; nothing was changed"
+                ) from None
+            new = {"reviews": reviews, "comments": comments}
+            if not (reviews.spilled or comments.spilled):
+                plan.reviews.update(reviews.in_memory())
+                plan.comments.update(comments.in_memory())
+                return self._write_plan(index, tables, plan)
+            changes = {"reviews": plan.reviews, "comments": plan.comments}
+            for name, docs in new.items():
+                if not docs.spilled:
+                    changes[name] = {**changes[name], **docs.in_memory()}
+            spilled = {name: docs.fragments() for name, docs in new.items() if docs.spilled}
+            self._put_appended(tables, changes, spilled)
             return plan.report()
+
+    def _write_plan(self, index: StoreIndex, tables: Tables, plan: ImportPlan) -> ImportReport:
+        """Write what ``plan`` adds or changes (if anything) and take it into the index."""
+        if not plan.reviews and not plan.comments:
+            return plan.report()
+        self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
+        index.put_comments(comment_from_doc(int(key), doc) for key, doc in plan.comments.items())
+        index.put_reviews(plan.reviews)
+        self._search = None
+        return plan.report()
 
     def mark_seen(self, review_id: int, comment_ids: Iterable[int]) -> None:
         """Record comments as seen; also marks the review itself read."""

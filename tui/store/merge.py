@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ import orjson
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview, Review
 from tui.store.index import StoreIndex
 from tui.store.permalinks import permalink_index, permalink_key
+from tui.store.spool import NewDocs
 from tui.text import clean, one_line
 
 
@@ -61,6 +62,31 @@ class ImportPlan:
     added_comments: int = 0
     unchanged_comments: int = 0
     orphans: list[tuple[str, int]] = field(default_factory=list)
+    new_reviews: NewDocs | None = None
+    """Where new reviews go instead of ``reviews`` (a big import: see ``tui.store.spool``)."""
+    new_comments: NewDocs | None = None
+    """Where new comments go instead of ``comments``."""
+
+    def review(self, key: str) -> dict[str, Any] | None:
+        """The planned document of review ``key``, new or changed; ``None`` if none."""
+        doc = self.reviews.get(key)
+        if doc is None and self.new_reviews is not None:
+            doc = self.new_reviews.get(key)
+        return doc
+
+    def put_review(self, key: str, doc: dict[str, Any], *, new: bool) -> None:
+        """Plan review ``key`` (``new``: a row this import adds)."""
+        if new and self.new_reviews is not None:
+            self.new_reviews[key] = doc
+        else:
+            self.reviews[key] = doc
+
+    def put_comment(self, key: str, doc: dict[str, Any]) -> None:
+        """Plan the new comment ``key``."""
+        if self.new_comments is not None:
+            self.new_comments[key] = doc
+        else:
+            self.comments[key] = doc
 
     def report(self) -> ImportReport:
         """The counts, frozen."""
@@ -155,7 +181,10 @@ class _Ids:
     claimed: set[int] = field(default_factory=set)
 
 
-def _place_review(plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedReview) -> int:
+def _place_review(
+    plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedReview
+) -> tuple[int, str]:
+    """The row the review goes to, and its identity once placed."""
     doc = review_doc(p)
     identity = doc["source_id"]
     review_id = ids.new_reviews.get(identity, index.review_by_source.get(identity))
@@ -170,16 +199,17 @@ def _place_review(plan: ImportPlan, index: StoreIndex, ids: _Ids, p: ParsedRevie
         ids.new_reviews[identity] = review_id
         ids.added.add(review_id)
         plan.added_reviews += 1
-        plan.reviews[str(review_id)] = doc
-        return review_id
-    current = plan.reviews.get(str(review_id)) or doc_of_review(index.reviews[review_id])
+        plan.put_review(str(review_id), doc, new=True)
+        return review_id, identity
+    current = plan.review(str(review_id)) or doc_of_review(index.reviews[review_id])
     if current == doc:
         plan.unchanged_reviews += 1
     else:
         # Counted once, however often the same review appears in one import.
         plan.updated_reviews += review_id not in ids.added and str(review_id) not in plan.reviews
-        plan.reviews[str(review_id)] = doc
-    return review_id
+        plan.put_review(str(review_id), doc, new=review_id in ids.added)
+    # The placed document is this one (or one equal to it): its identity is the review's.
+    return review_id, identity
 
 
 def _by_alias(index: StoreIndex, ids: _Ids, p: ParsedReview) -> int | None:
@@ -227,7 +257,7 @@ def _place_comments(
             }
             if url := one_line(c.url):
                 doc["url"] = url
-            plan.comments[str(comment_id)] = doc
+            plan.put_comment(str(comment_id), doc)
         else:
             plan.unchanged_comments += 1
         stack.extend(_children(c.replies, comment_id, cid_source)[::-1])
@@ -244,39 +274,53 @@ def count_comments(comments: Sequence[ParsedComment]) -> int:
 
 def plan_import(
     index: StoreIndex,
-    parsed: Sequence[ParsedReview],
+    parsed: Iterable[ParsedReview],
     progress: Callable[[int, int], None] | None = None,
     *,
     keep_orphans: bool = False,
+    new_reviews: NewDocs | None = None,
+    new_comments: NewDocs | None = None,
 ) -> ImportPlan:
     """Work out every document an import adds or updates; local replies are never changed.
 
-    Comment threads without a post of their own (``source == THREADS_ONLY``) are
-    placed last, on the review whose permalink matches theirs; an unmatched one
-    is listed in ``orphans``, or stored as a review when ``keep_orphans``.
+    ``parsed`` may be a stream (a generator): each review is placed as it comes
+    and not kept. Comment threads without a post of their own (``source ==
+    THREADS_ONLY``) are placed last, on the review whose permalink matches theirs;
+    an unmatched one is listed in ``orphans``, or stored as a review when
+    ``keep_orphans``. New documents go to ``new_reviews`` / ``new_comments`` when
+    given (a big import), else into the plan's dicts. ``progress(done, total)``
+    is called for a sequence only (a stream's length is not known).
     """
-    plan = ImportPlan()
+    plan = ImportPlan(new_reviews=new_reviews, new_comments=new_comments)
     ids = _Ids(index.max_review_id + 1, index.max_comment_id + 1, index.comment_by_source())
-    reviews = [p for p in parsed if p.source != THREADS_ONLY]
-    threads = [p for p in parsed if p.source == THREADS_ONLY]
-    total = len(parsed)
+    threads: list[ParsedReview] = []
+    total = len(parsed) if isinstance(parsed, Sequence) else 0
     step = max(1, total // 100)
     done = 0
-    for p in reviews:
-        placed = _place_review(plan, index, ids, p)
-        _place_comments(plan, ids, placed, _identity_of(plan, index, placed), p.comments)
+
+    def advance() -> None:
+        nonlocal done
         done += 1
-        if progress is not None and (done % step == 0 or done == total):
+        if progress is not None and total and (done % step == 0 or done == total):
             progress(done, total)
+
+    for p in parsed:
+        if p.source == THREADS_ONLY:
+            threads.append(p)
+            continue
+        placed, identity = _place_review(plan, index, ids, p)
+        _place_comments(plan, ids, placed, identity, p.comments)
+        advance()
     if threads:
         pages = permalink_index(
             [(i, r.url) for i, r in index.reviews.items()]
             + [(int(key), str(doc.get("url") or "")) for key, doc in plan.reviews.items()]
+            + [(int(key), str(doc.get("url") or "")) for key, doc in _new_docs(plan)]
         )
         for p in threads:
             review_id: int | None = pages.get(permalink_key(p.url))
             if review_id is None and keep_orphans:
-                review_id = _place_review(plan, index, ids, p)
+                review_id = _place_review(plan, index, ids, p)[0]
             if review_id is None:
                 if p.comments:
                     link = one_line(p.url) or f"{one_line(p.title)} (no link)"
@@ -284,11 +328,13 @@ def plan_import(
             else:
                 identity = _identity_of(plan, index, review_id)
                 _place_comments(plan, ids, review_id, identity, p.comments)
-            done += 1
-            if progress is not None and (done % step == 0 or done == total):
-                progress(done, total)
+            advance()
     _drop_unchanged(plan, index, ids)
     return plan
+
+
+def _new_docs(plan: ImportPlan) -> Iterable[tuple[str, dict[str, Any]]]:
+    return () if plan.new_reviews is None else plan.new_reviews.docs()
 
 
 def _drop_unchanged(plan: ImportPlan, index: StoreIndex, ids: _Ids) -> None:
@@ -304,7 +350,7 @@ def _drop_unchanged(plan: ImportPlan, index: StoreIndex, ids: _Ids) -> None:
 
 
 def _identity_of(plan: ImportPlan, index: StoreIndex, review_id: int) -> str:
-    doc = plan.reviews.get(str(review_id))
+    doc = plan.review(str(review_id))
     if doc is not None:
         return str(doc["source_id"])
     return index.reviews[review_id].source_id

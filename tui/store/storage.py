@@ -30,7 +30,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -183,8 +183,19 @@ def remove_stale_temps(
     return removed
 
 
-def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
+Fragments = Iterable[tuple[str, bytes]]
+"""Documents already encoded: (document id, its JSON), as ``orjson.dumps`` makes it."""
+
+
+def serialise_tables(
+    tables: Tables, appended: Mapping[str, Fragments] | None = None
+) -> Iterator[bytes | memoryview]:
     """The tables as JSON in lines: each table's name, then its documents, ``CHUNK_DOCS`` a line.
+
+    ``appended`` (table name -> encoded documents) are written after the table's
+    own documents, as if they were in it (a table only there is written too):
+    a big import's new documents go from their temp file to the new file
+    without ever being dicts in memory again.
 
     The layout (``parse_lines`` reads it back a line at a time)::
 
@@ -202,8 +213,10 @@ def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
     them, plus whitespace); orjson's ``TypeError`` for data it cannot encode
     comes from the piece that holds it.
     """
+    appended = appended or {}
+    extra: Tables = {name: {} for name in appended if name not in tables}
     yield b"{\n"
-    for number, (name, table) in enumerate(tables.items()):
+    for number, (name, table) in enumerate({**tables, **extra}.items()):
         if not isinstance(name, str):
             raise TypeError("Dict key must be str")  # as orjson.dumps(tables) would
         comma = b"," if number else b""
@@ -217,6 +230,11 @@ def serialise_tables(tables: Tables) -> Iterator[bytes | memoryview]:
         while chunk := dict(islice(items, CHUNK_DOCS)):
             # One piece per line (one write, one GIL release): the chunk's braces dropped.
             yield b"".join((separator, memoryview(orjson.dumps(chunk))[1:-1], b"\n"))
+            separator = b","
+        fragments = iter(appended.get(name, ()))
+        while encoded := list(islice(fragments, CHUNK_DOCS)):
+            line = b",".join(b'"%s":%s' % (key.encode("ascii"), doc) for key, doc in encoded)
+            yield separator + line + b"\n"
             separator = b","
         yield b"}\n"
     yield b"}"
@@ -404,6 +422,18 @@ class AtomicFileStorage(Storage):
             self.invalidate()
             raise
         self._data = data
+
+    def write_appended(self, data: Tables, appended: Mapping[str, Fragments]) -> Signature:
+        """Replace the file with the tables plus ``appended`` documents (see
+        ``serialise_tables``); the cache is dropped, as it lacks those documents.
+
+        Returns the new file's signature.
+        """
+        try:
+            sig = atomic_write_pieces(self.path, serialise_tables(data, appended))
+        finally:
+            self.invalidate()
+        return sig
 
     @property
     def signature(self) -> Signature | None:
