@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import shutil
+import ssl
+import subprocess
 import threading
 import zlib
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -101,3 +106,57 @@ def test_an_odd_url_reaches_the_server_as_httpx_would_send_it(blog_server: BlogS
     with Fetcher() as fetcher:
         got = fetcher.get(blog_server.url("/x/../a b/ü"))
     assert got.status == 200 and got.body == b"<rss/>"
+
+
+class _Hello(_BrokenGzip):
+    """Answers every GET with a small feed."""
+
+    def do_GET(self) -> None:
+        body = b"<rss/>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real HTTPS server on 127.0.0.1 with a certificate of its own (made by openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed: no certificate for a TLS server")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/feed", cert
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_https_is_verified_and_kept_alive(
+    tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, cert = tls_server
+    with Fetcher() as fetcher, pytest.raises(NetworkError) as caught:
+        fetcher.get(url)  # a certificate nobody vouches for
+    assert str(caught.value).startswith(f"{url}: the secure connection failed (")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as httpx reads it: trusted now
+    with Fetcher() as fetcher:
+        assert fetcher.get(url).body == b"<rss/>"
+        assert fetcher.get(url).body == b"<rss/>"

@@ -27,6 +27,7 @@ import httpcore
 import httpx
 
 import tui
+from tui.sources.http_sockets import SocketBackend
 from tui.sources.http_wire import Answer, BodyDecoder, request_for
 from tui.text import one_line
 
@@ -460,7 +461,7 @@ class Fetcher:
                     max_connections=self._limits.max_connections,
                     max_keepalive_connections=self._limits.max_keepalive_connections,
                     keepalive_expiry=self._limits.keepalive_expiry,
-                    network_backend=_WatchedBackend(httpcore.SyncBackend(), self._watchdog),
+                    network_backend=SocketBackend(self._watchdog),
                 )
                 self._pools[scheme] = pool
             return pool
