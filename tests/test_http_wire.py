@@ -160,3 +160,39 @@ def test_https_is_verified_and_kept_alive(
     with Fetcher() as fetcher:
         assert fetcher.get(url).body == b"<rss/>"
         assert fetcher.get(url).body == b"<rss/>"
+
+
+class _Redirecting(_BrokenGzip):
+    """Redirects /old to a non-ASCII path (UTF-8 in the Location header), serves that."""
+
+    def do_GET(self) -> None:
+        if self.path == "/old":
+            self.send_response(301)
+            self.send_header("Location", "/f\u00fcr-alle/")  # http.server writes it Latin-1
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("ETag", '"caf\u00e9"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_non_ascii_headers_are_read_and_sent_back() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with Fetcher() as fetcher:
+            got = fetcher.get(f"{base}/old")
+            assert got.body == b"/f%C3%BCr-alle/"  # the Latin-1 ü, escaped as httpx does
+            assert got.etag == '"caf\u00e9"'
+            again = fetcher.get(got.url, etag=got.etag)  # sent back as it came
+            assert again.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

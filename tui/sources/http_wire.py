@@ -68,7 +68,23 @@ def request_for(url: str, headers: Mapping[str, str], timeout: float) -> httpcor
 
 
 def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
-    return [(k.encode("ascii"), v.encode("latin-1")) for k, v in headers.items()]
+    return [(k.encode("ascii"), _header_bytes(v)) for k, v in headers.items()]
+
+
+def _header_bytes(value: str) -> bytes:
+    """A header value as sent: Latin-1 (HTTP's own), or UTF-8 when it cannot be."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
+def _header_text(value: bytes) -> str:
+    """A header value as read: UTF-8 (a redirect to a non-ASCII path), else Latin-1."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 class Answer:
@@ -94,7 +110,7 @@ class Answer:
         headers: dict[str, str] = {}
         for name, value in response.headers:
             key = name.decode("latin-1").lower()
-            text = value.decode("latin-1")
+            text = _header_text(value)
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         phrase = response.extensions.get("reason_phrase", b"")
         reason = phrase.decode("ascii", "replace") if isinstance(phrase, bytes) else ""
