@@ -53,6 +53,18 @@ def test_where_prints_the_paths(isolated_home: Path) -> None:
     assert "database: /tmp/elsewhere.json" in custom
 
 
+def test_where_lists_the_sync_file_beside_the_real_database(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "reviews.json"
+    real.parent.mkdir()
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    lines = run("where", "--db", str(link)).stdout.splitlines()
+    assert f"sync:     {real}.sync.json" in lines  # where the store writes it: beside the file
+    labels = [line.split(":", 1)[0] for line in lines]
+    assert labels.index("sync") == labels.index("ui state") + 1
+
+
 def test_reply_prints_the_id_and_it_is_stored(
     sample_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +79,27 @@ def test_clean_passes_clean_text_on_and_changes_the_rest_by_its_rules(text: str)
 )
 def test_one_line_is_clean_text_with_its_spaces_folded(text: str) -> None:
     assert one_line(text) == re.sub(r"[ \t\n\r]+", " ", clean(text)).strip()
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        ("Blog 3 review 17", "Blog 3 review 17"),
+        ("  Two  spaces  ", "Two spaces"),
+        ("tab\there\nand\r\nbreaks", "tab here and breaks"),
+        ("esc\x1b[31m", "esc\u241b[31m"),
+        ("\u00a0no-break\u00a0", "no-break"),
+        ("line\u2028separator", "line\u2028separator"),
+        ("lone \ud800", "lone \ufffd"),
+        ("", ""),
+    ],
+)
+def test_one_line_quick_path_and_slow_path_agree(raw: str, line: str) -> None:
+    assert one_line(raw) == line
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_one_line_is_clean_then_folded(raw: str) -> None:
+    # The quick path for printable text gives what cleaning and folding always gave.
+    assert one_line(raw) == re.sub(r"[ \t\n\r]+", " ", clean(raw)).strip()

@@ -49,6 +49,8 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Clean ``text`` and fold all whitespace runs to single spaces (for titles, names)."""
+    if text.isprintable():  # nothing ``clean`` changes, no tab or line break (most text)
+        return (_SPACE_RUN.sub(" ", text) if "  " in text else text).strip()
     text = clean(text)
     if "  " in text or "\t" in text or "\n" in text or "\r" in text:
         text = _SPACE_RUN.sub(" ", text)

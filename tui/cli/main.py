@@ -210,6 +210,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     from tui.store.backups import backups_dir
     from tui.store.errors import lock_path
     from tui.store.paths import config_path, drafts_path, real_path, state_path
+    from tui.store.sync_times import sync_times_path
 
     db = real_path(_db_path(args))
     print(f"database: {clean(str(db))}")
@@ -218,6 +219,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"backups:  {clean(str(backups_dir(db)))}")
     print(f"lock:     {clean(str(lock_path(db)))}")
     print(f"ui state: {clean(str(state_path(db)))}")
+    print(f"sync:     {clean(str(sync_times_path(db)))}")  # each source's latest sync outcome
     print(f"log:      {clean(str(log_path()))}")
     from tui.sources.secrets import SecretStore
 

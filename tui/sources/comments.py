@@ -77,11 +77,13 @@ def _content(entry: Any) -> tuple[str, str | None]:
 
 def read_comments(data: bytes, url: str) -> list[FeedComment]:
     """Every comment of a fetched comment feed, oldest first as far as the feed says."""
-    from tui.importers.feed import _author, _date, _identity, _replies_to
+    from tui.importers.feed import THREAD, _author, _date, _identity, _replies_to
 
     result, root = parse_feed(data, url)
     elements = []
-    if root is not None:
+    # Only a feed with some thr:in-reply-to needs its entries' elements (a quick scan in C
+    # finds out; WordPress's comment feeds have none).
+    if root is not None and next(root.iter(f"{THREAD}in-reply-to"), None) is not None:
         elements = [e for e in root.iter() if safe_xml.local_name(e.tag) in {"item", "entry"}]
     if len(elements) != len(result.entries):
         elements = []

@@ -27,6 +27,8 @@ import httpcore
 import httpx
 
 import tui
+from tui.sources.http_sockets import SocketBackend
+from tui.sources.http_wire import Answer, BodyDecoder, request_for
 from tui.text import one_line
 
 DEADLINE = 30.0
@@ -431,7 +433,7 @@ class Fetcher:
             "User-Agent": USER_AGENT,
         }
         self._lock = threading.Lock()
-        self._transports: dict[str, httpx.HTTPTransport] = {}
+        self._pools: dict[str, httpcore.ConnectionPool] = {}
         self._client: httpx.Client | None = None
         if getproxies():
             # Proxies from the environment: httpx's client routes each URL to its proxy.
@@ -440,50 +442,54 @@ class Fetcher:
             )
             _watch_pools(self._client, self._watchdog)
 
-    def _transport(self, scheme: str) -> httpx.HTTPTransport:
-        """The pool of direct connections for ``scheme``, made on first use."""
+    def _pool(self, scheme: str) -> httpcore.ConnectionPool:
+        """The pool of direct connections for ``scheme``, made on first use (as httpx's
+        transport makes it: HTTP/1.1, keep-alive for ``keepalive_expiry`` seconds)."""
         with self._lock:
-            transport = self._transports.get(scheme)
-            if transport is None:
+            pool = self._pools.get(scheme)
+            if pool is None:
                 # Plain http never speaks TLS: its pool gets a context with no certificates
-                # (nothing to load; it would refuse any server), https the full one.
-                verify: ssl.SSLContext | bool = (
-                    ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT) if scheme == "http" else True
+                # (nothing to load; it would refuse any server), https the full one
+                # (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR as httpx reads them).
+                context = (
+                    ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                    if scheme == "http"
+                    else httpx.create_ssl_context(trust_env=True)
                 )
-                transport = httpx.HTTPTransport(verify=verify, trust_env=True, limits=self._limits)
-                _watch_pool(transport, self._watchdog)
-                self._transports[scheme] = transport
-            return transport
+                pool = httpcore.ConnectionPool(
+                    ssl_context=context,
+                    max_connections=self._limits.max_connections,
+                    max_keepalive_connections=self._limits.max_keepalive_connections,
+                    keepalive_expiry=self._limits.keepalive_expiry,
+                    network_backend=SocketBackend(self._watchdog),
+                )
+                self._pools[scheme] = pool
+            return pool
 
-    def _send(self, url: str, headers: Mapping[str, str], remaining: float) -> httpx.Response:
+    def _send(self, url: str, headers: Mapping[str, str], remaining: float) -> Answer:
         """Send the GET (its body not read yet), through the proxy if there is one.
 
-        Without a proxy the request goes straight to the connection pool: httpx's
-        client adds nothing the fetcher uses (it follows no redirects, keeps no
-        cookies) and costs about as much again per request as the pool.
+        Without a proxy the request goes straight to an httpcore connection pool
+        (``tui.sources.http_wire``): httpx's client and models add nothing the
+        fetcher uses (it follows no redirects, keeps no cookies, decodes its own
+        bodies) and cost about as much again per request as the pool.
         """
-        timeout = httpx.Timeout(remaining)
         if self._client is not None:
+            timeout = httpx.Timeout(remaining)
             built = self._client.build_request("GET", url, headers=headers, timeout=timeout)
-            return self._client.send(built, stream=True)
-        request = httpx.Request(
-            "GET",
-            url,
-            headers={**self._headers, **headers},
-            extensions={"timeout": timeout.as_dict()},
-        )
-        response = self._transport(request.url.scheme).handle_request(request)
-        response.request = request
-        return response
+            return Answer.from_httpx(self._client.send(built, stream=True))
+        request = request_for(url, {**self._headers, **headers}, remaining)
+        response = self._pool(request.url.scheme.decode()).handle_request(request)
+        return Answer.from_httpcore(response)
 
     def close(self) -> None:
         """Release the connections and the watchdog's thread."""
         if self._client is not None:
             self._client.close()
         with self._lock:
-            for transport in self._transports.values():
-                transport.close()
-            self._transports.clear()
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
         self._watchdog.stop()
 
     def __enter__(self) -> Fetcher:
@@ -543,13 +549,24 @@ class Fetcher:
             raise TimedOut(start, f"no complete answer within {self.deadline:g} s")
         watched = self._watchdog.start(deadline)
         try:
-            response = self._send(url, headers, remaining)
             try:
-                if response.is_redirect and response.headers.get("Location"):
-                    return None, response.headers["Location"]
-                return self._read(url, response, deadline, start), None
-            finally:
-                response.close()
+                answer = self._send(url, headers, remaining)
+                try:
+                    location = answer.location
+                    if location is not None:
+                        return None, location
+                    return self._read(url, answer, deadline, start), None
+                finally:
+                    answer.close()
+            except httpcore.TimeoutException as error:  # the pool's own, as httpx names them
+                raise httpx.TimeoutException(str(error)) from None
+            except (
+                httpcore.NetworkError,
+                httpcore.ProtocolError,
+                httpcore.ProxyError,
+                httpcore.UnsupportedProtocol,
+            ) as error:
+                raise _as_httpx(error) from None
         except httpx.TimeoutException:
             raise TimedOut(start, f"no complete answer within {self.deadline:g} s") from None
         except httpx.HTTPError as error:
@@ -562,41 +579,49 @@ class Fetcher:
         finally:
             self._watchdog.end(watched)
 
-    def _read(self, url: str, response: httpx.Response, deadline: float, start: str) -> Fetched:
-        status = response.status_code
+    def _read(self, url: str, answer: Answer, deadline: float, start: str) -> Fetched:
+        status = answer.status
+        etag = answer.headers.get("etag") or None
+        modified = answer.headers.get("last-modified")
         if status == 304:
-            response.read()  # nothing, but reading its end lets the pool keep the connection
-            return Fetched(url, 304, b"", _etag(response), response.headers.get("Last-Modified"))
+            for _chunk in answer.chunks:  # nothing, but reading its end keeps the connection
+                pass
+            return Fetched(url, 304, b"", etag, modified)
         if status >= 400 or status < 200:
-            raise HTTPStatusError(start, status, response.reason_phrase)
-        length = response.headers.get("Content-Length", "")
-        plain = "content-encoding" not in response.headers
-        if plain and length.isdigit() and int(length) > self.max_bytes:
+            raise HTTPStatusError(start, status, answer.reason)
+        decoder = BodyDecoder(answer.headers.get("content-encoding"))
+        length = answer.headers.get("content-length", "")
+        if decoder.plain and length.isdigit() and int(length) > self.max_bytes:
             raise TooBig(start, f"{int(length):,} bytes is over the {self._cap()} limit")
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
+        for raw in answer.chunks:
+            chunk = raw if decoder.plain else decoder.decode(raw, self.max_bytes - size)
             size += len(chunk)
             if size > self.max_bytes:
                 raise TooBig(start, f"more than the {self._cap()} limit")
             if time.monotonic() >= deadline:
                 raise TimedOut(start, f"no complete answer within {self.deadline:g} s")
             chunks.append(chunk)
-        return Fetched(
-            url,
-            status,
-            b"".join(chunks),
-            _etag(response),
-            response.headers.get("Last-Modified"),
-            response.headers.get("Content-Type", ""),
-        )
+        if not decoder.plain:
+            chunk = decoder.flush()
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise TooBig(start, f"more than the {self._cap()} limit")
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        return Fetched(url, status, body, etag, modified, answer.headers.get("content-type", ""))
 
     def _cap(self) -> str:
         return f"{self.max_bytes / 1_000_000:g} MB"
 
 
-def _etag(response: httpx.Response) -> str | None:
-    return response.headers.get("ETag") or None
+def _as_httpx(error: Exception) -> httpx.HTTPError:
+    """httpx's exception of the same name as httpcore's ``error`` (as its transport maps them)."""
+    kind = getattr(httpx, type(error).__name__, None)
+    if not (isinstance(kind, type) and issubclass(kind, httpx.TransportError)):
+        kind = httpx.TransportError
+    return kind(str(error))
 
 
 def _network_reason(error: httpx.HTTPError) -> str:
