@@ -12,7 +12,7 @@ read marks: they are batched and written (the whole database) a few seconds
 after a review has been open a moment, so a user who keeps reading meets that
 write.
 
-    python benchmarks/navigation.py [--quick] [--keys 200]
+    python benchmarks/navigation.py [--quick] [--keys 200] [--write-keys 10] [--marks-after S]
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def child(args: Any) -> int:
     """One process: open, then time ``--keys`` presses of ``j`` (and keys during writes)."""
     subject = instrument(args.subject)
     corpus = facts(args.db)
+    if args.marks_after is not None:  # a quicker dwell: the smoke test's, not the user's
+        import tui.app
+        import tui.screens.reader
+
+        tui.screens.reader.SEEN_AFTER = args.marks_after / 2
+        tui.app.SEEN_FLUSH = args.marks_after / 2
     keys = min(args.keys, len(corpus.order) - 1)
 
     async def scenario(app: App[Any], pilot: Pilot[Any], began: float) -> dict[str, Any]:
@@ -93,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
     p.add_argument("--keys", type=int, default=None, help="keys per process (default 200)")
     p.add_argument("--write-keys", type=int, default=None, help="keys during writes (10)")
+    p.add_argument(
+        "--marks-after",
+        type=float,
+        default=None,
+        help="seconds from a dwell to its read marks being written (default: the app's, ~6)",
+    )
     args = p.parse_args(argv)
     args.keys = args.keys or (40 if args.quick else 200)
     args.write_keys = args.write_keys if args.write_keys is not None else (3 if args.quick else 10)
@@ -102,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     with scratch() as work:
         copy = copy_into(work, db)
         extra = ["--db", str(copy), "--keys", str(args.keys), "--write-keys", str(args.write_keys)]
+        if args.marks_after is not None:
+            extra += ["--marks-after", str(args.marks_after)]
         results = reader_and_floor("navigation.py", extra, runs_of(args), work)
     rows = figures(results["reader"], results["floor"], args.keys)
     emit("Navigation (sidebar j → review + comments painted)", rows, args, db)

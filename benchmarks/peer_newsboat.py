@@ -16,6 +16,7 @@ installed here: without ``newsboat`` (Debian's package) or tmux on the PATH the
 script says so and exits 0.
 
     python benchmarks/peer_newsboat.py [--quick] [--items 10000] [--runs 5] [--keys 500]
+                                        [--idle 1.0]
 """
 
 from __future__ import annotations
@@ -116,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=None)
     p.add_argument("--keys", type=int, default=None)
     p.add_argument("--json", type=Path, default=None)
+    p.add_argument(
+        "--idle", type=float, default=1.0, help="seconds after launch before the idle RSS"
+    )
     args, _ = p.parse_known_args(argv)  # run_all passes corpus sizes it does not use
     if shutil.which("newsboat") is None or not tmux_available():
         print("peer_newsboat: skipped, newsboat or tmux is not installed", file=sys.stderr)
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
     with scratch() as work:
         feed = write_feed(work / "feed.xml", items)
-        rows = measure(work, feed, runs, keys)
+        rows = measure(work, feed, runs, keys, args.idle)
         size = feed.stat().st_size / 1e6
     title = f"reviews vs newsboat — {items:,}-item feed ({size:.1f} MB), medians of {runs} runs"
     print(table(rows, title).replace("| floor |", "| newsboat |"))
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(work: Path, feed: Path, runs: int, keys: int) -> list[Figure]:
+def measure(work: Path, feed: Path, runs: int, keys: int, idle: float = 1.0) -> list[Figure]:
     """Every figure, both programs alternating."""
     peer = Peer(work, feed)
     db = work / "reviews.json"
@@ -174,8 +178,8 @@ def measure(work: Path, feed: Path, runs: int, keys: int) -> list[Figure]:
     launches = interleave(
         runs,
         {
-            "reviews": lambda: _launch_reviews(db, newest, keys),
-            "newsboat": lambda: _launch_newsboat(peer, newest, keys),
+            "reviews": lambda: _launch_reviews(db, newest, keys, idle),
+            "newsboat": lambda: _launch_newsboat(peer, newest, keys, idle),
         },
     )
     for name, index, unit, limit in (  # the targets of "Faster than newsboat"
@@ -214,20 +218,20 @@ def _keys(terminal: TmuxTerminal, count: int) -> tuple[float, float, float]:
     return percentile(times, 50), percentile(times, 99), rss_after
 
 
-def _launch_reviews(db: Path, newest: str, keys: int) -> tuple[float, ...]:
+def _launch_reviews(db: Path, newest: str, keys: int, idle: float) -> tuple[float, ...]:
     with TmuxTerminal() as terminal:
         launch = terminal.launch([PYTHON, "-m", "tui", "--db", str(db)], [newest])
-        time.sleep(1.0)
+        time.sleep(idle)
         idle = rss_mb(launch.pid)
         p50, p99, after = _keys(terminal, keys)
     return launch.ready, p50, p99, idle, after
 
 
-def _launch_newsboat(peer: Peer, newest: str, keys: int) -> tuple[float, ...]:
+def _launch_newsboat(peer: Peer, newest: str, keys: int, idle: float) -> tuple[float, ...]:
     with TmuxTerminal() as terminal:
         launch = terminal.launch(peer.argv(), ["Peer Bench Reviews"])
         articles = terminal.press_until("Enter", [newest])
-        time.sleep(1.0)
+        time.sleep(idle)
         idle = rss_mb(launch.pid)
         p50, p99, after = _keys(terminal, keys)
     return launch.ready + articles, p50, p99, idle, after

@@ -7,7 +7,7 @@ screen) and ``Store.add_reply`` are measured against their floors as in
 per MB, and the slope between successive sizes: growth is linear when the
 slope stays level, and the slope is what a bigger database will cost.
 
-    python benchmarks/scaling.py [--quick] [--sizes 5,10,20,43]
+    python benchmarks/scaling.py [--quick] [--sizes 5,10,20,43] [--replies 4] [--no-warm-up]
 """
 
 from __future__ import annotations
@@ -38,11 +38,15 @@ class Point:
     save_floor: float
 
 
-def measure(path: Path, runs: int, work: Path) -> Point:
-    """Startup and reply save medians (reader and floor) on one corpus."""
+def measure(path: Path, runs: int, work: Path, *, replies: int = 4, warm_up: bool = True) -> Point:
+    """Startup and reply save medians (reader and floor) on one corpus.
+
+    ``replies`` saves per process (the first, which takes the backup, is left out of
+    the median, so at least 2); ``warm_up`` as in ``startup.measure``.
+    """
     nan = float("nan")
-    start = startup.measure(path, runs, work) if tmux_available() else None
-    saves = reply_save.measure(path, runs, work, replies=4)
+    start = startup.measure(path, runs, work, warm_up=warm_up) if tmux_available() else None
+    saves = reply_save.measure(path, runs, work, replies=replies)
     steady = [median(run["saves"][1:]) for run in saves["store"]]
     floor = [median(run["saves"][1:]) for run in saves["floor"]]
     return Point(
@@ -89,7 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     """Measure every size and print the scaling table and the overall slopes."""
     p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
     p.add_argument("--sizes", default=None, help="target sizes in MB, comma separated")
+    p.add_argument("--replies", type=int, default=4, help="reply saves per process (>= 2)")
+    p.add_argument(
+        "--no-warm-up", action="store_true", help="skip startup's unmeasured warm-up launches"
+    )
     args = p.parse_args(argv)
+    if args.replies < 2:
+        p.error("--replies: at least 2 (the first save, with the backup, is not counted)")
     targets = [
         float(s) for s in (args.sizes or ("0.5,1,2" if args.quick else "5,10,20,43")).split(",")
     ]
@@ -99,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     with scratch() as work:
         for target in targets:
             path = corpus_file(base.scaled(target / FULL_MB))
-            points.append(measure(path, runs, work))
+            points.append(
+                measure(path, runs, work, replies=args.replies, warm_up=not args.no_warm_up)
+            )
     print("### Scaling: startup (newest review on screen) and reply save, by database size")
     print()
     print(table(points))

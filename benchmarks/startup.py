@@ -68,14 +68,18 @@ class StartupRuns:
     floor: list[Launch]
 
 
-def measure(db: Path, runs: int, work: Path) -> StartupRuns:
-    """Launch reader and floor ``runs`` times each, alternately, on a private copy of ``db``."""
+def measure(db: Path, runs: int, work: Path, *, warm_up: bool = True) -> StartupRuns:
+    """Launch reader and floor ``runs`` times each, alternately, on a private copy of ``db``.
+
+    ``warm_up=False`` skips the unmeasured launches (quicker; the first run is then cold).
+    """
     copy = copy_into(work, db)
     expect = expected_texts(facts(copy))
     with TmuxTerminal(env=child_env(work)) as terminal:
-        # One unmeasured launch of each warms the page cache and the bytecode.
-        terminal.launch(reader_command(copy), expect)
-        terminal.launch(floor_command(copy), expect)
+        if warm_up:
+            # One unmeasured launch of each warms the page cache and the bytecode.
+            terminal.launch(reader_command(copy), expect)
+            terminal.launch(floor_command(copy), expect)
         results = interleave(
             runs,
             {
@@ -116,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the second corpus whose newest review carries the big thread",
     )
+    p.add_argument("--no-warm-up", action="store_true", help="skip the unmeasured warm-up launches")
     args = p.parse_args(argv)
     if not tmux_available():
         print("startup: skipped, tmux is not installed", file=sys.stderr)
@@ -123,14 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     db = corpus_of(args)
     runs = runs_of(args)
     with scratch() as work:
-        rows = figures(measure(db, runs, work))
+        warm_up = not args.no_warm_up
+        rows = figures(measure(db, runs, work, warm_up=warm_up))
         sizes = sizes_of(args)
         if not args.no_big_newest and args.corpus is None and sizes.big_thread:
             big_first = corpus_file(
                 type(sizes)(sizes.reviews, sizes.comments, sizes.big_thread, "newest")
             )
             rows += figures(
-                measure(big_first, runs, work), f"{sizes.big_thread:,} comments on the newest"
+                measure(big_first, runs, work, warm_up=warm_up),
+                f"{sizes.big_thread:,} comments on the newest",
             )
     emit("Startup (tmux 160x50)", rows, args, db)
     return 0

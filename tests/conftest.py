@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from blog_server import BlogServer, FixtureBlog
@@ -31,10 +32,53 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest's rewritten test modules are cached too (it honours the flag otherwise);
     # each process writes its copy atomically, so two workers never clash.
     sys.dont_write_bytecode = False
+    share_css_parses()
     if hasattr(config, "workerinput"):
         return
     for folder in ("tui", "tests", "benchmarks"):
         compileall.compile_dir(ROOT / folder, quiet=1, workers=1)
+
+
+CSS_PARSES: dict[tuple[object, ...], Any] = {}
+"""Parsed rules by CSS text, where it came from and the CSS variables, for every App."""
+
+
+def share_css_parses() -> None:
+    """Every App parses the app's stylesheet and each widget's DEFAULT_CSS again (about a
+    tenth of a pilot test's start-up): ``Stylesheet`` caches parses per instance, and
+    each App has its own. Here one cache serves every App in the test process, keyed as
+    Textual keys its own plus the variables the rules were parsed with (the theme's),
+    so an App never gets rules parsed for another theme. The rules are only read after
+    parsing (each App's own cache already hands the same list out again).
+    tests/test_textual_private.py fails loudly if ``_parse_rules`` changes shape.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    if getattr(parse_rules, "shared", False):
+        return
+
+    def shared_parse_rules(
+        self: Stylesheet,
+        css: str,
+        read_from: Any,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> Any:
+        variables = tuple(self._variables.items())
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        try:
+            return CSS_PARSES[key]
+        except KeyError:
+            pass
+        rules = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        CSS_PARSES[key] = rules
+        return rules
+
+    shared_parse_rules.shared = True  # type: ignore[attr-defined]
+    shared_parse_rules.original = parse_rules  # type: ignore[attr-defined]
+    Stylesheet._parse_rules = shared_parse_rules  # type: ignore[method-assign]
 
 
 @pytest.hookimpl(trylast=True)

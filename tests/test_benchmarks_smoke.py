@@ -118,13 +118,15 @@ def test_corpus_export_nests_every_comment(tmp_path: Path) -> None:
 @needs_tmux
 @needs_store
 def test_startup(corpora: Path, tmp_path: Path) -> None:
-    stdout, out = run("startup.py", [*TINY, "--no-big-newest"], corpora, tmp_path)
+    args = [*TINY, "--no-big-newest", "--no-warm-up"]
+    stdout, out = run("startup.py", args, corpora, tmp_path)
     check_table(stdout, out, "startup: first frame", "newest review + comments on screen")
 
 
 @needs_store
 def test_navigation(corpora: Path, tmp_path: Path) -> None:
-    args = [*TINY, "--keys", "5", "--write-keys", "1"]
+    # One key during a read-mark write, written 0.2 s after the dwell instead of ~6 s.
+    args = [*TINY, "--keys", "5", "--write-keys", "1", "--marks-after", "0.2"]
     stdout, out = run("navigation.py", args, corpora, tmp_path)
     check_table(stdout, out, "navigation: key → painted, p50", "p99")
 
@@ -164,7 +166,8 @@ def test_memory(corpora: Path, tmp_path: Path) -> None:
 @needs_tmux
 @needs_store
 def test_scaling(corpora: Path, tmp_path: Path) -> None:
-    stdout, out = run("scaling.py", ["--runs", "1", "--sizes", "0.05,0.1"], corpora, tmp_path)
+    args = ["--runs", "1", "--sizes", "0.05,0.1", "--replies", "2", "--no-warm-up"]
+    stdout, out = run("scaling.py", args, corpora, tmp_path)
     assert "| MB | startup |" in stdout
     check_table(stdout, out, "startup slope", "reply save slope")
 
@@ -177,7 +180,8 @@ def test_peer_newsboat(tmp_path: Path) -> None:
     proc = subprocess.run(
         [
             *(sys.executable, str(BENCH / "peer_newsboat.py")),
-            *("--items", "30", "--runs", "1", "--keys", "20", "--json", str(out)),
+            *("--items", "30", "--runs", "1", "--keys", "10", "--idle", "0.2"),
+            *("--json", str(out)),
         ],
         cwd=ROOT,
         capture_output=True,

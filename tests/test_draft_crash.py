@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 from pilot_helpers import ready, settle
 from textual.widgets import TextArea
 
 from tui.app import ReviewsApp
 from tui.screens.composer import ReplyComposer
 from tui.store import Store
+from tui.store.paths import drafts_path
 
 AppFactory = Callable[..., ReviewsApp]
 
@@ -42,6 +44,19 @@ def _wait_for(fd: int, needle: bytes, seconds: float) -> bytes:
     return out
 
 
+def _wait_for_draft(fd: int, drafts: Path, text: str, seconds: float) -> None:
+    """Read the terminal (so the app never blocks writing to it) until ``drafts`` holds
+    a draft of ``text``; then the kill below lands after the save, as the test means."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            if text in orjson.loads(drafts.read_bytes()).values():
+                return
+        except (OSError, ValueError):
+            pass  # not written yet
+        _drain(fd, 0.05)
+
+
 async def test_a_killed_app_offers_the_draft_back(make_app: AppFactory, db_path: Path) -> None:
     Store(db_path, seed=None).close()  # an empty database the child opens
     from conftest import sample_reviews
@@ -61,7 +76,8 @@ async def test_a_killed_app_offers_the_draft_back(make_app: AppFactory, db_path:
         os.write(fd, b"r")
         _wait_for(fd, b"Replying", 10)
         os.write(fd, b"an unsent thought")
-        _drain(fd, 1.5)  # longer than the draft's debounce
+        # Until the draft is on disk (it is written within the composer's DRAFT_DELAY).
+        _wait_for_draft(fd, drafts_path(db_path), "an unsent thought", 10)
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

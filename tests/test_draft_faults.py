@@ -9,11 +9,13 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
-from pilot_helpers import ready, settle, thread_text
+from pilot_helpers import ready, settle, thread_text, until
 from test_draft_crash import _drain, _wait_for
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from tui.app import ReviewsApp
@@ -35,11 +37,18 @@ def _break_drafts_lock(db_path: Path) -> None:
     drafts.with_name(drafts.name + ".lock").mkdir()
 
 
-async def _wait_status(pilot: object, app: ReviewsApp, needle: str) -> None:
-    for _ in range(60):
-        await settle(pilot)  # type: ignore[arg-type]
-        if isinstance(app.screen, ReplyComposer) and needle in _status(app):
-            return
+async def _wait_status(pilot: Pilot[Any], app: ReviewsApp, needle: str) -> None:
+    """Until the composer's status line says ``needle`` (fails if it never does)."""
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, ReplyComposer) and needle in _status(app),
+        f"saying {needle!r} in the composer",
+    )
+
+
+async def _wait_closed(pilot: Pilot[Any], app: ReviewsApp) -> None:
+    """Until the composer has closed (fails if it never does)."""
+    await until(pilot, lambda: not isinstance(app.screen, ReplyComposer), "closing the composer")
 
 
 async def test_a_draft_that_cannot_be_written_keeps_the_text_in_the_composer(
@@ -56,10 +65,8 @@ async def test_a_draft_that_cannot_be_written_keeps_the_text_in_the_composer(
         assert "could not lock" in _status(app)
         assert app.screen.query_one(TextArea).text == "words I must not lose"
         await pilot.press("ctrl+s")  # the text is still sendable
-        for _ in range(40):
-            await settle(pilot)
-            if not isinstance(app.screen, ReplyComposer):
-                break
+        await _wait_closed(pilot, app)
+        await settle(pilot)
         assert "words I must not lose" in thread_text(app)
     assert app.return_code in (None, 0)
 
@@ -85,11 +92,7 @@ async def test_a_full_disk_while_closing_keeps_the_text(
         assert isinstance(app.screen, ReplyComposer)
         assert app.screen.query_one(TextArea).text == "a draft bigger than the disk"
         await pilot.press("escape")  # now it can be kept
-        await _wait_status(pilot, app, "")
-        for _ in range(40):
-            await settle(pilot)
-            if not isinstance(app.screen, ReplyComposer):
-                break
+        await _wait_closed(pilot, app)
         assert not isinstance(app.screen, ReplyComposer)
 
 
@@ -101,10 +104,8 @@ async def test_a_saved_reply_with_a_broken_drafts_lock_is_saved_once_and_said_so
         await ready(pilot)
         _break_drafts_lock(db_path)
         await pilot.press("r", *"only once please", "ctrl+s")
-        for _ in range(40):
-            await settle(pilot)
-            if not isinstance(app.screen, ReplyComposer):
-                break
+        await _wait_closed(pilot, app)
+        await settle(pilot)
         assert not isinstance(app.screen, ReplyComposer)  # saved: the composer closed
         await pilot.press("ctrl+s")  # a second ctrl+s has nothing to send again
         await settle(pilot, 0.3)

@@ -52,3 +52,30 @@ def test_pilot_key_presses_still_wait_for_idle_through_textual_app() -> None:
 
     assert "from textual._wait import wait_for_idle" in inspect.getsource(textual.app)
     assert "await wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)
+
+
+def test_the_shared_css_cache_still_matches_textuals_parse() -> None:
+    # tests/conftest.py (share_css_parses) wraps Stylesheet._parse_rules with one cache
+    # for every App, keyed like Textual's own per-stylesheet cache plus the variables.
+    # That only holds while the parse depends on nothing else and has this signature.
+    from conftest import CSS_PARSES
+    from textual.css.stylesheet import Stylesheet
+
+    wrapped = Stylesheet._parse_rules
+    assert getattr(wrapped, "shared", False), "the shared CSS cache is not installed"
+    original = wrapped.original  # type: ignore[attr-defined]
+    assert list(inspect.signature(original).parameters) == [
+        "self", "css", "read_from", "is_default_rules", "tie_breaker", "scope",
+    ]  # fmt: skip
+    source = inspect.getsource(original)
+    assert "cache_key = (css, read_from, is_default_rules, tie_breaker, scope)" in source
+    assert "variable_tokens=self._variable_tokens" in source
+    assert "self._variable_tokens" in inspect.getsource(Stylesheet)
+    # Parsed for different variables, the same text gives different cache entries.
+    css = "Widget { color: $text-probe; }"
+    for colour in ("red", "blue"):
+        sheet = Stylesheet(variables={"text-probe": colour})
+        sheet.add_source(css, read_from=("probe", ""))
+        sheet.parse()
+    probes = [rules for key, rules in CSS_PARSES.items() if key[0] == css]
+    assert len(probes) == 2 and probes[0] is not probes[1]

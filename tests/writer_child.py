@@ -11,7 +11,9 @@ Usage::
 start-up for every kill: ``fork DB`` forks a ``replies`` writer from this
 already-warm process and prints ``pid <pid>``; once that writer has died (the
 test kills it) it prints ``done <pid> <status>``. The writer's ``ack`` lines go
-to the same stdout, all before its ``done``.
+to the same stdout, all before its ``done``. ``fork DB PHASE N`` forks a writer
+that SIGKILLs itself at ``PHASE`` of its ``N``-th database write (see ``PHASES``),
+so a test can hit each moment of a write on purpose instead of by chance.
 
 Exit codes: 0 done, 3 ``WriteFailed``, 4 another ``StoreError``, 5 the store's
 memory did not match the disk after a failed write.
@@ -31,6 +33,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +72,62 @@ def replies(db: Path, count: int | None, timeout: float) -> int:
         print(f"error {error}", flush=True)
         return EXIT_STORE_ERROR
     return 0
+
+
+PHASES = ("before-write", "mid-write", "before-rename", "after-rename")
+"""The moments of a database write a writer can be told to die at: before the temp file
+exists; half-way through writing it; written and fsynced but not renamed; renamed over
+the database but not yet acknowledged."""
+
+
+def die_at(db: Path, phase: str, nth: int) -> None:
+    """Arrange for this process to SIGKILL itself at ``phase`` of its ``nth`` write of ``db``.
+
+    Only for a forked writer (it patches this process's modules): the temp files of
+    the database are recognised by name, so a backup's writes never trigger it.
+    """
+    from tui.store import storage
+
+    if phase not in PHASES:
+        raise ValueError(f"unknown phase {phase!r}")
+    prefix = f".{db.name}.tmp-"
+    writes = 0
+    armed_fd: list[int] = []
+    create: Callable[[Path, int], int] = getattr(storage, "create_exclusive")  # noqa: B009
+    replace, write = Path.replace, os.write
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def creating(path: Path, mode: int = 0o600) -> int:
+        nonlocal writes
+        ours = path.parent == db.parent and path.name.startswith(prefix)
+        writes += ours
+        if ours and writes == nth and phase == "before-write":
+            die()
+        fd = create(path, mode)
+        if ours and writes == nth:
+            armed_fd.append(fd)
+        return fd
+
+    def writing(fd: int, data: bytes | memoryview, /) -> int:
+        if armed_fd and fd == armed_fd[0] and phase == "mid-write":
+            write(fd, memoryview(data)[: max(1, len(data) // 2)])
+            die()
+        return write(fd, data)
+
+    def replacing(self: Path, target: str | os.PathLike[str]) -> Path:
+        if armed_fd and phase == "before-rename" and self.name.startswith(prefix):
+            die()
+        result = replace(self, target)
+        if armed_fd and phase == "after-rename" and self.name.startswith(prefix):
+            die()
+        return result
+
+    # setattr: these replace functions of this (forked, about to die) process only.
+    setattr(storage, "create_exclusive", creating)  # noqa: B010
+    setattr(os, "write", writing)  # noqa: B010
+    setattr(Path, "replace", replacing)  # noqa: B010
 
 
 def limit_file_size(limit: int) -> None:
@@ -133,6 +192,8 @@ def serve() -> int:
         if pid == 0:
             code = 1
             try:
+                if len(words) == 4:
+                    die_at(Path(words[1]), words[2], int(words[3]))
                 code = replies(Path(words[1]), None, 5.0)
             except BaseException:  # noqa: BLE001  # shown to the test, then _exit
                 traceback.print_exc()
@@ -142,6 +203,20 @@ def serve() -> int:
         _, status = os.waitpid(pid, 0)
         print(f"done {pid} {status}", flush=True)
     return 0
+
+
+@dataclass(frozen=True)
+class PlannedKill:
+    """A writer that killed itself at ``phase`` of its ``nth`` write, and what it left."""
+
+    phase: str
+    nth: int
+    acked: int
+    """Replies it acknowledged before it died."""
+    temp_left: bool
+    """A temp file of the database was left behind."""
+    landed_unacked: int
+    """Replies in the file that it never acknowledged."""
 
 
 @dataclass
@@ -162,6 +237,8 @@ class KillCounts:
     """Kills that left a temp file behind: the writer died while writing the new file."""
     acked: int = 0
     errors: list[str] = field(default_factory=list)
+    planned: list[PlannedKill] = field(default_factory=list)
+    """What each planned kill (a writer killing itself at a chosen moment) left behind."""
 
     def ok(self) -> bool:
         """Every kill left a loadable file with every acknowledged reply in it."""
@@ -230,16 +307,29 @@ def local_reply_ids(db: Path) -> set[int]:
         store.close()
 
 
-def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 0) -> KillCounts:
-    """Start writers and SIGKILL each at a random moment, checking the file after each kill."""
+def kill_loop(
+    db: Path,
+    kills: int,
+    *,
+    max_delay: float = 0.03,
+    rng_seed: int = 0,
+    planned: Sequence[tuple[str, int]] = (),
+) -> KillCounts:
+    """Start writers and SIGKILL each, checking the file after each kill.
+
+    The first ``len(planned)`` writers each kill themselves at a chosen moment
+    (a ``(phase, nth write)`` pair, see ``die_at``); the next ``kills`` are
+    killed by this process after a random delay of up to ``max_delay`` seconds.
+    """
     rng = random.Random(rng_seed)
     counts = KillCounts()
     Store(db, seed=seed).close()  # created here, so a kill never finds no file
     known = local_reply_ids(db)  # replies known to be in the file
     zygote = Zygote()
+    plan: list[tuple[str, int] | None] = [*planned, *([None] * kills)]
     try:
-        for _ in range(kills):
-            zygote.send(f"fork {db}")
+        for moment in plan:
+            zygote.send(f"fork {db}" if moment is None else f"fork {db} {moment[0]} {moment[1]}")
             acks: set[int] = set()
             pid = None
             while pid is None:
@@ -250,9 +340,10 @@ def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 
                     pid = int(line.split()[1])
                 else:
                     raise RuntimeError(f"writer server said {line!r}")
-            time.sleep(rng.uniform(0, max_delay))
-            with contextlib.suppress(ProcessLookupError):  # it died by itself: "done" says how
-                os.kill(pid, signal.SIGKILL)
+            if moment is None:
+                time.sleep(rng.uniform(0, max_delay))
+                with contextlib.suppress(ProcessLookupError):  # it died by itself: "done" says
+                    os.kill(pid, signal.SIGKILL)
             while True:
                 line = zygote.line()
                 if line.startswith("ack "):
@@ -269,8 +360,8 @@ def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 
             counts.kills += 1
             counts.acked += len(acks)
             temp = f".{db.name}.tmp-"
-            if any(entry.name.startswith(temp) for entry in os.scandir(db.parent)):
-                counts.mid_write += 1
+            temp_left = any(entry.name.startswith(temp) for entry in os.scandir(db.parent))
+            counts.mid_write += temp_left
             try:
                 on_disk = local_reply_ids(db)
             except CorruptDatabase as error:
@@ -288,6 +379,8 @@ def kill_loop(db: Path, kills: int, *, max_delay: float = 0.03, rng_seed: int = 
                 counts.landed_unacked += 1
             elif unacked:
                 counts.extra += 1
+            if moment is not None:
+                counts.planned.append(PlannedKill(*moment, len(acks), temp_left, len(unacked)))
             known = on_disk
     finally:
         zygote.close()
