@@ -72,6 +72,21 @@ def test_where_names_the_log_and_the_log_is_private() -> None:
     stop_logging()
 
 
+def test_every_folder_made_for_the_log_is_0700_under_umask_022(tmp_path: Path) -> None:
+    target = tmp_path / "state" / "reviews" / "log" / "reviews.log"
+    old = os.umask(0o022)
+    try:
+        stop_logging()
+        assert start_logging(path=target) == target
+        log.info("hello")
+    finally:
+        os.umask(old)
+        stop_logging()
+    for folder in (target.parent, target.parent.parent, target.parent.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 def test_an_unexpected_failure_puts_its_traceback_in_the_log(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from tui.store.files import private_dir
+
 APP_NAME = "reviews"
 DEBUG_ENV = "REVIEWS_DEBUG"
 LOG_BYTES = 1_000_000
@@ -61,7 +63,7 @@ def start_logging(*, debug: bool = False, path: Path | None = None) -> Path | No
             return target
     stop_logging()  # another file (a test's home, a second main() in one process)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(target.parent)  # every folder it makes 0700, as XDG asks
         handler = _PrivateFileHandler(target, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS)
     except OSError:
         log.addHandler(logging.NullHandler())
