@@ -3,6 +3,7 @@ tags, accents, tabs, dialogs, the palette, quoting, undo and the empty states.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -308,6 +309,27 @@ async def test_the_palette_has_every_keyed_action_whatever_has_focus(
         await commands["Undo (u)"].callback()
         await settle(pilot)
         assert any("Nothing to undo" in n.message for n in app._notifications)
+
+
+async def test_a_first_key_that_moves_on_never_marks_the_review_it_leaves(
+    films_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The start-up review's timer re-arms until the user is active. A first key that
+    # moves on makes the user active a moment before the cursor leaves: when the timer
+    # fires in that moment, the review being left must stay unread (it made
+    # test_next_unread_review_and_mark_all_read fail under load).
+    monkeypatch.setattr("tui.screens.reader.SEEN_AFTER", 0.1)
+    app = films_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        first = screen.review_id
+        assert first is not None
+        await pilot.pause(0.3)  # the timer has fired and re-armed, the user still idle
+        app.user_active, app.active_since = True, time.monotonic()  # the key's first step
+        screen._mark_seen(first, [])  # ...and the timer firing before the cursor moves
+        assert sidebar.is_unread(first)
+        await until(pilot, lambda: not sidebar.is_unread(first), "read a moment later")
 
 
 async def test_next_unread_review_and_mark_all_read(

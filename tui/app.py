@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
@@ -119,6 +120,8 @@ class ReviewsApp(LiteralTextApp):
         """Set once the app has been told to exit."""
         self.user_active = False
         """Whether the user has pressed a key or clicked yet (starting is not reading)."""
+        self.active_since: float | None = None
+        """When (``time.monotonic()``) the user first pressed a key or clicked."""
         if self.config.keymap:
             keymap, self._keymap_problems = check_keymap(self.config.keymap, binding_scopes())
             self.set_keymap(keymap)
@@ -395,8 +398,9 @@ class ReviewsApp(LiteralTextApp):
         """
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
-            if isinstance(event, _ACTIVE):
+            if isinstance(event, _ACTIVE) and not self.user_active:
                 self.user_active = True
+                self.active_since = time.monotonic()
             if self._held is not None and not event.is_forwarded and event is not self._replaying:
                 if isinstance(event, (events.Key, events.Paste)) and not self._quits(event):
                     self._held.append(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -396,9 +397,11 @@ class ReaderScreen(WritingActions, Screen[None]):
         # Shown as read at once; written to disk with other marks in one batch.
         if review_id != self.review_id or review_id == self._kept_unread:
             return
-        if not self._reviews_app().user_active:
+        since = self._reviews_app().active_since
+        if since is None or time.monotonic() - since < SEEN_AFTER:
             # Starting the reader is not reading: the review it opens on counts as
-            # read once the user has pressed a key or clicked, and looked a moment.
+            # read once the user has pressed a key or clicked, and then looked a
+            # moment (a first key that moves on must not mark the review it leaves).
             self._schedule_seen(review_id, comment_ids)
             return
         self._reviews_app().note_seen(review_id, comment_ids)
