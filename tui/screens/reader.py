@@ -382,7 +382,9 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     # -- read state ----------------------------------------------------------------------
 
-    def _schedule_seen(self, review_id: int, comment_ids: list[int]) -> None:
+    def _schedule_seen(
+        self, review_id: int, comment_ids: list[int], after: float | None = None
+    ) -> None:
         if self._seen_timer is not None:
             self._seen_timer.stop()
         if review_id == self._kept_unread:
@@ -390,7 +392,8 @@ class ReaderScreen(WritingActions, Screen[None]):
             # from the file, say) must not mark it read behind their back.
             return
         self._seen_timer = self.set_timer(
-            SEEN_AFTER, lambda: self._mark_seen(review_id, comment_ids)
+            SEEN_AFTER if after is None else after,
+            lambda: self._mark_seen(review_id, comment_ids),
         )
 
     def _mark_seen(self, review_id: int, comment_ids: list[int]) -> None:
@@ -401,8 +404,10 @@ class ReaderScreen(WritingActions, Screen[None]):
         if since is None or time.monotonic() - since < SEEN_AFTER:
             # Starting the reader is not reading: the review it opens on counts as
             # read once the user has pressed a key or clicked, and then looked a
-            # moment (a first key that moves on must not mark the review it leaves).
-            self._schedule_seen(review_id, comment_ids)
+            # moment (a first key that moves on must not mark the review it leaves):
+            # SEEN_AFTER after that first key, or again later while nothing was pressed.
+            left = SEEN_AFTER if since is None else SEEN_AFTER - (time.monotonic() - since)
+            self._schedule_seen(review_id, comment_ids, after=max(left, 0.01))
             return
         self._reviews_app().note_seen(review_id, comment_ids)
         self.query_one(ReviewList).set_unread(review_id, False)
