@@ -63,7 +63,8 @@ def save_sync_times(path: Path, docs: Mapping[str, Mapping[str, Any]]) -> None:
 def forget_sync_times(path: Path, keys: Iterable[str]) -> None:
     """Drop the entries of these sources (the database now holds their latest outcome)."""
     entries = load_sync_times(path)
-    kept = {k: v for k, v in entries.items() if k not in set(keys)}
+    gone = set(keys)
+    kept = {k: v for k, v in entries.items() if k not in gone}
     if len(kept) != len(entries):
         atomic_write_bytes(path, orjson.dumps(kept))
 
