@@ -120,8 +120,11 @@ def harvest_feed(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -
         )
     else:
         harvest.fields.update(etag=fetched.etag, last_modified=fetched.last_modified)
-    due = _changed_threads(fetcher, state, posts, new_posts)
+    due, site_wide = _changed_threads(fetcher, state, posts, new_posts)
     due |= {i for i in new_posts if _may_have_comments(posts[i])}
+    for identity, found in _covered(posts, new_posts, site_wide).items():
+        harvest.comments[identity] = found  # its whole thread is in the site-wide feed
+        due.discard(identity)
     for identity in sorted(due):
         entry = posts.get(identity) or {}
         url = entry.get("comments")
@@ -153,34 +156,52 @@ def _may_have_comments(entry: Mapping[str, Any]) -> bool:
 
 def _changed_threads(
     fetcher: Fetcher, state: dict[str, Any], posts: Mapping[str, Any], new_posts: set[str]
-) -> set[str]:
-    """The posts whose comments may have changed: all of them, unless a site-wide
-    comments feed says which (a 304 from it: none)."""
+) -> tuple[set[str], dict[str, list[FeedComment]]]:
+    """The posts whose comments may have changed (all of them, unless a site-wide comments
+    feed says which; a 304 from it: none), and the site-wide feed's comments per post."""
     everything = {i for i, entry in posts.items() if _may_have_comments(entry)}
     url = state.get("comments_feed")
     if not url:
-        return everything
+        return everything, {}
     try:
         got = fetcher.get(
             url, etag=state.get("comments_etag"), last_modified=state.get("comments_modified")
         )
         if got.not_modified:
-            return set()
-        if everything <= new_posts:  # a first sync: every thread is fetched anyway
-            state.update(comments_etag=got.etag, comments_modified=got.last_modified)
-            return everything
-        with _PARSING:
-            comments = read_comments(got.body, got.url)
+            return set(), {}
+        comments = []
+        if everything:  # else no post has comments: nothing to learn from it
+            with _PARSING:
+                comments = read_comments(got.body, got.url)
     except (FetchError, ImportFailed):
-        return everything
+        return everything, {}
     state.update(comments_etag=got.etag, comments_modified=got.last_modified)
     by_link = {entry.get("link"): i for i, entry in posts.items()}
-    changed: set[str] = set()
+    per_post: dict[str, list[FeedComment]] = {}
     for c in comments:
         found = by_link.get(c.post_link) or (f"feed:{c.post_ref}" if c.post_ref else None)
         if found is not None and found in posts:
-            changed.add(found)
-    return changed
+            per_post.setdefault(found, []).append(c)
+    if everything <= new_posts:  # a first sync: every thread is new, none "changed"
+        return everything, per_post
+    return set(per_post), per_post
+
+
+def _covered(
+    posts: Mapping[str, Any], new_posts: set[str], site_wide: Mapping[str, list[FeedComment]]
+) -> dict[str, list[FeedComment]]:
+    """The new posts whose every comment the site-wide comments feed lists: the count their
+    post feed gave in this sync (``slash:comments``) equals the comments listed for them
+    there (WordPress's lists the blog's last 10), so their own comment feed would say no
+    more. Only an exact count: anything else (no count, more, fewer) is fetched."""
+    covered: dict[str, list[FeedComment]] = {}
+    for identity, found in site_wide.items():
+        count = (posts.get(identity) or {}).get("count")
+        if identity not in new_posts or not isinstance(count, int) or count <= 0:
+            continue
+        if len({c.identity for c in found}) == len(found) == count:
+            covered[identity] = found
+    return covered
 
 
 def harvest_wordpress(source: Source, fetcher: Fetcher, aliases: Mapping[str, str]) -> Harvest:
