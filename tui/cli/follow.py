@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -184,7 +185,9 @@ def sync_sources(store: Store, names: Sequence[str], timeout: float = 30.0) -> i
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
     with pull_progress():
-        outcomes = sync(store, chosen, deadline=timeout)
+        # Harvesting is Python under the GIL: a second process uses the second core.
+        processes = 2 if (os.cpu_count() or 1) > 1 else 1
+        outcomes = sync(store, chosen, deadline=timeout, processes=processes)
     failed = 0
     for o in outcomes:
         if not o.ok:

@@ -345,22 +345,19 @@ def _assemble(
     return parsed, counts
 
 
-def sync(
-    store: Store,
-    sources: Iterable[Source] | None = None,
-    *,
-    workers: int = WORKERS,
-    deadline: float = DEADLINE,
-    progress: Progress | None = None,
-) -> list[SyncOutcome]:
-    """Sync ``sources`` (default: every followed one); one write merges what came in."""
-    chosen = list(store.sources() if sources is None else sources)
-    if not chosen:
-        return []
-    aliases = store.identity_aliases()
+MIN_SHARED = 8
+"""Fewer sources than this are harvested in one process (a fork costs more than it saves)."""
+
+
+def _harvest_here(
+    chosen: Sequence[Source],
+    aliases: Mapping[str, str],
+    workers: int,
+    deadline: float,
+    progress: Progress | None,
+) -> list[Harvest]:
+    """Every source's harvest, in this process's pool of ``workers`` threads."""
     harvests: list[Harvest] = []
-    if progress is not None:
-        progress(0, len(chosen))
     turn = Turn()
     with (
         Fetcher(deadline=deadline, max_bytes=MAX_FEED_BYTES, workers=workers, turn=turn) as fetcher,
@@ -371,6 +368,56 @@ def sync(
             harvests.append(future.result())
             if progress is not None:
                 progress(done, len(chosen))
+    return harvests
+
+
+def _harvest_all(
+    chosen: Sequence[Source],
+    aliases: Mapping[str, str],
+    workers: int,
+    deadline: float,
+    processes: int,
+    progress: Progress | None,
+) -> list[Harvest]:
+    """Every source's harvest: in two processes when asked, there are enough sources and
+    no thread runs yet (a fork copies only the thread that forks); else in this one."""
+    if processes > 1 and len(chosen) >= MIN_SHARED and threading.active_count() == 1:
+        from tui.sources.two_processes import harvest_in_two_processes
+
+        return harvest_in_two_processes(
+            chosen,
+            aliases,
+            _harvest,
+            workers=workers,
+            deadline=deadline,
+            max_bytes=MAX_FEED_BYTES,
+            progress=progress,
+        )
+    return _harvest_here(chosen, aliases, workers, deadline, progress)
+
+
+def sync(
+    store: Store,
+    sources: Iterable[Source] | None = None,
+    *,
+    workers: int = WORKERS,
+    deadline: float = DEADLINE,
+    progress: Progress | None = None,
+    processes: int = 1,
+) -> list[SyncOutcome]:
+    """Sync ``sources`` (default: every followed one); one write merges what came in.
+
+    ``processes=2`` harvests in this process and a forked child
+    (``tui.sources.two_processes``): only from a process with no other thread yet,
+    for ``MIN_SHARED`` sources or more; the reader, whose app has threads, uses one.
+    """
+    chosen = list(store.sources() if sources is None else sources)
+    if not chosen:
+        return []
+    aliases = store.identity_aliases()
+    if progress is not None:
+        progress(0, len(chosen))
+    harvests = _harvest_all(chosen, aliases, workers, deadline, processes, progress)
     good = [h for h in harvests if not h.error]
     parsed, counts = _assemble(store, good)
     stamp = _now()
