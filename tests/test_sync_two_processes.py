@@ -1,0 +1,154 @@
+"""`reviews sync` harvests in two processes; a child killed or stopped mid-sync loses nothing.
+
+The command runs as a user runs it (a real process, which forks its real child);
+the test finds that child in /proc and kills (or stops) it while its sources wait
+on slow feeds, then checks every source synced (or failed with its reason) and the
+database holds every post and comment exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from blog_server import BlogServer, FixtureBlog
+
+from tui.store import Store
+
+BLOGS = 10  # at least MIN_SHARED: two processes
+DELAY = 0.5
+"""Seconds each feed takes to answer: the child is mid-harvest when the test acts."""
+
+
+@pytest.fixture
+def blogs() -> Iterator[list[FixtureBlog]]:
+    """Ten fixture blogs (two posts, a threaded reply each), each on its own server."""
+    servers = [BlogServer() for _ in range(BLOGS)]
+    made = []
+    try:
+        for n, server in enumerate(servers):
+            blog = FixtureBlog(server, name=f"Blog {n}")
+            her = blog.add_post("her", f"Her {n}", "Theodore writes letters for others.")
+            blog.add_post("moon", f"Moon {n}", "Sam Bell is three weeks from the end.")
+            first = blog.add_comment(her, "Ana", "Lovely review.")
+            blog.add_comment(her, "Ben", "Agreed, the score too.", parent=first)
+            blog.publish()
+            made.append(blog)
+        yield made
+    finally:
+        for server in servers:
+            server.close()
+
+
+def _database(tmp_path: Path, blogs: list[FixtureBlog]) -> Path:
+    db = tmp_path / "reviews.json"
+    store = Store(db)
+    for blog in blogs:
+        store.add_source(
+            "feed",
+            blog.server.url("/feed/"),
+            title=blog.name,
+            comments=blog.server.url("/comments/feed/"),
+        )
+    store.close()
+    for blog in blogs:
+        for route in blog.server.routes.values():
+            route.delay = DELAY
+    return db
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if int(stat.rpartition(")")[2].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _sync_and_hit_child(db: Path, blogs: list[FixtureBlog], sig: int, *args: str) -> str:
+    """Run `reviews sync`, send ``sig`` to its child once the child has asked for a feed,
+    and return what the command printed; it must exit 0."""
+    env = {**os.environ, "REVIEWS_DB": str(db)}
+    command = subprocess.Popen(
+        [sys.executable, "-m", "tui", "sync", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        child = None
+        give_up = time.monotonic() + 60
+        while child is None and time.monotonic() < give_up:
+            kids = _children(command.pid)
+            asked = sum(len(b.server.hits) for b in blogs[BLOGS // 2 :])  # the child's end
+            if kids and asked:
+                child = kids[0]
+            time.sleep(0.02)
+        assert child is not None, "the sync made no child that fetched"
+        os.kill(child, sig)
+        out, err = command.communicate(timeout=120)
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    assert command.returncode == 0, err
+    assert "Traceback" not in err and err == ""
+    return out
+
+
+def _check_everything_synced_once(db: Path, blogs: list[FixtureBlog]) -> None:
+    store = Store(db)
+    try:
+        sources = store.sources()
+        assert len(sources) == BLOGS
+        assert all(s.status == "ok" and not s.last_error for s in sources)
+        reviews = store.reviews()
+        titles = sorted(r.title for r in reviews)
+        assert titles == sorted(p.title for b in blogs for p in b.posts)  # each exactly once
+        for review in reviews:
+            comments = store.comments(review.id)
+            if review.title.startswith("Moon"):
+                assert comments == []
+                continue
+            [ana, ben] = comments
+            assert (ana.author, ben.author, ben.parent_id) == ("Ana", "Ben", ana.id)
+    finally:
+        store.close()
+
+
+def _fetched_twice(blogs: list[FixtureBlog]) -> list[int]:
+    """The blogs whose feed was asked for twice: the child's, harvested again here."""
+    return [n for n, b in enumerate(blogs) if len(b.server.hits_of("/feed/")) > 1]
+
+
+def test_a_child_killed_mid_sync_loses_no_source(tmp_path: Path, blogs: list[FixtureBlog]) -> None:
+    db = _database(tmp_path, blogs)
+    out = _sync_and_hit_child(db, blogs, signal.SIGKILL)
+    assert f"synced {BLOGS} sources: {2 * BLOGS} new reviews, {2 * BLOGS} new comments" in out
+    _check_everything_synced_once(db, blogs)
+    again = _fetched_twice(blogs)
+    assert again and all(n >= BLOGS // 2 for n in again)  # the child's end of the list
+
+
+def test_a_child_that_hangs_is_killed_and_its_sources_harvested(
+    tmp_path: Path, blogs: list[FixtureBlog]
+) -> None:
+    db = _database(tmp_path, blogs)
+    out = _sync_and_hit_child(db, blogs, signal.SIGSTOP, "--timeout", "2")
+    assert f"synced {BLOGS} sources: {2 * BLOGS} new reviews" in out
+    _check_everything_synced_once(db, blogs)
+    assert _fetched_twice(blogs)
