@@ -311,38 +311,45 @@ def _thread(
     return build_thread(flat), added
 
 
-def _assemble(
-    store: Store, harvests: Sequence[Harvest]
-) -> tuple[list[ParsedReview], dict[int, tuple[int, int]]]:
-    """Review trees to merge, and per source how many reviews and comments are new."""
-    wanted = [p.review.source_id or "" for h in harvests for p in h.posts]
-    wanted += [i for h in harvests for i in h.comments]
-    stored = store.known_reviews(sorted(set(wanted)))
-    parsed: list[ParsedReview] = []
-    counts: dict[int, tuple[int, int]] = {}
-    for h in harvests:
-        incoming = {p.review.source_id or "": p.review for p in h.posts}
-        new_reviews = new_comments = 0
-        for identity in dict.fromkeys([*incoming, *h.comments]):
-            review, comments = stored.get(identity, (None, []))
-            if review is not None and not identity.startswith(("feed:", "wpapi:")):
-                base = _stored_review(review)  # imported from an export: the export's text stays
-            elif identity in incoming:
-                base = incoming[identity]
-            elif review is not None:
-                base = _stored_review(review)
-            else:
-                continue
-            new_reviews += review is None
-            fresh = h.comments.get(identity)
-            if not comments and not fresh:  # no thread at all (most posts)
-                parsed.append(base if not base.comments else replace(base, comments=()))
-                continue
-            thread, added = _thread(comments, fresh or [], identity)
-            new_comments += added
-            parsed.append(replace(base, comments=thread))
-        counts[h.source.id] = (new_reviews, new_comments)
-    return parsed, counts
+class Assembly:
+    """Review trees to merge and, per source, how many reviews and comments are new: built
+    from the harvests as they come (a sync in two processes assembles while the child
+    still harvests)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.parsed: list[ParsedReview] = []
+        self.counts: dict[int, tuple[int, int]] = {}
+
+    def add(self, harvests: Sequence[Harvest]) -> None:
+        """Assemble these harvests (those that failed bring nothing)."""
+        harvests = [h for h in harvests if not h.error]
+        wanted = [p.review.source_id or "" for h in harvests for p in h.posts]
+        wanted += [i for h in harvests for i in h.comments]
+        stored = self.store.known_reviews(sorted(set(wanted)))
+        parsed = self.parsed
+        for h in harvests:
+            incoming = {p.review.source_id or "": p.review for p in h.posts}
+            new_reviews = new_comments = 0
+            for identity in dict.fromkeys([*incoming, *h.comments]):
+                review, comments = stored.get(identity, (None, []))
+                if review is not None and not identity.startswith(("feed:", "wpapi:")):
+                    base = _stored_review(review)  # from an export: the export's text stays
+                elif identity in incoming:
+                    base = incoming[identity]
+                elif review is not None:
+                    base = _stored_review(review)
+                else:
+                    continue
+                new_reviews += review is None
+                fresh = h.comments.get(identity)
+                if not comments and not fresh:  # no thread at all (most posts)
+                    parsed.append(base if not base.comments else replace(base, comments=()))
+                    continue
+                thread, added = _thread(comments, fresh or [], identity)
+                new_comments += added
+                parsed.append(replace(base, comments=thread))
+            self.counts[h.source.id] = (new_reviews, new_comments)
 
 
 MIN_SHARED = 8
@@ -374,13 +381,15 @@ def _harvest_here(
 def _harvest_all(
     chosen: Sequence[Source],
     aliases: Mapping[str, str],
+    assembly: Assembly,
     workers: int,
     deadline: float,
     processes: int,
     progress: Progress | None,
 ) -> list[Harvest]:
-    """Every source's harvest: in two processes when asked, there are enough sources and
-    no thread runs yet (a fork copies only the thread that forks); else in this one."""
+    """Every source's harvest, assembled: in two processes when asked, there are enough
+    sources and no thread runs yet (a fork copies only the thread that forks); else in
+    this one (and assembled once all are in: the reader's keys wait behind no more)."""
     if processes > 1 and len(chosen) >= MIN_SHARED and threading.active_count() == 1:
         from tui.sources.two_processes import harvest_in_two_processes
 
@@ -392,8 +401,11 @@ def _harvest_all(
             deadline=deadline,
             max_bytes=MAX_FEED_BYTES,
             progress=progress,
+            arrived=lambda harvest: assembly.add([harvest]),
         )
-    return _harvest_here(chosen, aliases, workers, deadline, progress)
+    harvests = _harvest_here(chosen, aliases, workers, deadline, progress)
+    assembly.add(harvests)
+    return harvests
 
 
 def sync(
@@ -417,9 +429,9 @@ def sync(
     aliases = store.identity_aliases()
     if progress is not None:
         progress(0, len(chosen))
-    harvests = _harvest_all(chosen, aliases, workers, deadline, processes, progress)
-    good = [h for h in harvests if not h.error]
-    parsed, counts = _assemble(store, good)
+    assembly = Assembly(store)
+    harvests = _harvest_all(chosen, aliases, assembly, workers, deadline, processes, progress)
+    parsed, counts = assembly.parsed, assembly.counts
     stamp = _now()
     updates = []
     outcomes = []

@@ -164,8 +164,10 @@ class _Gathering:
         child: ForkProcess,
         receiving: Connection,
         progress: Progress | None,
+        arrived: Callable[[Harvest], None] | None,
     ) -> None:
         self.sources = sources
+        self.arrived = arrived
         self.aliases = aliases
         self.harvester = harvester
         self.ends = ends
@@ -243,6 +245,8 @@ class _Gathering:
         if i in self.results:
             return  # both took it where their ends met: the first one counts
         self.results[i] = found
+        if self.arrived is not None:
+            self.arrived(found)
         if self.progress is not None:
             self.progress(len(self.results), self.ends.total)
 
@@ -267,9 +271,11 @@ def harvest_in_two_processes(
     deadline: float,
     max_bytes: int,
     progress: Progress | None = None,
+    arrived: Callable[[Harvest], None] | None = None,
 ) -> list[Harvest]:
     """Every source's harvest, fetched and parsed here and in one forked child
-    (``workers`` threads in all, half in each)."""
+    (``workers`` threads in all, half in each); ``arrived`` is called with each one as it
+    comes, in this thread, while the others are still harvested."""
     ends = _Ends(len(sources))
     mine = max(1, workers // 2)
     theirs = max(1, workers - mine)
@@ -284,7 +290,7 @@ def harvest_in_two_processes(
     )
     child.start()  # before any thread of ours: the fork copies a process with one thread
     sending.close()
-    gathering = _Gathering(sources, aliases, harvester, ends, child, receiving, progress)
+    gathering = _Gathering(sources, aliases, harvester, ends, child, receiving, progress, arrived)
     try:
         gathering.run(mine, options, deadline + STALL)
     finally:
