@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,3 +153,26 @@ def test_a_child_that_hangs_is_killed_and_its_sources_harvested(
     assert f"synced {BLOGS} sources: {2 * BLOGS} new reviews" in out
     _check_everything_synced_once(db, blogs)
     assert _fetched_twice(blogs)
+
+
+def test_a_harvest_crosses_the_pipe_whole() -> None:
+    from tui.model import ParsedComment, ParsedReview
+    from tui.sources.comments import FeedComment
+    from tui.sources.feeds import FeedPost
+    from tui.sources.sync import Harvest
+    from tui.sources.two_processes import _packed, _unpacked
+    from tui.store import Source
+
+    sources = [Source(1, "feed", "http://a/feed/"), Source(2, "feed", "http://b/feed/")]
+    reply = ParsedComment("Ben", None, "Agreed.", source_id="feed:c2", url="http://b/p/#c2")
+    comment = ParsedComment("Ana", "2023-03-07", "Lovely.", "feed:c1", replies=(reply,))
+    review = ParsedReview("Her", "2023-03-06", "Letters.", tags=("drama",), year=2013, rating=4.5)
+    harvest = Harvest(
+        sources[1],
+        posts=[FeedPost(review, "http://b/her/", "http://b/her/feed/", 2)],
+        comments={"feed:her": [FeedComment(comment, "feed:c1", "http://b/her/", "", "c-1", None)]},
+        fields={"etag": '"x"', "state": {"posts": {"feed:her": {"count": 2}}}},
+    )
+    assert _unpacked(_packed(1, harvest), sources) == (1, harvest)
+    unsendable = Harvest(sources[0], fields={"state": {"lock": threading.Lock()}})
+    assert _unpacked(_packed(0, unsendable), sources) == (0, None)  # harvested by the parent
