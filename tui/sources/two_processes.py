@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import importlib
 import io
 import multiprocessing
 import operator
@@ -38,6 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkProcess
 from typing import TYPE_CHECKING, Any
@@ -52,10 +54,13 @@ if TYPE_CHECKING:
 Harvester = Callable[["Source", Fetcher, Mapping[str, str]], "Harvest"]
 Progress = Callable[[int, int], None]
 
+WARM = ("encodings.idna", "tui.importers.feed", "tui.importers.html")
+"""Modules a harvest imports on first use: imported once, before the fork, not in both."""
+
 STALL = 5.0
 """Seconds past the request deadline without a request done before the child counts as
-hung (each request ends by its deadline). Wrongly taken for hung (a huge feed parsing
-for long), its sources are only harvested here again."""
+hung (each request, and each page of a WordPress pull, ends by its deadline). Wrongly
+taken for hung (a huge feed parsing for long), its sources are only harvested here again."""
 
 
 class _Ends:
@@ -147,6 +152,19 @@ class _TickingFetcher(Fetcher):
             self._ends.tick.value = time.monotonic()
 
 
+def _ticking_pulls(ends: _Ends, sources: Sequence[Source]) -> AbstractContextManager[None]:
+    """WordPress sites are pulled through their own client, not the fetcher: each page
+    pulled says the child is alive too."""
+    if not any(s.kind == "wordpress" for s in sources):
+        return nullcontext()
+    from tui.sources.wordpress_sync import watching_pulls
+
+    def tick(_source: Source, _done: int, _total: int) -> None:
+        ends.tick.value = time.monotonic()
+
+    return watching_pulls(tick)
+
+
 def _run_child(
     conn: Connection,
     ends: _Ends,
@@ -162,7 +180,10 @@ def _run_child(
     try:
         sending = threading.Lock()
         turn = Turn()
-        with _TickingFetcher(ends, turn=turn, workers=workers, **options) as fetcher:
+        with (
+            _TickingFetcher(ends, turn=turn, workers=workers, **options) as fetcher,
+            _ticking_pulls(ends, sources),
+        ):
 
             def work() -> None:
                 while (i := ends.take_back()) is not None:
@@ -323,6 +344,8 @@ def harvest_in_two_processes(
         name="reviews-sync-child",
         daemon=True,
     )
+    for name in WARM:
+        importlib.import_module(name)
     child.start()  # before any thread of ours: the fork copies a process with one thread
     sending.close()
     gathering = _Gathering(sources, aliases, harvester, ends, child, receiving, progress, arrived)
