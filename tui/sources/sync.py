@@ -7,6 +7,12 @@ and retried on the next sync; it never stops the others. The harvests are then
 assembled into review trees (each post with its stored and new comments, so a
 reply whose parent came in an earlier sync still hangs under it) and merged
 through the store's import path with the sources' new state, in one write.
+
+``reviews sync`` of many sources harvests in two processes (``processes=2``; the
+design is in ``tui.sources.two_processes``), the reader's ``R`` in one. On a first
+sync the site-wide comments feed is read too: a new post whose every comment it
+lists (its ``slash:comments`` count, exactly) takes its thread from there, and its
+own comment feed is not fetched.
 """
 
 from __future__ import annotations
