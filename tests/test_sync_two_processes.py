@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from blog_server import BlogServer, FixtureBlog
@@ -176,3 +177,28 @@ def test_a_harvest_crosses_the_pipe_whole() -> None:
     assert _unpacked(_packed(1, harvest), sources) == (1, harvest)
     unsendable = Harvest(sources[0], fields={"state": {"lock": threading.Lock()}})
     assert _unpacked(_packed(0, unsendable), sources) == (0, None)  # harvested by the parent
+
+
+def test_a_process_with_threads_never_forks(
+    tmp_path: Path, blogs: list[FixtureBlog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's `R` runs with the app's threads (here: the servers'): one process."""
+    from tui.sources import sync as syncing
+
+    db = _database(tmp_path, blogs)
+    for blog in blogs:
+        for route in blog.server.routes.values():
+            route.delay = 0
+    harvested_in: list[int] = []
+    feed = syncing.HARVESTERS["feed"]
+
+    def recording(*args: Any) -> syncing.Harvest:
+        harvested_in.append(os.getpid())  # a child's appends would stay in the child
+        return feed(*args)
+
+    monkeypatch.setitem(syncing.HARVESTERS, "feed", recording)
+    assert threading.active_count() > 1
+    store = Store(db)
+    outcomes = syncing.sync(store, processes=2)
+    assert len(outcomes) == BLOGS and all(o.ok for o in outcomes)
+    assert harvested_in == [os.getpid()] * BLOGS
