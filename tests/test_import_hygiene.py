@@ -147,3 +147,41 @@ def test_no_runtime_import_cycle_through_the_app() -> None:
     for line in filter(None, out):
         screen, loaded = line.split()
         assert loaded == "False", f"{screen} imports tui.app at run time"
+
+
+FIRST_FRAME_NEEDS_NOT = (
+    "tui.store.database",  # the store and TinyDB load after the first frame, in the background
+    "tui.store.core",
+    "tui.store.backups",
+    "tui.store.merge",
+    "textual.widgets._text_area",  # the reply editor loads with the first reply
+    "yaml",  # only read when there is a config file
+)
+
+
+def test_the_reader_s_first_frame_imports_only_what_it_shows() -> None:
+    """Importing the app and starting to open a database (what ``reviews`` does before
+    the first frame) loads none of the modules the first frame does without."""
+    code = (
+        "import sys, json; import tui.app, tui.opening, tui.logs, tui.store.first_screen; "
+        f"print(json.dumps([m for m in {list(FIRST_FRAME_NEEDS_NOT)!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) == []
+
+
+def test_the_store_package_gives_every_name_it_exports() -> None:
+    """``tui.store`` loads its re-exports on first use: each is the object its module defines."""
+    import importlib
+
+    import tui.store as store
+
+    for name in store.__all__:
+        value = getattr(store, name)
+        home = importlib.import_module(value.__module__) if hasattr(value, "__module__") else None
+        assert home is None or getattr(home, name) is value, name
+    assert set(store.__all__) <= set(dir(store))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = store.Nope  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from textual import events, work
@@ -30,14 +30,17 @@ from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.sources import SourcesScreen
 from tui.screens.syncing import Syncing
-from tui.store import Store, StoreError
 from tui.store.drafts import Drafts
+from tui.store.errors import StoreError
 from tui.store.first_screen import FirstScreen
 from tui.store.paths import drafts_path, real_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
+
+if TYPE_CHECKING:
+    from tui.store import Store
 
 SEEN_FLUSH = 5.0
 """Seconds read marks wait to be written together (each write rewrites the database)."""

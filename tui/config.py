@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tui.text import one_line
 
 
@@ -43,6 +41,8 @@ def load_config(path: Path) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the config: {error}") from error
+    import yaml  # only when there is a config file: the reader's first frame need not wait
+
     try:
         data: Any = yaml.safe_load(raw)
     except yaml.YAMLError as error:

@@ -173,3 +173,13 @@ def visible_comments(comments: Sequence[Comment]) -> list[Comment]:
     """Comments still shown: everything but deleted local replies with no live replies."""
     live_parents = {c.parent_id for c in comments if c.deleted is None}
     return [c for c in comments if c.deleted is None or c.id in live_parents]
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """What the user has read of one review."""
+
+    unread: bool
+    """The review itself is unread."""
+    seen: frozenset[int]
+    """Comment ids seen."""

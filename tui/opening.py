@@ -19,12 +19,16 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.model import ParsedReview, Review
-from tui.store import Store, StoreError
+from tui.store.errors import StoreError
 from tui.store.first_screen import ORDER, FirstScreen, load_first_screen
 from tui.store.paths import real_path, state_path
 from tui.store.ui_state import UiState, load_ui_state
+
+if TYPE_CHECKING:
+    from tui.store import Store
 
 SeedLoader = Callable[[], Sequence[ParsedReview]]
 
@@ -87,6 +91,9 @@ class Opening:
                 self._go.wait(GO_WAIT)
             if self._hold is not None:
                 self._hold.wait()
+            # Imported here, after the first frame: TinyDB and the store are not needed for it.
+            from tui.store import Store
+
             store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
             first = store.peek_reviews()  # nothing else uses the store yet
             # Before the reader has the store (a few ms, only when the snapshot is stale):

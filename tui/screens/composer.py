@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult, SuspendNotSupported
@@ -21,13 +22,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from tui.display import join, literal, literal_line
 from tui.model import Comment
 from tui.text import clean, one_line, shorten
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.footer import KeyBar
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 DRAFT_DELAY = 0.8
 """Seconds after the first unsaved change before the draft is written to disk.
@@ -129,6 +133,8 @@ class ReplyComposer(ModalScreen[Comment | None]):
             )
             yield Static(heading, id="composer-target", markup=False)
             yield Static(literal("> " + excerpt, "italic $text-muted"), id="composer-quote")
+            from textual.widgets import TextArea  # loaded with the first reply, not at start
+
             yield TextArea(
                 clean(self._initial),
                 id="reply-text",
@@ -141,9 +147,15 @@ class ReplyComposer(ModalScreen[Comment | None]):
             yield CommentThread(id="preview")
         yield KeyBar()
 
+    def _area(self) -> TextArea:
+        """The text editor (its class is loaded once a reply is written, not at start)."""
+        from textual.widgets import TextArea
+
+        return self.query_one("#reply-text", TextArea)
+
     def on_mount(self) -> None:
         """Put the cursor at the end of any draft, ready to type."""
-        area = self.query_one("#reply-text", TextArea)
+        area = self._area()
         area.focus()
         area.move_cursor(area.document.end)
         self.query_one("#preview", CommentThread).can_focus = False
@@ -156,7 +168,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
     @property
     def text(self) -> str:
         """What is in the editor now."""
-        return self.query_one("#reply-text", TextArea).text
+        return self._area().text
 
     def _draft_text(self) -> str:
         """What to keep as the draft: nothing for a fresh quote left as it was."""
@@ -216,7 +228,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
             return
         finally:
             path.unlink(missing_ok=True)
-        area = self.query_one("#reply-text", TextArea)
+        area = self._area()
         area.text = text.rstrip("\n")
         area.move_cursor(area.document.end)
         self._status("Text taken back from the editor.", "$text-muted")

@@ -22,14 +22,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input
 
-from tui.model import ANONYMOUS, Comment, Review, visible_comments
+from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
 from tui.screens.composer import ReplyComposer
 from tui.screens.help import HelpScreen
 from tui.screens.links import LinksScreen
 from tui.screens.search import SearchChoice, SearchScreen
 from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
-from tui.store import ReadState
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox

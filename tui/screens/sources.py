@@ -22,7 +22,9 @@ from textual.widgets.option_list import Option
 
 from tui.display import display_date, join, literal_line
 from tui.screens.confirm import ConfirmScreen
-from tui.store import Source, SourceCounts
+
+if TYPE_CHECKING:
+    from tui.store import Source, SourceCounts
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp

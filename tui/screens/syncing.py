@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from tui.store import Store
-
 if TYPE_CHECKING:
     from textual.app import App
 
     from tui.sources.sync import SyncOutcome
+    from tui.store import Store
 
 
 def _plural(n: int, word: str) -> str:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tui.model import ANONYMOUS, Comment, ParsedReview, Review
+from tui.model import ANONYMOUS, Comment, ParsedReview, ReadState, Review
 from tui.store.errors import (
     NotFound,
     NotYours,
@@ -33,16 +32,6 @@ from tui.text import clean, one_line
 __all__ = ["ReadState", "Store"]
 
 _OVERLAY_LIMIT = 200  # new replies searched one by one before the search text is rebuilt
-
-
-@dataclass(frozen=True)
-class ReadState:
-    """What the user has read of one review."""
-
-    unread: bool
-    """The review itself is unread."""
-    seen: frozenset[int]
-    """Comment ids seen."""
 
 
 def _now() -> str:
