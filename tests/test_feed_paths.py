@@ -14,6 +14,7 @@ import pytest
 from blog_server import FixtureBlog
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 
 from tui.importers import ImportFailed, feed, safe_xml
 from tui.importers.xmlfeed import Parsed
@@ -113,7 +114,7 @@ AUTHOR = st.one_of(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(TEXT, BODY, AUTHOR, TEXT), min_size=1, max_size=4))
 def test_generated_rss_imports_alike(items: list[tuple[str, str, str, str]]) -> None:
     parts = []
