@@ -55,6 +55,7 @@ def test_samples_import_alike(monkeypatch: pytest.MonkeyPatch, name: str) -> Non
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+@pytest.mark.slow  # every real-world feed of the corpus
 def test_real_feeds_import_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     for path in sorted(CORPUS.iterdir()):
         data = path.read_bytes()
