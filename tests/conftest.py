@@ -53,6 +53,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"property tests: Hypothesis profile {profile!r} ({settings().max_examples} examples)"
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: known only with it installed
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto``: two workers a core, at most four more than the cores.
 
