@@ -10,6 +10,7 @@ from hostile_corpus import ODD
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pilot_helpers import ready, settle, thread_text, until
+from property_counts import examples
 from rich.cells import cell_len
 from screen_output import injected_in, terminal_output
 from textual.geometry import Region
@@ -147,7 +148,7 @@ async def test_huge_and_odd_text_keeps_every_pane_in_place(tmp_path: Path) -> No
         assert "Read on." in [line.strip() for line in pane.lines]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(), st.integers(min_value=1, max_value=120))
 def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
     text = clean(text)  # as the reading pane does before wrapping

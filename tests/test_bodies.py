@@ -6,6 +6,7 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 
 from tui.importers.bodies import ODD_SPACES, plain_markdown
 from tui.importers.html import converted_markdown, html_to_markdown
@@ -22,7 +23,7 @@ ENCODED = st.one_of(
 TEXT = st.lists(ENCODED, max_size=40).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from(["", "\n", " \n "]))
 def test_plain_paragraphs_match_the_converter(paragraphs: list[str], gap: str) -> None:
     html = gap.join(f"<p>{p}</p>" for p in paragraphs)
@@ -96,7 +97,7 @@ SPAN = st.one_of(
 PARAGRAPH = st.lists(SPAN, max_size=5).map(lambda spans: "<p>" + "".join(spans) + "</p>")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.sampled_from(["", "\n", "\n\n"]))
 def test_paragraphs_with_emphasis_and_links_match_the_converter(
     paragraphs: list[str], gap: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 from rich.cells import cell_len
 
 from tui.model import Comment, thread
@@ -13,7 +14,7 @@ WORDS = st.sampled_from(["a", "film", "über", "漢字漢字", "🎬", "e\u0301"
 
 
 @given(st.lists(WORDS, max_size=40).map(" ".join), st.integers(min_value=4, max_value=60))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_wrap_never_overflows_and_loses_no_text(text: str, width: int) -> None:
     lines = wrap(text, width)
     assert all(cell_len(line) <= width for line in lines)

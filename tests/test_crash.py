@@ -62,6 +62,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_reply(
 PLANNED = [(phase, nth) for phase in PHASES for nth in (1, 3)]
 
 
+@pytest.mark.slow
 def test_sigkill_in_each_phase_of_a_write_never_loses_an_acknowledged_reply(
     tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:

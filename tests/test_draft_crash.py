@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+import pytest
 from pilot_helpers import ready, settle
 from textual.widgets import TextArea
 
@@ -21,6 +22,8 @@ from tui.store import Store
 from tui.store.paths import drafts_path
 
 AppFactory = Callable[..., ReviewsApp]
+
+pytestmark = pytest.mark.slow  # the app in a child, killed
 
 
 def _drain(fd: int, seconds: float) -> bytes:

@@ -25,6 +25,8 @@ from tui.store.paths import drafts_path
 
 AppFactory = Callable[..., ReviewsApp]
 
+pytestmark = pytest.mark.slow  # fault injection: unwritable drafts, a full disk, a kill
+
 
 def _status(app: ReviewsApp) -> str:
     return str(app.screen.query_one("#composer-status").content)

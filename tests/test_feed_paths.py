@@ -14,6 +14,7 @@ import pytest
 from blog_server import FixtureBlog
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 
 from tui.importers import ImportFailed, feed, safe_xml
 from tui.importers.xmlfeed import Parsed
@@ -54,6 +55,7 @@ def test_samples_import_alike(monkeypatch: pytest.MonkeyPatch, name: str) -> Non
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+@pytest.mark.slow  # every real-world feed of the corpus
 def test_real_feeds_import_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     for path in sorted(CORPUS.iterdir()):
         data = path.read_bytes()
@@ -113,7 +115,7 @@ AUTHOR = st.one_of(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(TEXT, BODY, AUTHOR, TEXT), min_size=1, max_size=4))
 def test_generated_rss_imports_alike(items: list[tuple[str, str, str, str]]) -> None:
     parts = []

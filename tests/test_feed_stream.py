@@ -9,6 +9,13 @@ real command) and the whole-file way (``load_path`` then
 written: same documents under the same ids, so the same reviews, comments and
 identities. Feeds the stream cannot take (comments, broken XML, DTDs) must
 still end exactly as before.
+
+Most imports here run in-process (``run_in_process``) with the temp file used past
+``SPOOL_AFTER`` documents and the file read in ``CHUNK_BYTES`` chunks (the
+``small_spool`` fixture), so a feed of a few hundred entries takes the paths a feed of
+thousands takes with the defaults (about a second of CPU each instead of 3-11). The
+defaults themselves, and what needs a process of its own (progress at a terminal, a
+file-size limit, SIGKILL), keep real children; the ones at full scale are ``slow``.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -29,14 +37,41 @@ import pytest
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from tests.cli_runner import run_reviews
-from tui.importers import load_path
+from tests.cli_runner import run_in_process, run_reviews
+from tui.importers import feed_stream, load_path
 from tui.importers.feed_stream import NotStreamable, stream
-from tui.store import Store
-from tui.store.spool import IN_MEMORY_DOCS
+from tui.store import Store, database
+from tui.store.spool import IN_MEMORY_DOCS, NewDocs
 
-ENTRIES = IN_MEMORY_DOCS + 1_000
-"""More new reviews than are held in memory: the temp file is used."""
+SPOOL_AFTER = 200
+"""New documents held in memory by the in-process imports here (``small_spool``)."""
+
+CHUNK_BYTES = 16_384
+"""The stream's read size in the in-process imports here: a feed spans several."""
+
+ENTRIES = SPOOL_AFTER + 100
+"""More new reviews than ``small_spool`` holds in memory: the temp file is used."""
+
+REAL_ENTRIES = IN_MEMORY_DOCS + 1_000
+"""More new reviews than a real ``reviews import`` holds in memory (child processes)."""
+
+
+@pytest.fixture(autouse=True)
+def small_spool(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """In this process, the temp file is used past ``SPOOL_AFTER`` new documents and the
+    feed is read ``CHUNK_BYTES`` at a time (children keep the defaults). Yields the
+    number of documents held when each temp file was started, in this process."""
+    spills: list[int] = []
+    spill = NewDocs._spill
+
+    def counted_spill(docs: NewDocs) -> None:
+        spills.append(len(docs))
+        spill(docs)
+
+    monkeypatch.setattr(database, "NewDocs", partial(NewDocs, in_memory=SPOOL_AFTER))
+    monkeypatch.setattr(NewDocs, "_spill", counted_spill)
+    monkeypatch.setattr(feed_stream, "CHUNK", CHUNK_BYTES)
+    return spills
 
 
 def _item(number: int, *, text: str = "", guid: bool = True) -> str:
@@ -63,12 +98,12 @@ def write_feed(path: Path, items: list[str], *, author: str = "") -> Path:
     return path
 
 
-def big_feed(path: Path) -> Path:
-    """``ENTRIES`` reviews with duplicates inside: the same post twice (once changed, once
+def big_feed(path: Path, entries: int = ENTRIES) -> Path:
+    """``entries`` reviews with duplicates inside: the same post twice (once changed, once
     the same), and posts without guid or link (identified by a hash of their content)."""
-    items = [_item(n) for n in range(ENTRIES)]
-    items += [_item(7, text=" (edited)"), _item(8), _item(ENTRIES, guid=False)]
-    items += [_item(ENTRIES, guid=False), _item(ENTRIES + 1, guid=False)]
+    items = [_item(n) for n in range(entries)]
+    items += [_item(7, text=" (edited)"), _item(8), _item(entries, guid=False)]
+    items += [_item(entries, guid=False), _item(entries + 1, guid=False)]
     return write_feed(path, items, author="editor@blog.org (The Editor)")
 
 
@@ -89,8 +124,8 @@ def whole_file_import(db: Path, feed: Path) -> tuple[int, int, int]:
 
 
 def streamed_import(db: Path, feed: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """The real command, in a child process."""
-    done = run_reviews("--db", str(db), "import", str(feed), *extra)
+    """The real command, in this process (``small_spool``'s limits)."""
+    done = run_in_process("--db", str(db), "import", str(feed), *extra)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -100,13 +135,24 @@ def summary(counts: tuple[int, int, int]) -> str:
     return f"reviews: {added} added, {updated} updated, {unchanged} unchanged"
 
 
-def test_a_big_feed_streams_into_the_same_database_as_the_whole_file(tmp_path: Path) -> None:
-    feed = big_feed(tmp_path / "feed.xml")
-    assert len(list(stream(feed, 10**9))) == ENTRIES + 5  # it streams, duplicates and all
+@pytest.mark.parametrize(
+    "entries", [ENTRIES, pytest.param(REAL_ENTRIES, marks=pytest.mark.slow, id="defaults")]
+)
+def test_a_big_feed_streams_into_the_same_database_as_the_whole_file(
+    tmp_path: Path, entries: int, small_spool: list[int]
+) -> None:
+    """In-process past ``SPOOL_AFTER``; and the real command, a child with the defaults."""
+    feed = big_feed(tmp_path / "feed.xml", entries)
+    assert len(list(stream(feed, 10**9))) == entries + 5  # it streams, duplicates and all
     streamed, whole = tmp_path / "streamed.json", tmp_path / "whole.json"
-    done = streamed_import(streamed, feed)
+    if entries == ENTRIES:
+        done = streamed_import(streamed, feed)
+        assert small_spool == [SPOOL_AFTER + 1]  # the new reviews went to the temp file
+    else:
+        done = run_reviews("--db", str(streamed), "import", str(feed))
+        assert done.returncode == 0, done.stderr
     counts = whole_file_import(whole, feed)
-    assert counts == (ENTRIES + 2, 0, 2)  # post 7 replaced in the same import; 8 the same
+    assert counts == (entries + 2, 0, 2)  # post 7 replaced in the same import; 8 the same
     assert summary(counts) in done.stdout
     assert done.stderr == ""  # not a terminal: no progress
     assert tables(streamed) == tables(whole)
@@ -116,7 +162,7 @@ def test_a_big_feed_streams_into_the_same_database_as_the_whole_file(tmp_path: P
     # Plain TinyDB JSON: stock TinyDB reads back every document.
     with TinyDB(streamed, storage=JSONStorage, access_mode="r") as db:
         reviews = db.table("reviews")
-        assert len(reviews) == ENTRIES + 2
+        assert len(reviews) == entries + 2
         first = reviews.get(doc_id=1)
         assert first is not None and first["source_id"] == "feed:post-0"
         assert first["author"] == "The Editor" and first["tags"] == ["drama"]
@@ -128,7 +174,7 @@ def test_a_big_feed_streams_into_the_same_database_as_the_whole_file(tmp_path: P
 
 
 def test_into_a_database_that_holds_reviews_already(tmp_path: Path) -> None:
-    older = [_item(n, text=" (first version)" if n % 2 else "") for n in range(0, 3000, 3)]
+    older = [_item(n, text=" (first version)" if n % 2 else "") for n in range(0, ENTRIES // 2, 3)]
     older.append(_item(ENTRIES + 1, guid=False))  # a hashed identity, met again below
     older_feed = write_feed(tmp_path / "older.xml", older)
     feed = big_feed(tmp_path / "feed.xml")
@@ -164,7 +210,7 @@ def test_a_feed_with_comments_is_read_whole_and_keeps_them(tmp_path: Path) -> No
 def test_a_truncated_feed_ends_as_the_whole_file_import_ends(tmp_path: Path) -> None:
     """Broken XML is feedparser's to recover, as before; what the stream had read before
     the break is not written twice, nor on its own."""
-    feed = write_feed(tmp_path / "feed.xml", [_item(n) for n in range(900)])  # feedparser: slow
+    feed = write_feed(tmp_path / "feed.xml", [_item(n) for n in range(ENTRIES)])
     data = feed.read_bytes()
     feed.write_bytes(data[: len(data) * 2 // 3])
     with pytest.raises(NotStreamable, match="not well-formed"):
@@ -212,7 +258,7 @@ def test_hostile_feeds_are_refused_in_one_line(tmp_path: Path, head: str, forced
     hostile = tmp_path / "hostile.xml"
     items = "".join(_item(n) for n in range(ENTRIES))
     hostile.write_text(head + items + "</channel></rss>", encoding="utf-8")
-    done = run_reviews("--db", str(db), "import", str(hostile), *(["--format", "feed"] * forced))
+    done = run_in_process("--db", str(db), "import", str(hostile), *(["--format", "feed"] * forced))
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "skipped hostile.xml: refused: the XML declares a DTD or entities "
@@ -222,7 +268,7 @@ def test_hostile_feeds_are_refused_in_one_line(tmp_path: Path, head: str, forced
 
 
 def test_a_feed_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
-    feed = big_feed(tmp_path / "feed.xml")
+    feed = big_feed(tmp_path / "feed.xml", REAL_ENTRIES)  # over a megabyte
     done = run_reviews("--db", str(tmp_path / "r.json"), "import", str(feed), "--max-size", "1")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
@@ -283,12 +329,14 @@ def _file_size_limit(limit: int) -> None:  # runs in the child, before exec
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_spooling_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
-    """The new documents' temp file hits the limit on file size, as on a full disk."""
+    """The new documents' temp file hits the limit on file size, as on a full disk (a
+    child with the defaults: the limit is a process's)."""
     db = tmp_path / "reviews.json"
     streamed_import(db, write_feed(tmp_path / "good.xml", [_item(1)]))
     before = db.read_bytes()
-    feed = big_feed(tmp_path / "feed.xml")
+    feed = big_feed(tmp_path / "feed.xml", REAL_ENTRIES)
     done = subprocess.run(
         [sys.executable, "-m", "tui", "--db", str(db), "import", str(feed)],
         capture_output=True,
@@ -308,7 +356,7 @@ def test_a_full_disk_while_spooling_is_one_line_and_changes_nothing(tmp_path: Pa
 def test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new(tmp_path: Path) -> None:
     """Killed at moments spread over the whole import (reading, spooling, writing): the
     database is always whole, the old one or the new one, and no temp file outlives it."""
-    feed = big_feed(tmp_path / "feed.xml")
+    feed = big_feed(tmp_path / "feed.xml", REAL_ENTRIES)
     db, new = tmp_path / "reviews.json", tmp_path / "new" / "reviews.json"
     streamed_import(db, write_feed(tmp_path / "older.xml", [_item(n) for n in range(0, 900, 9)]))
     new.parent.mkdir()
@@ -403,14 +451,14 @@ def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path
     """Three files, the middle one streamed until an undefined entity hundreds of entries
     in (feedparser's to read): merged again from the start, every file in its order."""
     first = write_feed(tmp_path / "a.xml", [_item(n, text=" (a)") for n in range(0, 40, 2)])
-    items = [_item(n) for n in range(600)]
-    items[590] = items[590].replace("score.", "score &nbsp;.")
+    items = [_item(n) for n in range(ENTRIES)]
+    items[-10] = items[-10].replace("score.", "score &nbsp;.")
     middle = write_feed(tmp_path / "b.xml", items)
     last = write_feed(tmp_path / "c.xml", [_item(n, text=" (c)") for n in range(0, 60, 3)])
     with pytest.raises(NotStreamable, match="undefined entity"):
         list(stream(middle, 10**9))
     streamed, whole = tmp_path / "streamed.json", tmp_path / "whole.json"
-    done = run_reviews("--db", str(streamed), "import", str(first), str(middle), str(last))
+    done = run_in_process("--db", str(streamed), "import", str(first), str(middle), str(last))
     assert done.returncode == 0, done.stderr
     store = Store(whole)
     try:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from blog_server import BlogServer, FixtureBlog
 from cli_runner import run_in_process
 
@@ -29,6 +30,7 @@ def _db() -> Path:
     return Path(os.environ["REVIEWS_DB"])
 
 
+@pytest.mark.slow  # a child per command (~2 s of CPU): the rest run in-process
 def test_follow_a_site_then_list_sync_and_unfollow(blog: FixtureBlog) -> None:
     site, feed = blog.server.url("/"), blog.server.url("/feed/")
     followed = run("follow", site)

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from live_app import LiveApp
 from pilot_helpers import settle
+from property_counts import examples as example_count
 from screen_output import terminal_output
 from textual.pilot import Pilot
 
@@ -48,12 +49,12 @@ def _leftover(output: str) -> str:
 
 def test_any_text_renders_in_every_pane(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "db.json", Config(author="tester"), seed=hostile_reviews)
-    examples = 0
+    examples, wanted = 0, example_count(25)
 
     with LiveApp(app) as live:
 
         @settings(
-            max_examples=25,
+            max_examples=wanted,
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
@@ -83,4 +84,4 @@ def test_any_text_renders_in_every_pane(tmp_path: Path) -> None:
             assert app._exception is None
 
         show()
-    assert examples >= 25
+    assert examples >= wanted

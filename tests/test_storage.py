@@ -14,6 +14,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 from tinydb import TinyDB
 
 import tui
@@ -137,7 +138,7 @@ def test_serialised_pieces_are_the_tables_a_line_each(n: int) -> None:
         max_size=4,
     )
 )
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_the_line_layout_round_trips(tables: dict[str, dict[str, Any]]) -> None:
     raw = b"".join(serialise_tables(tables))
     assert parse_lines(bytearray(raw)) == tables == orjson.loads(raw)
@@ -150,7 +151,7 @@ def _layout_example() -> bytes:
 
 
 @given(st.data())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_a_damaged_file_is_never_read_differently_from_a_whole_parse(data: st.DataObject) -> None:
     """Whatever the line-at-a-time parse accepts, a whole-file parse reads the same."""
     raw = bytearray(_layout_example())

@@ -30,7 +30,10 @@ COLUMNS, LINES = 120, 40
 KEYS = [b"j", b"k", b"\t", b"G", b"\t", b"o", b"\x1b", b"?", b"\x1b", b"q"]
 """Next review and back, into the thread and to its end, the links, the help, quit."""
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty"),
+    pytest.mark.slow,  # a real terminal: the app in a child, read byte by byte
+]
 
 
 def _read(fd: int, seconds: float, into: bytearray) -> bool:

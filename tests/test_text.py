@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 
 from tui.text import clean, is_clean, one_line, shorten
 
@@ -52,7 +53,7 @@ def _clean_by_the_rules(text: str) -> str:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(
@@ -67,7 +68,7 @@ def test_clean_passes_clean_text_on_and_changes_the_rest_by_its_rules(text: str)
     assert is_clean(text) == (clean(text) == text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(
@@ -99,7 +100,7 @@ def test_one_line_quick_path_and_slow_path_agree(raw: str, line: str) -> None:
 
 
 @given(st.text())
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_one_line_is_clean_then_folded(raw: str) -> None:
     # The quick path for printable text gives what cleaning and folding always gave.
     assert one_line(raw) == re.sub(r"[ \t\n\r]+", " ", clean(raw)).strip()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import sample_reviews
 from pilot_helpers import ready, settle, thread_text
 from textual.widgets import TextArea
@@ -15,6 +16,8 @@ from textual.widgets import TextArea
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
+
+pytestmark = pytest.mark.slow  # fault injection: a held lock, a full disk
 
 
 def _status(app: ReviewsApp) -> str:

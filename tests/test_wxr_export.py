@@ -18,6 +18,7 @@ import pytest
 from cli_runner import run_in_process, run_reviews
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_counts import examples
 from wxr_data import ME, comparable_reviews, rich_reviews, store_with_replies
 
 from tui.exporters.wordpress import cdata, to_wxr, wordpress_dates, xml_text
@@ -133,7 +134,7 @@ def _expected_line(text: str, empty: str) -> str:
     return one_line(xml_text(text)) or empty
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=TEXT, body=TEXT, author=TEXT, commenter=TEXT, comment=TEXT, tag=TEXT)
 def test_arbitrary_text_round_trips(
     title: str, body: str, author: str, commenter: str, comment: str, tag: str

@@ -1,0 +1,79 @@
+"""The ``slow`` mark is where CONTRIBUTING.md says it belongs.
+
+``slow`` is for tests slow by nature: kill loops, fault injection, the real
+WordPress, benchmark smoke runs, a real terminal, children per command, the whole
+real-world corpus, anything over about a second of CPU. ``-m "not slow"`` leaves
+them out of the inner loop; the README's command and CI run them all. The lists
+below name what must carry the mark, so a test moved or rewritten keeps it; an
+ordinary unit or pilot test does not belong here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+import pytest
+
+SLOW_MODULES = {
+    "test_benchmarks_smoke": "benchmark smoke runs",
+    "test_sync_benchmark_smoke": "a benchmark smoke run",
+    "test_draft_faults": "fault injection: unwritable drafts, a full disk, a kill",
+    "test_write_failures": "fault injection: a held lock, a full disk",
+    "test_draft_crash": "the app in a child, killed",
+    "test_terminal_injection": "a real terminal",
+}
+"""Modules whose every test is slow."""
+
+SLOW_TESTS = {
+    ("test_crash", "test_sigkill_at_random_moments_never_loses_an_acknowledged_reply"): "kills",
+    ("test_crash", "test_sigkill_in_each_phase_of_a_write_never_loses_an_acknowledged_reply"): (
+        "kills"
+    ),
+    ("test_concurrency", "test_four_processes_adding_150_replies_each"): "four processes",
+    ("test_feed_stream", "test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new"): (
+        "kills"
+    ),
+    ("test_feed_stream", "test_a_full_disk_while_spooling_is_one_line_and_changes_nothing"): (
+        "fault injection"
+    ),
+    ("test_feed_stream", "test_the_big_feed_benchmark_runs_and_prints_its_table"): "benchmark",
+    ("test_feed_paths", "test_real_feeds_import_alike"): "the whole real-world corpus",
+    ("test_follow_cli", "test_follow_a_site_then_list_sync_and_unfollow"): "a child a command",
+}
+"""Single tests that are slow in a module of quick ones."""
+
+
+def _marks(owner: object) -> list[pytest.Mark]:
+    marks = getattr(owner, "pytestmark", [])
+    return list(marks) if isinstance(marks, list) else [marks]
+
+
+def _is_slow(owner: object) -> bool:
+    return any(getattr(mark, "name", None) == "slow" for mark in _marks(owner))
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(name)
+
+
+@pytest.mark.parametrize("name", sorted(SLOW_MODULES))
+def test_slow_modules_carry_the_mark(name: str) -> None:
+    assert _is_slow(_module(name)), (
+        f"{name}.py: pytestmark must include slow ({SLOW_MODULES[name]})"
+    )
+
+
+@pytest.mark.parametrize(("name", "test"), sorted(SLOW_TESTS))
+def test_slow_tests_carry_the_mark(name: str, test: str) -> None:
+    module = _module(name)
+    assert hasattr(module, test), f"{name}.py has no {test} (renamed? update SLOW_TESTS)"
+    reason = SLOW_TESTS[(name, test)]
+    assert _is_slow(getattr(module, test)) or _is_slow(module), (
+        f"{name}.py::{test} must be marked slow ({reason})"
+    )
+
+
+def test_the_marker_text_names_the_rule(pytestconfig: pytest.Config) -> None:
+    markers = "\n".join(pytestconfig.getini("markers"))
+    assert "slow: slow by nature" in markers
