@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_helpers import ready, settle, thread_text
+from pilot_helpers import ready, settle, thread_text, until
 
 from tui.app import ReviewsApp
 from tui.screens.reader import ReaderScreen
@@ -127,3 +127,29 @@ async def test_another_process_writing_is_still_seen(
         text = thread_text(app)
         assert "Mine." in text and "Theirs." in text
         assert screen.query_one(ReviewList).shown[0].comment_count == 5
+
+
+async def test_our_own_read_marks_never_reload_the_panes_another_program_s_write_does(
+    make_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The periodic check reloads for another program's change only: a read-mark batch
+    of ours (written every few seconds while reading) used to reload both panes."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        reads = count_reads(monkeypatch, app.store)
+        review_id = screen.review_id
+        assert review_id is not None
+        app.store.mark_seen_many({review_id: [c.id for c in app.store.comments(review_id)]})
+        reads.clear()  # the line above asked for the comments itself
+        screen.check_for_changes()
+        await settle(pilot)
+        assert reads == []
+        other = Store(db_path)  # another program (a second store on the same file)
+        try:
+            other.add_reply(review_id, None, "cron", "from another program")
+        finally:
+            other.close()
+        screen.check_for_changes()
+        await until(pilot, lambda: "from another program" in thread_text(app), "reloaded")
+        assert "reviews" in reads and "comments" in reads

@@ -127,7 +127,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._search_query = ""
         self._highlight = ""
         self._unseen: frozenset[int] = frozenset()
-        self._shown_generation = -1
+        self._shown_loads = -1
+        """``Store.file_loads`` of what is on screen: a higher one is another program's change."""
         self._key_state: tuple[bool | None, ...] = ()
         self._typing_timer: Timer | None = None
         self._sidebar_width = 2
@@ -181,7 +182,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.load_reviews(keep)
         else:
             # Read while the database opened: the first frame already shows the newest review.
-            reviews, unread, self._shown_generation = first
+            # Nothing has taken in another program's change since (only reads did run).
+            self._shown_loads = self._reviews_app().store.file_loads
+            reviews, unread, _ = first
             self.on_reviews_loaded(ReviewsLoaded(reviews, unread, keep))
             self.load_new_comments()
         self.set_interval(REFRESH_SECONDS, self.check_for_changes)
@@ -201,7 +204,7 @@ class ReaderScreen(WritingActions, Screen[None]):
     def load_reviews(self, keep: int | None) -> None:
         """Read the sidebar's reviews."""
         store = self._reviews_app().store
-        self._shown_generation = store.generation
+        self._shown_loads = store.file_loads
         try:
             reviews = store.reviews()
             unread = store.unread_review_ids()
@@ -254,9 +257,11 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.post_message(LoadFailed(str(error)))
             return
         # Any read or write of ours may already have taken in another process's change,
-        # so compare generations rather than trusting refresh()'s own answer.
-        if store.generation != self._shown_generation:
-            self._shown_generation = store.generation
+        # so compare the file's loads rather than trusting refresh()'s own answer. Our own
+        # writes (read marks, replies) do not count: each shows itself where it is made.
+        loads = store.file_loads
+        if loads != self._shown_loads:
+            self._shown_loads = loads
             self.post_message(StoreChanged())
 
     def on_reviews_loaded(self, message: ReviewsLoaded) -> None:
@@ -773,14 +778,15 @@ class ReaderScreen(WritingActions, Screen[None]):
     def _show_written(self, review_id: int, comment_id: int | None) -> bool:
         """Patch sidebar and thread from the store's memory; False if it is busy."""
         store = self._reviews_app().store
+        loads = store.file_loads  # before the peeks: a change taken in after them still counts
         listed = store.peek_reviews()
         found = store.peek(review_id) if review_id == self.review_id else None
         if listed is None or (review_id == self.review_id and found is None):
             return False
-        reviews, unread, generation = listed
-        # What memory held at this generation is on screen now: the periodic check
-        # reloads only for what comes later (another process's change).
-        self._shown_generation = generation
+        reviews, unread, _ = listed
+        # Memory (with any other program's change our write took in) is on screen now:
+        # the periodic check reloads only for what comes later.
+        self._shown_loads = loads
         if found is not None:
             review, comments, read = found
             self.on_review_loaded(ReviewLoaded(review, comments, read, comment_id, True))

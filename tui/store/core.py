@@ -422,6 +422,13 @@ class StoreCore:
                 self._search = None
                 self._db.close()
 
+    @property
+    def file_loads(self) -> int:
+        """How many times the data was read from the file: the first load, then once for
+        each change by another process taken in. Our own writes leave it as it is, so a
+        reader that compares it shows another program's change, never its own write."""
+        return self._storage.loads
+
     def refresh(self) -> bool:
         """Re-read the file if another process changed it; True if the data changed."""
         with self._rlock:
