@@ -1,0 +1,52 @@
+"""A key that moves the sidebar's cursor paints the cursor first, then the review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pilot_helpers import header_text, ready, until
+from textual.strip import Strip
+
+from tui.widgets.review_list import ReviewList
+
+
+async def test_the_cursor_is_painted_before_the_review_it_lands_on(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        first, second = (review.title for review in sidebar.shown[:2])
+        await until(pilot, lambda: first in header_text(app), "showing the first review")
+        # What the reading pane showed whenever the sidebar drew its cursor row.
+        seen: list[tuple[int | None, str]] = []
+        draw = sidebar.render_line
+
+        def watched(y: int) -> Strip:
+            strip = draw(y)
+            index = (y + sidebar.scroll_offset.y) // 2
+            if index == sidebar.highlighted:
+                seen.append((index, header_text(app)))
+            return strip
+
+        sidebar.render_line = watched  # type: ignore[method-assign]
+        await pilot.press("j")
+        await until(pilot, lambda: second in header_text(app), "showing the second review")
+        drawn_on_second = [header for index, header in seen if index == 1]
+        assert drawn_on_second, "the cursor's row was never drawn on the second review"
+        # The first frame with the cursor on the second review still shows the first.
+        assert first in drawn_on_second[0] and second not in drawn_on_second[0]
+
+
+async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        second = sidebar.shown[1].title
+        await pilot.press("b")  # hide the sidebar: its rows are not painted now
+        assert not screen.query_one("#sidebar").display
+        sidebar.action_cursor_down()
+        await until(pilot, lambda: second in header_text(app), "showing the second review")
+        assert screen.review_id == sidebar.shown[1].id
