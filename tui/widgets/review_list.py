@@ -140,6 +140,10 @@ class ReviewList(LineView, can_focus=True):
         # screen, and all but two of them were drawn for the frame before.
         self._drawn_rows: dict[RowKey, tuple[Review, Strip]] = {}
         self._drawn_before: dict[RowKey, tuple[Review, Strip]] = {}
+        # The same rows finished for the screen (styles and filters applied), for one look.
+        self._finished: dict[RowKey | int, tuple[Review | None, Strip]] = {}
+        self._finished_before: dict[RowKey | int, tuple[Review | None, Strip]] = {}
+        self._finished_look: object = None
         self._after_cursor_drawn: Callable[[], None] | None = None
         self._after_cursor_timer: Timer | None = None
         self.on_highlight: Callable[[int, bool], None] | None = None
@@ -353,6 +357,50 @@ class ReviewList(LineView, can_focus=True):
             return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
         return [("  " + meta_line(review, max(width - 2, 1)), "meta")]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop`` as the screen shows them, each kept by what it shows.
+
+        Textual keeps finished lines (styles and filters applied) by their place in
+        the widget, so a scroll by one row finishes every line on screen again; here
+        they are kept by row, and a scroll finishes only the two rows that came in.
+        """
+        if self._after_cursor_drawn is not None and self._cursor is not None:
+            top = self._cursor * ROW_HEIGHT - self.scroll_offset.y
+            if crop.y < top + ROW_HEIGHT and top < crop.bottom:
+                # This frame shows the cursor: what waited for it comes once it is out.
+                self.call_later(self._cursor_drawn)
+        look = (crop.x, crop.width, self.size, self.background_colors, self.get_line_filters())
+        if look != self._finished_look:
+            self._finished, self._finished_before = {}, {}
+            self._finished_look = look
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.line_width
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            key, review = self._line_key(y, scroll_x, scroll_y, width)
+            done = self._finished.get(key) or self._finished_before.get(key)
+            if done is None or done[0] is not review:
+                # Textual's own path for this one line: styles, filters, its cache.
+                line = super().render_lines(Region(crop.x, y, crop.width, 1))[0]
+                done = (review, line)
+            if len(self._finished) >= 2 * max(self.size.height, 1):
+                self._finished_before, self._finished = self._finished, {}
+            self._finished[key] = done
+            strips.append(done[1])
+        return strips
+
+    def _line_key(
+        self, y: int, scroll_x: int, scroll_y: int, width: int
+    ) -> tuple[RowKey | int, Review | None]:
+        """What line ``y`` of the visible area shows (a row's line, or a blank), and whose."""
+        index, line = divmod(y + scroll_y, ROW_HEIGHT)
+        if not 0 <= index < len(self._shown):
+            return width, None
+        review = self._shown[index]
+        cursor = None if index != self._cursor else self.has_focus
+        marked = review.id in self._unread or review.id in self._fresh
+        return (review.id, line, cursor, marked, width, scroll_x), review
+
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
         scroll_x, scroll_y = self.scroll_offset
@@ -362,9 +410,6 @@ class ReviewList(LineView, can_focus=True):
             return Strip.blank(width, self._style())
         review = self._shown[index]
         cursor = None if index != self._cursor else self.has_focus
-        if cursor is not None and self._after_cursor_drawn is not None:
-            # This frame shows the cursor: what waited for it comes once it is out.
-            self.call_later(self._cursor_drawn)
         marked = review.id in self._unread or review.id in self._fresh
         key = (review.id, line, cursor, marked, width, scroll_x)
         drawn = self._drawn_rows.get(key) or self._drawn_before.get(key)
@@ -410,6 +455,7 @@ class ReviewList(LineView, can_focus=True):
         self._role_styles = {}
         self._base_style = None
         self._drawn_rows, self._drawn_before = {}, {}
+        self._finished, self._finished_before = {}, {}
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
