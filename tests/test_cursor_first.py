@@ -7,6 +7,7 @@ from typing import Any
 from pilot_helpers import header_text, ready, until
 from textual.strip import Strip
 
+from tui.screens.composer import ReplyComposer
 from tui.widgets.review_list import ReviewList
 
 
@@ -50,3 +51,20 @@ async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
         sidebar.action_cursor_down()
         await until(pilot, lambda: second in header_text(app), "showing the second review")
         assert screen.review_id == sidebar.shown[1].id
+
+
+async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
+    make_app: Any,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        second = sidebar.shown[1]
+        await until(pilot, lambda: screen._review is not None, "showing a review")
+        # The move and the reply in one step: no frame has painted the cursor yet.
+        sidebar.action_cursor_down()
+        await app.run_action("reply", screen)
+        await until(pilot, lambda: isinstance(app.screen, ReplyComposer), "composing")
+        assert isinstance(app.screen, ReplyComposer)
+        assert app.screen.target.review_id == second.id

@@ -764,6 +764,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             # Keys that arrive in the same burst as `q` (fast typing, a paste) must not
             # open screens while the app is closing.
             return False
+        # A review still waiting for the cursor's frame is shown first: `r` right after
+        # `j` answers the review the cursor is on, never the one it left.
+        self.query_one(ReviewList).show_pending()
         return self.writing_check(action)
 
     def on_comment_thread_comment_highlighted(

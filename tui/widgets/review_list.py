@@ -330,6 +330,12 @@ class ReviewList(LineView, can_focus=True):
             self._after_cursor_timer.stop()
         self._after_cursor_timer = self.set_timer(CURSOR_PAINT_WAIT, self._cursor_drawn)
 
+    def show_pending(self) -> None:
+        """Run at once what waits for the cursor's frame: a key that acts on the review
+        under the cursor (``r``, ``o``, ``m``...) must find it shown, however fast it came."""
+        if self._after_cursor_drawn is not None:
+            self._cursor_drawn()
+
     def _cursor_drawn(self) -> None:
         callback, self._after_cursor_drawn = self._after_cursor_drawn, None
         if self._after_cursor_timer is not None:
