@@ -68,3 +68,17 @@ async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
         await until(pilot, lambda: isinstance(app.screen, ReplyComposer), "composing")
         assert isinstance(app.screen, ReplyComposer)
         assert app.screen.target.review_id == second.id
+
+
+def test_the_reader_paints_up_to_240_frames_a_second_unless_told_otherwise() -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = "import tui, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    ran = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert ran.stdout.strip() == "240"
+    env["TEXTUAL_FPS"] = "30"
+    ran = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert ran.stdout.strip() == "30"
