@@ -94,3 +94,38 @@ async def test_the_review_under_the_cursor_waits_for_a_pause_in_typing(
         assert "Older film" in header_text(app)
         sidebar = app.screen.query_one("#sidebar")
         assert sidebar.border_title == "Reviews (1/2)"
+
+
+async def test_lines_kept_by_row_match_textuals_own_drawing() -> None:
+    # ReviewList.render_lines keeps finished lines by row; Textual's path draws them by
+    # place. After scrolls, marks, focus changes and a filter, both give the same lines.
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = SidebarApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        sidebar = app.query_one(ReviewList)
+        sidebar.set_reviews(REVIEWS)
+        sidebar.focus()
+        await pilot.pause()
+
+        def same() -> None:
+            whole = Region(0, 0, sidebar.size.width, sidebar.size.height)
+            kept = [strip.text for strip in sidebar.render_lines(whole)]
+            drawn = Widget.render_lines(sidebar, whole)
+            assert kept == [strip.text for strip in drawn]
+            assert sidebar.render_lines(whole) == drawn  # styles too, not only the text
+
+        same()
+        for keys in (("j",) * 12, ("k",) * 3, ("end",), ("home",), ("j",) * 9):
+            await pilot.press(*keys)
+            same()
+        sidebar.set_unread(REVIEWS[9].id, True)
+        await pilot.pause()
+        same()
+        app.query_one(FilterBox).focus()  # the cursor row dims
+        await pilot.pause()
+        same()
+        sidebar.set_filter("film 2")
+        await pilot.pause()
+        same()

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 SEEN_FLUSH = 5.0
 """Seconds read marks wait to be written together (each write rewrites the database)."""
-IDLE_GC_CHECK = 0.5
+IDLE_GC_CHECK = 0.05
 """Seconds between checks for a pause to run a full garbage collection in."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""

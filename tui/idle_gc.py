@@ -10,6 +10,15 @@ well under a millisecond); the full ones are moved to moments when no key
 has come for ``IDLE_SECONDS``, and forced at most every ``MAX_SECONDS`` if the
 user never pauses, so cyclic garbage still goes.
 
+The pause needed is short: the time goes into freeing the garbage, not into
+walking what lives on (~1.3 ms for the whole reader on ten thousand reviews;
+the database's dicts hold only strings and numbers, which the collector does
+not track). Most of that garbage is the lines drawn for each key (Textual's
+``Strip`` keeps itself in its own caches, a cycle), ~1 ms of freeing per key:
+collected in the gap after each key it costs a millisecond or two there, while
+waiting for a one-second pause let a run of keys pile up ~12 MB (94 MB instead
+of 83 MB resident after 100 keys on ten thousand reviews) and a 35 ms pause.
+
 No Textual here: the app calls ``tick`` from a timer and ``touched`` on input.
 """
 
@@ -19,8 +28,8 @@ import gc
 import time
 from collections.abc import Callable
 
-IDLE_SECONDS = 1.0
-"""Quiet needed before a full collection runs."""
+IDLE_SECONDS = 0.05
+"""Quiet needed before a full collection runs (the gap between two keys)."""
 MAX_SECONDS = 30.0
 """The longest a full collection waits for a pause."""
 NEVER = 1_000_000_000

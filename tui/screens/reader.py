@@ -134,6 +134,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._sidebar_width = 2
         self._kept_unread: int | None = None
         self._fit_timer: Timer | None = None
+        self._cursor_first = False
+        """The sidebar's cursor is moving under the user's key: paint it before the review."""
         self._comment_ids: tuple[int, ...] = ()
         """Every comment of the review on show, collapsed or not."""
         self._delivery: dict[int, str] = {}
@@ -447,9 +449,16 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     # -- the user moving around ----------------------------------------------------------
 
-    def _sidebar_moved(self, review_id: int) -> None:
-        # Called by the sidebar as its cursor moves: same frame as the cursor.
-        self.review_id = review_id
+    def _sidebar_moved(self, review_id: int, moved: bool) -> None:
+        # Called by the sidebar as its cursor moves. A move by the user paints the
+        # cursor first, alone (two rows: the key's answer reaches the terminal in a few
+        # milliseconds, as in newsboat), and the review follows in the next frame;
+        # drawn together, the key waited for the whole reading pane (~20 ms).
+        self._cursor_first = moved
+        try:
+            self.review_id = review_id
+        finally:
+            self._cursor_first = False
 
     def watch_review_id(self, review_id: int | None) -> None:
         """Show the newly chosen review: from memory in this frame when it can."""
@@ -464,6 +473,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             # While a filter is typed, each key narrows the list at once; the review
             # under the cursor is shown when typing pauses, not on every key.
             self._show_when_typing_pauses(review_id)
+            return
+        if self._cursor_first:
+            self.query_one(ReviewList).call_after_cursor_drawn(lambda: self._show(review_id))
             return
         self._show(review_id)
 
@@ -756,6 +768,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             # Keys that arrive in the same burst as `q` (fast typing, a paste) must not
             # open screens while the app is closing.
             return False
+        # A review still waiting for the cursor's frame is shown first: `r` right after
+        # `j` answers the review the cursor is on, never the one it left.
+        self.query_one(ReviewList).show_pending()
         return self.writing_check(action)
 
     def on_comment_thread_comment_highlighted(

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.display import display_date
 from tui.model import Review
@@ -27,6 +28,9 @@ from tui.widgets.scrolling import LineView, set_virtual_size
 
 ROW_HEIGHT = 2
 """Each review takes a title line and a date · comments line."""
+CURSOR_PAINT_WAIT = 0.1
+"""Seconds the review waits for the cursor's frame when the list is not painted
+(hidden, or covered by a zoomed pane)."""
 
 RowKey = tuple[int, int, bool | None, bool, int, int]
 """A drawn line: review id, line of the row, cursor (focused or not), unread, width, scroll."""
@@ -136,9 +140,16 @@ class ReviewList(LineView, can_focus=True):
         # screen, and all but two of them were drawn for the frame before.
         self._drawn_rows: dict[RowKey, tuple[Review, Strip]] = {}
         self._drawn_before: dict[RowKey, tuple[Review, Strip]] = {}
-        self.on_highlight: Callable[[int], None] | None = None
+        # The same rows finished for the screen (styles and filters applied), for one look.
+        self._finished: dict[RowKey | int, tuple[Review | None, Strip]] = {}
+        self._finished_before: dict[RowKey | int, tuple[Review | None, Strip]] = {}
+        self._finished_look: object = None
+        self._after_cursor_drawn: Callable[[], None] | None = None
+        self._after_cursor_timer: Timer | None = None
+        self.on_highlight: Callable[[int, bool], None] | None = None
         """Called with a review id as the cursor lands on it, instead of posting
-        ``ReviewHighlighted``, when the owner wants it within the same frame."""
+        ``ReviewHighlighted``, when the owner wants it within the same frame; the flag
+        says whether the user moved the cursor (a key or a click), not a reload."""
 
     # -- what is shown ---------------------------------------------------------------
 
@@ -306,11 +317,38 @@ class ReviewList(LineView, can_focus=True):
         if index is not None and (keep is None or self._shown[index].id != previous):
             self._highlighted(self._shown[index].id)
 
-    def _highlighted(self, review_id: int) -> None:
-        # The screen may ask to hear at once, so the review is drawn in the same frame
-        # as the cursor (a message arrives a step later: one more frame, ~17-33 ms).
+    def call_after_cursor_drawn(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the cursor's row has been painted (replacing any earlier
+        one not called yet), so that a frame with only the cursor goes out first.
+
+        Textual's ``call_after_refresh`` can run before the frame it waits for: the
+        screen hears of this widget's refresh only on the widget's next idle. When the
+        list is not on screen to be painted, ``CURSOR_PAINT_WAIT`` seconds are the limit.
+        """
+        self._after_cursor_drawn = callback
+        if self._after_cursor_timer is not None:
+            self._after_cursor_timer.stop()
+        self._after_cursor_timer = self.set_timer(CURSOR_PAINT_WAIT, self._cursor_drawn)
+
+    def show_pending(self) -> None:
+        """Run at once what waits for the cursor's frame: a key that acts on the review
+        under the cursor (``r``, ``o``, ``m``...) must find it shown, however fast it came."""
+        if self._after_cursor_drawn is not None:
+            self._cursor_drawn()
+
+    def _cursor_drawn(self) -> None:
+        callback, self._after_cursor_drawn = self._after_cursor_drawn, None
+        if self._after_cursor_timer is not None:
+            self._after_cursor_timer.stop()
+            self._after_cursor_timer = None
+        if callback is not None:
+            callback()
+
+    def _highlighted(self, review_id: int, moved: bool = False) -> None:
+        # The screen may ask to hear at once, so it decides in this very step what is
+        # drawn with the cursor (a message arrives a step later: one more frame).
         if self.on_highlight is not None:
-            self.on_highlight(review_id)
+            self.on_highlight(review_id, moved)
         else:
             self.post_message(self.ReviewHighlighted(review_id))
 
@@ -324,6 +362,50 @@ class ReviewList(LineView, can_focus=True):
                 marker = ("+ ", "unread") if review.id in self._fresh else ("  ", "title")
             return [marker, (fit(one_line(review.title), max(width - 2, 1)), "title")]
         return [("  " + meta_line(review, max(width - 2, 1)), "meta")]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop`` as the screen shows them, each kept by what it shows.
+
+        Textual keeps finished lines (styles and filters applied) by their place in
+        the widget, so a scroll by one row finishes every line on screen again; here
+        they are kept by row, and a scroll finishes only the two rows that came in.
+        """
+        if self._after_cursor_drawn is not None and self._cursor is not None:
+            top = self._cursor * ROW_HEIGHT - self.scroll_offset.y
+            if crop.y < top + ROW_HEIGHT and top < crop.bottom:
+                # This frame shows the cursor: what waited for it comes once it is out.
+                self.call_later(self._cursor_drawn)
+        look = (crop.x, crop.width, self.size, self.background_colors, self.get_line_filters())
+        if look != self._finished_look:
+            self._finished, self._finished_before = {}, {}
+            self._finished_look = look
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.line_width
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            key, review = self._line_key(y, scroll_x, scroll_y, width)
+            done = self._finished.get(key) or self._finished_before.get(key)
+            if done is None or done[0] is not review:
+                # Textual's own path for this one line: styles, filters, its cache.
+                line = super().render_lines(Region(crop.x, y, crop.width, 1))[0]
+                done = (review, line)
+            if len(self._finished) >= 2 * max(self.size.height, 1):
+                self._finished_before, self._finished = self._finished, {}
+            self._finished[key] = done
+            strips.append(done[1])
+        return strips
+
+    def _line_key(
+        self, y: int, scroll_x: int, scroll_y: int, width: int
+    ) -> tuple[RowKey | int, Review | None]:
+        """What line ``y`` of the visible area shows (a row's line, or a blank), and whose."""
+        index, line = divmod(y + scroll_y, ROW_HEIGHT)
+        if not 0 <= index < len(self._shown):
+            return width, None
+        review = self._shown[index]
+        cursor = None if index != self._cursor else self.has_focus
+        marked = review.id in self._unread or review.id in self._fresh
+        return (review.id, line, cursor, marked, width, scroll_x), review
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
@@ -379,6 +461,7 @@ class ReviewList(LineView, can_focus=True):
         self._role_styles = {}
         self._base_style = None
         self._drawn_rows, self._drawn_before = {}, {}
+        self._finished, self._finished_before = {}, {}
         super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -407,7 +490,7 @@ class ReviewList(LineView, can_focus=True):
             self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
         else:
             self.refresh()
-        self._highlighted(self._shown[index].id)
+        self._highlighted(self._shown[index].id, moved=True)
 
     def _scroll_to_cursor(self) -> None:
         if self._cursor is None:
