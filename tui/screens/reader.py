@@ -607,6 +607,9 @@ class ReaderScreen(WritingActions, Screen[None]):
             sidebar.set_filter("")
             sidebar.set_tag("")
         sidebar.select_review(review_id)
+        # Shown now, not after the cursor's frame: the load below puts the cursor on the
+        # comment, and a review shown after it would take the cursor back to the top.
+        sidebar.show_pending()
         self._highlight = highlight
         self._title_sidebar()
         self.review_id = review_id
