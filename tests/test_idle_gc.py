@@ -113,3 +113,40 @@ async def test_the_reader_collects_in_a_pause_and_only_while_it_runs(
         await pilot.pause(1.8)  # no input for longer than IDLE_SECONDS
         assert app._idle_gc.collections > before
     assert gc.get_threshold() == thresholds
+
+
+def test_waiting_means_due_and_the_user_still_typing(thresholds: tuple[int, int, int]) -> None:
+    clock = Clock()
+    idle = IdleCollector(idle=0.05, clock=clock, collect=lambda generation: 0)
+    assert not idle.waiting()  # not started: the interpreter's own collections run
+    idle.start()
+    make_garbage_old()
+    idle.touched()
+    assert idle.waiting()
+    clock.now += 0.06
+    assert not idle.waiting()  # paused: tick collects now
+    assert idle.tick()
+    idle.stop()
+
+
+async def test_a_key_arms_one_collection_for_the_gap_after_it(
+    make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
+) -> None:
+    """Input arms a timer for the gap after it (no twenty-a-second poll while idle)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert app._gc_timer is None
+        app._idle_gc.idle = 60.0  # a long gap, so the armed timer is still there to see
+        await pilot.press("j")
+        timer = app._gc_timer
+        assert timer is not None
+        await pilot.press("k")
+        assert app._gc_timer is timer  # one timer for a run of keys, not one a key
+        make_garbage_old()
+        assert app._idle_gc.waiting()
+        before = app._idle_gc.collections
+        app._idle_gc.idle = 0.0  # the gap has come
+        app._collect_after_input()
+        assert app._idle_gc.collections == before + 1
+        assert app._gc_timer is None

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
 SEEN_FLUSH = 5.0
 """Seconds read marks wait to be written together (each write rewrites the database)."""
-IDLE_GC_CHECK = 0.05
-"""Seconds between checks for a pause to run a full garbage collection in."""
+IDLE_GC_CHECK = 0.5
+"""Seconds between checks for a pause to run a full garbage collection in (input also
+arms a check for the gap after it: see ``_collect_after_input``)."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""
 GLANCE_WAIT = 0.5
@@ -118,6 +119,7 @@ class ReviewsApp(LiteralTextApp):
         self._pending_seen: dict[int, set[int]] = {}
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
+        self._gc_timer: Timer | None = None
         self.syncing = Syncing(self)
         self.closing = False
         """Set once the app has been told to exit."""
@@ -130,6 +132,15 @@ class ReviewsApp(LiteralTextApp):
             self.set_keymap(keymap)
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    def _collect_after_input(self) -> None:
+        """In the gap after a key: the full collection the key's drawing made due (a
+        timer armed by input, so an idle reader is not woken twenty times a second)."""
+        self._gc_timer = None
+        if not self._idle_gc.tick() and self._idle_gc.waiting():
+            self._gc_timer = self.set_timer(
+                self._idle_gc.idle, self._collect_after_input, name="gc after input"
+            )
 
     def exit(
         self, result: Any = None, return_code: int = 0, message: RenderableType | None = None
@@ -401,6 +412,10 @@ class ReviewsApp(LiteralTextApp):
         """
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
+            if self._gc_timer is None:
+                self._gc_timer = self.set_timer(
+                    self._idle_gc.idle, self._collect_after_input, name="gc after input"
+                )
             if isinstance(event, _ACTIVE) and not self.user_active:
                 self.user_active = True
                 self.active_since = time.monotonic()

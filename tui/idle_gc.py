@@ -74,6 +74,13 @@ class IdleCollector:
         """The user did something (a key, the mouse): not a moment to collect."""
         self._last_input = self._clock()
 
+    def waiting(self) -> bool:
+        """A full collection is due and waits for the user to pause (input came within
+        ``idle`` seconds): the app then looks again ``idle`` seconds later."""
+        if self._saved is None or gc.get_count()[2] == 0:
+            return False
+        return self._clock() - self._last_input < self.idle
+
     def tick(self) -> bool:
         """Run a full collection if one is due and the user paused (or waited too long).
 
