@@ -155,6 +155,11 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.store.backups",
     "tui.store.merge",
     "textual.widgets._text_area",  # the reply editor loads with the first reply
+    "tui.screens.search",  # each dialog loads with the key that opens it
+    "tui.screens.links",
+    "tui.screens.tags",
+    "tui.screens.help",
+    "tui.screens.sources",
     "yaml",  # only read when there is a config file
 )
 

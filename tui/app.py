@@ -28,7 +28,6 @@ from tui.opening import Opening, SeedLoader
 from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
-from tui.screens.sources import SourcesScreen
 from tui.screens.syncing import Syncing
 from tui.store.drafts import Drafts
 from tui.store.errors import StoreError
@@ -61,6 +60,8 @@ _QUIT_KEYS = ("ctrl+c", "ctrl+q")
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
     """Every place the reader defines keys, by the name the help and keymap use."""
+    from tui.screens.sources import SourcesScreen  # loads with its first use, not at start
+
     return {
         "app": ReviewsApp.BINDINGS,
         "reader": ReaderScreen.BINDINGS,
@@ -360,6 +361,8 @@ class ReviewsApp(LiteralTextApp):
 
     def action_sources(self) -> None:
         """Show the followed sources (their status and last error)."""
+        from tui.screens.sources import SourcesScreen
+
         if self._store is not None and not isinstance(self.screen, SourcesScreen):
             self.push_screen(SourcesScreen())
 

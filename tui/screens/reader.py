@@ -24,10 +24,6 @@ from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
 from tui.screens.composer import ReplyComposer
-from tui.screens.help import HelpScreen
-from tui.screens.links import LinksScreen
-from tui.screens.search import SearchChoice, SearchScreen
-from tui.screens.tags import TagPicker
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
@@ -38,6 +34,7 @@ from tui.widgets.review_list import SORTS, ReviewList
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
+    from tui.screens.search import SearchChoice
 
 REFRESH_SECONDS = 2.0
 """How often the reader checks whether another process changed the database."""
@@ -559,6 +556,8 @@ class ReaderScreen(WritingActions, Screen[None]):
                 if not sidebar.shown:
                     self._show_nothing()
 
+        from tui.screens.tags import TagPicker  # each dialog loads on its first use
+
         self.app.push_screen(TagPicker(sidebar.all_reviews, sidebar.tag), chosen)
 
     def _title_sidebar(self) -> None:
@@ -588,6 +587,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         store = self._reviews_app().store
         sidebar = self.query_one(ReviewList)
         titles = {r.id: r.title for r in sidebar.all_reviews}
+
+        from tui.screens.search import SearchScreen
 
         screen = SearchScreen(store.search, titles, self._search_query)
 
@@ -700,6 +701,8 @@ class ReaderScreen(WritingActions, Screen[None]):
     def action_links(self) -> None:
         """List the review's links; one opens in the browser only after asking."""
         if self._review is not None:
+            from tui.screens.links import LinksScreen
+
             self.app.push_screen(
                 LinksScreen(self._review.body, self._review.title, self._review.url)
             )
@@ -720,6 +723,8 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key, by pane."""
+        from tui.screens.help import HelpScreen
+
         sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]
         palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Every command")
         app_keys = [*self.app.BINDINGS, palette]
