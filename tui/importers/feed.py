@@ -248,6 +248,21 @@ def _url(entry: Any) -> str:
     return one_line(str(entry.get("link") or ""))
 
 
+def _review(entry: Any, feed_author: str, comments: tuple[ParsedComment, ...] = ()) -> ParsedReview:
+    """One post of the feed as a review (the whole-file and the streamed reader share it)."""
+    return ParsedReview(
+        title=_title(entry) or "Untitled review",
+        date=_date(entry) or "",
+        body=_body(entry),
+        author=_author(entry, feed_author),
+        tags=_tags(entry),
+        source=SOURCE,
+        source_id=_identity(entry),
+        comments=comments,
+        url=_url(entry),
+    )
+
+
 def _assemble(
     entries: list[Any], parent: dict[int, int | None], origin: Origin, feed_author: str
 ) -> list[ParsedReview]:
@@ -267,19 +282,7 @@ def _assemble(
     for i, entry in enumerate(entries):
         if i in parent:
             continue
-        reviews.append(
-            ParsedReview(
-                title=_title(entry) or "Untitled review",
-                date=_date(entry) or "",
-                body=_body(entry),
-                author=_author(entry, feed_author),
-                tags=_tags(entry),
-                source=SOURCE,
-                source_id=_identity(entry),
-                comments=build_thread(comments.get(i, [])),
-                url=_url(entry),
-            )
-        )
+        reviews.append(_review(entry, feed_author, build_thread(comments.get(i, []))))
     if not reviews:
         said = (
             "its comment answers a post"

@@ -30,7 +30,7 @@ import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from tui.importers import ImportFailed, Origin, safe_xml
 from tui.importers.feed import (
@@ -39,15 +39,9 @@ from tui.importers.feed import (
     _OTHER_ENCODING,
     _REPAIRED,
     _RSS_FIELDS,
-    SOURCE,
     _author,
-    _body,
-    _date,
-    _identity,
     _replies_to,
-    _tags,
-    _title,
-    _url,
+    _review,
 )
 from tui.importers.xmlfeed import ATOM, Entry, _atom_entry, _person, _rss_author, _rss_item, _text
 from tui.model import ParsedReview
@@ -172,19 +166,6 @@ class _Feed:
             raise NotStreamable("an Atom author without a name")
         if self.author is not None and self.author != self.author_now():
             raise NotStreamable("the feed names its author after its first entries")
-
-
-def _review(entry: Any, feed_author: str) -> ParsedReview:
-    return ParsedReview(
-        title=_title(entry) or "Untitled review",
-        date=_date(entry) or "",
-        body=_body(entry),
-        author=_author(entry, feed_author),
-        tags=_tags(entry),
-        source=SOURCE,
-        source_id=_identity(entry),
-        url=_url(entry),
-    )
 
 
 def stream(path: Path, max_bytes: int) -> Iterator[ParsedReview]:
