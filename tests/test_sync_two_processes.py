@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 from blog_server import BlogServer, FixtureBlog
+from process_tree import children, clean_output, running
 
 from tui.store import Store
 
@@ -65,51 +65,22 @@ def _database(tmp_path: Path, blogs: list[FixtureBlog]) -> Path:
     return db
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        if int(stat.rpartition(")")[2].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 def _sync_and_hit_child(db: Path, blogs: list[FixtureBlog], sig: int, *args: str) -> str:
     """Run `reviews sync`, send ``sig`` to its child once the child has asked for a feed,
     and return what the command printed; it must exit 0."""
     env = {**os.environ, "REVIEWS_DB": str(db)}
-    command = subprocess.Popen(
-        [sys.executable, "-m", "tui", "sync", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
+    with running([sys.executable, "-m", "tui", "sync", *args], env) as command:
         child = None
         give_up = time.monotonic() + 60
         while child is None and time.monotonic() < give_up:
-            kids = _children(command.pid)
+            kids = children(command.pid)
             asked = sum(len(b.server.hits) for b in blogs[BLOGS // 2 :])  # the child's end
             if kids and asked:
                 child = kids[0]
             time.sleep(0.02)
         assert child is not None, "the sync made no child that fetched"
         os.kill(child, sig)
-        out, err = command.communicate(timeout=120)
-    finally:
-        if command.poll() is None:
-            command.kill()
-            command.wait()
-    assert command.returncode == 0, err
-    assert "Traceback" not in err and err == ""
-    return out
+        return clean_output(command)
 
 
 def _check_everything_synced_once(db: Path, blogs: list[FixtureBlog]) -> None:

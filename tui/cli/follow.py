@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -186,7 +185,9 @@ def sync_sources(store: Store, names: Sequence[str], timeout: float = 30.0) -> i
     gc.set_threshold(50_000, 20, 20)
     with pull_progress():
         # Harvesting is Python under the GIL: a second process uses the second core.
-        processes = 2 if _cores() > 1 else 1
+        from tui.importers.second_process import cores
+
+        processes = 2 if cores() > 1 else 1
         outcomes = sync(store, chosen, deadline=timeout, processes=processes)
     failed = 0
     for o in outcomes:
@@ -211,13 +212,6 @@ def sync_sources(store: Store, names: Sequence[str], timeout: float = 30.0) -> i
 
     sent = send_after_sync(store, timeout)
     return EXIT_ERROR if failed or sent else EXIT_OK
-
-
-def _cores() -> int:
-    """The cores this process may run on (a CPU affinity or container limit counts)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def set_keep(store: Store, name: str, keep: str) -> int:

@@ -43,6 +43,7 @@ from tui.importers.feed import (
     _replies_to,
     _review,
 )
+from tui.importers.second_process import shared_stream
 from tui.importers.xmlfeed import ATOM, Entry, _atom_entry, _person, _rss_author, _rss_item, _text
 from tui.model import ParsedReview
 
@@ -168,69 +169,100 @@ class _Feed:
             raise NotStreamable("the feed names its author after its first entries")
 
 
+SHARED_BYTES = 2_000_000
+"""Feeds this big or bigger are read with a second process (``second_process``)."""
+
+
 def stream(path: Path, max_bytes: int) -> Iterator[ParsedReview]:
     """The feed's entries as reviews, one at a time, as ``feed.parse`` would make them.
 
     ``ImportFailed`` for a refused or unreadable file; ``NotStreamable`` (possibly
-    after some reviews were yielded) when the file must be read whole instead.
+    after some reviews were yielded) when the file must be read whole instead. A big
+    feed is read in two processes (``second_process.shared_stream``) when that is safe:
+    both read the file, each makes the reviews of every other block of entries.
     """
     head = b""
+    size = 0
     for chunk in _chunks(path, max_bytes):
         head = chunk[:HEAD]
+        size = path.stat().st_size
         break
     if not head.strip():
         raise NotStreamable("empty")
     _check_head(head, path)
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    feed: _Feed | None = None
-    entry_tag = ""
-    tail = b""
-    try:
-        for chunk in _chunks(path, max_bytes):
-            if _repaired(tail + chunk):
-                raise NotStreamable("feedparser would repair some of its text")
-            tail = chunk[-_OVERLAP:]
-            if feed is None and _DTD.search(chunk):
-                # Before the root element: a DTD is safe_xml's to refuse (or to read).
-                raise NotStreamable("a DTD or entities")
-            parser.feed(chunk)
-            # Lean: this loop sees two events for each of the millions of elements.
-            for pair in parser.read_events():
-                event, element = cast(tuple[str, ET.Element], pair)  # start and end only
-                if event == "start":
-                    if feed is None:
-                        feed = _Feed(element)
-                        entry_tag = feed.entry_tag
-                    elif feed.parent is None and element.tag == "channel":
-                        # The first channel to start; if it is not the root's child, the
-                        # items are not its children and cannot be removed from it below.
-                        feed.parent = element
-                    continue
-                tag = element.tag
-                if tag != entry_tag:
-                    if tag.endswith(_ENTRIES) and safe_xml.local_name(tag) in _ENTRIES:
-                        raise NotStreamable("an entry of another kind")
-                    continue
-                assert feed is not None
-                try:
-                    # Read: dropped, so the tree never grows. The entry is the list's own
-                    # child, or this fails (an item nested anywhere else).
-                    if feed.parent is None:
-                        raise ValueError
-                    feed.parent.remove(element)
-                except ValueError:
-                    raise NotStreamable("an entry outside the feed's list of entries") from None
-                entry = feed.entry(element)
-                if feed.author is None:
-                    feed.author = feed.author_now()
-                yield _review(entry, feed.author)
-            if feed is None:
-                # No root element in the first megabyte: the prolog was not all checked.
-                raise NotStreamable("a prolog too long to check")
-        parser.close()
-    except ET.ParseError as error:
-        # Broken XML is feedparser's to recover what it can, as for a file read whole.
-        raise NotStreamable(f"not well-formed XML ({error})") from None
-    if feed is None:
-        raise NotStreamable("no root element")
-    feed.finish()
+    reading = _Reading(path, max_bytes)
+    if size >= SHARED_BYTES:
+        yield from shared_stream(reading.entries, reading.review)
+    else:
+        for element in reading.entries():
+            yield reading.review(element)
+
+
+class _Reading:
+    """One reading of the file: the state of the feed as its entries go past."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.feed: _Feed | None = None
+
+    def review(self, element: ET.Element) -> ParsedReview:
+        """The review of one entry element; ``NotStreamable`` where only feedparser reads it."""
+        assert self.feed is not None and self.feed.author is not None
+        return _review(self.feed.entry(element), self.feed.author)
+
+    def entries(self) -> Iterator[ET.Element]:
+        """Every entry's element as it is read, dropped from the tree; the feed checked
+        at the end of the file."""
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+        feed: _Feed | None = None
+        entry_tag = ""
+        tail = b""
+        try:
+            for chunk in _chunks(self.path, self.max_bytes):
+                if _repaired(tail + chunk):
+                    raise NotStreamable("feedparser would repair some of its text")
+                tail = chunk[-_OVERLAP:]
+                if feed is None and _DTD.search(chunk):
+                    # Before the root element: a DTD is safe_xml's to refuse (or to read).
+                    raise NotStreamable("a DTD or entities")
+                parser.feed(chunk)
+                # Lean: this loop sees two events for each of the millions of elements.
+                for pair in parser.read_events():
+                    event, element = cast(tuple[str, ET.Element], pair)  # start and end only
+                    if event == "start":
+                        if feed is None:
+                            feed = self.feed = _Feed(element)
+                            entry_tag = feed.entry_tag
+                        elif feed.parent is None and element.tag == "channel":
+                            # The first channel to start; if it is not the root's child, the
+                            # items are not its children and cannot be removed from it below.
+                            feed.parent = element
+                        continue
+                    tag = element.tag
+                    if tag != entry_tag:
+                        if tag.endswith(_ENTRIES) and safe_xml.local_name(tag) in _ENTRIES:
+                            raise NotStreamable("an entry of another kind")
+                        continue
+                    assert feed is not None
+                    try:
+                        # Read: dropped, so the tree never grows. The entry is the list's
+                        # own child, or this fails (an item nested anywhere else).
+                        if feed.parent is None:
+                            raise ValueError
+                        feed.parent.remove(element)
+                    except ValueError:
+                        raise NotStreamable("an entry outside the feed's list of entries") from None
+                    if feed.author is None:
+                        feed.author = feed.author_now()
+                    yield element
+                if feed is None:
+                    # No root element in the first megabyte: the prolog was not all checked.
+                    raise NotStreamable("a prolog too long to check")
+            parser.close()
+        except ET.ParseError as error:
+            # Broken XML is feedparser's to recover what it can, as for a file read whole.
+            raise NotStreamable(f"not well-formed XML ({error})") from None
+        if feed is None:
+            raise NotStreamable("no root element")
+        feed.finish()

@@ -24,6 +24,7 @@ from tui.importers import ImportFailed, Origin, safe_xml
 from tui.importers.dates import iso_date, utc_date
 from tui.importers.fields import plain_title, unique_tags
 from tui.importers.html import html_to_markdown
+from tui.importers.second_process import shared_map
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
 from tui.text import clean, one_line
@@ -207,9 +208,10 @@ def parse(data: bytes, origin: Origin) -> list[ParsedReview]:
         raise ImportFailed(origin, "not a WordPress export (no <rss> with wp: elements)")
     authors = _authors(channel, wp)
     site = _site(channel, wp)
-    reviews = []
-    for item in channel.findall("item"):
-        if _text(item, f"{wp}post_type") != "post" or _text(item, f"{wp}status") != "publish":
-            continue
-        reviews.append(_review(item, wp, authors, site))
-    return reviews
+    posts = [
+        item
+        for item in channel.findall("item")
+        if _text(item, f"{wp}post_type") == "post" and _text(item, f"{wp}status") == "publish"
+    ]
+    # Each post is read on its own: a big export is shared with a second process.
+    return shared_map(lambda item: _review(item, wp, authors, site), posts)

@@ -25,12 +25,9 @@ the store's lock, as in a sync in one process.
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 import importlib
 import io
 import multiprocessing
-import operator
 import os
 import pickle
 import queue
@@ -44,7 +41,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkProcess
 from typing import TYPE_CHECKING, Any
 
-from tui.model import ParsedComment, ParsedReview
+from tui.importers.second_process import PACKING, Ends
 from tui.sources.http import Fetched, Fetcher, Turn
 
 if TYPE_CHECKING:
@@ -63,63 +60,11 @@ hung (each request, and each page of a WordPress pull, ends by its deadline). Wr
 taken for hung (a huge feed parsing for long), its sources are only harvested here again."""
 
 
-class _Ends:
-    """The list of sources, taken from both ends: the parent's from the front, the
-    child's from the back; each counter in shared memory is written by one process."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        context = multiprocessing.get_context("fork")
-        self.front = context.RawValue("q", 0)
-        """Sources the parent took (from index 0 up)."""
-        self.back = context.RawValue("q", 0)
-        """Sources the child took (from the last index down)."""
-        self.tick = context.RawValue("d", time.monotonic())
-        """When the child last finished a request (``time.monotonic()``, system-wide)."""
-        self._lock = threading.Lock()  # among one process's threads
-
-    def take_front(self) -> int | None:
-        """The parent's next source, or None when every one is taken."""
-        with self._lock:
-            i = int(self.front.value)
-            if i >= self.total - int(self.back.value):
-                return None
-            self.front.value = i + 1
-            return i
-
-    def take_back(self) -> int | None:
-        """The child's next source, or None when every one is taken."""
-        with self._lock:
-            i = self.total - 1 - int(self.back.value)
-            if i < int(self.front.value):
-                return None
-            self.back.value = self.total - i
-            return i
-
-    def childs(self) -> range:
-        """The sources the child took."""
-        return range(self.total - int(self.back.value), self.total)
-
-
-def _fields_of(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    get = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-    return lambda obj: (cls, get(obj))
-
-
-_PACKING = {
-    **copyreg.dispatch_table,
-    ParsedReview: _fields_of(ParsedReview),
-    ParsedComment: _fields_of(ParsedComment),
-}
-"""Slotted frozen dataclasses pickled as their class and field values: rebuilt by their
-``__init__``, about half the cost of pickle's generic state for them both ways."""
-
-
 def _packed(i: int, harvest: Harvest) -> bytes:
     """Source ``i``'s harvest as the child sends it (without the source: the parent has it)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _PACKING
+    pickler.dispatch_table = PACKING
     try:
         pickler.dump((i, (harvest.error, harvest.posts, harvest.comments, harvest.fields)))
     except Exception:  # noqa: BLE001 - cannot be sent: the parent harvests it instead
@@ -136,9 +81,9 @@ def _unpacked(data: bytes, sources: Sequence[Source]) -> tuple[int, Harvest | No
 
 
 class _TickingFetcher(Fetcher):
-    """The child's fetcher: each request done says the child is alive (``_Ends.tick``)."""
+    """The child's fetcher: each request done says the child is alive (``Ends.tick``)."""
 
-    def __init__(self, ends: _Ends, **options: Any) -> None:
+    def __init__(self, ends: Ends, **options: Any) -> None:
         super().__init__(**options)
         self._ends = ends
 
@@ -152,7 +97,7 @@ class _TickingFetcher(Fetcher):
             self._ends.tick.value = time.monotonic()
 
 
-def _ticking_pulls(ends: _Ends, sources: Sequence[Source]) -> AbstractContextManager[None]:
+def _ticking_pulls(ends: Ends, sources: Sequence[Source]) -> AbstractContextManager[None]:
     """WordPress sites are pulled through their own client, not the fetcher: each page
     pulled says the child is alive too."""
     if not any(s.kind == "wordpress" for s in sources):
@@ -167,7 +112,7 @@ def _ticking_pulls(ends: _Ends, sources: Sequence[Source]) -> AbstractContextMan
 
 def _run_child(
     conn: Connection,
-    ends: _Ends,
+    ends: Ends,
     sources: Sequence[Source],
     aliases: Mapping[str, str],
     harvester: Harvester,
@@ -216,7 +161,7 @@ class _Gathering:
         sources: Sequence[Source],
         aliases: Mapping[str, str],
         harvester: Harvester,
-        ends: _Ends,
+        ends: Ends,
         child: ForkProcess,
         receiving: Connection,
         progress: Progress | None,
@@ -332,7 +277,7 @@ def harvest_in_two_processes(
     """Every source's harvest, fetched and parsed here and in one forked child
     (``workers`` threads in all, half in each); ``arrived`` is called with each one as it
     comes, in this thread, while the others are still harvested."""
-    ends = _Ends(len(sources))
+    ends = Ends(len(sources))
     mine = max(1, workers // 2)
     theirs = max(1, workers - mine)
     options: dict[str, Any] = {"deadline": deadline, "max_bytes": max_bytes}
