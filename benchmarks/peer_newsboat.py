@@ -16,7 +16,10 @@ installed here: without ``newsboat`` (Debian's package) or tmux on the PATH the
 script says so and exits 0.
 
     python benchmarks/peer_newsboat.py [--quick] [--items 10000] [--runs 5] [--keys 500]
-                                        [--idle 1.0]
+                                        [--idle 1.0] [--only-import]
+
+``--only-import`` measures only the first two rows (taking in the feed), in seconds
+rather than minutes: for comparing importer changes.
 """
 
 from __future__ import annotations
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--idle", type=float, default=1.0, help="seconds after launch before the idle RSS"
     )
+    p.add_argument("--only-import", action="store_true", help="only the rows of the import")
     args, _ = p.parse_known_args(argv)  # run_all passes corpus sizes it does not use
     if shutil.which("newsboat") is None or not tmux_available():
         print("peer_newsboat: skipped, newsboat or tmux is not installed", file=sys.stderr)
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
     with scratch() as work:
         feed = write_feed(work / "feed.xml", items)
-        rows = measure(work, feed, runs, keys, args.idle)
+        rows = measure(work, feed, runs, keys, args.idle, launches=not args.only_import)
         size = feed.stat().st_size / 1e6
     title = f"reviews vs newsboat — {items:,}-item feed ({size:.1f} MB), medians of {runs} runs"
     print(table(rows, title).replace("| floor |", "| newsboat |"))
@@ -143,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(work: Path, feed: Path, runs: int, keys: int, idle: float = 1.0) -> list[Figure]:
-    """Every figure, both programs alternating."""
+def measure(
+    work: Path, feed: Path, runs: int, keys: int, idle: float = 1.0, *, launches: bool = True
+) -> list[Figure]:
+    """Every figure (or only the import's, without ``launches``), both programs alternating."""
     peer = Peer(work, feed)
     db = work / "reviews.json"
 
@@ -175,7 +181,9 @@ def measure(work: Path, feed: Path, runs: int, keys: int, idle: float = 1.0) -> 
             [t[1] for t in took["newsboat"]],
         ),
     ]
-    launches = interleave(
+    if not launches:
+        return rows
+    launched = interleave(
         runs,
         {
             "reviews": lambda: _launch_reviews(db, newest, keys, idle),
@@ -192,9 +200,9 @@ def measure(work: Path, feed: Path, runs: int, keys: int, idle: float = 1.0) -> 
         rows.append(
             Figure(
                 name,
-                [r[index] for r in launches["reviews"]],
+                [r[index] for r in launched["reviews"]],
                 unit,
-                [r[index] for r in launches["newsboat"]],
+                [r[index] for r in launched["newsboat"]],
                 limit=limit,
                 ratio_target=True,
             )

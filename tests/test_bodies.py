@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_counts import examples
 
-from tui.importers.bodies import ODD_SPACES, plain_markdown
-from tui.importers.html import converted_markdown, html_to_markdown
+from tui.importers.bodies import ODD_SPACES, plain_line, plain_markdown
+from tui.importers.html import autop, converted_markdown, html_to_markdown
+from tui.importers.shortcodes import wordpress_shortcodes
 
 CHAR = st.sampled_from([*"abcXYZ019 .,;:!?'\"()/-+#=%$@éßж日", "\u2019", "\ue000"])
 ENCODED = st.one_of(
@@ -126,3 +127,20 @@ def test_emphasis_and_web_links_take_the_quick_path() -> None:
         '<p><a href="https://x.org" title="t">x</a></p>',
     ]:
         assert plain_markdown(html) is None, html
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(TEXT)
+def test_a_plain_line_reads_as_wordpress_reads_it(text: str) -> None:
+    quick = plain_line(text)
+    if quick is not None:  # None: a tag, entity, break or odd character: the full path
+        html = autop(wordpress_shortcodes(text))
+        full = plain_markdown(html)
+        assert quick == (converted_markdown(html) if full is None else full)
+        assert quick == html_to_markdown(text, wordpress=True)
+
+
+def test_comments_of_one_plain_line_take_the_quick_path() -> None:
+    assert plain_line("  Loved it,  truly. ") == "Loved it, truly."
+    for text in ["a\nb", "a &amp; b", "[caption]x[/caption]", "*x*", "a\u00a0b", " ", ""]:
+        assert plain_line(text) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from tui.importers import (
     load_bytes,
     load_path,
 )
-from tui.importers.dates import iso_date
+from tui.importers.dates import iso_date, utc_date
 from tui.importers.threads import FlatComment, build_thread
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview
 
@@ -543,3 +544,30 @@ def test_threads_survive_cycles_duplicates_and_great_depth() -> None:
     while node.replies:
         node, depth = node.replies[0], depth + 1
     assert depth == 5000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-01-01 10:00:00",
+        " 2020-01-01T10:00:00 ",
+        "2020-01-01x10:00:00",
+        "0999-12-31 23:59:59",
+        "2020-W01-1 10:00:00",
+        "2020-01-01T100000.1",
+        "2020-01-01 10:00",
+        "2020-01-01T10:00:00Z",
+        "2020-01-01T10:00:00+02:00",
+        "0000-00-00 00:00:00",
+        "2020-02-30 10:00:00",
+        "2020-01-01 24:00:00",
+    ],
+)
+def test_a_wordpress_gmt_date_reads_as_the_datetime_parser_reads_it(text: str) -> None:
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        assert utc_date(text) is None
+        return
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    assert utc_date(text) == value.isoformat(timespec="seconds")

@@ -28,7 +28,6 @@ from tui.importers import (
     stream_path,
 )
 from tui.model import ParsedReview
-from tui.sources.http import Fetcher, FetchError
 from tui.store import ImportReport, Store
 from tui.text import clean, one_line
 
@@ -78,6 +77,10 @@ class ImportProgress:
 
 _Source = tuple[int, Origin, list[ParsedReview] | None]
 """A source to merge: its place among the sources, where it is, its reviews if read whole."""
+
+
+class _Unfetched(Exception):  # noqa: N818 - a signal between two functions of this module
+    """A feed URL that could not be fetched; ``str()`` is the fetcher's one-line reason."""
 
 
 class _StreamStopped(Exception):  # noqa: N818 - a signal between two functions of this module
@@ -201,7 +204,7 @@ def _read_whole(
     if it cannot be read."""
     try:
         return _load(path, fmt, cap)
-    except (ImportFailed, FetchError) as error:
+    except (ImportFailed, _Unfetched) as error:
         failures[place] = str(error)
     except OSError as error:
         failures[place] = f"{source_name(path)}: {clean(error.strerror or str(error))}"
@@ -216,8 +219,15 @@ def _load(path: Origin, fmt: str | None, cap: int) -> list[ParsedReview]:
     url = feed_url(path)
     if url is None:
         return load_path(path, fmt, max_bytes=cap)
-    with Fetcher(max_bytes=cap) as fetcher:
-        return load_bytes(fetcher.get(url).body, url, fmt)
+    # The network's code (httpx, ~50 ms to load) only when a URL is imported.
+    from tui.sources.http import Fetcher, FetchError
+
+    try:
+        with Fetcher(max_bytes=cap) as fetcher:
+            data = fetcher.get(url).body
+    except FetchError as error:
+        raise _Unfetched(str(error)) from error
+    return load_bytes(data, url, fmt)
 
 
 def _summary(report: ImportReport | None, files: int, failed: int) -> str:

@@ -98,6 +98,18 @@ def plain_markdown(html: str) -> str | None:
     return clean("\n\n".join(paragraphs))
 
 
+def plain_line(text: str) -> str | None:
+    """The Markdown of a WordPress body that is one line of plain text (a short comment),
+    else ``None``.
+
+    Without a tag, an entity, a shortcode, a line break or a character Markdown escapes,
+    WordPress's paragraph rule makes it one ``<p>`` and ``plain_markdown`` gives its text
+    back, spaces folded: that text, without the two passes."""
+    if _ODD.search(text) or not text.strip(" "):
+        return None
+    return clean(_SPACES.sub(" ", text).strip(" ") if "  " in text else text.strip(" "))
+
+
 def html_body(detail: Any, value: str) -> str:
     """Like the importer's ``_html``: HTML content as Markdown, text as cleaned text."""
     from tui.importers.feed import _html

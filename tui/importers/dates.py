@@ -146,11 +146,15 @@ def utc_date(text: str) -> str | None:
 
     ``None`` for WordPress's ``0000-00-00 00:00:00`` (never published) or anything unreadable.
     """
+    text = one_line(text)
     try:
-        value = datetime.fromisoformat(one_line(text))
+        value = datetime.fromisoformat(text)
     except ValueError:
         return None
     if value.tzinfo is None:
+        if len(text) == 19 and text[4] == text[7] == "-" and text[13] == text[16] == ":":
+            # The shape WordPress writes, checked by the parse: already what is returned.
+            return f"{text[:10]}T{text[11:]}+00:00"
         value = value.replace(tzinfo=UTC)
     return _from_datetime(value)
 

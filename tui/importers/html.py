@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tui.importers.bodies import plain_markdown
+from tui.importers.bodies import plain_line, plain_markdown
 from tui.importers.shortcodes import wordpress_shortcodes
 from tui.text import clean
 
@@ -88,6 +88,8 @@ def _tidy(soup: BeautifulSoup) -> None:
 def html_to_markdown(html: str, *, wordpress: bool = False) -> str:
     """Markdown for an HTML fragment; ``wordpress`` expands WordPress's shortcodes and
     applies its paragraph rule."""
+    if wordpress and (line := plain_line(html)) is not None:
+        return line
     html = _WP_BLOCK.sub("", html)
     if wordpress:
         html = autop(wordpress_shortcodes(html))
