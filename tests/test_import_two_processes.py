@@ -105,6 +105,19 @@ def test_generated_files_give_the_same_database_from_one_and_two_processes(
     assert len(feed["reviews"]) == 42  # three entries repeat earlier ones
 
 
+def test_a_feed_only_feedparser_reads_gives_the_same_database_from_both(tmp_path: Path) -> None:
+    """Found in a block of the child's, or cut short: read whole, as in one process."""
+    feed = big_feed(tmp_path / "feed.xml", 40).read_text(encoding="utf-8")
+    odd = tmp_path / "odd.xml"  # the 5th entry (the child's second block of 3) has a stranger
+    odd.write_text(feed.replace("<title>Review 4:", "<odd>x</odd><title>Review 4:"), "utf-8")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(feed[: len(feed) * 2 // 3], encoding="utf-8")
+    lines = imported_twice(tmp_path, odd, cut)
+    for line in lines:
+        assert line["two"] == line["one"], line["file"]
+    assert len(lines[0]["one"]["export"]["reviews"]) == 42  # the odd one, read whole
+
+
 @pytest.mark.skipif(not (CORPUS / "README.md").is_file(), reason=f"no shared corpus at {CORPUS}")
 def test_the_corpus_gives_the_same_database_from_one_and_two_processes(tmp_path: Path) -> None:
     files = sorted((CORPUS / "wordpress").iterdir()) + sorted((CORPUS / "feed").iterdir())
