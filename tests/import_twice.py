@@ -26,6 +26,7 @@ from tui.importers import feed_stream, second_process
 from tui.store import Store
 
 second_process.BLOCK = 3
+second_process.LATE = 5.0  # a busy test machine: the child's blocks are waited for
 feed_stream.SHARED_BYTES = 0
 from_child = [0]
 _receive = second_process._Child.receive

@@ -50,6 +50,10 @@ Result = TypeVar("Result")
 BLOCK = 128
 """Items in a block: small enough that the two ends meet evenly, large enough that a
 message costs little beside the work."""
+LATE = 0.05
+"""Seconds a stream waits at the least for a block of the child's before working it here."""
+LATE_TIMES = 2
+"""Blocks in a row the child is late with before it is stopped."""
 STALL = 5.0
 """Seconds without a block from the child, while this process waits on nothing else,
 before the child counts as hung (a block takes milliseconds). Wrongly taken for hung
@@ -212,7 +216,7 @@ class _Child:
             try:
                 if self.conn.poll(STALL):
                     return unpack(self.conn.recv_bytes())
-                self.process.kill()
+                self.close()
             except Exception:  # noqa: BLE001 - the pipe ended, or a message cut short
                 self.process.kill()
             self.alive = False
@@ -220,6 +224,7 @@ class _Child:
 
     def close(self) -> None:
         """Stop the child if it still runs, and wait for it."""
+        self.alive = False
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -308,18 +313,43 @@ def _run_stream_child(
     os._exit(code)
 
 
-def _theirs(
-    child: _Child, b: int, held: list[Item], work: Callable[[Item], Result]
-) -> list[Result]:
-    """Block ``b``'s results from the child, or worked here when it cannot give them."""
-    message = child.receive()
-    if message is not None and message[0] == b and message[1] is not None:
-        results: list[Result] = message[1]
-        return results
-    if message is not None and message[0] != b:  # never sent so: the child is not trusted
-        child.close()
-        child.alive = False
-    return [work(item) for item in held]
+class _Turns:
+    """The child's blocks of a stream, taken in turn: never waited for long. A block the
+    child is late with is worked here (its results, when they come, are dropped); a child
+    late ``LATE_TIMES`` times in a row has no core of its own, and is stopped."""
+
+    def __init__(self, child: _Child) -> None:
+        self.child = child
+        self.late = 0
+        self.pace = LATE
+        """Seconds a block takes here (the last one worked), or ``LATE``, whichever is more."""
+
+    def worked(self, seconds: float) -> None:
+        """A block of this process's took ``seconds``: the child is given as long."""
+        self.pace = max(LATE, seconds)
+
+    def take(self, b: int, held: list[Item], work: Callable[[Item], Result]) -> list[Result]:
+        """Block ``b``'s results from the child, or worked here."""
+        child = self.child
+        try:
+            while child.alive and child.conn.poll(self.pace):
+                message = child.receive()
+                if message is None or message[0] > b:  # gone, or never sent so: not trusted
+                    child.close()
+                elif message[0] == b:
+                    self.late = 0
+                    if message[1] is not None:
+                        results: list[Result] = message[1]
+                        return results
+                    break
+                # else: a block worked here already
+            else:
+                self.late += 1
+                if self.late >= LATE_TIMES and child.alive:
+                    child.close()
+        except OSError:  # the pipe is closed
+            child.close()
+        return [work(item) for item in held]
 
 
 def shared_stream(
@@ -329,9 +359,11 @@ def shared_stream(
 
     Both processes read every item (``items()`` must give the same ones in each); the
     child works every other block of them and sends the results, which are taken here
-    in turn. Memory stays flat: this process holds one block of the child's items until
-    their results come, and the child waits when the pipe is full. A child that is gone
-    leaves its blocks to be worked here; an exception ``work`` raises comes from here.
+    in turn (``_Turns``: a block the child is late with is worked here, and a child
+    that keeps being late has no core to itself and is stopped). Memory stays flat:
+    this process holds one block of the child's items until their results come, and
+    the child waits when the pipe is full. A child that is gone leaves its blocks to be
+    worked here; an exception ``work`` raises comes from here.
     """
     if not can_fork():
         for item in items():
@@ -339,19 +371,25 @@ def shared_stream(
         return
     block = block or BLOCK
     child = _Child(*_start(_run_stream_child, items, work, block))
+    turns = _Turns(child)
     try:
         held: list[Item] = []
         b = 0
+        started = time.monotonic()
         for k, item in enumerate(items()):
             b, place = divmod(k, block)
             if b % 2 and child.alive:
                 held.append(item)
                 if place == block - 1:
-                    yield from _theirs(child, b, held, work)
+                    yield from turns.take(b, held, work)
                     held = []
-            else:
-                yield work(item)
+                continue
+            if place == 0:
+                started = time.monotonic()
+            yield work(item)
+            if place == block - 1:
+                turns.worked(time.monotonic() - started)
         if held:
-            yield from _theirs(child, b, held, work)
+            yield from turns.take(b, held, work)
     finally:
         child.close()
