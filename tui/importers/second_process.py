@@ -17,9 +17,10 @@ pieces (``tui.sources.two_processes``).
   block: the work is pure, the first result to arrive counts.
 - **Results come back pickled** over a pipe, one message per block, model objects
   as their class and field values (``pack``).
-- **A child that dies or hangs loses nothing.** Blocks it took and did not send
-  back are worked here once it is gone; one that sends nothing for ``STALL``
-  seconds while this process has nothing left to do is killed first.
+- **A child that dies, hangs or lags loses nothing.** Blocks it took and did not
+  send back are worked here once it is gone; one that sends nothing for ``STALL``
+  seconds is killed first. Nor does a slow child (another process on its core) hold
+  this one back: what it is late with is worked here, its results dropped.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ BLOCK = 128
 """Items in a block: small enough that the two ends meet evenly, large enough that a
 message costs little beside the work."""
 LATE = 0.05
-"""Seconds a stream waits at the least for a block of the child's before working it here."""
+"""Seconds waited at the least for a block of the child's before working it here."""
 LATE_TIMES = 2
 """Blocks in a row the child is late with before it is stopped."""
 STALL = 5.0
@@ -266,11 +267,18 @@ def shared_map(
             done.setdefault(message[0], message[1])  # where the ends met, the first counts
 
     try:
+        pace = LATE
         while (i := ends.take_front()) is not None:
+            started = time.monotonic()
             done[i] = [work(items[n]) for n in blocks[i]]
+            pace = max(LATE, 2 * (time.monotonic() - started))
             while child.ready():
                 keep(child.receive())
+        # The child's last blocks: waited for about as long as two blocks take here, then
+        # worked here (a child with no core of its own would hold the import back).
         while child.alive and any(i not in done for i in ends.childs()):
+            if not child.conn.poll(pace):
+                break
             keep(child.receive())
         for i in range(len(blocks)):  # what the child took and never sent, worked here
             if i not in done:
