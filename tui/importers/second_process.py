@@ -3,16 +3,18 @@
 Parsing an export or a feed is Python under the GIL: one process uses one core.
 ``shared_map`` cuts a list of items (a WordPress export's posts) into blocks,
 works them here and in one forked child, and returns the results in order, the
-same as working them all here. ``reviews sync`` shares its harvest with the same
-pieces (``tui.sources.two_processes``).
+same as working them all here. ``shared_stream`` does it for items read one at a
+time (a big feed's entries): both processes read them all, the child works every
+other block. ``reviews sync`` shares its harvest with the same pieces
+(``tui.sources.two_processes``).
 
 - **Fork safety.** ``can_fork`` is false while any other thread runs (a fork
   copies only the thread that forks: a lock another thread held would stay held
   forever in the child), on one core, and where there is no ``fork``. The child
   never opens the database and ends with ``os._exit``, running no clean-up of the
   parent's objects it holds a copy of.
-- **Work sharing.** This process takes blocks from the front, the child from the
-  back, each counter in shared memory written by one process only (no lock a dying
+- **Work sharing.** In ``shared_map`` this process takes blocks from the front, the
+  child from the back, each counter in shared memory written by one process only (no lock a dying
   child could keep). Where the two meet, a stale read may let both take the same
   block: the work is pure, the first result to arrive counts.
 - **Results come back pickled** over a pipe, one message per block, model objects
@@ -59,8 +61,6 @@ STALL = 5.0
 """Seconds without a block from the child, while this process waits on nothing else,
 before the child counts as hung (a block takes milliseconds). Wrongly taken for hung
 (one enormous item), its blocks are only worked here again."""
-
-
 PIPE_BYTES = 1 << 20
 """The pipe's buffer asked for: the child's results of several blocks."""
 
