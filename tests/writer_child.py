@@ -36,6 +36,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
@@ -74,10 +76,16 @@ def replies(db: Path, count: int | None, timeout: float) -> int:
     return 0
 
 
-PHASES = ("before-write", "mid-write", "before-rename", "after-rename")
-"""The moments of a database write a writer can be told to die at: before the temp file
-exists; half-way through writing it; written and fsynced but not renamed; renamed over
-the database but not yet acknowledged."""
+FILE_PHASES = ("before-write", "mid-write", "before-rename", "after-rename")
+"""The moments of a whole-file write (a checkpoint) a writer can be told to die at: before
+the temp file exists; half-way through writing it; written and fsynced but not renamed;
+renamed over the database but the journal not yet emptied (nor the reply acknowledged).
+A writer told to die in one of these writes every other reply as a checkpoint."""
+JOURNAL_PHASES = ("mid-append", "after-append")
+"""The moments of a journal append: half the record written; written and fsynced but the
+reply not yet acknowledged."""
+PHASES = FILE_PHASES + JOURNAL_PHASES
+"""Every moment a writer can be told to die at."""
 
 
 def die_at(db: Path, phase: str, nth: int) -> None:
@@ -86,10 +94,17 @@ def die_at(db: Path, phase: str, nth: int) -> None:
     Only for a forked writer (it patches this process's modules): the temp files of
     the database are recognised by name, so a backup's writes never trigger it.
     """
-    from tui.store import storage
+    from tui.store import core, journal, storage
 
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}")
+    if phase in JOURNAL_PHASES:
+        die_appending(journal, phase, nth)
+        return
+    # Past one byte of journal every write folds it: replies alternate between an
+    # append and a checkpoint, so "after-rename" dies between the file's replacement
+    # and the emptying of a journal holding a record.
+    setattr(core, "FOLD_BYTES", 1)  # noqa: B010
     prefix = f".{db.name}.tmp-"
     writes = 0
     armed_fd: list[int] = []
@@ -128,6 +143,36 @@ def die_at(db: Path, phase: str, nth: int) -> None:
     setattr(storage, "create_exclusive", creating)  # noqa: B010
     setattr(os, "write", writing)  # noqa: B010
     setattr(Path, "replace", replacing)  # noqa: B010
+
+
+def die_appending(journal: ModuleType, phase: str, nth: int) -> None:
+    """``die_at`` for the phases of a journal append (the ``nth`` append of this process)."""
+    appends = 0
+    pwrite = os.pwrite
+    append = journal.append_record
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def writing(fd: int, data: bytes | memoryview, offset: int, /) -> int:
+        if appends == nth and phase == "mid-append":
+            pwrite(fd, memoryview(data)[: max(1, len(data) // 2)], offset)
+            die()
+        return pwrite(fd, data, offset)
+
+    def appending(*args: Any) -> int:
+        nonlocal appends
+        appends += 1
+        end: int = append(*args)
+        if appends == nth and phase == "after-append":
+            die()
+        return end
+
+    setattr(os, "pwrite", writing)  # noqa: B010
+    setattr(journal, "append_record", appending)  # noqa: B010
+    from tui.store import storage
+
+    setattr(storage, "append_record", appending)  # noqa: B010
 
 
 def limit_file_size(limit: int) -> None:

@@ -280,7 +280,8 @@ class Store(OutboxStore, LoginStore, SourcesStore):
         """Write what ``plan`` adds or changes (if anything) and take it into the index."""
         if not plan.reviews and not plan.comments:
             return plan.report()
-        self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
+        # An import is a checkpoint: the file is rewritten with it, the journal folded in.
+        self._put(tables, {"reviews": plan.reviews, "comments": plan.comments}, whole_file=True)
         index.put_comments(comment_from_doc(int(key), doc) for key, doc in plan.comments.items())
         index.put_reviews(plan.reviews)
         self._search = None
