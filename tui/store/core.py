@@ -313,6 +313,7 @@ class StoreCore:
         storage = self._storage
         small = (
             not whole_file
+            and not self._meta_missing  # added by the write: only a whole one carries it
             and storage.can_append
             and storage.journal_bytes < FOLD_BYTES
             and sum(map(len, changes.values())) <= MAX_RECORD_DOCS

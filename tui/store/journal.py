@@ -12,7 +12,8 @@ The layout::
     1a2b3c4d {"comments":{"1201":{...}},"outbox":{"3":{...}}}
     ...
 
-The first line names the checkpoint of the JSON file the records apply to:
+The first line names the checkpoint of the JSON file the records apply to
+(and its size, for a file that has no checkpoint number yet):
 every whole-file write stores a new number in the file's ``meta`` document and
 only then empties the journal, so a crash between the two leaves a journal
 that names an older checkpoint, and it is ignored: a record is never applied
@@ -62,9 +63,17 @@ def journal_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".journal")
 
 
-def header(checkpoint: int) -> bytes:
-    """The first line of a journal whose records apply to the JSON file at ``checkpoint``."""
-    return orjson.dumps({"journal": FORMAT, "checkpoint": checkpoint}) + b"\n"
+def header(checkpoint: int, file_size: int = 0) -> bytes:
+    """The first line of a journal whose records apply to the JSON file at ``checkpoint``.
+
+    A file with no checkpoint number (written by an older version or another
+    program) is named by its size as well: a rewrite of it by such a program
+    changes its size, and the journal then no longer applies.
+    """
+    head: dict[str, int] = {"journal": FORMAT, "checkpoint": checkpoint}
+    if checkpoint == 0:
+        head["size"] = file_size
+    return orjson.dumps(head) + b"\n"
 
 
 def encode_record(changes: Changes) -> bytes:
@@ -149,8 +158,9 @@ def read_records(raw: bytes, start: int, *, where: str) -> tuple[list[Changes], 
     return records, pos
 
 
-def read_journal(path: Path, checkpoint: int) -> Replay:
-    """The records of ``path`` that apply to the JSON file at ``checkpoint``.
+def read_journal(path: Path, checkpoint: int, file_size: int) -> Replay:
+    """The records of ``path`` that apply to the JSON file at ``checkpoint`` (of ``file_size``
+    bytes: checked when the file has no checkpoint number).
 
     A missing or empty journal, one cut short inside its header, or one naming
     another checkpoint (left by a crash during a checkpoint) gives no records.
@@ -177,7 +187,7 @@ def read_journal(path: Path, checkpoint: int) -> Replay:
         if first + 1 >= len(raw):
             return Replay(size=size)  # the header line itself was torn
         raise GarbledJournalError(f"the journal {path} does not start with a journal header")
-    if head["checkpoint"] != checkpoint:
+    if head["checkpoint"] != checkpoint or (checkpoint == 0 and head.get("size") != file_size):
         return Replay(size=size)
     records, end = read_records(raw, first + 1, where=f"the journal {path}")
     return Replay(records, end, applies=True, size=size)
@@ -200,17 +210,17 @@ def journal_size(path: Path) -> int:
         return 0
 
 
-def append_record(path: Path, checkpoint: int, end: int, changes: Changes) -> int:
+def append_record(path: Path, checkpoint: int, file_size: int, end: int, changes: Changes) -> int:
     """Append one record durably at ``end``; returns the new end. The caller holds the lock.
 
     Anything past ``end`` (a torn record) is cut off first. ``end == 0`` starts
-    the journal afresh with a header naming ``checkpoint``. If the append
+    the journal afresh with a header naming ``checkpoint`` (and ``file_size``). If the append
     fails, the journal is cut back to ``end`` (no half record stays for a later
     replay to trip over) and the ``OSError`` propagates.
     """
     record = encode_record(changes)
     if end == 0:
-        record = header(checkpoint) + record
+        record = header(checkpoint, file_size) + record
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     created = not path.exists()
     fd = os.open(path, flags, PRIVATE_FILE)

@@ -449,7 +449,7 @@ class AtomicFileStorage(Storage):
         del raw
         checkpoint = checkpoint_of(data)
         try:
-            replay = read_journal(self.journal, checkpoint)
+            replay = read_journal(self.journal, checkpoint, sig[1])
         except GarbledJournalError as error:
             raise UnreadableFileError(str(error)) from None
         except OSError as error:
@@ -478,7 +478,8 @@ class AtomicFileStorage(Storage):
         if self._journal_end == 0:
             # Nothing of it applied so far (none, or a stale one): read it whole.
             try:
-                replay = read_journal(self.journal, self._checkpoint)
+                size = self._sig[1] if self._sig is not None else -1
+                replay = read_journal(self.journal, self._checkpoint, size)
             except (GarbledJournalError, OSError):
                 return None
             records, self._journal_end = replay.records, replay.end
@@ -509,8 +510,9 @@ class AtomicFileStorage(Storage):
         already put the documents into the cached tables). On failure the cache is
         dropped and the ``OSError`` propagates; the journal is as it was."""
         try:
+            size = self._sig[1] if self._sig is not None else -1
             self._journal_end = append_record(
-                self.journal, self._checkpoint, self._journal_end, changes
+                self.journal, self._checkpoint, size, self._journal_end, changes
             )
             self._journal_seen = self._journal_end
         except BaseException:
@@ -519,9 +521,8 @@ class AtomicFileStorage(Storage):
 
     @property
     def can_append(self) -> bool:
-        """Whether small changes may go to the journal: the file holds a checkpoint
-        number (one the store wrote), so the journal can name what it applies to."""
-        return self._data is not None and self._checkpoint > 0
+        """Whether small changes may go to the journal: the file is read and known."""
+        return self._data is not None and self._sig is not None
 
     @property
     def journal_bytes(self) -> int:
@@ -620,7 +621,7 @@ def read_database(raw: bytes | bytearray, journal: Path | None) -> Tables:
     tables = parse_tables(raw)
     if journal is not None:
         try:
-            replay = read_journal(journal, checkpoint_of(tables))
+            replay = read_journal(journal, checkpoint_of(tables), len(raw))
         except GarbledJournalError as error:
             raise UnreadableFileError(str(error)) from None
         for changes in replay.records:
