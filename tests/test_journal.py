@@ -257,3 +257,16 @@ def test_a_file_without_a_checkpoint_is_named_by_its_size(db: Path) -> None:
     stock.table("reviews").update({"title": "Edited elsewhere"})
     stock.close()
     assert replies_in(db) == []
+
+
+def test_a_record_in_place_of_a_torn_one_of_the_same_length_is_not_lost(db: Path) -> None:
+    Store(db).add_reply(1, None, "me", "one")
+    journal = journal_path(db)
+    good = journal.read_bytes()
+    Store(db).add_reply(1, None, "other", "two")
+    record = journal.read_bytes()[len(good) :]
+    journal.write_bytes(good + b"x" * len(record))  # a torn append, exactly as long
+    reader = Store(db)  # holds the journal with its torn tail
+    journal.write_bytes(good + record)  # another process cut it and appended "two"
+    reader.add_reply(1, None, "me", "three")
+    assert replies_in(db) == ["one", "two", "three"]

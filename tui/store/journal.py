@@ -28,6 +28,7 @@ is corruption, reported, never repaired silently.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import zlib
 from dataclasses import dataclass, field
@@ -221,12 +222,15 @@ def append_record(path: Path, checkpoint: int, file_size: int, end: int, changes
     record = encode_record(changes)
     if end == 0:
         record = header(checkpoint, file_size) + record
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     created = not path.exists()
     fd = os.open(path, flags, PRIVATE_FILE)
     try:
         try:
-            if os.fstat(fd).st_size != end:
+            size = os.fstat(fd).st_size
+            if size != end:
+                if end:  # (at 0 what is there names another file: it is dropped whole)
+                    _check_only_torn(fd, size, end, path)
                 os.ftruncate(fd, end)
             view = memoryview(record)
             offset = end
@@ -247,6 +251,30 @@ def append_record(path: Path, checkpoint: int, file_size: int, end: int, changes
 
         fsync_dir(path.parent)
     return end + len(record)
+
+
+def _check_only_torn(fd: int, size: int, end: int, path: Path) -> None:
+    """Before cutting the journal back to ``end``: what lies past it must be a torn
+    record, never a whole one (which would mean memory missed another process's
+    append). ``OSError`` otherwise: nothing is cut, nothing written."""
+    if size > end:
+        try:
+            records, _ = read_records(os.pread(fd, size - end, end), 0, where=str(path))
+        except GarbledJournalError:
+            records = [{}]
+        if not records:
+            return
+    raise OSError(errno.ESTALE, f"the journal {path} changed unexpectedly; try again")
+
+
+def journal_signature(path: Path) -> tuple[int, int, int]:
+    """``(inode, size, mtime)`` of the journal: changes with every append or cut
+    (``(0, 0, 0)`` when there is none)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def empty_journal(path: Path) -> None:

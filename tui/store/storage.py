@@ -47,6 +47,7 @@ from tui.store.journal import (
     checkpoint_of,
     empty_journal,
     journal_path,
+    journal_signature,
     journal_size,
     read_journal,
     read_records,
@@ -68,6 +69,7 @@ STALE_TEMP_AGE = 60.0
 """Seconds after which a temp file is stale even if its pid is alive (pids get reused)."""
 
 _TEMP_INFIX = ".tmp-"
+_UNSEEN = (-1, -1, -1)  # no journal_signature is this: the next look reads the journal
 
 
 class UnreadableFileError(ValueError):
@@ -399,9 +401,8 @@ class AtomicFileStorage(Storage):
         self._checkpoint = 0
         self._journal_end = 0
         """Where the records held in memory end in the journal (0: none apply)."""
-        self._journal_seen = 0
-        """How long the journal was when last read (a torn tail or a stale journal
-        included): it changes only when another process appends."""
+        self._journal_seen = _UNSEEN
+        """The journal's ``journal_signature`` when memory last read or wrote it."""
         self.loads = 0
         """How many times another process's data was taken in (the file parsed, or
         records of the journal it appended): lets the store notice a reload."""
@@ -417,8 +418,12 @@ class AtomicFileStorage(Storage):
             return True
 
     def journal_grew(self) -> bool:
-        """True when the journal is not as long as what memory holds of it (one stat)."""
-        return journal_size(self.journal) != self._journal_seen
+        """True when the journal changed since memory last read or wrote it (one stat).
+
+        Its size alone would not do: a torn record cut off and a new one of the
+        same length appended leave the size as it was.
+        """
+        return journal_signature(self.journal) != self._journal_seen
 
     def read(self) -> Tables | None:
         """The tables, parsed again only when the file changed since the last read or write."""
@@ -448,6 +453,7 @@ class AtomicFileStorage(Storage):
         data = parse_tables(raw)
         del raw
         checkpoint = checkpoint_of(data)
+        seen = journal_signature(self.journal)  # before reading: a later append shows
         try:
             replay = read_journal(self.journal, checkpoint, sig[1])
         except GarbledJournalError as error:
@@ -462,7 +468,7 @@ class AtomicFileStorage(Storage):
         self._sig = sig
         self._checkpoint = checkpoint
         self._journal_end = replay.end
-        self._journal_seen = replay.size
+        self._journal_seen = seen
         self.loads += 1
         return self._data
 
@@ -477,14 +483,15 @@ class AtomicFileStorage(Storage):
             return None
         if self._journal_end == 0:
             # Nothing of it applied so far (none, or a stale one): read it whole.
+            seen = journal_signature(self.journal)
             try:
                 size = self._sig[1] if self._sig is not None else -1
                 replay = read_journal(self.journal, self._checkpoint, size)
             except (GarbledJournalError, OSError):
                 return None
             records, self._journal_end = replay.records, replay.end
-            self._journal_seen = replay.size
         else:
+            seen = journal_signature(self.journal)
             try:
                 with self.journal.open("rb") as stream:
                     stream.seek(self._journal_end)
@@ -497,8 +504,8 @@ class AtomicFileStorage(Storage):
                 records, used = read_records(tail, 0, where=str(self.journal))
             except GarbledJournalError:
                 return None
-            self._journal_seen = self._journal_end + len(tail)
             self._journal_end += used
+        self._journal_seen = seen
         for changes in records:
             apply(self._data, changes)
         if records:
@@ -514,7 +521,7 @@ class AtomicFileStorage(Storage):
             self._journal_end = append_record(
                 self.journal, self._checkpoint, size, self._journal_end, changes
             )
-            self._journal_seen = self._journal_end
+            self._journal_seen = journal_signature(self.journal)
         except BaseException:
             self.invalidate()
             raise
@@ -547,7 +554,8 @@ class AtomicFileStorage(Storage):
         """The file was replaced: empty the journal, which now names an older checkpoint."""
         empty_journal(self.journal)
         self._checkpoint = checkpoint_of(data) if data is not None else 0
-        self._journal_end = self._journal_seen = 0
+        self._journal_end = 0
+        self._journal_seen = journal_signature(self.journal)
         self._sig = sig
         self._data = data
 
@@ -598,7 +606,8 @@ class AtomicFileStorage(Storage):
         """Forget the cached tables so the next read parses the file."""
         self._data = None
         self._sig = None
-        self._journal_end = self._journal_seen = 0
+        self._journal_end = 0
+        self._journal_seen = _UNSEEN
 
     def close(self) -> None:
         """Drop the cache; there is no file handle kept open between calls."""
