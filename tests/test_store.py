@@ -18,8 +18,8 @@ from tui.store import (
     Store,
     StoreError,
 )
+from tui.store.checkpoint import read_database
 from tui.store.journal import journal_path
-from tui.store.storage import read_database
 
 
 def thread_of(prefix: str, n: int) -> tuple[ParsedComment, ...]:

@@ -18,9 +18,9 @@ import pytest
 
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
+from tui.store.checkpoint import read_database
 from tui.store.index import THREAD_CACHE, comment_from_doc, utc_sort_key
 from tui.store.journal import journal_path
-from tui.store.storage import read_database
 
 Doc = dict[str, Any]
 

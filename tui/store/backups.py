@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tui.store.checkpoint import read_database, write_database
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
 from tui.store.files import private_dir, writable
 from tui.store.journal import journal_path, journal_size
@@ -29,9 +30,7 @@ from tui.store.storage import (
     UnreadableFileError,
     atomic_write_bytes,
     fsync_dir,
-    read_database,
     remove_stale_temps,
-    write_database,
 )
 
 KEEP = 3

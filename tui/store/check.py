@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.store.backups import make_backup
+from tui.store.checkpoint import read_database, write_database
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
 from tui.store.files import read_private, writable
 from tui.store.index import comment_doc_is_plain, comment_from_doc, review_from_doc
@@ -24,8 +25,6 @@ from tui.store.journal import journal_path
 from tui.store.storage import (
     Tables,
     UnreadableFileError,
-    read_database,
-    write_database,
 )
 
 MAX_ID = 2**63 - 1

@@ -23,9 +23,10 @@ from typing import Any
 import orjson
 
 from tui.model import Comment, Review
+from tui.store.checkpoint import database_identity
 from tui.store.files import create_exclusive, read_private
 from tui.store.index import StoreIndex
-from tui.store.storage import Identity, database_identity, remove_stale_temps, temp_name
+from tui.store.storage import Identity, remove_stale_temps, temp_name
 
 FORMAT = 2
 """Bumped when the layout changes: an older snapshot is then ignored."""

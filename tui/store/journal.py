@@ -286,3 +286,14 @@ def empty_journal(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def journal_checkpoint(path: Path) -> int:
+    """The checkpoint the journal of database ``path`` names (0 when none can be read)."""
+    try:
+        with journal_path(path).open("rb") as stream:
+            head = stream.readline(200)
+        found = orjson.loads(head).get("checkpoint")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return 0
+    return found if type(found) is int and found > 0 else 0

@@ -46,6 +46,7 @@ from tui.store.journal import (
     apply,
     checkpoint_of,
     empty_journal,
+    journal_checkpoint,
     journal_path,
     journal_signature,
     journal_size,
@@ -612,56 +613,3 @@ class AtomicFileStorage(Storage):
     def close(self) -> None:
         """Drop the cache; there is no file handle kept open between calls."""
         self.invalidate()
-
-
-def database_identity(path: Path) -> Identity:
-    """The identity of the database as it is on disk: the file's signature and the
-    journal's length (a record appended changes it as surely as a rewrite)."""
-    return (*signature(path.stat()), journal_size(journal_path(path)))
-
-
-def read_database(raw: bytes | bytearray, journal: Path | None) -> Tables:
-    """Parse a database file's bytes and apply ``journal``'s records that belong to it.
-
-    ``UnreadableFileError`` when the file is not a database or the journal is
-    garbled. For the commands that read a database without a store (check,
-    restore); the store itself reads through ``AtomicFileStorage``.
-    """
-    tables = parse_tables(raw)
-    if journal is not None:
-        try:
-            replay = read_journal(journal, checkpoint_of(tables), len(raw))
-        except GarbledJournalError as error:
-            raise UnreadableFileError(str(error)) from None
-        for changes in replay.records:
-            apply(tables, changes)
-    return tables
-
-
-def journal_checkpoint(path: Path) -> int:
-    """The checkpoint the journal of database ``path`` names (0 when none can be read)."""
-    try:
-        with journal_path(path).open("rb") as stream:
-            head = stream.readline(200)
-        found = orjson.loads(head).get("checkpoint")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
-        return 0
-    return found if type(found) is int and found > 0 else 0
-
-
-def write_database(path: Path, tables: Tables) -> Signature:
-    """Replace database ``path`` with ``tables`` whole and empty its journal (a checkpoint).
-
-    The caller holds the database lock. The new file's checkpoint number is
-    one its journal does not name, so a crash before the journal is emptied
-    leaves records that are never applied to it.
-    """
-    number = max(checkpoint_of(tables), journal_checkpoint(path)) + 1
-    meta = tables.get("meta")
-    if not isinstance(meta, dict):
-        tables["meta"] = meta = {}
-    doc = meta.get("1")
-    meta["1"] = {**(doc if isinstance(doc, dict) else {}), "checkpoint": number}
-    sig = atomic_write_pieces(path, serialise_tables(tables))
-    empty_journal(journal_path(path))
-    return sig
