@@ -14,14 +14,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from pilot_helpers import ready
 from tinydb import TinyDB
 
+from tui.app import ReviewsApp
+from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store
 from tui.store import storage as storage_module
 from tui.store.backups import list_backups, restore_backup
 from tui.store.first_screen import load_first_screen
-from tui.store.journal import encode_record, header, journal_path, read_journal
+from tui.store.journal import (
+    QUIT_FOLD_BYTES,
+    encode_record,
+    header,
+    journal_path,
+    read_journal,
+)
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -270,3 +279,14 @@ def test_a_record_in_place_of_a_torn_one_of_the_same_length_is_not_lost(db: Path
     journal.write_bytes(good + record)  # another process cut it and appended "two"
     reader.add_reply(1, None, "me", "three")
     assert replies_in(db) == ["one", "two", "three"]
+
+
+async def test_quitting_the_reader_folds_a_journal_past_a_megabyte(db: Path) -> None:
+    Store(db).add_reply(1, None, "me", "long " * 250_000)  # one record of 1.25 MB
+    assert journal_path(db).stat().st_size > QUIT_FOLD_BYTES
+    app = ReviewsApp(db, Config(author="me"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+    assert journal_path(db).stat().st_size == 0
+    assert b"long long" in db.read_bytes()  # folded into the file itself
+    assert [len(body) for body in replies_in(db)] == [len("long " * 250_000)]

@@ -490,8 +490,8 @@ class StoreCore:
         Slow on a big file: the reader calls it from a worker when it quits.
         """
         with self._rlock:
-            if self.read_only:
-                return False
+            if self.read_only or self._storage.journal_bytes <= past:
+                return False  # decided from memory: quitting never waits for the lock for this
             with self._writing() as (_index, tables):
                 if self._storage.journal_bytes <= past:
                     return False
