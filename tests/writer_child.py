@@ -11,7 +11,8 @@ Usage::
 start-up for every kill: ``fork DB`` forks a ``replies`` writer from this
 already-warm process and prints ``pid <pid>``; once that writer has died (the
 test kills it) it prints ``done <pid> <status>``. The writer's ``ack`` lines go
-to the same stdout, all before its ``done``. ``fork DB PHASE N`` forks a writer
+to the same stdout, all before its ``done``. ``fork DB fold=BYTES`` makes the
+writer fold its journal past BYTES (``fold_every``). ``fork DB PHASE N`` forks a writer
 that SIGKILLs itself at ``PHASE`` of its ``N``-th database write (see ``PHASES``),
 so a test can hit each moment of a write on purpose instead of by chance.
 
@@ -175,6 +176,14 @@ def die_appending(journal: ModuleType, phase: str, nth: int) -> None:
     setattr(storage, "append_record", appending)  # noqa: B010
 
 
+def fold_every(limit: int) -> None:
+    """Make this (forked) writer fold the journal into the file past ``limit`` bytes, so
+    random kills land in checkpoints too (1: every other reply is a checkpoint)."""
+    from tui.store import core
+
+    setattr(core, "FOLD_BYTES", limit)  # noqa: B010
+
+
 def limit_file_size(limit: int) -> None:
     """Make writes past ``limit`` bytes fail with EFBIG instead of killing us."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -237,6 +246,8 @@ def serve() -> int:
         if pid == 0:
             code = 1
             try:
+                if words[-1].startswith("fold="):
+                    fold_every(int(words.pop()[5:]))
                 if len(words) == 4:
                     die_at(Path(words[1]), words[2], int(words[3]))
                 code = replies(Path(words[1]), None, 5.0)
@@ -359,12 +370,15 @@ def kill_loop(
     max_delay: float = 0.03,
     rng_seed: int = 0,
     planned: Sequence[tuple[str, int]] = (),
+    fold_bytes: int | None = None,
 ) -> KillCounts:
     """Start writers and SIGKILL each, checking the file after each kill.
 
     The first ``len(planned)`` writers each kill themselves at a chosen moment
     (a ``(phase, nth write)`` pair, see ``die_at``); the next ``kills`` are
     killed by this process after a random delay of up to ``max_delay`` seconds.
+    ``fold_bytes`` makes the random ones fold the journal past that size (see
+    ``fold_every``), so kills also land in checkpoints.
     """
     rng = random.Random(rng_seed)
     counts = KillCounts()
@@ -374,7 +388,10 @@ def kill_loop(
     plan: list[tuple[str, int] | None] = [*planned, *([None] * kills)]
     try:
         for moment in plan:
-            zygote.send(f"fork {db}" if moment is None else f"fork {db} {moment[0]} {moment[1]}")
+            fold = "" if fold_bytes is None or moment is not None else f" fold={fold_bytes}"
+            zygote.send(
+                f"fork {db}{fold}" if moment is None else f"fork {db} {moment[0]} {moment[1]}"
+            )
             acks: set[int] = set()
             pid = None
             while pid is None:
