@@ -2,17 +2,21 @@
 
 ``StoreCore`` is the machinery under ``tui.store.Store``: it keeps TinyDB's
 tables (what gets written) and the index (what gets read) in step with the
-file. Reads need no lock because the file is only ever replaced whole; each
-read does one ``stat`` so another process's write shows up on the next read.
+file. Reads need no lock because the file is only ever replaced whole and the
+journal only appended to (a record cut short is not read); each read does one
+``stat`` of each, so another process's write shows up on the next read.
 Each write runs inside ``_writing``: the thread lock, the cross-process lock
 on ``<db>.lock``, catching up with the file, the session's backup; and if the
 write fails after the tables were touched, a fall back to what is on disk.
 
-A write changes the cached documents in place and hands the tables to the
-storage: one serialisation, one atomic replace. TinyDB's ``Table`` methods are
-not used for it, as each of them rebuilds the whole table (every key to int
-and back) before writing, which costs more than the write on a big file. The
-index is then patched, never rebuilt, after the store's own write.
+A write changes the cached documents in place and hands them to the storage:
+a few documents are appended to the journal (one record, one fsync), many (an
+import) or a checkpoint are one serialisation and one atomic replace of the
+file, which empties the journal. Another process's appended records are taken
+in from the journal's tail and patched into the index. TinyDB's ``Table``
+methods are not used for it, as each of them rebuilds the whole table (every
+key to int and back) before writing, which costs more than the write on a big
+file. The index is then patched, never rebuilt, after the store's own write.
 """
 
 from __future__ import annotations
