@@ -9,7 +9,9 @@ Each writer is a real process adding replies through the real Store; after
 each kill the file is opened with a fresh Store. Every kill must leave a
 loadable file holding every acknowledged reply: ``corrupt`` and ``missing``
 must be 0 (exit status 1 if not). ``mid_write`` counts the kills that landed
-while a new file was being written (a temp file was left behind).
+while a new file was being written (a temp file was left behind). Replies go to
+the journal; ``--fold-bytes 1`` makes every other reply a checkpoint (the whole
+file rewritten, then the journal emptied), so kills land in those too.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ def main() -> int:
         help="seconds, uniform (default: a writer's whole run on a database of that size)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--fold-bytes",
+        type=int,
+        default=None,
+        help="writers fold the journal past this size (1: every other reply is a checkpoint)",
+    )
     parser.add_argument("--keep", type=Path, help="use this directory instead of a temp one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,15 +81,25 @@ def main() -> int:
         size = db.stat().st_size
         max_delay = args.max_delay
         if max_delay is None:
-            # A writer's run: open plus one reply (backup, write, rename), on this machine.
+            # A writer's run: open plus a reply (backup, append), on this machine; with
+            # --fold-bytes, plus the checkpoint the next reply makes (write, rename, empty).
+            from tui.store import core
+
+            folding = core.FOLD_BYTES
+            if args.fold_bytes is not None:
+                core.FOLD_BYTES = args.fold_bytes
             started = time.perf_counter()
             store = Store(db)
-            store.add_reply(1, None, "timing", "one reply")
+            for n in range(1 if args.fold_bytes is None else 2):
+                store.add_reply(1, None, "timing", f"reply {n}")
             store.close()
             max_delay = 1.5 * (time.perf_counter() - started)
+            core.FOLD_BYTES = folding
         print(f"database={size / 1e6:.1f}MB max_delay={max_delay:.3f}s", flush=True)
         started = time.perf_counter()
-        counts = kill_loop(db, args.kills, max_delay=max_delay, rng_seed=args.seed)
+        counts = kill_loop(
+            db, args.kills, max_delay=max_delay, rng_seed=args.seed, fold_bytes=args.fold_bytes
+        )
         elapsed = time.perf_counter() - started
     print(counts.summary())
     print(f"elapsed={elapsed:.1f}s")

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from writer_child import (
     EXIT_WRITE_FAILED,
+    JOURNAL_PHASES,
     PHASES,
     kill_loop,
     seed,
@@ -25,6 +26,7 @@ from writer_child import (
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import Store
+from tui.store.journal import journal_path
 
 CHILD = Path(__file__).parent / "writer_child.py"
 
@@ -73,12 +75,19 @@ def test_sigkill_in_each_phase_of_a_write_never_loses_an_acknowledged_reply(
     assert counts.kills == len(PLANNED)
     assert [(kill.phase, kill.nth) for kill in counts.planned] == PLANNED
     for kill in counts.planned:
-        assert kill.acked == kill.nth - 1, kill  # it died in its nth write, not before
+        # It died in its nth write of that kind, not before: a journal append is every
+        # reply's write; a checkpoint every other reply's (the writer alternates, its first
+        # reply a checkpoint when the writer before it left a record in the journal).
+        if kill.phase in JOURNAL_PHASES:
+            assert kill.acked == kill.nth - 1, kill
+        else:
+            assert kill.acked in (2 * kill.nth - 2, 2 * kill.nth - 1), kill
         # A temp file is left only once it exists and until it is renamed.
         assert kill.temp_left == (kill.phase in ("mid-write", "before-rename")), kill
-        # Renamed but not acknowledged: the reply is in the file (allowed, never twice).
-        assert kill.landed_unacked == (kill.phase == "after-rename"), kill
-    assert counts.mid_write == 4 and counts.landed_unacked == 2
+        # Renamed (journal not yet emptied) or appended, but not acknowledged: the reply
+        # is in the database (allowed), never twice; half a record is never applied.
+        assert kill.landed_unacked == (kill.phase in ("after-rename", "after-append")), kill
+    assert counts.mid_write == 4 and counts.landed_unacked == 4
     assert leftovers(tmp_path) == []
 
 
@@ -103,6 +112,11 @@ def big_db(tmp_path: Path) -> Path:
     return db
 
 
+def journal_bytes(db: Path) -> bytes:
+    journal = journal_path(db)
+    return journal.read_bytes() if journal.exists() else b""
+
+
 def assert_clean_write_failure(result: subprocess.CompletedProcess[str], db: Path) -> None:
     assert result.returncode == EXIT_WRITE_FAILED, result.stderr
     message = result.stderr.strip()
@@ -118,15 +132,18 @@ def test_disk_full_during_a_reply_keeps_the_file_byte_identical(big_db: Path) ->
     store.set_unread(1, False)  # the state the child's warm-up write will find: no change
     store.close()
     before = big_db.read_bytes()
-    result = run_child("once", str(big_db), "--fsize", "50000", "--warm")
+    journal_before = journal_bytes(big_db)
+    # 100 bytes: smaller than the file and than a journal record, so the reply cannot fit.
+    result = run_child("once", str(big_db), "--fsize", "100", "--warm")
     # The child also checked that its own memory still matches the disk (else exit 5).
     assert_clean_write_failure(result, big_db)
     assert big_db.read_bytes() == before
+    assert journal_bytes(big_db) == journal_before
 
 
 def test_disk_full_during_the_session_backup_writes_nothing(big_db: Path) -> None:
     before = big_db.read_bytes()
-    result = run_child("once", str(big_db), "--fsize", "50000")
+    result = run_child("once", str(big_db), "--fsize", "100")
     assert_clean_write_failure(result, big_db)
     # The backup is a hard link (no bytes written), so the save itself meets the limit.
     assert big_db.read_bytes() == before

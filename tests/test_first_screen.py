@@ -128,7 +128,7 @@ def test_a_crash_between_the_two_writes_leaves_a_stale_snapshot(db_path: Path) -
         lambda data: data[: len(data) // 2],
         lambda data: b"[1, 2, 3]",
         lambda data: data.replace(b'"title":"Her"', b'"title":7'),
-        lambda data: data.replace(b'"format":1', b'"format":99'),
+        lambda data: data.replace(b'"format":2', b'"format":99'),
         lambda data: data.replace(b'"order":"date"', b'"order":"title"'),
         lambda data: data.replace(b'"total":2', b'"total":true'),
     ],

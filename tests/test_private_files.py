@@ -18,8 +18,9 @@ import pytest
 from conftest import sample_reviews
 
 from tui.store import Store
-from tui.store.backups import list_backups
+from tui.store.backups import backup_journal, list_backups
 from tui.store.drafts import Drafts
+from tui.store.journal import journal_path
 from tui.store.paths import drafts_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 
@@ -78,8 +79,11 @@ def test_every_file_is_0600_and_every_folder_0700_under_umask_022(tmp_path: Path
     assert mode(state_path(db)) == 0o600
     assert mode(db.parent) == 0o700 and mode(db.parent.parent) == 0o700
     assert mode(db.parent / "backups") == 0o700
+    assert mode(journal_path(db)) == 0o600
     backups = list_backups(db)
     assert len(backups) == 2 and {mode(b.path) for b in backups} == {0o600}
+    # The second session's backup keeps the first reply's journal beside it.
+    assert mode(backup_journal(backups[0].path)) == 0o600
 
 
 def test_an_existing_database_keeps_its_mode_and_a_corrupt_copy_gets_it(
@@ -114,7 +118,9 @@ def test_a_database_reached_by_a_symlink_is_written_and_locked_beside_the_real_f
     result = run("reply", "1", "--text", "through the link", "--db", str(link))
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and link.resolve() == sample_db
-    assert "through the link" in sample_db.read_text()
+    # The reply went to the journal beside the real file, never beside the link.
+    assert "through the link" in journal_path(sample_db).read_text()
+    assert not tmp_path.joinpath("link.json.journal").exists()
     assert sample_db.with_name("reviews.json.lock").exists()
     assert not tmp_path.joinpath("link.json.lock").exists()
     where = run("where", "--db", str(link)).stdout

@@ -26,7 +26,10 @@ def test_importing_seeds_reproduces_the_sample_database(tmp_path: Path) -> None:
     store.import_reviews(parsed)
     store.close()
     expected = orjson.loads((ROOT / "data" / "reviews.json").read_bytes())
-    assert orjson.loads(built.read_bytes()) == expected
+    got = orjson.loads(built.read_bytes())
+    got["meta"]["1"].pop("checkpoint")  # how many times this file was rewritten whole
+    expected["meta"]["1"].pop("checkpoint", None)
+    assert got == expected
 
 
 def test_a_new_database_is_created_from_the_bundled_seeds(tmp_path: Path) -> None:

@@ -18,6 +18,8 @@ from tui.store import (
     Store,
     StoreError,
 )
+from tui.store.checkpoint import read_database
+from tui.store.journal import journal_path
 
 
 def thread_of(prefix: str, n: int) -> tuple[ParsedComment, ...]:
@@ -61,7 +63,12 @@ def store(db: Path) -> Store:
 
 
 def on_disk(db: Path) -> dict:  # type: ignore[type-arg]
-    return orjson.loads(db.read_bytes())  # type: ignore[no-any-return]
+    """The database as on disk: the file with its journal's records applied, the
+    checkpoint number (the journal's bookkeeping) left out of the meta document."""
+    data = read_database(db.read_bytes(), journal_path(db))
+    for doc in data.get("meta", {}).values():
+        doc.pop("checkpoint", None)
+    return data
 
 
 def test_a_new_database_is_created_from_the_seed(store: Store, db: Path) -> None:

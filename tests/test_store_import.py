@@ -246,7 +246,14 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append("rebuild")
         original_update(self, updater)
 
+    original_append = AtomicFileStorage.append
+
+    def append(self: AtomicFileStorage, changes: dict) -> None:  # type: ignore[type-arg]
+        calls.append("write")  # a small change's one write: a journal append
+        original_append(self, changes)
+
     monkeypatch.setattr(AtomicFileStorage, "write", write)
+    monkeypatch.setattr(AtomicFileStorage, "append", append)
     monkeypatch.setattr(Table, "_update_table", update)
     return calls
 

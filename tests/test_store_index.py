@@ -18,13 +18,16 @@ import pytest
 
 from tui.model import Comment, ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, NotFound, Store
+from tui.store.checkpoint import read_database
 from tui.store.index import THREAD_CACHE, comment_from_doc, utc_sort_key
+from tui.store.journal import journal_path
 
 Doc = dict[str, Any]
 
 
 def on_disk(db: Path) -> dict[str, dict[str, Doc]]:
-    return orjson.loads(db.read_bytes())  # type: ignore[no-any-return]
+    """The database as on disk: the file with its journal's records applied."""
+    return read_database(db.read_bytes(), journal_path(db))
 
 
 def expected_threads(db: Path) -> dict[int, list[Comment]]:

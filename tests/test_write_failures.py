@@ -16,6 +16,7 @@ from textual.widgets import TextArea
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
+from tui.store.journal import journal_path
 
 pytestmark = pytest.mark.slow  # fault injection: a held lock, a full disk
 
@@ -68,10 +69,12 @@ async def test_a_full_disk_fails_plainly_and_changes_nothing(db_path: Path) -> N
         app.screen.query_one(TextArea).insert(" and more" * 60)
         await pilot.pause(0.6)  # the draft is on disk before the disk "fills"
         before = db_path.read_bytes()
+        journal = journal_path(db_path)
+        journal_before = journal.read_bytes() if journal.exists() else b""
         soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
         old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        # No file may grow past the current database: the next save cannot fit.
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before), hard))
+        # The journal may grow by 20 bytes, not by a record: the append stops half-way.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(journal_before) + 20, hard))
         try:
             await pilot.press("ctrl+s")
             for _ in range(30):
@@ -86,4 +89,6 @@ async def test_a_full_disk_fails_plainly_and_changes_nothing(db_path: Path) -> N
         assert "Not saved" in _status(app) and "nothing was changed" in _status(app)
         assert app.screen.query_one(TextArea).text.startswith("a long reply")
         assert db_path.read_bytes() == before
+        # No half record is left for a later replay: the journal was cut back.
+        assert (journal.read_bytes() if journal.exists() else b"") == journal_before
         assert not list(db_path.parent.glob(".reviews.json.tmp-*"))

@@ -11,7 +11,8 @@ Usage::
 start-up for every kill: ``fork DB`` forks a ``replies`` writer from this
 already-warm process and prints ``pid <pid>``; once that writer has died (the
 test kills it) it prints ``done <pid> <status>``. The writer's ``ack`` lines go
-to the same stdout, all before its ``done``. ``fork DB PHASE N`` forks a writer
+to the same stdout, all before its ``done``. ``fork DB fold=BYTES`` makes the
+writer fold its journal past BYTES (``fold_every``). ``fork DB PHASE N`` forks a writer
 that SIGKILLs itself at ``PHASE`` of its ``N``-th database write (see ``PHASES``),
 so a test can hit each moment of a write on purpose instead of by chance.
 
@@ -36,6 +37,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
@@ -74,10 +77,16 @@ def replies(db: Path, count: int | None, timeout: float) -> int:
     return 0
 
 
-PHASES = ("before-write", "mid-write", "before-rename", "after-rename")
-"""The moments of a database write a writer can be told to die at: before the temp file
-exists; half-way through writing it; written and fsynced but not renamed; renamed over
-the database but not yet acknowledged."""
+FILE_PHASES = ("before-write", "mid-write", "before-rename", "after-rename")
+"""The moments of a whole-file write (a checkpoint) a writer can be told to die at: before
+the temp file exists; half-way through writing it; written and fsynced but not renamed;
+renamed over the database but the journal not yet emptied (nor the reply acknowledged).
+A writer told to die in one of these writes every other reply as a checkpoint."""
+JOURNAL_PHASES = ("mid-append", "after-append")
+"""The moments of a journal append: half the record written; written and fsynced but the
+reply not yet acknowledged."""
+PHASES = FILE_PHASES + JOURNAL_PHASES
+"""Every moment a writer can be told to die at."""
 
 
 def die_at(db: Path, phase: str, nth: int) -> None:
@@ -86,10 +95,17 @@ def die_at(db: Path, phase: str, nth: int) -> None:
     Only for a forked writer (it patches this process's modules): the temp files of
     the database are recognised by name, so a backup's writes never trigger it.
     """
-    from tui.store import storage
+    from tui.store import core, journal, storage
 
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}")
+    if phase in JOURNAL_PHASES:
+        die_appending(journal, phase, nth)
+        return
+    # Past one byte of journal every write folds it: replies alternate between an
+    # append and a checkpoint, so "after-rename" dies between the file's replacement
+    # and the emptying of a journal holding a record.
+    setattr(core, "FOLD_BYTES", 1)  # noqa: B010
     prefix = f".{db.name}.tmp-"
     writes = 0
     armed_fd: list[int] = []
@@ -128,6 +144,44 @@ def die_at(db: Path, phase: str, nth: int) -> None:
     setattr(storage, "create_exclusive", creating)  # noqa: B010
     setattr(os, "write", writing)  # noqa: B010
     setattr(Path, "replace", replacing)  # noqa: B010
+
+
+def die_appending(journal: ModuleType, phase: str, nth: int) -> None:
+    """``die_at`` for the phases of a journal append (the ``nth`` append of this process)."""
+    appends = 0
+    pwrite = os.pwrite
+    append = journal.append_record
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def writing(fd: int, data: bytes | memoryview, offset: int, /) -> int:
+        if appends == nth and phase == "mid-append":
+            pwrite(fd, memoryview(data)[: max(1, len(data) // 2)], offset)
+            die()
+        return pwrite(fd, data, offset)
+
+    def appending(*args: Any) -> int:
+        nonlocal appends
+        appends += 1
+        end: int = append(*args)
+        if appends == nth and phase == "after-append":
+            die()
+        return end
+
+    setattr(os, "pwrite", writing)  # noqa: B010
+    setattr(journal, "append_record", appending)  # noqa: B010
+    from tui.store import storage
+
+    setattr(storage, "append_record", appending)  # noqa: B010
+
+
+def fold_every(limit: int) -> None:
+    """Make this (forked) writer fold the journal into the file past ``limit`` bytes, so
+    random kills land in checkpoints too (1: every other reply is a checkpoint)."""
+    from tui.store import core
+
+    setattr(core, "FOLD_BYTES", limit)  # noqa: B010
 
 
 def limit_file_size(limit: int) -> None:
@@ -192,6 +246,8 @@ def serve() -> int:
         if pid == 0:
             code = 1
             try:
+                if words[-1].startswith("fold="):
+                    fold_every(int(words.pop()[5:]))
                 if len(words) == 4:
                     die_at(Path(words[1]), words[2], int(words[3]))
                 code = replies(Path(words[1]), None, 5.0)
@@ -314,12 +370,15 @@ def kill_loop(
     max_delay: float = 0.03,
     rng_seed: int = 0,
     planned: Sequence[tuple[str, int]] = (),
+    fold_bytes: int | None = None,
 ) -> KillCounts:
     """Start writers and SIGKILL each, checking the file after each kill.
 
     The first ``len(planned)`` writers each kill themselves at a chosen moment
     (a ``(phase, nth write)`` pair, see ``die_at``); the next ``kills`` are
     killed by this process after a random delay of up to ``max_delay`` seconds.
+    ``fold_bytes`` makes the random ones fold the journal past that size (see
+    ``fold_every``), so kills also land in checkpoints.
     """
     rng = random.Random(rng_seed)
     counts = KillCounts()
@@ -329,7 +388,10 @@ def kill_loop(
     plan: list[tuple[str, int] | None] = [*planned, *([None] * kills)]
     try:
         for moment in plan:
-            zygote.send(f"fork {db}" if moment is None else f"fork {db} {moment[0]} {moment[1]}")
+            fold = "" if fold_bytes is None or moment is not None else f" fold={fold_bytes}"
+            zygote.send(
+                f"fork {db}{fold}" if moment is None else f"fork {db} {moment[0]} {moment[1]}"
+            )
             acks: set[int] = set()
             pid = None
             while pid is None:

@@ -32,6 +32,7 @@ from tui.screens.syncing import Syncing
 from tui.store.drafts import Drafts
 from tui.store.errors import StoreError
 from tui.store.first_screen import FirstScreen
+from tui.store.journal import QUIT_FOLD_BYTES
 from tui.store.paths import drafts_path, real_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
 from tui.widgets.comment_thread import CommentThread
@@ -449,6 +450,10 @@ class ReviewsApp(LiteralTextApp):
             # Quitting must not fail over read marks; a busy lock only loses these marks.
             with suppress(StoreError, OSError):
                 self._store.mark_seen_many(self._pending_seen)
+        # Past a megabyte of journal, fold it into the file now that nothing is on
+        # screen to wait for it; a busy lock or a full disk leaves it for next time.
+        with suppress(StoreError, OSError):
+            self._store.checkpoint(past=QUIT_FOLD_BYTES)
         self._store.close()
 
 

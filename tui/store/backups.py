@@ -1,11 +1,15 @@
 """Rotating backups of the database, and putting one back.
 
-The store copies the database to ``<dir>/backups/<name>.<time>.bak`` before
+The store keeps the database as ``<dir>/backups/<name>.<time>.bak`` before
 the first write of a session that changes reviews or comments (not read
-marks), and keeps the newest ``KEEP`` once that write has succeeded. A restore
-takes the store's lock, backs up the current file first, then replaces it
-atomically, so a restore can itself be undone. The ``backups`` folder is
-private (``0700``) and never a symlink.
+marks), and keeps the newest ``KEEP`` once that write has succeeded. The
+database file is only ever replaced, never written in place, so the backup is
+a hard link to it (no copy, however big it is); the small changes appended
+since the last checkpoint are in the journal, copied beside the backup as
+``<backup>.journal`` (a few megabytes at most). A restore takes the store's
+lock, backs up the current state first, then writes the backup (with its
+journal applied) in place of the file, so a restore can itself be undone. The
+``backups`` folder is private (``0700``) and never a symlink.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tui.store.checkpoint import read_database, write_database
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
 from tui.store.files import private_dir, writable
+from tui.store.journal import journal_path, journal_size
 from tui.store.storage import (
     UnreadableFileError,
     atomic_write_bytes,
     fsync_dir,
-    parse_tables,
     remove_stale_temps,
 )
 
@@ -64,6 +69,11 @@ def _pattern(db_path: Path) -> re.Pattern[str]:
     return re.compile(re.escape(db_path.name) + r"\.(\d{8}T\d{6}-\d{6})\.bak")
 
 
+def backup_journal(backup: Path) -> Path:
+    """The copy of the journal kept with a backup (it may not exist: nothing to replay)."""
+    return backup.with_name(backup.name + ".journal")
+
+
 def list_backups(db_path: Path) -> list[Backup]:
     """The backups of ``db_path``, newest first (none from a folder that is a symlink)."""
     folder = backups_dir(db_path)
@@ -95,7 +105,9 @@ def make_backup(db_path: Path, *, keep: int | None = KEEP) -> Path | None:
         return None
     folder = backups_dir(db_path)
     private_dir(folder)
-    remove_stale_temps(folder / db_path.name, name_pattern=_pattern(db_path).pattern)
+    remove_stale_temps(
+        folder / db_path.name, name_pattern=_pattern(db_path).pattern + r"(?:\.journal)?"
+    )
     target = folder / f"{db_path.name}.{datetime.now().strftime(_STAMP)}.bak"
     try:
         # The database is only ever replaced by a rename, never written in place, so a
@@ -111,6 +123,14 @@ def make_backup(db_path: Path, *, keep: int | None = KEEP) -> Path | None:
         except FileNotFoundError:
             return None
         atomic_write_bytes(target, data, mode=mode)
+    journal = journal_path(db_path)
+    if journal_size(journal):
+        try:
+            atomic_write_bytes(backup_journal(target), journal.read_bytes())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
     if keep is not None:
         prune_backups(db_path, keep=keep, spare=(target,))
     return target
@@ -122,6 +142,8 @@ def prune_backups(db_path: Path, *, keep: int = KEEP, spare: tuple[Path, ...] = 
     for old in others[max(keep - len(spare), 0) :]:
         with contextlib.suppress(FileNotFoundError):
             old.path.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            backup_journal(old.path).unlink()
 
 
 def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) -> None:
@@ -137,7 +159,7 @@ def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) 
         except OSError as error:
             raise StoreError(f"could not read backup {backup.path}: {error.strerror}") from None
         try:
-            parse_tables(data)
+            tables = read_database(data, backup_journal(backup.path))
         except UnreadableFileError as error:
             raise StoreError(
                 f"backup {backup.path} is unreadable ({error}); {db_path} was not changed"
@@ -146,7 +168,9 @@ def restore_backup(db_path: Path, backup: Backup, *, lock_timeout: float = 5.0) 
             if not writable(db_path):
                 raise StoreError(f"{db_path} is read-only; it was not changed")
             taken = make_backup(db_path, keep=None)
-            atomic_write_bytes(db_path, data)
+            # Written anew, not copied: its checkpoint number must differ from the one the
+            # current journal names, so that journal is never replayed over the backup.
+            write_database(db_path, tables)
             # Three in all: the one just taken, the one restored, the newest other.
             prune_backups(db_path, spare=tuple(p for p in (taken, backup.path) if p is not None))
         except OSError as error:

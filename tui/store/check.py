@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from tui.store.backups import make_backup
+from tui.store.checkpoint import read_database, write_database
 from tui.store.errors import StoreError, WriteFailed, database_lock, holding
 from tui.store.files import read_private, writable
 from tui.store.index import comment_doc_is_plain, comment_from_doc, review_from_doc
+from tui.store.journal import journal_path
 from tui.store.storage import (
     Tables,
     UnreadableFileError,
-    atomic_write_pieces,
-    parse_tables,
-    serialise_tables,
 )
 
 MAX_ID = 2**63 - 1
@@ -196,7 +195,7 @@ def read_tables(path: Path) -> Tables:
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file")
     try:
-        return parse_tables(bytearray(read_private(path)))
+        return read_database(bytearray(read_private(path)), journal_path(path))
     except FileNotFoundError:
         raise StoreError(f"{path} does not exist") from None
     except UnreadableFileError as error:
@@ -216,7 +215,7 @@ def repair_file(path: Path, *, lock_timeout: float = 5.0) -> tuple[list[str], li
         done = repair(tables)
         try:
             make_backup(path)
-            atomic_write_pieces(path, serialise_tables(tables))
+            write_database(path, tables)
         except OSError as error:
             raise WriteFailed(
                 f"could not repair {path}: {error.strerror or error}; nothing was changed"

@@ -2,17 +2,21 @@
 
 ``StoreCore`` is the machinery under ``tui.store.Store``: it keeps TinyDB's
 tables (what gets written) and the index (what gets read) in step with the
-file. Reads need no lock because the file is only ever replaced whole; each
-read does one ``stat`` so another process's write shows up on the next read.
+file. Reads need no lock because the file is only ever replaced whole and the
+journal only appended to (a record cut short is not read); each read does one
+``stat`` of each, so another process's write shows up on the next read.
 Each write runs inside ``_writing``: the thread lock, the cross-process lock
 on ``<db>.lock``, catching up with the file, the session's backup; and if the
 write fails after the tables were touched, a fall back to what is on disk.
 
-A write changes the cached documents in place and hands the tables to the
-storage: one serialisation, one atomic replace. TinyDB's ``Table`` methods are
-not used for it, as each of them rebuilds the whole table (every key to int
-and back) before writing, which costs more than the write on a big file. The
-index is then patched, never rebuilt, after the store's own write.
+A write changes the cached documents in place and hands them to the storage:
+a few documents are appended to the journal (one record, one fsync), many (an
+import) or a checkpoint are one serialisation and one atomic replace of the
+file, which empties the journal. Another process's appended records are taken
+in from the journal's tail and patched into the index. TinyDB's ``Table``
+methods are not used for it, as each of them rebuilds the whole table (every
+key to int and back) before writing, which costs more than the write on a big
+file. The index is then patched, never rebuilt, after the store's own write.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any, cast
 from tinydb import TinyDB
 
 from tui.model import SCHEMA_VERSION, ParsedReview
-from tui.store.backups import make_backup, prune_backups
+from tui.store.backups import backup_journal, make_backup, prune_backups
 from tui.store.check import find_problems
 from tui.store.errors import (
     CorruptDatabase,
@@ -41,7 +45,8 @@ from tui.store.errors import (
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
 from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
-from tui.store.index import StoreIndex
+from tui.store.index import StoreIndex, comment_from_doc, read_from_doc
+from tui.store.journal import FOLD_BYTES, MAX_RECORD_DOCS
 from tui.store.merge import plan_import
 from tui.store.search import SearchIndex
 from tui.store.storage import (
@@ -138,15 +143,53 @@ class StoreCore:
         # read that found the file changed): the index must then be rebuilt too.
         current = self._index is not None and self._loads == self._storage.loads
         if current and not self._storage.changed():
-            return False
+            if not self._storage.journal_grew():
+                return False
+            caught_up = self._catch_up()
+            if caught_up is not None:
+                return caught_up
         # The old version goes before the new one is parsed: the two never sit in
         # memory together, and the collection below does not walk the old one.
         self._index = None
         self._search = None
-        if self._storage.changed():
-            release(self._storage.forget())
+        release(self._storage.forget())
         with _loading_heap():
             return self._load()
+
+    def _catch_up(self) -> bool | None:
+        """Take in the journal records another process appended: the tables and the
+        index are patched, as after a write of ours. None when the file must be read."""
+        index = self._index
+        assert index is not None
+        records = self._storage.catch_up()
+        if records is None:
+            return None
+        try:
+            for changes in records:
+                self._take_in(index, changes)
+        except UnreadableFileError:
+            return None  # a bad document: the whole load names it properly
+        self._loads = self._storage.loads
+        if not records:
+            return False
+        self.generation += 1
+        return True
+
+    def _take_in(self, index: StoreIndex, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        """Patch the index with one record's documents (already in the tables)."""
+        reviews = changes.get("reviews")
+        if reviews:
+            index.put_reviews(dict(reviews))
+            self._search = None
+        comments = changes.get("comments")
+        if comments:
+            built = [comment_from_doc(int(key), doc) for key, doc in comments.items()]
+            index.put_comments(built)
+            if self._search is not None:
+                for comment in built:
+                    self._search.update_comment(comment)
+        for key, doc in (changes.get("reads") or {}).items():
+            index.reads[int(key)] = read_from_doc(int(key), doc)
 
     def _load(self) -> bool:
         try:
@@ -257,17 +300,36 @@ class StoreCore:
         """Write all the tables at once (creating and migrating the file)."""
         self._commit(lambda: self._storage.write(tables))
 
-    def _put(self, tables: Tables, changes: dict[str, dict[str, dict[str, Any]]]) -> None:
+    def _put(
+        self,
+        tables: Tables,
+        changes: dict[str, dict[str, dict[str, Any]]],
+        *,
+        whole_file: bool = False,
+    ) -> None:
         """Put documents (table name -> key -> document) into the tables; one write.
 
         The documents replace whole ones: a change of some fields passes the old
-        document merged with the new fields, as a new dict.
+        document merged with the new fields, as a new dict. A few documents are
+        appended to the journal; many (or ``whole_file``: an import) rewrite the
+        file, folding the journal in.
         """
+        storage = self._storage
+        small = (
+            not whole_file
+            and not self._meta_missing  # added by the write: only a whole one carries it
+            and storage.can_append
+            and storage.journal_bytes < FOLD_BYTES
+            and sum(map(len, changes.values())) <= MAX_RECORD_DOCS
+        )
 
         def write() -> None:
             for name, docs in changes.items():
                 tables.setdefault(name, {}).update(docs)
-            self._storage.write(tables)
+            if small:
+                storage.append(changes)
+            else:
+                storage.write(tables)
 
         # Read marks are not worth a backup: browsing must not rotate away the one
         # taken before an import. Reviews and comments are.
@@ -352,6 +414,8 @@ class StoreCore:
         if self._backup is not None:
             with suppress(OSError):
                 self._backup.unlink()
+            with suppress(OSError):
+                backup_journal(self._backup).unlink()
             self._backup = None
             self._backed_up = False
 
@@ -385,9 +449,9 @@ class StoreCore:
 
     def _save_first_screen(self) -> None:
         """The first screen as of the file just written, beside it (best effort, never raises)."""
-        sig = self._storage.signature
-        if self._index is not None and sig is not None:
-            save_first_screen(self.path, self._index, sig)
+        identity = self._storage.identity
+        if self._index is not None and identity is not None:
+            save_first_screen(self.path, self._index, identity)
 
     def keep_first_screen(self) -> None:
         """Write the first-screen snapshot if the one beside the file is missing or stale.
@@ -396,9 +460,9 @@ class StoreCore:
         next start is quick; nothing is written to a read-only database's folder.
         """
         with self._reading() as index:
-            sig = self._storage.signature
-            if sig is not None and not self.read_only:
-                refresh_first_screen(self.path, index, sig)
+            identity = self._storage.identity
+            if identity is not None and not self.read_only:
+                refresh_first_screen(self.path, index, identity)
 
     # -- reading --------------------------------------------------------------
 
@@ -422,11 +486,33 @@ class StoreCore:
                 self._search = None
                 self._db.close()
 
+    def checkpoint(self, *, past: int = 0) -> bool:
+        """Fold the journal into the database file if it holds more than ``past`` bytes.
+
+        The file is rewritten whole (plain TinyDB JSON again) and the journal
+        emptied; True if that happened. Nothing is done to a read-only database.
+        Slow on a big file: the reader calls it from a worker when it quits.
+        """
+        with self._rlock:
+            if self.read_only or self._storage.journal_bytes <= past:
+                return False  # decided from memory: quitting never waits for the lock for this
+            with self._writing() as (_index, tables):
+                if self._storage.journal_bytes <= past:
+                    return False
+                self._commit(lambda: self._storage.write(tables))
+                return True
+
+    @property
+    def journal_bytes(self) -> int:
+        """How big the journal of small changes is (what a checkpoint would fold)."""
+        return self._storage.journal_bytes
+
     @property
     def file_loads(self) -> int:
-        """How many times the data was read from the file: the first load, then once for
-        each change by another process taken in. Our own writes leave it as it is, so a
-        reader that compares it shows another program's change, never its own write."""
+        """How many times the data was read from disk: the first load, then once for
+        each change by another process taken in (the file read again, or the records
+        it appended to the journal). Our own writes leave it as it is, so a reader
+        that compares it shows another program's change, never its own write."""
         return self._storage.loads
 
     def refresh(self) -> bool:

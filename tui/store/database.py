@@ -1,9 +1,11 @@
 """The database: reviews, comment threads, replies and read state in one TinyDB file.
 
 This is the only module that opens the database; ``Store`` is its whole API.
-Every public method is thread-safe, and every write is one atomic replace of
-the file under a cross-process lock, on disk before the method returns (the
-machinery is in ``tui.store.core``, the file format in ``tui.store.storage``).
+Every public method is thread-safe, and every write is durable under a
+cross-process lock before the method returns: a small change is one record
+appended to the journal, a big one (an import) one atomic replace of the file
+(the machinery is in ``tui.store.core``, the file format in
+``tui.store.storage`` and ``tui.store.journal``).
 """
 
 from __future__ import annotations
@@ -280,7 +282,8 @@ class Store(OutboxStore, LoginStore, SourcesStore):
         """Write what ``plan`` adds or changes (if anything) and take it into the index."""
         if not plan.reviews and not plan.comments:
             return plan.report()
-        self._put(tables, {"reviews": plan.reviews, "comments": plan.comments})
+        # An import is a checkpoint: the file is rewritten with it, the journal folded in.
+        self._put(tables, {"reviews": plan.reviews, "comments": plan.comments}, whole_file=True)
         index.put_comments(comment_from_doc(int(key), doc) for key, doc in plan.comments.items())
         index.put_reviews(plan.reviews)
         self._search = None

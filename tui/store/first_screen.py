@@ -3,7 +3,8 @@
 Parsing a big database is most of the reader's start. With each write the
 store also saves ``<db>.first.json``: what the first screen shows (the newest
 reviews for the sidebar, the newest review's comments and read marks) and the
-identity (``signature``) of the database file it was taken from. At start the
+identity of the database it was taken from (the file's ``signature`` and the
+length of its journal: a small change appended there counts as a new version). At start the
 reader shows it at once if that identity is exactly the file's current one,
 and loads the whole file meanwhile. Any difference (another program wrote the
 file, a crash between the two writes, a hand edit) and the snapshot is not
@@ -22,11 +23,12 @@ from typing import Any
 import orjson
 
 from tui.model import Comment, Review
+from tui.store.checkpoint import database_identity
 from tui.store.files import create_exclusive, read_private
 from tui.store.index import StoreIndex
-from tui.store.storage import Signature, remove_stale_temps, signature, temp_name
+from tui.store.storage import Identity, remove_stale_temps, temp_name
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the layout changes: an older snapshot is then ignored."""
 ROWS = 100
 """Reviews saved for the sidebar: a screenful on a tall terminal."""
@@ -59,7 +61,7 @@ def first_screen_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".first.json")
 
 
-def snapshot_bytes(index: StoreIndex, sig: Signature) -> bytes | None:
+def snapshot_bytes(index: StoreIndex, sig: Identity) -> bytes | None:
     """The snapshot of the data in ``index``, taken from the file version ``sig``."""
     ordered = index.ordered()
     top = ordered[:ROWS]
@@ -90,7 +92,7 @@ def snapshot_bytes(index: StoreIndex, sig: Signature) -> bytes | None:
     )
 
 
-def save_first_screen(db_path: Path, index: StoreIndex, sig: Signature) -> None:
+def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     """Write the snapshot of ``index`` (file version ``sig``) atomically, ``0600``.
 
     Best effort: a snapshot that cannot be written is removed if it can be,
@@ -131,14 +133,14 @@ def _replace_quickly(target: Path, data: bytes) -> None:
         raise
 
 
-def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Signature) -> None:
+def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     """Write the snapshot unless the one on disk already belongs to version ``sig``."""
     remove_stale_temps(first_screen_path(db_path))
     if _saved_signature(first_screen_path(db_path)) != sig:
         save_first_screen(db_path, index, sig)
 
 
-def _saved_signature(path: Path) -> Signature | None:
+def _saved_signature(path: Path) -> Identity | None:
     try:
         data = orjson.loads(read_private(path))
         return _signature_of(data)
@@ -146,13 +148,13 @@ def _saved_signature(path: Path) -> Signature | None:
         return None
 
 
-def _signature_of(data: Any) -> Signature | None:
+def _signature_of(data: Any) -> Identity | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
     found = data.get("database")
-    if not isinstance(found, list) or len(found) != 3 or not all(_is_int(n) for n in found):
+    if not isinstance(found, list) or len(found) != 4 or not all(_is_int(n) for n in found):
         return None
-    return (found[0], found[1], found[2])
+    return (found[0], found[1], found[2], found[3])
 
 
 def load_first_screen(db_path: Path) -> FirstScreen | None:
@@ -167,7 +169,7 @@ def load_first_screen(db_path: Path) -> FirstScreen | None:
         if st.st_uid != os.geteuid():
             return None  # someone else's file is not a first screen we show
         raw = read_private(path)
-        current = signature(db_path.stat())
+        current = database_identity(db_path)
         data = orjson.loads(raw)
     except (OSError, orjson.JSONDecodeError):
         return None

@@ -39,12 +39,29 @@ import orjson
 from tinydb.storages import Storage
 
 from tui.store.files import PRIVATE_FILE, create_exclusive, keep_mode_and_owner
+from tui.store.journal import (
+    Changes,
+    GarbledJournalError,
+    append_record,
+    apply,
+    checkpoint_of,
+    empty_journal,
+    journal_checkpoint,
+    journal_path,
+    journal_signature,
+    journal_size,
+    read_journal,
+    read_records,
+)
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
 
 Signature = tuple[int, int, int]
 """``(st_ino, st_size, st_mtime_ns)``: changes whenever the file is replaced."""
+
+Identity = tuple[int, int, int, int]
+"""A ``Signature`` and the journal's length: changes with every write of the database."""
 
 CHUNK_DOCS = 1_000
 """Documents serialised by one orjson call when writing (about half a megabyte of comments)."""
@@ -53,6 +70,7 @@ STALE_TEMP_AGE = 60.0
 """Seconds after which a temp file is stale even if its pid is alive (pids get reused)."""
 
 _TEMP_INFIX = ".tmp-"
+_UNSEEN = (-1, -1, -1)  # no journal_signature is this: the next look reads the journal
 
 
 class UnreadableFileError(ValueError):
@@ -322,6 +340,12 @@ def parse_tables(raw: bytes | bytearray) -> Tables:
         raise UnreadableFileError(
             f"expected a JSON object of tables, found a {type(data).__name__}"
         )
+    check_tables(data)
+    return data
+
+
+def check_tables(data: Tables) -> None:
+    """Check the outline of parsed tables; ``UnreadableFileError`` names the bad part."""
     for name, table in data.items():
         if not isinstance(table, dict):
             raise UnreadableFileError(f"table {name!r} is a {type(table).__name__}, not an object")
@@ -333,7 +357,6 @@ def parse_tables(raw: bytes | bytearray) -> Tables:
                 raise UnreadableFileError(
                     f"table {name!r} has a malformed document {doc_id[:20]!r}"
                 )
-    return data
 
 
 def release(tables: Tables | None) -> None:
@@ -356,22 +379,34 @@ def release(tables: Tables | None) -> None:
 
 
 class AtomicFileStorage(Storage):
-    """A TinyDB storage that writes atomically and caches the parsed file.
+    """A TinyDB storage that writes atomically, keeps a journal and caches the parsed file.
 
     ``read`` returns the cached tables themselves: TinyDB mutates them before
     calling ``write``, so a failed ``write`` drops the cache and the next read
     comes from disk again. ``missing_ok`` lets ``read`` answer ``None`` for a
     missing file; only the store sets it, while it creates a new database.
+
+    The data is the JSON file with the journal's records applied
+    (``tui.store.journal``): ``append`` adds a record, ``write`` replaces the
+    file and empties the journal (a checkpoint), ``catch_up`` takes in the
+    records another process appended since.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, missing_ok: bool = False) -> None:
         """Prepare to read ``path``; stale temp files of killed writers are removed."""
         self.path = Path(path)
+        self.journal = journal_path(self.path)
         self.missing_ok = missing_ok
         self._data: Tables | None = None
         self._sig: Signature | None = None
+        self._checkpoint = 0
+        self._journal_end = 0
+        """Where the records held in memory end in the journal (0: none apply)."""
+        self._journal_seen = _UNSEEN
+        """The journal's ``journal_signature`` when memory last read or wrote it."""
         self.loads = 0
-        """How many times the file was parsed: lets the store notice a reload."""
+        """How many times another process's data was taken in (the file parsed, or
+        records of the journal it appended): lets the store notice a reload."""
         remove_stale_temps(self.path)
 
     def changed(self) -> bool:
@@ -382,6 +417,14 @@ class AtomicFileStorage(Storage):
             return signature(self.path.stat()) != self._sig
         except FileNotFoundError:
             return True
+
+    def journal_grew(self) -> bool:
+        """True when the journal changed since memory last read or wrote it (one stat).
+
+        Its size alone would not do: a torn record cut off and a new one of the
+        same length appended leave the size as it was.
+        """
+        return journal_signature(self.journal) != self._journal_seen
 
     def read(self) -> Tables | None:
         """The tables, parsed again only when the file changed since the last read or write."""
@@ -408,20 +451,125 @@ class AtomicFileStorage(Storage):
         finally:
             os.close(fd)
         self.invalidate()
-        self._data = parse_tables(raw)
+        data = parse_tables(raw)
+        del raw
+        checkpoint = checkpoint_of(data)
+        seen = journal_signature(self.journal)  # before reading: a later append shows
+        try:
+            replay = read_journal(self.journal, checkpoint, sig[1])
+        except GarbledJournalError as error:
+            raise UnreadableFileError(str(error)) from None
+        except OSError as error:
+            raise UnreadableFileError(
+                f"its journal {self.journal} could not be read ({error.strerror or error})"
+            ) from None
+        for changes in replay.records:
+            apply(data, changes)  # checked as they were read: no second look at the tables
+        self._data = data
         self._sig = sig
+        self._checkpoint = checkpoint
+        self._journal_end = replay.end
+        self._journal_seen = seen
         self.loads += 1
         return self._data
 
-    def write(self, data: Tables) -> None:
-        """Replace the file atomically with the tables; on failure drop the cache."""
+    def catch_up(self) -> list[Changes] | None:
+        """Apply the records appended since memory was read; None if the file must be read.
+
+        Only the new tail of the journal is read: another process's reply costs
+        its record, not the database. None (read everything again) when the
+        journal shrank or holds anything but good records after our end.
+        """
+        if self._data is None:
+            return None
+        if self._journal_end == 0:
+            # Nothing of it applied so far (none, or a stale one): read it whole.
+            seen = journal_signature(self.journal)
+            try:
+                size = self._sig[1] if self._sig is not None else -1
+                replay = read_journal(self.journal, self._checkpoint, size)
+            except (GarbledJournalError, OSError):
+                return None
+            records, self._journal_end = replay.records, replay.end
+        else:
+            seen = journal_signature(self.journal)
+            try:
+                with self.journal.open("rb") as stream:
+                    stream.seek(self._journal_end)
+                    tail = stream.read()
+            except OSError:
+                return None
+            if journal_size(self.journal) < self._journal_end:
+                return None  # cut back below what memory holds: not by an append
+            try:
+                records, used = read_records(tail, 0, where=str(self.journal))
+            except GarbledJournalError:
+                return None
+            self._journal_end += used
+        self._journal_seen = seen
+        for changes in records:
+            apply(self._data, changes)
+        if records:
+            self.loads += 1
+        return records
+
+    def append(self, changes: Changes) -> None:
+        """Add one record to the journal durably (the caller holds the lock and has
+        already put the documents into the cached tables). On failure the cache is
+        dropped and the ``OSError`` propagates; the journal is as it was."""
         try:
-            self._sig = atomic_write_pieces(self.path, serialise_tables(data))
+            size = self._sig[1] if self._sig is not None else -1
+            self._journal_end = append_record(
+                self.journal, self._checkpoint, size, self._journal_end, changes
+            )
+            self._journal_seen = journal_signature(self.journal)
+        except BaseException:
+            self.invalidate()
+            raise
+
+    @property
+    def can_append(self) -> bool:
+        """Whether small changes may go to the journal: the file is read and known."""
+        return self._data is not None and self._sig is not None
+
+    @property
+    def journal_bytes(self) -> int:
+        """How much of the journal memory holds (what a checkpoint would fold)."""
+        return self._journal_end
+
+    def _next_checkpoint(self, data: Tables) -> None:
+        """Stamp the tables with a new checkpoint number before a whole-file write.
+
+        Only a database (tables with a ``meta`` table, as the store writes) is
+        stamped; other tables are written as they are, and never get a journal.
+        """
+        meta = data.get("meta")
+        if not isinstance(meta, dict):
+            return
+        doc = meta.get("1")
+        # Never one the journal names: a crash before it is emptied must leave it stale.
+        number = max(self._checkpoint, checkpoint_of(data), journal_checkpoint(self.path)) + 1
+        meta["1"] = {**(doc if isinstance(doc, dict) else {}), "checkpoint": number}
+
+    def _written(self, data: Tables | None, sig: Signature) -> None:
+        """The file was replaced: empty the journal, which now names an older checkpoint."""
+        empty_journal(self.journal)
+        self._checkpoint = checkpoint_of(data) if data is not None else 0
+        self._journal_end = 0
+        self._journal_seen = journal_signature(self.journal)
+        self._sig = sig
+        self._data = data
+
+    def write(self, data: Tables) -> None:
+        """Replace the file atomically with the tables (a checkpoint); on failure drop the cache."""
+        try:
+            self._next_checkpoint(data)
+            sig = atomic_write_pieces(self.path, serialise_tables(data))
         except BaseException:
             # TinyDB already changed the cached dict in place: it no longer matches disk.
             self.invalidate()
             raise
-        self._data = data
+        self._written(data, sig)
 
     def write_appended(self, data: Tables, appended: Mapping[str, Fragments]) -> Signature:
         """Replace the file with the tables plus ``appended`` documents (see
@@ -430,7 +578,9 @@ class AtomicFileStorage(Storage):
         Returns the new file's signature.
         """
         try:
+            self._next_checkpoint(data)
             sig = atomic_write_pieces(self.path, serialise_tables(data, appended))
+            self._written(None, sig)
         finally:
             self.invalidate()
         return sig
@@ -439,6 +589,13 @@ class AtomicFileStorage(Storage):
     def signature(self) -> Signature | None:
         """The identity of the file version held in memory (None when nothing is)."""
         return self._sig
+
+    @property
+    def identity(self) -> Identity | None:
+        """The file version and journal length held in memory (None when nothing is)."""
+        if self._sig is None:
+            return None
+        return (*self._sig, self._journal_end)
 
     def forget(self) -> Tables | None:
         """Forget the cached tables and hand them over (for ``release``), if there were any."""
@@ -450,6 +607,8 @@ class AtomicFileStorage(Storage):
         """Forget the cached tables so the next read parses the file."""
         self._data = None
         self._sig = None
+        self._journal_end = 0
+        self._journal_seen = _UNSEEN
 
     def close(self) -> None:
         """Drop the cache; there is no file handle kept open between calls."""
