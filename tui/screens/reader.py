@@ -802,8 +802,17 @@ class ReaderScreen(WritingActions, Screen[None]):
         """Patch sidebar and thread from the store's memory; False if it is busy."""
         store = self._reviews_app().store
         loads = store.file_loads  # before the peeks: a change taken in after them still counts
-        listed = store.peek_reviews()
         found = store.peek(review_id) if review_id == self.review_id else None
+        if (
+            found is not None
+            and loads == self._shown_loads
+            and self.query_one(ReviewList).replace_review(found[0])
+        ):
+            # Nothing but our write changed since the list was shown: its row is enough.
+            review, comments, read = found
+            self.on_review_loaded(ReviewLoaded(review, comments, read, comment_id, True))
+            return True
+        listed = store.peek_reviews()
         if listed is None or (review_id == self.review_id and found is None):
             return False
         reviews, unread, _ = listed

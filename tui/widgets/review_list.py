@@ -85,6 +85,14 @@ def sort_reviews(
     return list(reviews)
 
 
+def _place(rows: list[Review], review_id: int, near: int) -> int | None:
+    """Where review ``review_id`` is in ``rows``: at ``near`` first (the review written
+    to is almost always the one under the cursor), else the first from the top."""
+    if 0 <= near < len(rows) and rows[near].id == review_id:
+        return near
+    return next((i for i, r in enumerate(rows) if r.id == review_id), None)
+
+
 class ReviewList(LineView, can_focus=True):
     """Reviews newest first; filtered by title as the user types, or by tag; sortable."""
 
@@ -228,6 +236,34 @@ class ReviewList(LineView, can_focus=True):
         if unread is not None:
             self._unread = unread
         self._apply(keep)
+
+    def replace_review(self, review: Review) -> bool:
+        """Show new figures of a listed review (comment count, latest activity) in its
+        row, without taking in the whole list again: after a reply, at 100,000 reviews,
+        a row instead of a list. False when the new figures could move the row (sorted by
+        activity or comment count, or a new title under "title") or it is not listed:
+        then ``set_reviews`` is the way.
+        """
+        if self._order in ("activity", "comments"):
+            return False
+        known = self._fold_cache.get(review.id)
+        if known is None or known[0] != review.title:
+            return False
+        places = [
+            (rows, _place(rows, review.id, near))
+            for rows, near in (
+                (self._newest, 0),
+                (self._reviews, 0),
+                (self._shown, self._cursor or 0),
+            )
+        ]
+        if any(index is None for _rows, index in places[:2]):
+            return False
+        for rows, index in places:
+            if index is not None:
+                rows[index] = review
+        self.refresh()
+        return True
 
     def _fold(self, reviews: list[Review]) -> None:
         cache = self._fold_cache
