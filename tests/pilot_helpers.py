@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual.content import Content
@@ -21,6 +22,16 @@ from tui.widgets.review_list import ReviewList
 FRAMES = 0.03
 """A pause long enough for a frame or two (Textual refreshes at up to 60 a second), so
 work queued with ``call_after_refresh`` has started when it ends."""
+
+
+@contextmanager
+def step(what: str) -> Iterator[None]:
+    """One step of a scenario test (several checks sharing one started app, each starting
+    where the last one left the reader): a check failing inside names the step first."""
+    try:
+        yield
+    except AssertionError as error:
+        raise AssertionError(f"{what}: {error}") from error
 
 
 async def workers_done(pilot: Pilot[Any]) -> None:
