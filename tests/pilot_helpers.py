@@ -59,18 +59,28 @@ async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
         await pilot.pause(seconds if round_ == 0 else min(seconds, FRAMES))
 
 
+UNTIL_STEP = 0.01
+"""How often ``until`` looks at its condition."""
+
+
 async def until(
     pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
 ) -> None:
     """Wait in short steps until ``condition()`` holds; fail naming ``what`` after
-    ``timeout`` s (a deadline for a hung app, never a measure of speed)."""
+    ``timeout`` s (a deadline for a hung app, never a measure of speed).
+
+    Each step is a plain sleep: the app runs its timers, workers and frames meanwhile
+    on its own. (A ``pilot.pause`` a step, which posts to every widget and forces a
+    frame, cost ~16 % of a core for as long as the wait lasted.)
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
+        if not pilot.app.is_running:
+            raise AssertionError(f"the app stopped, not {what}")
         if loop.time() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not {what}")
-        await workers_done(pilot)
-        await pilot.pause(0.01)
+        await asyncio.sleep(UNTIL_STEP)
 
 
 async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> ReaderScreen:
