@@ -71,7 +71,9 @@ async def until(
 
     Each step is a plain sleep: the app runs its timers, workers and frames meanwhile
     on its own. (A ``pilot.pause`` a step, which posts to every widget and forces a
-    frame, cost ~16 % of a core for as long as the wait lasted.)
+    frame, cost ~16 % of a core for as long as the wait lasted.) Once it holds, one
+    ``pilot.pause`` lets the screen take in what the change started (a screen just
+    pushed mounts its widgets) before the test goes on.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -81,6 +83,7 @@ async def until(
         if loop.time() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not {what}")
         await asyncio.sleep(UNTIL_STEP)
+    await pilot.pause()
 
 
 async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> ReaderScreen:
