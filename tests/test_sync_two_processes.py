@@ -24,7 +24,7 @@ from blog_server import BlogServer, FixtureBlog
 from tui.store import Store
 
 BLOGS = 10  # at least MIN_SHARED: two processes
-DELAY = 0.5
+DELAY = 0.25
 """Seconds each feed takes to answer: the child is mid-harvest when the test acts."""
 
 
