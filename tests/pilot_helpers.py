@@ -19,9 +19,10 @@ from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
-FRAMES = 0.03
-"""A pause long enough for a frame or two (Textual refreshes at up to 60 a second), so
-work queued with ``call_after_refresh`` has started when it ends."""
+FRAMES = 0.015
+"""A pause long enough for a few frames (the reader paints up to 240 a second,
+``tui.FRAMES_PER_SECOND``; each ``pilot.pause`` also forces one), so work queued with
+``call_after_refresh`` has started when it ends."""
 
 
 @contextmanager
