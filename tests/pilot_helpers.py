@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual.content import Content
@@ -18,9 +19,20 @@ from tui.widgets.comment_thread import CommentThread
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
-FRAMES = 0.03
-"""A pause long enough for a frame or two (Textual refreshes at up to 60 a second), so
-work queued with ``call_after_refresh`` has started when it ends."""
+FRAMES = 0.015
+"""A pause long enough for a few frames (the reader paints up to 240 a second,
+``tui.FRAMES_PER_SECOND``; each ``pilot.pause`` also forces one), so work queued with
+``call_after_refresh`` has started when it ends."""
+
+
+@contextmanager
+def step(what: str) -> Iterator[None]:
+    """One step of a scenario test (several checks sharing one started app, each starting
+    where the last one left the reader): a check failing inside names the step first."""
+    try:
+        yield
+    except AssertionError as error:
+        raise AssertionError(f"{what}: {error}") from error
 
 
 async def workers_done(pilot: Pilot[Any]) -> None:
@@ -48,18 +60,31 @@ async def settle(pilot: Pilot[Any], seconds: float = FRAMES) -> None:
         await pilot.pause(seconds if round_ == 0 else min(seconds, FRAMES))
 
 
+UNTIL_STEP = 0.01
+"""How often ``until`` looks at its condition."""
+
+
 async def until(
     pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
 ) -> None:
     """Wait in short steps until ``condition()`` holds; fail naming ``what`` after
-    ``timeout`` s (a deadline for a hung app, never a measure of speed)."""
+    ``timeout`` s (a deadline for a hung app, never a measure of speed).
+
+    Each step is a plain sleep: the app runs its timers, workers and frames meanwhile
+    on its own. (A ``pilot.pause`` a step, which posts to every widget and forces a
+    frame, cost ~16 % of a core for as long as the wait lasted.) Once it holds, one
+    ``pilot.pause`` lets the screen take in what the change started (a screen just
+    pushed mounts its widgets) before the test goes on.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
+        if not pilot.app.is_running:
+            raise AssertionError(f"the app stopped, not {what}")
         if loop.time() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not {what}")
-        await workers_done(pilot)
-        await pilot.pause(0.01)
+        await asyncio.sleep(UNTIL_STEP)
+    await pilot.pause()
 
 
 async def ready(pilot: Pilot[Any], timeout: float = 10.0) -> ReaderScreen:

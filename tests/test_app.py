@@ -11,6 +11,7 @@ from pilot_helpers import (
     ready,
     settle,
     sidebar_lines,
+    step,
     thread_text,
     until,
     visible_thread_lines,
@@ -36,47 +37,80 @@ def stored_comments(db_path: Path, review_id: int) -> list[tuple[int | None, str
         store.close()
 
 
-async def test_starts_on_the_newest_review_with_its_comments(make_app: AppFactory) -> None:
+async def test_a_first_look_around(make_app: AppFactory) -> None:
+    """Checks that share one started app: each step starts where the last left the reader
+    (the sidebar focused on the newest review), and a failure names its step."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        lines = sidebar_lines(app)
-        assert len(lines) == 2
-        assert "Her" in lines[0] and "2014-03-06" in lines[0] and "3 comments" in lines[0]
-        assert "Older film" in lines[1]
-        assert screen.query_one(ReviewList).highlighted == 0
-        header = header_text(app)
-        assert "Her" in header and "2014-03-06" in header and "Spike Jonze" in header
-        assert "Theodore writes letters" in body_source(app)
-        text = thread_text(app)
-        assert "Great review!" in text and "Agreed." in text and "Bob" in text
 
+        with step("starts on the newest review with its comments"):
+            lines = sidebar_lines(app)
+            assert len(lines) == 2
+            assert "Her" in lines[0] and "2014-03-06" in lines[0] and "3 comments" in lines[0]
+            assert "Older film" in lines[1]
+            assert screen.query_one(ReviewList).highlighted == 0
+            header = header_text(app)
+            assert "Her" in header and "2014-03-06" in header and "Spike Jonze" in header
+            assert "Theodore writes letters" in body_source(app)
+            text = thread_text(app)
+            assert "Great review!" in text and "Agreed." in text and "Bob" in text
 
-async def test_moving_in_the_sidebar_shows_that_review(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("j")
-        await settle(pilot)
-        assert "Older film" in header_text(app)
-        assert "An older review." in body_source(app)
-        assert "No comments yet" in "\n".join(visible_thread_lines(app))
-        await pilot.press("k")
-        await settle(pilot)
-        assert "Her" in header_text(app)
+        with step("tab moves between panes and enter opens"):
+            assert isinstance(screen.focused, ReviewList)
+            await pilot.press("enter")
+            assert isinstance(screen.focused, ReadingPane)
+            await pilot.press("tab")
+            assert isinstance(screen.focused, CommentThread)
+            await pilot.press("shift+tab")
+            assert isinstance(screen.focused, ReadingPane)
+            await pilot.press("shift+tab")
+            assert isinstance(screen.focused, ReviewList)
 
+        with step("moving in the sidebar shows that review"):
+            await pilot.press("j")
+            await settle(pilot)
+            assert "Older film" in header_text(app)
+            assert "An older review." in body_source(app)
+            assert "No comments yet" in "\n".join(visible_thread_lines(app))
+            await pilot.press("k")
+            await settle(pilot)
+            assert "Her" in header_text(app)
 
-async def test_tab_moves_between_panes_and_enter_opens(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        assert isinstance(screen.focused, ReviewList)
-        await pilot.press("enter")
-        assert isinstance(screen.focused, ReadingPane)
-        await pilot.press("tab")
-        assert isinstance(screen.focused, CommentThread)
-        await pilot.press("shift+tab")
-        assert isinstance(screen.focused, ReadingPane)
+        with step("markup in comments is shown literally"):
+            await pilot.press("tab", "tab")
+            shown = "\n".join(visible_thread_lines(app))
+            assert "[bold]not bold[/] [@click=app.quit]quit[/]" in shown
+            assert "[/ machines" in body_source(app)
+            await pilot.click(CommentThread, offset=(20, 2))
+            await settle(pilot)
+            assert app.is_running
+            await pilot.press("shift+tab", "shift+tab")
+            assert isinstance(screen.focused, ReviewList)
+
+        with step("the filter narrows the sidebar as you type"):
+            await pilot.press("slash", *"old")
+            await settle(pilot)
+            lines = sidebar_lines(app)
+            assert len(lines) == 1 and "Older film" in lines[0]
+            # shown once the typing pauses (TYPING_PAUSE)
+            await until(pilot, lambda: "Older film" in header_text(app), "showing Older film")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert len(sidebar_lines(app)) == 2
+
+        with step("help lists the keys by pane"):
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#help-keys").content)
+            for fragment in ("Sidebar", "Comments", "Reply", "Filter", "Quit", "Collapse/expand"):
+                assert fragment in text
+            # The ids a keymap uses, and the composer's keys.
+            for fragment in ("reader.reply", "comments.toggle", "Reply composer", "composer.save"):
+                assert fragment in text
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_reply_to_the_review_is_saved_and_shown(make_app: AppFactory, db_path: Path) -> None:
@@ -162,51 +196,6 @@ async def test_escape_keeps_a_draft_offered_back_next_time(make_app: AppFactory)
         await settle(pilot)
         assert isinstance(app.screen, ReplyComposer)
         assert app.screen.query_one(TextArea).text == "half a thought"
-
-
-async def test_markup_in_comments_is_shown_literally(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("tab", "tab")
-        shown = "\n".join(visible_thread_lines(app))
-        assert "[bold]not bold[/] [@click=app.quit]quit[/]" in shown
-        assert "[/ machines" in body_source(app)
-        await pilot.click(CommentThread, offset=(20, 2))
-        await settle(pilot)
-        assert app.is_running
-
-
-async def test_filter_narrows_the_sidebar_as_you_type(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("slash", *"old")
-        await settle(pilot)
-        lines = sidebar_lines(app)
-        assert len(lines) == 1 and "Older film" in lines[0]
-        # shown once the typing pauses (TYPING_PAUSE)
-        await until(pilot, lambda: "Older film" in header_text(app), "showing Older film")
-        await pilot.press("escape")
-        await settle(pilot)
-        assert len(sidebar_lines(app)) == 2
-
-
-async def test_help_lists_the_keys_by_pane(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-keys").content)
-        for fragment in ("Sidebar", "Comments", "Reply", "Filter", "Quit", "Collapse/expand"):
-            assert fragment in text
-        # The ids a keymap uses, and the composer's keys.
-        for fragment in ("reader.reply", "comments.toggle", "Reply composer", "composer.save"):
-            assert fragment in text
-        await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_keys_arriving_with_quit_open_nothing(make_app: AppFactory) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+from cli_runner import run_in_process
 
 from tui.model import ParsedReview
 from tui.store import Store, StoreBusy, StoreError
@@ -176,12 +177,6 @@ def test_where_hard_links_are_refused_the_backup_is_a_copy(
     assert backup.stat().st_ino != db.stat().st_ino
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=60
-    )
-
-
 def test_failing_commands_and_browsing_sessions_keep_the_backup_before_an_import(
     db: Path,
 ) -> None:
@@ -190,15 +185,16 @@ def test_failing_commands_and_browsing_sessions_keep_the_backup_before_an_import
     Store(db).import_reviews(review("the import"))  # this session's backup: before_import
     (newest, *_) = list_backups(db)
     assert newest.path.read_bytes() == before_import
-    for _ in range(KEEP + 1):
-        assert _cli("reply", "999", "--text", "no such review", "--db", str(db)).returncode == 1
+    for _ in range(KEEP + 1):  # in-process: each command is a session (a Store) of its own
+        failed = run_in_process("reply", "999", "--text", "no such review", "--db", str(db))
+        assert failed.returncode == 1
         browsing = Store(db)  # a session that only reads and marks what it read
         browsing.mark_seen(1, [])
         browsing.set_unread(2, False)
         browsing.mark_seen_many({1: [], 2: []})
         browsing.close()
     assert list_backups(db)[0] == newest
-    assert _cli("restore", "1", "--db", str(db)).returncode == 0
+    assert run_in_process("restore", "1", "--db", str(db)).returncode == 0
     assert content(db.read_bytes()) == content(before_import)
     assert len(list_backups(db)) == KEEP  # "the last three", not four
 

@@ -40,6 +40,10 @@ SLOW_TESTS = {
     ("test_feed_stream", "test_the_big_feed_benchmark_runs_and_prints_its_table"): "benchmark",
     ("test_feed_paths", "test_real_feeds_import_alike"): "the whole real-world corpus",
     ("test_follow_cli", "test_follow_a_site_then_list_sync_and_unfollow"): "a child a command",
+    ("test_sync_two_processes", "test_a_child_killed_mid_sync_loses_no_source"): "kills",
+    ("test_sync_two_processes", "test_a_child_that_hangs_is_killed_and_its_sources_harvested"): (
+        "stops a child, which is killed"
+    ),
 }
 """Single tests that are slow in a module of quick ones."""
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pilot_helpers import ready, settle, sidebar_lines, thread_text, until
+from pilot_helpers import ready, settle, sidebar_lines, step, thread_text, until
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -129,35 +129,134 @@ async def test_starting_the_reader_does_not_mark_the_first_review_read(
         await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "read")
 
 
-async def test_tags_ignore_case(films_app: AppFactory) -> None:
+async def test_a_look_around_the_films(films_app: AppFactory) -> None:
+    """Checks that share one started app: each step starts where the last left the reader
+    (the first review, Past Lives, shown), and a failure names its step."""
     app = films_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        picker = app.screen
-        assert isinstance(picker, TagPicker)
-        options = picker.query_one(OptionList)
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert prompts[1] == "#drama  3"
-        assert not any("Drama" in p for p in prompts)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        assert sorted(titles(app)) == ["Amélie", "Past Lives", "Portrait of a Lady on Fire"]
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        thread = screen.query_one(CommentThread)
 
+        with step("tabs in a comment are expanded"):
+            text = thread_text(app)
+            assert "\t" not in text
+            assert "col1    col2    col3" in text
+            assert all("\t" not in thread.render_line(y).text for y in range(thread.size.height))
 
-async def test_filter_ignores_accents_and_word_order(films_app: AppFactory) -> None:
-    app = films_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("slash", *"amel")
-        assert titles(app) == ["Amélie"]
-        await pilot.press(*"ie")
-        assert titles(app) == ["Amélie"]
-        await pilot.press("escape", "slash", *"lady fire")
-        assert titles(app) == ["Portrait of a Lady on Fire"]
-        await pilot.press("escape", "slash", *"AMÉL")
-        assert titles(app) == ["Amélie"]
+        with step("the ids the command line takes are shown"):
+            pane = screen.query_one("#reading")
+            assert pane.border_subtitle == f"review {screen.review_id}"
+            await pilot.press("tab", "tab")
+            assert thread.current is not None
+            assert thread.border_subtitle == f"comment {thread.current.id}"
+            await pilot.press("shift+tab", "shift+tab")
+            assert sidebar.has_focus
+
+        with step("copy, zoom and paging keys"):
+            await pilot.press("tab", "tab")  # the comments: Ann's tabbed comment
+            await pilot.press("y")
+            assert copied == ["col1\tcol2\tcol3"]
+            await pilot.press("shift+tab", "y")  # the reading pane: the review's text
+            assert copied[-1] == "About Past Lives."
+            pane = screen.focused
+            assert pane is not None and pane.id == "reading"
+            await pilot.press("z")
+            await settle(pilot)
+            assert screen.maximized is pane
+            assert pane.region.width == 120  # the whole screen
+            await pilot.press("escape")
+            await settle(pilot)
+            assert screen.maximized is None
+            await pilot.press("z", "z")
+            assert screen.maximized is None
+            # The comments, fitted to a short thread, still fill the screen when zoomed.
+            small = thread.region.height
+            await pilot.press("tab", "z")
+            await settle(pilot)
+            assert screen.maximized is thread and thread.region.height > 30
+            await pilot.press("z")
+            await settle(pilot)
+            assert screen.maximized is None and thread.region.height == small
+            await pilot.press("shift+tab")
+            # The sidebar takes ctrl+d / ctrl+u and g / G like the other panes.
+            await pilot.press("shift+tab")
+            await pilot.press("G")
+            assert sidebar.highlighted == 3
+            await pilot.press("g")
+            assert sidebar.highlighted == 0
+            await pilot.press("ctrl+d")
+            assert sidebar.highlighted == 3
+            await pilot.press("ctrl+u")
+            assert sidebar.highlighted == 0
+
+        with step("tags ignore case"):
+            await pilot.press("t")
+            await settle(pilot)
+            picker = app.screen
+            assert isinstance(picker, TagPicker)
+            options = picker.query_one(OptionList)
+            count = options.option_count
+            prompts = [str(options.get_option_at_index(i).prompt) for i in range(count)]
+            assert prompts[1] == "#drama  3"
+            assert not any("Drama" in p for p in prompts)
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            assert sorted(titles(app)) == ["Amélie", "Past Lives", "Portrait of a Lady on Fire"]
+            await pilot.press("t", "home", "enter")  # all reviews again
+            await settle(pilot)
+            assert len(titles(app)) == 4
+
+        with step("the filter ignores accents and word order"):
+            await pilot.press("slash", *"amel")
+            assert titles(app) == ["Amélie"]
+            await pilot.press(*"ie")
+            assert titles(app) == ["Amélie"]
+            await pilot.press("escape", "slash", *"lady fire")
+            assert titles(app) == ["Portrait of a Lady on Fire"]
+            await pilot.press("escape", "slash", *"AMÉL")
+            assert titles(app) == ["Amélie"]
+            await pilot.press("escape")
+            await settle(pilot)
+            assert len(titles(app)) == 4
+
+        with step("j and k move in dialogs"):
+            await pilot.press("t")
+            await settle(pilot)
+            tags = app.screen.query_one("#tag-list", OptionList)
+            assert tags.highlighted == 0
+            await pilot.press("j", "j")
+            assert tags.highlighted == 2
+            await pilot.press("k")
+            assert tags.highlighted == 1
+            await pilot.press("G")
+            assert tags.highlighted == tags.option_count - 1
+            await pilot.press("escape", "ctrl+f", *"about")
+            await pilot.pause(0.4)
+            await settle(pilot)
+            await pilot.press("down")  # into the hits
+            hits = app.screen.query_one("#hits", OptionList)
+            assert hits.has_focus and hits.highlighted == 0
+            await pilot.press("j")
+            assert hits.highlighted == 1
+            await pilot.press("k")
+            assert hits.highlighted == 0
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
+
+        with step("a filter that matches nothing offers no reply"):
+            await pilot.press("slash", *"nothing like this")
+            await settle(pilot)
+            lines = [line.strip() for line in visible_lines(app)]
+            assert "Press r" not in " ".join(lines)
+            assert "No review is shown, so there are no comments." in lines
+            await pilot.press("enter", "r")
+            await settle(pilot)
+            assert app.screen is not None and app.screen.id != "composer"
+            assert type(app.screen).__name__ == "ReaderScreen"
 
 
 async def test_search_ignores_accents(films_app: AppFactory) -> None:
@@ -175,58 +274,6 @@ async def test_search_ignores_accents(films_app: AppFactory) -> None:
         await settle(pilot)
         assert app.screen.query_one(ReviewList).current_id is not None
         assert titles(app)[app.screen.query_one(ReviewList).highlighted or 0] == "Amélie"
-
-
-async def test_tabs_in_a_comment_are_expanded(films_app: AppFactory) -> None:
-    app = films_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        text = thread_text(app)
-        assert "\t" not in text
-        assert "col1    col2    col3" in text
-        thread = app.screen.query_one(CommentThread)
-        assert all("\t" not in thread.render_line(y).text for y in range(thread.size.height))
-
-
-async def test_j_and_k_move_in_dialogs(films_app: AppFactory) -> None:
-    app = films_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        tags = app.screen.query_one("#tag-list", OptionList)
-        assert tags.highlighted == 0
-        await pilot.press("j", "j")
-        assert tags.highlighted == 2
-        await pilot.press("k")
-        assert tags.highlighted == 1
-        await pilot.press("G")
-        assert tags.highlighted == tags.option_count - 1
-        await pilot.press("escape", "ctrl+f", *"about")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        await pilot.press("down")  # into the hits
-        hits = app.screen.query_one("#hits", OptionList)
-        assert hits.has_focus and hits.highlighted == 0
-        await pilot.press("j")
-        assert hits.highlighted == 1
-        await pilot.press("k")
-        assert hits.highlighted == 0
-
-
-async def test_a_filter_that_matches_nothing_offers_no_reply(films_app: AppFactory) -> None:
-    app = films_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("slash", *"nothing like this")
-        await settle(pilot)
-        lines = [line.strip() for line in visible_lines(app)]
-        assert "Press r" not in " ".join(lines)
-        assert "No review is shown, so there are no comments." in lines
-        await pilot.press("enter", "r")
-        await settle(pilot)
-        assert app.screen is not None and app.screen.id != "composer"
-        assert type(app.screen).__name__ == "ReaderScreen"
 
 
 def visible_lines(app: ReviewsApp) -> list[str]:
@@ -370,63 +417,6 @@ async def test_next_unread_review_and_mark_all_read(
         assert comment_ids and comment_ids <= store.read_state(past_lives.id).seen
     finally:
         store.close()
-
-
-async def test_copy_zoom_and_paging_keys(films_app: AppFactory) -> None:
-    app = films_app()
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        await pilot.press("tab", "tab")  # the comments: Ann's tabbed comment
-        await pilot.press("y")
-        assert copied == ["col1\tcol2\tcol3"]
-        await pilot.press("shift+tab", "y")  # the reading pane: the review's text
-        assert copied[-1] == "About Past Lives."
-        pane = screen.focused
-        assert pane is not None and pane.id == "reading"
-        await pilot.press("z")
-        await settle(pilot)
-        assert screen.maximized is pane
-        assert pane.region.width == 120  # the whole screen
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen.maximized is None
-        await pilot.press("z", "z")
-        assert screen.maximized is None
-        # The comments, fitted to a short thread, still fill the screen when zoomed.
-        thread = screen.query_one(CommentThread)
-        small = thread.region.height
-        await pilot.press("tab", "z")
-        await settle(pilot)
-        assert screen.maximized is thread and thread.region.height > 30
-        await pilot.press("z")
-        await settle(pilot)
-        assert screen.maximized is None and thread.region.height == small
-        await pilot.press("shift+tab")
-        # The sidebar takes ctrl+d / ctrl+u and g / G like the other panes.
-        await pilot.press("shift+tab")
-        sidebar = screen.query_one(ReviewList)
-        await pilot.press("G")
-        assert sidebar.highlighted == 3
-        await pilot.press("g")
-        assert sidebar.highlighted == 0
-        await pilot.press("ctrl+d")
-        assert sidebar.highlighted == 3
-        await pilot.press("ctrl+u")
-        assert sidebar.highlighted == 0
-
-
-async def test_the_ids_the_command_line_takes_are_shown(films_app: AppFactory) -> None:
-    app = films_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        pane = screen.query_one("#reading")
-        assert pane.border_subtitle == f"review {screen.review_id}"
-        await pilot.press("tab", "tab")
-        thread = screen.query_one(CommentThread)
-        assert thread.current is not None
-        assert thread.border_subtitle == f"comment {thread.current.id}"
 
 
 async def test_the_reading_pane_pages_and_jumps(db_path: Path) -> None:

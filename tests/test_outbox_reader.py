@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from pilot_helpers import ready, settle, thread_text
+from pilot_helpers import ready, settle, thread_text, until
 from test_outbox_wordpress import blog_comments, followed, log_in, raw, review_of
 from textual.widgets import Static
 
@@ -17,6 +17,7 @@ from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
 from tui.screens.reader import ReaderScreen
+from tui.store.outbox import OPEN
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +37,21 @@ def composer_note(app: ReviewsApp) -> str:
     screen = app.screen
     assert isinstance(screen, ReplyComposer)
     return str(screen.query_one("#composer-status", Static).render())
+
+
+def left(app: ReviewsApp, op: str, count: int = 1) -> bool:
+    """``count`` outbox entries for ``op`` are out of the open states (sent, failed) and
+    nothing else waits: the reader's send for the last key has ended."""
+    entries = app.store.outbox()
+    done = sum(e.op == op and e.state not in OPEN for e in entries)
+    return done >= count and not any(e.state in OPEN for e in entries)
+
+
+async def sent(pilot: object, app: ReviewsApp, op: str, count: int = 1) -> None:
+    """Wait until the reader has sent ``count`` ``op`` entries, then for the thread to show
+    it (the send's reload in place)."""
+    await until(pilot, lambda: left(app, op, count), f"{count} {op} out of the outbox")  # type: ignore[arg-type]
+    await settle(pilot)  # type: ignore[arg-type]
 
 
 async def open_review(pilot: object, screen: ReaderScreen, review_id: int) -> None:
@@ -60,7 +76,7 @@ async def test_ctrl_s_sends_the_reply_and_e_d_u_follow_it_to_the_blog(
         await settle(pilot)
         assert "sends it to the blog" in composer_note(app)
         await pilot.press(*"Typed in the reader.", "ctrl+s")
-        await settle(pilot, 0.3)
+        await sent(pilot, app, "reply")
         assert isinstance(app.screen, ReaderScreen)
         texts: Callable[[], Counter[str]] = lambda: Counter(  # noqa: E731
             raw(c) for c in blog_comments(wordpress)
@@ -71,21 +87,21 @@ async def test_ctrl_s_sends_the_reply_and_e_d_u_follow_it_to_the_blog(
 
         # the cursor rests on the reply: edit it, delete it, undo the delete
         await pilot.press("e", "end", *" Edited.", "ctrl+s")
-        await settle(pilot, 0.3)
+        await sent(pilot, app, "edit")
         assert texts()["Typed in the reader. Edited."] == 1
         await pilot.press("d", "y")
-        await settle(pilot, 0.3)
+        await sent(pilot, app, "delete")
         trashed = [c for c in blog_comments(wordpress) if raw(c).startswith("Typed in")]
         assert [c["status"] for c in trashed] == ["trash"]
         await pilot.press("u")
-        await settle(pilot, 0.3)
+        await sent(pilot, app, "undelete")
         back = [c for c in blog_comments(wordpress) if raw(c).startswith("Typed in")]
         assert [c["status"] for c in back] == ["approved"]
 
         # closed comments: the blog's message in the thread, the reply kept
         await open_review(pilot, screen, closed)
         await pilot.press("r", *"Too late.", "ctrl+s")
-        await settle(pilot, 0.3)
+        await sent(pilot, app, "reply", 2)
         shown = thread_text(app)
         assert "Too late." in shown and "failed: " in shown and "closed" in shown.lower()
         assert texts()["Too late."] == 0
@@ -101,6 +117,7 @@ async def test_the_composer_says_a_reply_to_a_review_that_takes_none_stays_local
         await settle(pilot)
         assert "accepts no replies" in composer_note(app)
         await pilot.press(*"Only here.", "ctrl+s")
-        await settle(pilot, 0.2)
+        await until(pilot, lambda: "Only here." in thread_text(app), "showing the reply")
+        await settle(pilot)
         assert "Only here." in thread_text(app) and " · sent" not in thread_text(app)
         assert app.store.outbox() == []

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_in_process
 from conftest import sample_reviews
 
 from tui.store import Store
@@ -101,12 +102,14 @@ def test_an_existing_database_keeps_its_mode_and_a_corrupt_copy_gets_it(
 
 
 def test_a_corrupt_database_is_copied_aside_once_per_content(sample_db: Path) -> None:
+    # Each command in-process (the copy is found on disk, by its content's digest): the
+    # export's child-process path and its error line are tested above.
     sample_db.write_bytes(b'{"reviews": [' + b"1," * 100_000 + b"]}")
     for _ in range(4):
-        assert "is unreadable" in one_error_line(run("export", "--db", str(sample_db)))
+        assert "is unreadable" in one_error_line(run_in_process("export", "--db", str(sample_db)))
     assert len(list(sample_db.parent.glob("reviews.json.corrupt-*"))) == 1
     sample_db.write_bytes(b"[]")  # another content: one more copy
-    one_error_line(run("export", "--db", str(sample_db)))
+    one_error_line(run_in_process("export", "--db", str(sample_db)))
     assert len(list(sample_db.parent.glob("reviews.json.corrupt-*"))) == 2
 
 

@@ -13,6 +13,7 @@ from pilot_helpers import (
     ready,
     settle,
     sidebar_lines,
+    step,
     thread_text,
     until,
 )
@@ -67,29 +68,58 @@ def bodies(thread: CommentThread) -> list[str]:
     return [row.comment.body for row in thread.rows]
 
 
-async def test_search_finds_comments_and_opens_them(make_app: AppFactory) -> None:
+async def test_search_the_palette_and_quoting_a_passage(make_app: AppFactory) -> None:
+    """Checks that share one started app: each step starts where the last left the reader,
+    and a failure names its step."""
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    from tui.widgets.reading_pane import ReadingPane
+
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("j")  # away from the review that holds the hit
-        await settle(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
-        assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"agreed")
-        await pilot.pause(0.3)
-        await settle(pilot)
-        hits = option_texts(app.screen.query_one("#hits", OptionList))
-        assert len(hits) == 1 and "Her" in hits[0] and "Agreed." in hits[0]
-        await pilot.press("enter")
-        await settle(pilot, 0.1)
-        assert "Her" in header_text(app)
-        thread = app.screen.query_one(CommentThread)
-        assert thread.has_focus
-        assert thread.current is not None and thread.current.body == "Agreed."
-        assert any(
-            role == "match" for block in thread._blocks for line in block for _, role in line
-        )
+        screen = await ready(pilot)
+
+        with step("the palette lists the reader's actions"):
+            titles = [command.title for command in app.get_system_commands(screen)]
+            for wanted in ("Reply (r)", "Search (^f)", "Sort (s)", "Help (?)"):
+                assert wanted in titles, titles
+
+        with step("search finds comments and opens them"):
+            await pilot.press("j")  # away from the review that holds the hit
+            await settle(pilot)
+            await pilot.press("ctrl+f")
+            await settle(pilot)
+            assert isinstance(app.screen, SearchScreen)
+            await pilot.press(*"agreed")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            hits = option_texts(app.screen.query_one("#hits", OptionList))
+            assert len(hits) == 1 and "Her" in hits[0] and "Agreed." in hits[0]
+            await pilot.press("enter")
+            await settle(pilot, 0.1)
+            assert "Her" in header_text(app)
+            thread = app.screen.query_one(CommentThread)
+            assert thread.has_focus
+            assert thread.current is not None and thread.current.body == "Agreed."
+            assert any(
+                role == "match" for block in thread._blocks for line in block for _, role in line
+            )
+            await pilot.press("shift+tab", "shift+tab")  # back to the sidebar
+            assert screen.query_one(ReviewList).has_focus
+
+        with step("quote a passage selected in the review"):
+            pane = screen.query_one(ReadingPane)
+            row = next(i for i, line in enumerate(pane.lines) if "Theodore writes" in line)
+            start = pane.lines[row].index("Theodore")
+            screen.selections = {pane: Selection(Offset(start, row), Offset(start + 16, row))}
+            await pilot.pause(0.05)
+            assert screen.get_selected_text() == "Theodore writes "
+            assert "Theodore" in pane.render_line(row - pane.scroll_offset.y).text
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert isinstance(app.screen, ReplyComposer)
+            assert app.screen.query_one(TextArea).text.startswith("> Theodore writes")
 
 
 async def test_sort_cycles_and_is_shown_and_remembered(deep_app: ReviewsApp, db_path: Path) -> None:
@@ -111,54 +141,56 @@ async def test_sort_cycles_and_is_shown_and_remembered(deep_app: ReviewsApp, db_
         assert screen.query_one(ReviewList).order == "title"
 
 
-async def test_tag_filter(deep_app: ReviewsApp) -> None:
+async def test_tag_filter_then_the_thread_keys(deep_app: ReviewsApp) -> None:
+    """Checks that share one started app: each step starts where the last left the reader
+    (the sidebar focused, every review shown), and a failure names its step."""
     async with deep_app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        assert isinstance(deep_app.screen, TagPicker)
-        tags = option_texts(deep_app.screen.query_one(OptionList))
-        assert tags[0] == "All reviews" and "#noir  2" in tags[1]
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        assert [r.title for r in screen.query_one(ReviewList).shown] == [
-            "Deep thread",
-            "Apple film",
-        ]
-        await pilot.press("t", "home", "enter")
-        await settle(pilot)
-        assert len(screen.query_one(ReviewList).shown) == 3
 
+        with step("the tag filter"):
+            await pilot.press("t")
+            await settle(pilot)
+            assert isinstance(deep_app.screen, TagPicker)
+            tags = option_texts(deep_app.screen.query_one(OptionList))
+            assert tags[0] == "All reviews" and "#noir  2" in tags[1]
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            assert [r.title for r in screen.query_one(ReviewList).shown] == [
+                "Deep thread",
+                "Apple film",
+            ]
+            await pilot.press("t", "home", "enter")
+            await settle(pilot)
+            assert len(screen.query_one(ReviewList).shown) == 3
+            assert "Deep thread" in header_text(deep_app)
 
-async def test_collapse_parent_and_sibling_keys(deep_app: ReviewsApp) -> None:
-    async with deep_app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        thread = screen.query_one(CommentThread)
-        await pilot.press("tab", "tab")
-        assert bodies(thread) == [
-            "comment a",
-            "comment a1",
-            "comment a1x",
-            "comment a2",
-            "comment b",
-            "comment c",
-            "comment c1",
-        ]
-        await pilot.press("space")  # collapse a
-        assert bodies(thread)[:2] == ["comment a", "comment b"]
-        assert "3 replies hidden" in thread_text(deep_app)
-        await pilot.press("space")  # expand a
-        await pilot.press("j", "J")  # a1 -> its next sibling a2
-        assert thread.current is not None and thread.current.body == "comment a2"
-        await pilot.press("K")
-        assert thread.current is not None and thread.current.body == "comment a1"
-        await pilot.press("p")
-        assert thread.current is not None and thread.current.body == "comment a"
-        await pilot.press("minus")  # collapse all
-        assert bodies(thread) == ["comment a", "comment b", "comment c"]
-        await pilot.press("plus")
-        assert len(bodies(thread)) == 7
-        assert "author" in thread_text(deep_app)  # comment b is by the review's author
+        with step("collapse, parent and sibling keys"):
+            thread = screen.query_one(CommentThread)
+            await pilot.press("tab", "tab")
+            assert bodies(thread) == [
+                "comment a",
+                "comment a1",
+                "comment a1x",
+                "comment a2",
+                "comment b",
+                "comment c",
+                "comment c1",
+            ]
+            await pilot.press("space")  # collapse a
+            assert bodies(thread)[:2] == ["comment a", "comment b"]
+            assert "3 replies hidden" in thread_text(deep_app)
+            await pilot.press("space")  # expand a
+            await pilot.press("j", "J")  # a1 -> its next sibling a2
+            assert thread.current is not None and thread.current.body == "comment a2"
+            await pilot.press("K")
+            assert thread.current is not None and thread.current.body == "comment a1"
+            await pilot.press("p")
+            assert thread.current is not None and thread.current.body == "comment a"
+            await pilot.press("minus")  # collapse all
+            assert bodies(thread) == ["comment a", "comment b", "comment c"]
+            await pilot.press("plus")
+            assert len(bodies(thread)) == 7
+            assert "author" in thread_text(deep_app)  # comment b is by the review's author
 
 
 async def test_unread_marks_and_next_new_comment(deep_app: ReviewsApp, db_path: Path) -> None:
@@ -167,9 +199,9 @@ async def test_unread_marks_and_next_new_comment(deep_app: ReviewsApp, db_path: 
         sidebar = screen.query_one(ReviewList)
         assert sidebar_lines(deep_app)[0].startswith("● ")
         await pilot.press("tab")  # starting is not reading: the user does something
-        await pilot.pause(1.2)  # opened long enough to count as seen
+        # opened long enough (SEEN_AFTER) to count as seen
+        await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "seen")
         await settle(pilot)
-        assert not sidebar.is_unread(screen.review_id or 0)
         await pilot.press("m")
         await settle(pilot)
         assert sidebar.is_unread(screen.review_id or 0)
@@ -277,15 +309,6 @@ def thread_text_preview(app: ReviewsApp) -> str:
     return "\n".join("".join(t for t, _ in line) for block in preview._blocks for line in block)
 
 
-async def test_palette_lists_reader_actions(make_app: AppFactory) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        titles = [command.title for command in app.get_system_commands(screen)]
-        for wanted in ("Reply (r)", "Search (^f)", "Sort (s)", "Help (?)"):
-            assert wanted in titles, titles
-
-
 async def test_keymap_rebinds_and_reports_problems(db_path: Path) -> None:
     config = Config(
         author="tester",
@@ -376,25 +399,3 @@ async def test_read_marks_are_written_in_batches_and_at_quit(
     finally:
         store.close()
     assert len(unread) == 0  # all three were seen, written at quit in one batch
-
-
-async def test_quote_a_passage_selected_in_the_review(make_app: AppFactory) -> None:
-    from textual.geometry import Offset
-    from textual.selection import Selection
-
-    from tui.widgets.reading_pane import ReadingPane
-
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
-        pane = screen.query_one(ReadingPane)
-        row = next(i for i, line in enumerate(pane.lines) if "Theodore writes" in line)
-        start = pane.lines[row].index("Theodore")
-        screen.selections = {pane: Selection(Offset(start, row), Offset(start + 16, row))}
-        await pilot.pause(0.05)
-        assert screen.get_selected_text() == "Theodore writes "
-        assert "Theodore" in pane.render_line(row - pane.scroll_offset.y).text
-        await pilot.press("greater_than_sign")
-        await settle(pilot)
-        assert isinstance(app.screen, ReplyComposer)
-        assert app.screen.query_one(TextArea).text.startswith("> Theodore writes")

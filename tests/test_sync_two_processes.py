@@ -24,7 +24,7 @@ from process_tree import children, clean_output, running
 from tui.store import Store
 
 BLOGS = 10  # at least MIN_SHARED: two processes
-DELAY = 0.5
+DELAY = 0.25
 """Seconds each feed takes to answer: the child is mid-harvest when the test acts."""
 
 
@@ -65,11 +65,22 @@ def _database(tmp_path: Path, blogs: list[FixtureBlog]) -> Path:
     return db
 
 
-def _sync_and_hit_child(db: Path, blogs: list[FixtureBlog], sig: int, *args: str) -> str:
-    """Run `reviews sync`, send ``sig`` to its child once the child has asked for a feed,
-    and return what the command printed; it must exit 0."""
+REVIEWS = [sys.executable, "-m", "tui"]
+"""The command as a user runs it."""
+SYNC_CHILD = Path(__file__).parent / "sync_child.py"
+HANG_STALL = 0.5
+"""The stall limit of the hang test (the production ``STALL`` is 5 s): the child is stopped,
+so any limit proves the same, and a short one waits less."""
+
+
+def _sync_and_hit_child(
+    db: Path, blogs: list[FixtureBlog], sig: int, *args: str, reviews: list[str] = REVIEWS
+) -> str:
+    """Run `reviews sync` (``reviews`` is the command line that starts it), send ``sig`` to
+    its child once the child has asked for a feed, and return what the command printed;
+    it must exit 0."""
     env = {**os.environ, "REVIEWS_DB": str(db)}
-    with running([sys.executable, "-m", "tui", "sync", *args], env) as command:
+    with running([*reviews, "sync", *args], env) as command:
         child = None
         give_up = time.monotonic() + 60
         while child is None and time.monotonic() < give_up:
@@ -108,6 +119,7 @@ def _fetched_twice(blogs: list[FixtureBlog]) -> list[int]:
     return [n for n, b in enumerate(blogs) if len(b.server.hits_of("/feed/")) > 1]
 
 
+@pytest.mark.slow  # kills a child of a real `reviews sync`
 def test_a_child_killed_mid_sync_loses_no_source(tmp_path: Path, blogs: list[FixtureBlog]) -> None:
     db = _database(tmp_path, blogs)
     out = _sync_and_hit_child(db, blogs, signal.SIGKILL)
@@ -117,14 +129,25 @@ def test_a_child_killed_mid_sync_loses_no_source(tmp_path: Path, blogs: list[Fix
     assert again and all(n >= BLOGS // 2 for n in again)  # the child's end of the list
 
 
+@pytest.mark.slow  # stops a child of a real `reviews sync`, which kills it
 def test_a_child_that_hangs_is_killed_and_its_sources_harvested(
     tmp_path: Path, blogs: list[FixtureBlog]
 ) -> None:
     db = _database(tmp_path, blogs)
-    out = _sync_and_hit_child(db, blogs, signal.SIGSTOP, "--timeout", "2")
+    # `reviews sync` itself, its stall limit lowered: it waits 2 s + 0.5 s, not 2 s + 5 s.
+    launcher = [sys.executable, str(SYNC_CHILD), str(HANG_STALL)]
+    out = _sync_and_hit_child(db, blogs, signal.SIGSTOP, "--timeout", "2", reviews=launcher)
     assert f"synced {BLOGS} sources: {2 * BLOGS} new reviews" in out
     _check_everything_synced_once(db, blogs)
     assert _fetched_twice(blogs)
+
+
+def test_users_get_the_production_stall_limit() -> None:
+    """Only the hang test's launcher lowers the limit; `reviews sync` runs with 5 s."""
+    from tui.sources import two_processes
+
+    assert two_processes.STALL == 5.0
+    assert HANG_STALL < two_processes.STALL
 
 
 def test_a_harvest_crosses_the_pipe_whole() -> None:

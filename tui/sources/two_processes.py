@@ -57,7 +57,9 @@ WARM = ("encodings.idna", "tui.importers.feed", "tui.importers.html")
 STALL = 5.0
 """Seconds past the request deadline without a request done before the child counts as
 hung (each request, and each page of a WordPress pull, ends by its deadline). Wrongly
-taken for hung (a huge feed parsing for long), its sources are only harvested here again."""
+taken for hung (a huge feed parsing for long), its sources are only harvested here again.
+Read at each sync: the hang test's launcher (tests/sync_child.py) lowers it, so it need
+not wait out the production limit; tests/test_sync_two_processes.py pins the value."""
 
 
 def _packed(i: int, harvest: Harvest) -> bytes:
