@@ -41,6 +41,16 @@ SLOW_TESTS = {
     ("test_feed_paths", "test_real_feeds_import_alike"): "the whole real-world corpus",
     ("test_follow_cli", "test_follow_a_site_then_list_sync_and_unfollow"): "a child a command",
     ("test_sync_two_processes", "test_a_child_killed_mid_sync_loses_no_source"): "kills",
+    ("test_import_two_processes", "test_a_child_killed_mid_import_loses_and_duplicates_nothing"): (
+        "kills"
+    ),
+    ("test_import_two_processes", "test_a_child_that_hangs_is_killed_and_its_work_done_here"): (
+        "stops a child, which is killed"
+    ),
+    (
+        "test_import_two_processes",
+        "test_the_corpus_gives_the_same_database_from_one_and_two_processes",
+    ): "the whole real-world corpus",
     ("test_sync_two_processes", "test_a_child_that_hangs_is_killed_and_its_sources_harvested"): (
         "stops a child, which is killed"
     ),
