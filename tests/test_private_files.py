@@ -130,6 +130,7 @@ def test_a_database_reached_by_a_symlink_is_written_and_locked_beside_the_real_f
     assert f"database: {sample_db}" in where
     assert f"lock:     {sample_db}.lock" in where
     assert f"ui state: {sample_db}.ui.json" in where
+    assert f"journal:  {sample_db}.journal" in where
 
 
 def test_a_symlink_planted_at_the_drafts_path_is_refused_and_nothing_leaks(

@@ -210,11 +210,14 @@ def cmd_where(args: argparse.Namespace) -> int:
     from tui.logs import log_path
     from tui.store.backups import backups_dir
     from tui.store.errors import lock_path
+    from tui.store.journal import journal_path
     from tui.store.paths import config_path, drafts_path, real_path, state_path
     from tui.store.sync_times import sync_times_path
 
     db = real_path(_db_path(args))
     print(f"database: {clean(str(db))}")
+    # Small changes since the last checkpoint, folded into the database now and then.
+    print(f"journal:  {clean(str(journal_path(db)))}")
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
     print(f"backups:  {clean(str(backups_dir(db)))}")
