@@ -43,3 +43,22 @@ def test_check_of_a_missing_or_unreadable_file_is_one_line(tmp_path: Path) -> No
     result = run("check", "--db", str(broken))
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
     assert f"{broken} is unreadable: not valid JSON" in result.stderr
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    """`reviews where | head -1`: the pipe closes before we write; no error line, and
+    the exit code a command ended by SIGPIPE has (it was "reviews: error: [Errno 32]")."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", "--db", str(tmp_path / "r.json"), "where"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == 141

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -431,6 +432,15 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _reader_gone() -> int:
+    """Whoever read the output stopped reading (``reviews sources | head -3``): stop
+    quietly, as a command the pipe's SIGPIPE ended would, with its exit code."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush goes nowhere
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reviews`` command; returns the exit code."""
     parser = _parser()
@@ -448,8 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.debug("reviews %s: %s", __version__, args.command or "open")
     try:
         code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a reader gone away is caught below
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:
         log.exception("reviews %s failed", args.command or "open")
         if debug:
