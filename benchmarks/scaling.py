@@ -45,7 +45,13 @@ def measure(path: Path, runs: int, work: Path, *, replies: int = 4, warm_up: boo
     the median, so at least 2); ``warm_up`` as in ``startup.measure``.
     """
     nan = float("nan")
-    start = startup.measure(path, runs, work, warm_up=warm_up) if tmux_available() else None
+    # The first launch (no snapshot): the startup that grows with the file. From the
+    # snapshot the first screen does not depend on the size (startup.py measures it).
+    start = (
+        startup.measure(path, runs, work, warm_up=warm_up, snapshot=False)
+        if tmux_available()
+        else None
+    )
     saves = reply_save.measure(path, runs, work, replies=replies)
     steady = [median(run["saves"][1:]) for run in saves["store"]]
     floor = [median(run["saves"][1:]) for run in saves["floor"]]
