@@ -161,6 +161,7 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.screens.help",
     "tui.screens.sources",
     "yaml",  # only read when there is a config file
+    "filelock",  # the database's lock is first taken by the load after the first frame
 )
 
 

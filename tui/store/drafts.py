@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import filelock
 import orjson
 
 from tui.store.errors import StoreError, WriteFailed, holding
 from tui.store.files import private_dir, read_private, set_aside
 from tui.store.storage import atomic_write_bytes, remove_stale_temps
+
+if TYPE_CHECKING:
+    import filelock
 
 
 class Drafts:
@@ -27,10 +30,19 @@ class Drafts:
         """Use the drafts file at ``path`` (created on the first ``put``)."""
         self.path = Path(path)
         self._rlock = threading.RLock()
-        self._flock = filelock.FileLock(
-            str(self.path.with_name(self.path.name + ".lock")), timeout=lock_timeout, mode=0o600
-        )
+        self._lock_timeout = lock_timeout
+        self._flock: filelock.FileLock | None = None
         remove_stale_temps(self.path)
+
+    def _file_lock(self) -> filelock.FileLock:
+        """The lock file beside the drafts, made when first taken (the reader's first
+        frame makes a ``Drafts`` and does without filelock)."""
+        if self._flock is None:
+            import filelock
+
+            lock = str(self.path.with_name(self.path.name + ".lock"))
+            self._flock = filelock.FileLock(lock, timeout=self._lock_timeout, mode=0o600)
+        return self._flock
 
     def _load(self) -> dict[str, str]:
         try:
@@ -76,7 +88,7 @@ class Drafts:
                 raise WriteFailed(
                     f"could not save the draft to {self.path}: {error.strerror}"
                 ) from None
-        with self._rlock, holding(self._flock, self.path):
+        with self._rlock, holding(self._file_lock(), self.path):
             drafts = self._load()
             if text.strip():
                 if drafts.get(key) == text:
