@@ -11,8 +11,9 @@ Two ways the reader starts are measured: as it starts every day, from the
 first-screen snapshot its last session (or any save) left beside the file
 (issue 17's target: <= 0.5x the floor), and as it starts the very first time
 after an import, with no snapshot yet (the whole file is parsed before the first
-screen). The runs used to kill each reader before it had written its snapshot,
-so every run was a first launch.
+screen). The snapshot is left before the launches, as a session does; it used to
+come from the unmeasured warm-up launch, written as it loaded, just before the
+next launch killed it.
 
     python benchmarks/startup.py            # 10,000 reviews, 100,000 comments
     python benchmarks/startup.py --quick
