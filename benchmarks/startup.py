@@ -127,8 +127,11 @@ def measure(
     return StartupRuns(results["reader"], results["floor"])
 
 
-def figures(runs: StartupRuns, label: str = "", ready_target: float = TARGET) -> list[Figure]:
-    """First frame, review on screen and settled, each against the floor."""
+def figures(
+    runs: StartupRuns, label: str = "", ready_target: float | None = TARGET, targets: bool = True
+) -> list[Figure]:
+    """First frame, review on screen and settled, each against the floor (``targets``:
+    with the targets; without, the figures alone)."""
     suffix = f", {label}" if label else ""
 
     def figure(name: str, attr: str, limit: float | None) -> Figure:
@@ -143,8 +146,8 @@ def figures(runs: StartupRuns, label: str = "", ready_target: float = TARGET) ->
 
     return [
         figure("first frame", "first_frame", None),
-        figure("newest review + comments on screen", "ready", ready_target),
-        figure("settled", "settled", TARGET),
+        figure("newest review + comments on screen", "ready", ready_target if targets else None),
+        figure("settled", "settled", TARGET if targets else None),
     ]
 
 
@@ -168,8 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         rows = figures(
             measure(db, runs, work, warm_up=warm_up), "from the snapshot", SNAPSHOT_TARGET
         )
+        # Shown, not judged: a first launch parses the whole file, as the floor does; the
+        # targets are on the start a user has every other day.
         rows += figures(
-            measure(db, runs, work, warm_up=warm_up, snapshot=False), "first launch, no snapshot"
+            measure(db, runs, work, warm_up=warm_up, snapshot=False),
+            "first launch, no snapshot",
+            targets=False,
         )
         sizes = sizes_of(args)
         if not args.no_big_newest and args.corpus is None and sizes.big_thread:
