@@ -170,10 +170,10 @@ def _run_child(
     try:
         while (i := ends.take_back()) is not None:
             try:
-                data = pack((i, [work(items[n]) for n in blocks[i]]))
+                results: list[Any] | None = [work(items[n]) for n in blocks[i]]
             except Exception:  # noqa: BLE001 - worked (and its error raised) in the parent
-                data = pack((i, None))
-            conn.send_bytes(data)
+                results = None
+            conn.send_bytes(_packed_block(i, results))
             ends.tick.value = time.monotonic()
         conn.close()
     except BaseException:  # noqa: BLE001 - the parent works what is missing

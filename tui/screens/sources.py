@@ -24,10 +24,8 @@ from tui.display import display_date, join, literal_line
 from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from tui.store import Source, SourceCounts
-
-if TYPE_CHECKING:
     from tui.app import ReviewsApp
+    from tui.store import Source, SourceCounts
 
 
 @dataclass

@@ -26,10 +26,8 @@ the store's lock, as in a sync in one process.
 from __future__ import annotations
 
 import importlib
-import io
 import multiprocessing
 import os
-import pickle
 import queue
 import signal
 import threading
@@ -41,7 +39,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkProcess
 from typing import TYPE_CHECKING, Any
 
-from tui.importers.second_process import PACKING, Ends
+from tui.importers.second_process import Ends, pack, unpack
 from tui.sources.http import Fetched, Fetcher, Turn
 
 if TYPE_CHECKING:
@@ -64,21 +62,17 @@ not wait out the production limit; tests/test_sync_two_processes.py pins the val
 
 def _packed(i: int, harvest: Harvest) -> bytes:
     """Source ``i``'s harvest as the child sends it (without the source: the parent has it)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = PACKING
     try:
-        pickler.dump((i, (harvest.error, harvest.posts, harvest.comments, harvest.fields)))
+        return pack((i, (harvest.error, harvest.posts, harvest.comments, harvest.fields)))
     except Exception:  # noqa: BLE001 - cannot be sent: the parent harvests it instead
-        return pickle.dumps((i, None), pickle.HIGHEST_PROTOCOL)
-    return buffer.getvalue()
+        return pack((i, None))
 
 
 def _unpacked(data: bytes, sources: Sequence[Source]) -> tuple[int, Harvest | None]:
     """What ``_packed`` made: the source's index and its harvest (None: harvest it here)."""
     from tui.sources.sync import Harvest
 
-    i, parts = pickle.loads(data)  # noqa: S301 - written by our own forked child
+    i, parts = unpack(data)
     return i, None if parts is None else Harvest(sources[i], *parts)
 
 

@@ -18,6 +18,7 @@ from tui.store.journal import (
     journal_path,
     journal_size,
     read_journal,
+    stamp_checkpoint,
 )
 from tui.store.storage import (
     Identity,
@@ -62,12 +63,9 @@ def write_database(path: Path, tables: Tables) -> Signature:
     one its journal does not name, so a crash before the journal is emptied
     leaves records that are never applied to it.
     """
-    number = max(checkpoint_of(tables), journal_checkpoint(path)) + 1
-    meta = tables.get("meta")
-    if not isinstance(meta, dict):
-        tables["meta"] = meta = {}
-    doc = meta.get("1")
-    meta["1"] = {**(doc if isinstance(doc, dict) else {}), "checkpoint": number}
+    if not isinstance(tables.get("meta"), dict):
+        tables["meta"] = {}
+    stamp_checkpoint(tables, journal_checkpoint(path))
     sig = atomic_write_pieces(path, serialise_tables(tables))
     empty_journal(journal_path(path))
     return sig

@@ -93,6 +93,20 @@ def checkpoint_of(tables: dict[str, dict[str, Any]]) -> int:
     return number
 
 
+def stamp_checkpoint(tables: dict[str, dict[str, Any]], above: int) -> None:
+    """Give the tables a new checkpoint number, greater than their own and ``above``
+    (the numbers a journal or memory may name), before a whole-file write: a crash
+    before the journal is emptied leaves it naming another number, so it is never
+    replayed over the new file. Tables without a ``meta`` table (not a database) are
+    left as they are."""
+    meta = tables.get("meta")
+    if not isinstance(meta, dict):
+        return
+    doc = meta.get("1")
+    number = max(above, checkpoint_of(tables)) + 1
+    meta["1"] = {**(doc if isinstance(doc, dict) else {}), "checkpoint": number}
+
+
 @dataclass
 class Replay:
     """What a journal holds for one JSON file: the records to apply, where they end."""

@@ -49,9 +49,9 @@ from tui.store.journal import (
     journal_checkpoint,
     journal_path,
     journal_signature,
-    journal_size,
     read_journal,
     read_records,
+    stamp_checkpoint,
 )
 
 Tables = dict[str, dict[str, Any]]
@@ -482,9 +482,9 @@ class AtomicFileStorage(Storage):
         """
         if self._data is None:
             return None
+        seen = journal_signature(self.journal)  # before reading: a later append shows
         if self._journal_end == 0:
             # Nothing of it applied so far (none, or a stale one): read it whole.
-            seen = journal_signature(self.journal)
             try:
                 size = self._sig[1] if self._sig is not None else -1
                 replay = read_journal(self.journal, self._checkpoint, size)
@@ -492,15 +492,14 @@ class AtomicFileStorage(Storage):
                 return None
             records, self._journal_end = replay.records, replay.end
         else:
-            seen = journal_signature(self.journal)
+            if seen[1] < self._journal_end:
+                return None  # cut back below what memory holds: not by an append
             try:
                 with self.journal.open("rb") as stream:
                     stream.seek(self._journal_end)
                     tail = stream.read()
             except OSError:
                 return None
-            if journal_size(self.journal) < self._journal_end:
-                return None  # cut back below what memory holds: not by an append
             try:
                 records, used = read_records(tail, 0, where=str(self.journal))
             except GarbledJournalError:
@@ -538,18 +537,9 @@ class AtomicFileStorage(Storage):
         return self._journal_end
 
     def _next_checkpoint(self, data: Tables) -> None:
-        """Stamp the tables with a new checkpoint number before a whole-file write.
-
-        Only a database (tables with a ``meta`` table, as the store writes) is
-        stamped; other tables are written as they are, and never get a journal.
-        """
-        meta = data.get("meta")
-        if not isinstance(meta, dict):
-            return
-        doc = meta.get("1")
-        # Never one the journal names: a crash before it is emptied must leave it stale.
-        number = max(self._checkpoint, checkpoint_of(data), journal_checkpoint(self.path)) + 1
-        meta["1"] = {**(doc if isinstance(doc, dict) else {}), "checkpoint": number}
+        """Stamp the tables with a new checkpoint number before a whole-file write
+        (tables that are not a database, with no ``meta`` table, never get a journal)."""
+        stamp_checkpoint(data, max(self._checkpoint, journal_checkpoint(self.path)))
 
     def _written(self, data: Tables | None, sig: Signature) -> None:
         """The file was replaced: empty the journal, which now names an older checkpoint."""
