@@ -234,17 +234,28 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def cmd_reply(args: argparse.Namespace) -> int:
-    """Add a reply and print its id once it is on disk."""
+    """Add a reply and print its id once it is on disk.
+
+    A point write checked by the index of ids beside the database comes first
+    (``tui.store.point_reply``: milliseconds however big the file); when that
+    index does not name the file as it is, the database is opened whole.
+    """
     author = args.author or _config().author
     text = args.text if args.text is not None else _reply_text(args.review_id)
-    store = _open_store(args)
-    try:
-        comment = store.add_reply(args.review_id, args.to, author, text)
-        from tui.cli.blog import reply_note
+    from tui.store.point_reply import add_reply_at_once
 
-        note = reply_note(store, args.review_id)
-    finally:
-        store.close()
+    done = add_reply_at_once(_db_path(args), args.review_id, args.to, author, text)
+    if done is not None:
+        comment, note = done.comment, done.note
+    else:
+        store = _open_store(args)
+        try:
+            comment = store.add_reply(args.review_id, args.to, author, text)
+            from tui.cli.blog import reply_note
+
+            note = reply_note(store, args.review_id)
+        finally:
+            store.close()
     print(comment.id)
     if note:
         print(f"reply {comment.id}: {note}", file=sys.stderr)
