@@ -45,7 +45,7 @@ from tui.store.errors import (
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
 from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
-from tui.store.ids import read_stamp, save_ids, stamp_of
+from tui.store.ids import Stamp, load_ids, read_stamp, save_ids, stamp_for
 from tui.store.index import StoreIndex, comment_from_doc, read_from_doc
 from tui.store.journal import FOLD_BYTES, MAX_RECORD_DOCS
 from tui.store.merge import plan_import
@@ -473,9 +473,15 @@ class StoreCore:
         identity = self._storage.identity
         if self._index is None or identity is None or self._meta_missing or self.read_only:
             return
-        stamp = stamp_of(identity, self._storage.checkpoint)
-        found = read_stamp(self.path)
-        if found is not None and found.database == stamp.database:
+        try:
+            stamp = stamp_for(self.path, identity, self._storage.checkpoint)
+        except OSError:
+            return
+        if stamp is None:
+            return  # the file is another version by now: its next open writes the index
+        # After a load the whole index is read (its CRC checked); after a write, its stamp.
+        found = read_stamp(self.path) if tail_limit is None else _stamp_of_whole(self.path)
+        if found is not None and found.database == stamp.database and found.mark == stamp.mark:
             near = tail_limit is None or stamp.journal - found.journal <= tail_limit
             if found.checkpoint == stamp.checkpoint and near:
                 return
@@ -549,6 +555,12 @@ class StoreCore:
         """Re-read the file if another process changed it; True if the data changed."""
         with self._rlock:
             return self._sync()
+
+
+def _stamp_of_whole(db_path: Path) -> Stamp | None:
+    """The stamp of the index of ids beside ``db_path`` if the whole index is sound."""
+    ids = load_ids(db_path)
+    return None if ids is None else ids.stamp
 
 
 @contextmanager

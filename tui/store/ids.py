@@ -27,6 +27,7 @@ and that open writes a fresh index. This file can always be deleted.
 
 from __future__ import annotations
 
+import os
 import sys
 import zlib
 from array import array
@@ -41,10 +42,13 @@ import orjson
 
 from tui.model import SCHEMA_VERSION
 from tui.store.files import read_private
-from tui.store.storage import Identity, Signature, Tables, atomic_write_pieces
+from tui.store.storage import Identity, Signature, Tables, atomic_write_pieces, signature
 
 FORMAT = 1
 """Bumped when the layout changes: an older index is then not used."""
+
+MARK_BYTES = 4096
+"""How much of each end of the database goes into the stamp's mark."""
 
 _SECTIONS = ("reviews", "offsets", "comments", "parents", "source_ids", "sources")
 """The payload's parts, in order; the stamp gives each one's length in bytes."""
@@ -60,6 +64,9 @@ class Stamp:
     """Which version of the database an index describes."""
 
     database: Signature
+    mark: int
+    """CRC-32 of the file's first and last ``MARK_BYTES``: an edit in place that kept
+    the signature (size and time put back) still shows."""
     checkpoint: int
     journal: int
     """How many bytes of the journal the index includes (0: none applied)."""
@@ -171,6 +178,7 @@ def ids_bytes(
         "schema": SCHEMA_VERSION,
         "byteorder": sys.byteorder,
         "database": list(stamp.database),
+        "mark": stamp.mark,
         "checkpoint": stamp.checkpoint,
         "journal": stamp.journal,
         "max_comment": max(comment_ids, default=0),
@@ -269,17 +277,33 @@ def _header(line: bytes) -> dict[str, Any] | None:
 
 
 def _stamp(head: dict[str, Any]) -> Stamp | None:
-    database = head.get("database")
+    database, mark = head.get("database"), head.get("mark")
     checkpoint, journal = head.get("checkpoint"), head.get("journal")
     if not isinstance(database, list) or len(database) != 3:
         return None
     if not all(type(n) is int for n in database):
         return None
-    if type(checkpoint) is not int or type(journal) is not int:
+    if type(checkpoint) is not int or type(journal) is not int or type(mark) is not int:
         return None
-    return Stamp((database[0], database[1], database[2]), checkpoint, journal)
+    return Stamp((database[0], database[1], database[2]), mark, checkpoint, journal)
 
 
-def stamp_of(identity: Identity, checkpoint: int) -> Stamp:
-    """The stamp of data read from file version ``identity`` (signature, journal end)."""
-    return Stamp((identity[0], identity[1], identity[2]), checkpoint, identity[3])
+def file_mark(db_path: Path) -> tuple[Signature, int]:
+    """The database file's signature and mark (see ``Stamp.mark``), from one open file."""
+    fd = os.open(db_path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        mark = zlib.crc32(os.pread(fd, MARK_BYTES, 0))
+        mark = zlib.crc32(os.pread(fd, MARK_BYTES, max(size - MARK_BYTES, 0)), mark)
+        return signature(os.fstat(fd)), mark
+    finally:
+        os.close(fd)
+
+
+def stamp_for(db_path: Path, identity: Identity, checkpoint: int) -> Stamp | None:
+    """The stamp of data read from file version ``identity`` (signature, journal end) at
+    ``checkpoint``; None when the file on disk is another version by now."""
+    sig, mark = file_mark(db_path)
+    if sig != identity[:3]:
+        return None
+    return Stamp(sig, mark, checkpoint, identity[3])

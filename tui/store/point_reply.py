@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 
-from tui.model import ANONYMOUS, SCHEMA_VERSION, Comment
+from tui.model import ANONYMOUS, Comment
 from tui.store.backups import backup_journal, make_backup, prune_backups
 from tui.store.errors import (
     NotFound,
@@ -45,7 +45,7 @@ from tui.store.errors import (
 )
 from tui.store.files import real_database_path, writable
 from tui.store.first_screen import patch_first_screen
-from tui.store.ids import IdIndex, ids_path, load_ids
+from tui.store.ids import IdIndex, file_mark, ids_path, load_ids
 from tui.store.index import comment_from_doc
 from tui.store.journal import (
     FOLD_BYTES,
@@ -57,7 +57,7 @@ from tui.store.journal import (
     read_records,
 )
 from tui.store.reply_targets import local_reason, reply_note, target_in
-from tui.store.storage import Identity, signature
+from tui.store.storage import Identity
 from tui.text import clean, one_line
 
 
@@ -156,14 +156,17 @@ def add_reply_at_once(
 def _journal_tail(path: Path, ids: IdIndex) -> _Tail | None:
     """The journal records past the index's stamp, if the index names the file as it is."""
     try:
-        st = path.stat()
-        if signature(st) != ids.stamp.database or _file_checkpoint(path) != ids.stamp.checkpoint:
+        sig, mark = file_mark(path)
+        if sig != ids.stamp.database or mark != ids.stamp.mark:
+            return None
+        checkpoint = _file_checkpoint(path)
+        if checkpoint is not None and checkpoint != ids.stamp.checkpoint:
             return None
         journal = journal_path(path)
         start = ids.stamp.journal
         if start == 0:
             # Nothing of the journal was in memory: it is read whole, as an open reads it.
-            replay = read_journal(journal, ids.stamp.checkpoint, st.st_size)
+            replay = read_journal(journal, ids.stamp.checkpoint, sig[1])
             records, end, size = replay.records, replay.end, replay.size
         else:
             with journal.open("rb") as stream:
@@ -180,14 +183,14 @@ def _journal_tail(path: Path, ids: IdIndex) -> _Tail | None:
         return None  # the open reports what is wrong, or reads it as it is
     if end >= FOLD_BYTES:
         return None  # past the size a write folds it: the store writes a checkpoint
-    identity = (*signature(st), size)
-    return _Tail(records, end, ids.stamp.checkpoint, st.st_size, identity)
+    identity = (*sig, size)
+    return _Tail(records, end, ids.stamp.checkpoint, sig[1], identity)
 
 
 def _file_checkpoint(path: Path) -> int | None:
     """The checkpoint number in the database's first line of documents (the ``meta``
-    table, written first by the store); None when the file does not start that way
-    or its schema is not this version's."""
+    table, written first by the store); None when the file is not in that layout
+    (written by stock TinyDB, say: then the signature and mark alone name it)."""
     with path.open("rb") as stream:
         if stream.readline(16) != b"{\n" or stream.readline(16) != b'"meta":{\n':
             return None
@@ -197,9 +200,7 @@ def _file_checkpoint(path: Path) -> int | None:
     except orjson.JSONDecodeError:
         return None
     meta = docs.get("1") if isinstance(docs, dict) else None
-    if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
-        return None
-    number = meta.get("checkpoint", 0)
+    number = meta.get("checkpoint", 0) if isinstance(meta, dict) else None
     return number if type(number) is int and number >= 0 else None
 
 
