@@ -261,6 +261,8 @@ def big_import(db: Path, fsize: int, reviews: int) -> int:
 
 def serve() -> int:
     """Fork ``replies`` writers on command; report each one's end."""
+    import filelock  # noqa: F401  # loaded once here, not in every forked writer's first write
+
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] == "quit":

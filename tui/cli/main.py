@@ -211,6 +211,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     from tui.logs import log_path
     from tui.store.backups import backups_dir
     from tui.store.errors import lock_path
+    from tui.store.ids import ids_path
     from tui.store.journal import journal_path
     from tui.store.paths import config_path, drafts_path, real_path, state_path
     from tui.store.sync_times import sync_times_path
@@ -219,6 +220,8 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"database: {clean(str(db))}")
     # Small changes since the last checkpoint, folded into the database now and then.
     print(f"journal:  {clean(str(journal_path(db)))}")
+    # The ids a `reviews reply` checks without opening the database (rebuilt when stale).
+    print(f"ids:      {clean(str(ids_path(db)))}")
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
     print(f"backups:  {clean(str(backups_dir(db)))}")
