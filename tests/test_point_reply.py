@@ -26,6 +26,7 @@ from tui.store.first_screen import first_screen_path, load_first_screen, snapsho
 from tui.store.ids import ids_path, load_ids, read_stamp
 from tui.store.journal import journal_path
 from tui.store.point_reply import add_reply_at_once
+from tui.store.storage import serialise_tables
 from tui.text import clean
 
 HERE = Path(__file__).parent
@@ -313,3 +314,29 @@ def test_random_sigkills_of_point_writers_lose_and_duplicate_nothing(db: Path) -
     counts = kill_loop(db, 30, max_delay=0.1, rng_seed=7, point=True)
     assert counts.ok(), counts.summary()
     assert counts.acked > 0
+
+
+def test_a_file_with_no_checkpoint_number_and_a_journal_before_the_index(tmp_path: Path) -> None:
+    """As `benchmarks/corpus.py` and older versions write it: ``meta`` without a checkpoint,
+    so the journal's header names the file by its size."""
+    db = tmp_path / "reviews.json"
+    tables = {
+        "meta": {"1": {"schema_version": 1}},
+        "reviews": {"1": {"title": "T", "date": "2001-01-01", "body": "b", "source_id": "s:1"}},
+        "comments": {},
+        "reads": {},
+    }
+    db.write_bytes(b"".join(serialise_tables(tables)))
+    store = Store(db)
+    store.add_reply(1, None, "me", "in the journal before the index")
+    store.close()
+    ids_path(db).unlink()
+    Store(db).close()  # writes the index, with the journal in it
+    stamp = read_stamp(db)
+    assert stamp is not None and stamp.checkpoint == 0 and stamp.journal > 0
+    done = add_reply_at_once(db, 1, 1, "me", "after it")
+    assert done is not None and done.comment.id == 2
+    assert [body for _, body in local_replies(db)] == [
+        "in the journal before the index",
+        "after it",
+    ]

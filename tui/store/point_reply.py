@@ -175,7 +175,9 @@ def _journal_tail(path: Path, ids: IdIndex) -> _Tail | None:
                 head = orjson.loads(stream.readline(200))
                 stream.seek(start)
                 raw = stream.read()
-            if head.get("checkpoint") != ids.stamp.checkpoint:
+            named = head.get("checkpoint")
+            named_size = head.get("size") if named == 0 else sig[1]  # (no number: its size)
+            if (named, named_size) != (ids.stamp.checkpoint, sig[1]):
                 return None
             records, used = read_records(raw, 0, where=str(journal))
             end, size = start + used, start + len(raw)
