@@ -340,3 +340,23 @@ def test_a_file_with_no_checkpoint_number_and_a_journal_before_the_index(tmp_pat
         "in the journal before the index",
         "after it",
     ]
+
+
+@pytest.mark.slow
+def test_six_reviews_reply_commands_at_once_get_six_ids(db: Path) -> None:
+    commands = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tui", "reply", "--db", str(db), "1", "--text", f"at once {n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(6)
+    ]
+    printed = []
+    for command in commands:
+        out, err = command.communicate(timeout=120)
+        assert command.returncode == 0, err
+        printed.append(int(out))
+    assert sorted(printed) == list(range(2, 8))
+    assert sorted(body for _, body in local_replies(db)) == [f"at once {n}" for n in range(6)]
