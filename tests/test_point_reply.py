@@ -360,3 +360,33 @@ def test_six_reviews_reply_commands_at_once_get_six_ids(db: Path) -> None:
         printed.append(int(out))
     assert sorted(printed) == list(range(2, 8))
     assert sorted(body for _, body in local_replies(db)) == [f"at once {n}" for n in range(6)]
+
+
+READER = """
+import sys
+from pathlib import Path
+from tui.store import Store
+store = Store(Path(sys.argv[1]))
+loads = store.file_loads
+print(len(store.comments(1)), flush=True)
+sys.stdin.readline()
+store.refresh()
+print(len(store.comments(1)), store.file_loads - loads, store.comments(1)[-1].body, flush=True)
+"""
+
+
+def test_a_reader_in_another_process_takes_the_reply_in_from_the_journal_tail(db: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdin is not None and reader.stdout is not None
+    before = int(reader.stdout.readline())
+    assert add_reply_at_once(db, 1, None, "me", "while the reader is open") is not None
+    out, err = reader.communicate("go\n", timeout=60)
+    assert reader.returncode == 0, err
+    # One load more: the record taken in from the tail (the file itself was not read again).
+    assert out.split(maxsplit=2) == [str(before + 1), "1", "while the reader is open\n"]

@@ -23,6 +23,11 @@ is now proves that the file was checked as it is, and the journal records past
 crash mid-write, an older format, a CRC that does not match) and the index is
 not used: the command opens the database as before, which is always right,
 and that open writes a fresh index. This file can always be deleted.
+
+``reviews check`` never looks at it: it reads and checks the whole file (and
+journal) itself, so it finds every problem whatever the index says; the
+point write only skips a check the index proves was already passed by this
+very file.
 """
 
 from __future__ import annotations
