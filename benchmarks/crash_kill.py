@@ -72,6 +72,11 @@ def main() -> int:
         help="writers fold the journal past this size (1: every other reply is a checkpoint)",
     )
     parser.add_argument("--keep", type=Path, help="use this directory instead of a temp one")
+    parser.add_argument(
+        "--point",
+        action="store_true",
+        help="writers add replies as `reviews reply` does (the point write, tui.store.point_reply)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -89,16 +94,29 @@ def main() -> int:
             if args.fold_bytes is not None:
                 core.FOLD_BYTES = args.fold_bytes
             started = time.perf_counter()
-            store = Store(db)
-            for n in range(1 if args.fold_bytes is None else 2):
-                store.add_reply(1, None, "timing", f"reply {n}")
-            store.close()
+            if args.point:  # a point write: no open, the index beside the file
+                from tui.store.point_reply import add_reply_at_once
+
+                Store(db).close()  # (the fill's open wrote the index; this makes sure)
+                started = time.perf_counter()
+                for n in range(2):
+                    add_reply_at_once(db, 1, None, "timing", f"reply {n}")
+            else:
+                store = Store(db)
+                for n in range(1 if args.fold_bytes is None else 2):
+                    store.add_reply(1, None, "timing", f"reply {n}")
+                store.close()
             max_delay = 1.5 * (time.perf_counter() - started)
             core.FOLD_BYTES = folding
         print(f"database={size / 1e6:.1f}MB max_delay={max_delay:.3f}s", flush=True)
         started = time.perf_counter()
         counts = kill_loop(
-            db, args.kills, max_delay=max_delay, rng_seed=args.seed, fold_bytes=args.fold_bytes
+            db,
+            args.kills,
+            max_delay=max_delay,
+            rng_seed=args.seed,
+            fold_bytes=args.fold_bytes,
+            point=args.point,
         )
         elapsed = time.perf_counter() - started
     print(counts.summary())

@@ -146,7 +146,14 @@ def test_filter(corpora: Path, tmp_path: Path) -> None:
 @needs_store
 def test_reply_save(corpora: Path, tmp_path: Path) -> None:
     stdout, out = run("reply_save.py", [*TINY, "--replies", "2"], corpora, tmp_path)
-    check_table(stdout, out, "reply save: Store.add_reply", "key latency during save")
+    check_table(
+        stdout,
+        out,
+        "reply save: Store.add_reply",
+        "key latency during save",
+        "reply command: `reviews reply`",
+        "reply command: first call",
+    )
 
 
 @needs_store

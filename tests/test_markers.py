@@ -31,6 +31,14 @@ SLOW_TESTS = {
         "kills"
     ),
     ("test_concurrency", "test_four_processes_adding_150_replies_each"): "four processes",
+    ("test_point_reply", "test_two_point_writers_and_two_checkpointing_store_writers_at_once"): (
+        "four processes"
+    ),
+    ("test_point_reply", "test_sigkill_of_a_point_writer_mid_append_and_after"): "kills",
+    ("test_point_reply", "test_random_sigkills_of_point_writers_lose_and_duplicate_nothing"): (
+        "kills"
+    ),
+    ("test_point_reply", "test_six_reviews_reply_commands_at_once_get_six_ids"): "six commands",
     ("test_feed_stream", "test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new"): (
         "kills"
     ),

@@ -21,6 +21,7 @@ from conftest import sample_reviews
 from tui.store import Store
 from tui.store.backups import backup_journal, list_backups
 from tui.store.drafts import Drafts
+from tui.store.ids import ids_path
 from tui.store.journal import journal_path
 from tui.store.paths import drafts_path, state_path
 from tui.store.ui_state import UiState, save_ui_state
@@ -81,6 +82,7 @@ def test_every_file_is_0600_and_every_folder_0700_under_umask_022(tmp_path: Path
     assert mode(db.parent) == 0o700 and mode(db.parent.parent) == 0o700
     assert mode(db.parent / "backups") == 0o700
     assert mode(journal_path(db)) == 0o600
+    assert mode(ids_path(db)) == 0o600
     backups = list_backups(db)
     assert len(backups) == 2 and {mode(b.path) for b in backups} == {0o600}
     # The second session's backup keeps the first reply's journal beside it.
@@ -131,6 +133,8 @@ def test_a_database_reached_by_a_symlink_is_written_and_locked_beside_the_real_f
     assert f"lock:     {sample_db}.lock" in where
     assert f"ui state: {sample_db}.ui.json" in where
     assert f"journal:  {sample_db}.journal" in where
+    assert f"ids:      {sample_db}.ids" in where
+    assert not tmp_path.joinpath("link.json.ids").exists()
 
 
 def test_a_symlink_planted_at_the_drafts_path_is_refused_and_nothing_leaks(

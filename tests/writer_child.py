@@ -3,6 +3,7 @@
 Usage::
 
     writer_child.py replies DB [--count N] [--timeout S]   add replies, print "ack <id>" each
+    writer_child.py replies DB --point ...                 the same, as `reviews reply` adds them
     writer_child.py once DB --fsize BYTES [--warm]         one reply under a file size limit
     writer_child.py import DB --fsize BYTES --reviews N    one big import under the limit
     writer_child.py serve                                  fork writers on demand (see below)
@@ -14,7 +15,8 @@ test kills it) it prints ``done <pid> <status>``. The writer's ``ack`` lines go
 to the same stdout, all before its ``done``. ``fork DB fold=BYTES`` makes the
 writer fold its journal past BYTES (``fold_every``). ``fork DB PHASE N`` forks a writer
 that SIGKILLs itself at ``PHASE`` of its ``N``-th database write (see ``PHASES``),
-so a test can hit each moment of a write on purpose instead of by chance.
+so a test can hit each moment of a write on purpose instead of by chance. A last word
+``point`` makes the writer add each reply as ``reviews reply`` does (``--point``).
 
 Exit codes: 0 done, 3 ``WriteFailed``, 4 another ``StoreError``, 5 the store's
 memory did not match the disk after a failed write.
@@ -42,6 +44,7 @@ from typing import Any
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
+from tui.store.point_reply import add_reply_at_once
 
 EXIT_WRITE_FAILED = 3
 EXIT_STORE_ERROR = 4
@@ -61,13 +64,29 @@ def seed() -> list[ParsedReview]:
     ]
 
 
-def replies(db: Path, count: int | None, timeout: float) -> int:
-    """Add replies to review 1, printing each id once ``add_reply`` has returned."""
+def replies(db: Path, count: int | None, timeout: float, *, point: bool = False) -> int:
+    """Add replies to review 1, printing each id once it is on disk.
+
+    ``point``: each reply as ``reviews reply`` adds it: the point write checked by the
+    index of ids (``tui.store.point_reply``), else a store opened for that reply alone.
+    """
     try:
-        store = Store(db, seed=seed, lock_timeout=timeout)
+        store = None if point else Store(db, seed=seed, lock_timeout=timeout)
         n = 0
         while count is None or n < count:
-            comment = store.add_reply(1, None, f"writer {os.getpid()}", f"reply {n}")
+            author, body = f"writer {os.getpid()}", f"reply {n}"
+            if store is not None:
+                comment = store.add_reply(1, None, author, body)
+            else:
+                done = add_reply_at_once(db, 1, None, author, body, lock_timeout=timeout)
+                if done is None:
+                    opened = Store(db, seed=seed, lock_timeout=timeout)
+                    try:
+                        comment = opened.add_reply(1, None, author, body)
+                    finally:
+                        opened.close()
+                else:
+                    comment = done.comment
             # One write(2) of a whole line: a kill can never leave half an ack in the pipe.
             os.write(sys.stdout.fileno(), f"ack {comment.id}\n".encode())
             n += 1
@@ -106,6 +125,9 @@ def die_at(db: Path, phase: str, nth: int) -> None:
     # append and a checkpoint, so "after-rename" dies between the file's replacement
     # and the emptying of a journal holding a record.
     setattr(core, "FOLD_BYTES", 1)  # noqa: B010
+    from tui.store import point_reply
+
+    setattr(point_reply, "FOLD_BYTES", 1)  # noqa: B010
     prefix = f".{db.name}.tmp-"
     writes = 0
     armed_fd: list[int] = []
@@ -171,17 +193,19 @@ def die_appending(journal: ModuleType, phase: str, nth: int) -> None:
 
     setattr(os, "pwrite", writing)  # noqa: B010
     setattr(journal, "append_record", appending)  # noqa: B010
-    from tui.store import storage
+    from tui.store import point_reply, storage
 
     setattr(storage, "append_record", appending)  # noqa: B010
+    setattr(point_reply, "append_record", appending)  # noqa: B010
 
 
 def fold_every(limit: int) -> None:
     """Make this (forked) writer fold the journal into the file past ``limit`` bytes, so
     random kills land in checkpoints too (1: every other reply is a checkpoint)."""
-    from tui.store import core
+    from tui.store import core, point_reply
 
     setattr(core, "FOLD_BYTES", limit)  # noqa: B010
+    setattr(point_reply, "FOLD_BYTES", limit)  # noqa: B010
 
 
 def limit_file_size(limit: int) -> None:
@@ -237,6 +261,8 @@ def big_import(db: Path, fsize: int, reviews: int) -> int:
 
 def serve() -> int:
     """Fork ``replies`` writers on command; report each one's end."""
+    import filelock  # noqa: F401  # loaded once here, not in every forked writer's first write
+
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] == "quit":
@@ -246,11 +272,14 @@ def serve() -> int:
         if pid == 0:
             code = 1
             try:
+                point = words[-1] == "point"
+                if point:
+                    words.pop()
                 if words[-1].startswith("fold="):
                     fold_every(int(words.pop()[5:]))
                 if len(words) == 4:
                     die_at(Path(words[1]), words[2], int(words[3]))
-                code = replies(Path(words[1]), None, 5.0)
+                code = replies(Path(words[1]), None, 5.0, point=point)
             except BaseException:  # noqa: BLE001  # shown to the test, then _exit
                 traceback.print_exc()
             finally:
@@ -371,6 +400,7 @@ def kill_loop(
     rng_seed: int = 0,
     planned: Sequence[tuple[str, int]] = (),
     fold_bytes: int | None = None,
+    point: bool = False,
 ) -> KillCounts:
     """Start writers and SIGKILL each, checking the file after each kill.
 
@@ -378,7 +408,8 @@ def kill_loop(
     (a ``(phase, nth write)`` pair, see ``die_at``); the next ``kills`` are
     killed by this process after a random delay of up to ``max_delay`` seconds.
     ``fold_bytes`` makes the random ones fold the journal past that size (see
-    ``fold_every``), so kills also land in checkpoints.
+    ``fold_every``), so kills also land in checkpoints. ``point``: the writers add their
+    replies as ``reviews reply`` does (the point write; see ``replies``).
     """
     rng = random.Random(rng_seed)
     counts = KillCounts()
@@ -389,8 +420,11 @@ def kill_loop(
     try:
         for moment in plan:
             fold = "" if fold_bytes is None or moment is not None else f" fold={fold_bytes}"
+            how = " point" if point else ""
             zygote.send(
-                f"fork {db}{fold}" if moment is None else f"fork {db} {moment[0]} {moment[1]}"
+                f"fork {db}{fold}{how}"
+                if moment is None
+                else f"fork {db} {moment[0]} {moment[1]}{how}"
             )
             acks: set[int] = set()
             pid = None
@@ -459,11 +493,15 @@ def main() -> int:
     parser.add_argument("--fsize", type=int, default=0)
     parser.add_argument("--warm", action="store_true")
     parser.add_argument("--reviews", type=int, default=1000)
+    parser.add_argument("--point", action="store_true", help="add replies as `reviews reply` does")
+    parser.add_argument("--fold", type=int, help="fold the journal past this size (see fold_every)")
     args = parser.parse_args()
+    if args.fold is not None:
+        fold_every(args.fold)
     if args.mode == "serve":
         return serve()
     if args.mode == "replies":
-        return replies(args.db, args.count, args.timeout)
+        return replies(args.db, args.count, args.timeout, point=args.point)
     if args.mode == "once":
         return once(args.db, args.fsize, args.warm)
     return big_import(args.db, args.fsize, args.reviews)

@@ -186,10 +186,9 @@ def pull_progress() -> Iterator[None]:
 
 def reply_note(store: Store, review_id: int) -> str:
     """What happens to a new reply: queued for the blog, or why it stays local."""
-    target = store.reply_target(review_id)
-    if target is not None:
-        return "queued for the blog; `reviews sync` sends it"
-    return store.why_local(review_id)
+    from tui.store.reply_targets import reply_note as note
+
+    return note(store.reply_target(review_id), store.why_local(review_id))
 
 
 def wordpress_api(url: str, timeout: float = 30.0) -> tuple[str, str, str] | None:

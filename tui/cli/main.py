@@ -211,6 +211,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     from tui.logs import log_path
     from tui.store.backups import backups_dir
     from tui.store.errors import lock_path
+    from tui.store.ids import ids_path
     from tui.store.journal import journal_path
     from tui.store.paths import config_path, drafts_path, real_path, state_path
     from tui.store.sync_times import sync_times_path
@@ -219,6 +220,8 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"database: {clean(str(db))}")
     # Small changes since the last checkpoint, folded into the database now and then.
     print(f"journal:  {clean(str(journal_path(db)))}")
+    # The ids a `reviews reply` checks without opening the database (rebuilt when stale).
+    print(f"ids:      {clean(str(ids_path(db)))}")
     print(f"config:   {clean(str(config_path()))}")
     print(f"drafts:   {clean(str(drafts_path(db)))}")
     print(f"backups:  {clean(str(backups_dir(db)))}")
@@ -234,17 +237,28 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def cmd_reply(args: argparse.Namespace) -> int:
-    """Add a reply and print its id once it is on disk."""
+    """Add a reply and print its id once it is on disk.
+
+    A point write checked by the index of ids beside the database comes first
+    (``tui.store.point_reply``: milliseconds however big the file); when that
+    index does not name the file as it is, the database is opened whole.
+    """
     author = args.author or _config().author
     text = args.text if args.text is not None else _reply_text(args.review_id)
-    store = _open_store(args)
-    try:
-        comment = store.add_reply(args.review_id, args.to, author, text)
-        from tui.cli.blog import reply_note
+    from tui.store.point_reply import add_reply_at_once
 
-        note = reply_note(store, args.review_id)
-    finally:
-        store.close()
+    done = add_reply_at_once(_db_path(args), args.review_id, args.to, author, text)
+    if done is not None:
+        comment, note = done.comment, done.note
+    else:
+        store = _open_store(args)
+        try:
+            comment = store.add_reply(args.review_id, args.to, author, text)
+            from tui.cli.blog import reply_note
+
+            note = reply_note(store, args.review_id)
+        finally:
+            store.close()
     print(comment.id)
     if note:
         print(f"reply {comment.id}: {note}", file=sys.stderr)

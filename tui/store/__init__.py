@@ -28,7 +28,8 @@ if TYPE_CHECKING:
         WriteFailed,
     )
     from tui.store.merge import ImportReport
-    from tui.store.outbox import OutboxEntry, ReplyTarget
+    from tui.store.outbox import OutboxEntry
+    from tui.store.reply_targets import ReplyTarget
     from tui.store.search import SearchHit
     from tui.store.sources import (
         Source,
@@ -46,7 +47,7 @@ _HOMES = {
     "NotYours": "errors",
     "OutboxEntry": "outbox",
     "ReadState": "model",
-    "ReplyTarget": "outbox",
+    "ReplyTarget": "reply_targets",
     "SearchHit": "search",
     "Source": "sources",
     "SourceCounts": "sources",

@@ -45,6 +45,7 @@ from tui.store.errors import (
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
 from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
+from tui.store.ids import Stamp, load_ids, read_stamp, save_ids, stamp_for
 from tui.store.index import StoreIndex, comment_from_doc, read_from_doc
 from tui.store.journal import FOLD_BYTES, MAX_RECORD_DOCS
 from tui.store.merge import plan_import
@@ -60,6 +61,9 @@ from tui.store.storage import (
     remove_stale_temps,
     signature,
 )
+
+IDS_TAIL_LIMIT = 1024 * 1024
+"""Journal bytes past the index of ids after which a full open writes it afresh."""
 
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
 """Schema version N -> a function upgrading the tables in place from N to N + 1."""
@@ -225,6 +229,7 @@ class StoreCore:
         self._loads = self._storage.loads
         self._search = None
         self.generation += 1
+        self._keep_ids(tail_limit=IDS_TAIL_LIMIT)
         return True
 
     def _version(self, tables: Tables) -> int:
@@ -446,12 +451,43 @@ class StoreCore:
             else:
                 if self._touched:
                     self._save_first_screen()
+                    self._keep_ids()
 
     def _save_first_screen(self) -> None:
         """The first screen as of the file just written, beside it (best effort, never raises)."""
         identity = self._storage.identity
         if self._index is not None and identity is not None:
             save_first_screen(self.path, self._index, identity)
+
+    def _keep_ids(self, *, tail_limit: int | None = None) -> None:
+        """Write the index of ids (``tui.store.ids``) if the one beside the file is of
+        another file version, or (``tail_limit``) leaves more journal than that to read.
+
+        After a full open (checked by ``find_problems``) or the store's own whole-file
+        write, so the index always describes a checked file. Not after a journal
+        append: the point write reads the records past the index, and writing a
+        million ids with every save would hold up the reader. Best effort (never
+        raises); nothing is written beside a read-only database or one whose
+        ``meta`` document is still to be written.
+        """
+        identity = self._storage.identity
+        if self._index is None or identity is None or self._meta_missing or self.read_only:
+            return
+        try:
+            stamp = stamp_for(self.path, identity, self._storage.checkpoint)
+        except OSError:
+            return
+        if stamp is None:
+            return  # the file is another version by now: its next open writes the index
+        # After a load the whole index is read (its CRC checked); after a write, its stamp.
+        found = read_stamp(self.path) if tail_limit is None else _stamp_of_whole(self.path)
+        if found is not None and found.database == stamp.database and found.mark == stamp.mark:
+            near = tail_limit is None or stamp.journal - found.journal <= tail_limit
+            if found.checkpoint == stamp.checkpoint and near:
+                return
+        reviews = {review_id: r.source_id for review_id, r in self._index.reviews.items()}
+        with suppress(OSError):
+            save_ids(self.path, reviews, self._tables(), stamp)
 
     def keep_first_screen(self) -> None:
         """Write the first-screen snapshot if the one beside the file is missing or stale.
@@ -519,6 +555,12 @@ class StoreCore:
         """Re-read the file if another process changed it; True if the data changed."""
         with self._rlock:
             return self._sync()
+
+
+def _stamp_of_whole(db_path: Path) -> Stamp | None:
+    """The stamp of the index of ids beside ``db_path`` if the whole index is sound."""
+    ids = load_ids(db_path)
+    return None if ids is None else ids.stamp
 
 
 @contextmanager

@@ -25,7 +25,7 @@ import orjson
 from tui.model import Comment, Review
 from tui.store.checkpoint import database_identity
 from tui.store.files import create_exclusive, read_private
-from tui.store.index import StoreIndex
+from tui.store.index import StoreIndex, newer
 from tui.store.storage import Identity, remove_stale_temps, temp_name
 
 FORMAT = 2
@@ -138,6 +138,53 @@ def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> Non
     remove_stale_temps(first_screen_path(db_path))
     if _saved_signature(first_screen_path(db_path)) != sig:
         save_first_screen(db_path, index, sig)
+
+
+def patch_first_screen(db_path: Path, before: Identity, after: Identity, comment: Comment) -> None:
+    """Take in a reply appended by ``reviews reply``'s point write (``tui.store.point_reply``),
+    which holds no index to take a snapshot from.
+
+    Only a snapshot of the version just before the append (``before``) is
+    patched, into the one ``snapshot_bytes`` would take of version ``after``: the
+    review's row counts one more comment, with its newer last activity, and is
+    "fresh" unless unread (the reply is not seen yet); the newest review's
+    comments get the reply. Any other snapshot, or a case the snapshot cannot
+    tell (no dated comment in a row), is left as it is: stale, so never shown.
+    Best effort: never raises.
+    """
+    path = first_screen_path(db_path)
+    try:
+        data = orjson.loads(read_private(path))
+        if _signature_of(data) != before or data.get("order") != ORDER:
+            return
+        if not _with_reply(data, comment):
+            return
+        data["database"] = list(after)
+        _replace_quickly(path, orjson.dumps(data))
+    except (OSError, orjson.JSONDecodeError, TypeError, ValueError, KeyError, AttributeError):
+        return
+
+
+def _with_reply(data: dict[str, Any], comment: Comment) -> bool:
+    """Patch a snapshot's data with a new reply (see ``patch_first_screen``); False: cannot."""
+    rows = data["reviews"]
+    for row in rows:
+        if row["id"] != comment.review_id:
+            continue
+        date = comment.date or ""
+        if row["comment_count"] == 0 or (date and newer(date, row["last_activity"])):
+            row["last_activity"] = date or row["date"]
+        elif row["last_activity"] == row["date"]:
+            return False  # the review's own date, or its newest comment's: cannot tell
+        row["comment_count"] += 1
+        if row["id"] not in data["unread"] and row["id"] not in data["fresh"]:
+            data["fresh"].append(row["id"])
+        break
+    if rows and rows[0]["id"] == comment.review_id:
+        if len(data["comments"]) >= MAX_COMMENTS:
+            return False
+        data["comments"].append(comment)
+    return True
 
 
 def _saved_signature(path: Path) -> Identity | None:

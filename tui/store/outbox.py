@@ -31,6 +31,7 @@ from tui.model import Comment
 from tui.store.core import StoreCore
 from tui.store.errors import NotFound
 from tui.store.index import StoreIndex, comment_from_doc
+from tui.store.reply_targets import ReplyTarget, local_reason, target_in
 from tui.store.storage import Tables, pid_alive
 from tui.text import one_line
 
@@ -88,15 +89,6 @@ class OutboxEntry:
         return f"{what}{self.state}"
 
 
-@dataclass(frozen=True)
-class ReplyTarget:
-    """Where a review's replies go: a followed WordPress source with a login, and the post."""
-
-    source_id: int
-    post: int
-    user: str
-
-
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -146,17 +138,7 @@ def claimer_alive(entry: OutboxEntry, now: float | None = None) -> bool:
 
 def target_of(tables: Tables, review_source_id: str) -> ReplyTarget | None:
     """The logged-in WordPress source and post a review (by identity) belongs to."""
-    for key, doc in (tables.get("sources") or {}).items():
-        if doc.get("kind") != "wordpress":
-            continue
-        post = ((doc.get("state") or {}).get("posts") or {}).get(review_source_id)
-        if not isinstance(post, dict):
-            continue
-        user = doc.get("user")
-        post_id = post.get("id")
-        if isinstance(user, str) and user and isinstance(post_id, int):
-            return ReplyTarget(int(key), post_id, user)
-    return None
+    return target_in(tables.get("sources") or {}, review_source_id)
 
 
 class OutboxStore(StoreCore):
@@ -201,17 +183,7 @@ class OutboxStore(StoreCore):
             review = index.reviews.get(review_id)
             if review is None:
                 return ""
-            tables = self._tables()
-            if target_of(tables, review.source_id) is not None:
-                return ""
-            for doc in (tables.get("sources") or {}).values():
-                posts = (doc.get("state") or {}).get("posts") or {}
-                if doc.get("kind") == "wordpress" and review.source_id in posts:
-                    return (
-                        f"not logged in to {one_line(str(doc.get('url') or 'the blog'))}: "
-                        "this reply stays here (reviews login SOURCE --user NAME)"
-                    )
-            return "this review's source accepts no replies: this reply stays here"
+            return local_reason(self._tables().get("sources") or {}, review.source_id)
 
     # -- the sender's transitions ---------------------------------------------------------
 

@@ -532,6 +532,11 @@ class AtomicFileStorage(Storage):
         return self._data is not None and self._sig is not None
 
     @property
+    def checkpoint(self) -> int:
+        """The checkpoint number of the file version held in memory (0: none, or nothing read)."""
+        return self._checkpoint
+
+    @property
     def journal_bytes(self) -> int:
         """How much of the journal memory holds (what a checkpoint would fold)."""
         return self._journal_end

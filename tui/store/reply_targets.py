@@ -1,0 +1,63 @@
+"""Where a review's replies go: a logged-in WordPress blog, or nowhere (they stay local).
+
+Decided from the ``sources`` table alone and the review's ``source_id``, so both
+the store (``tui.store.outbox``) and the point write of ``reviews reply``
+(``tui.store.point_reply``, which never parses the database) ask the same
+questions the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tui.text import one_line
+
+SourceDocs = Mapping[str, Mapping[str, Any]]
+"""The ``sources`` table: source id (a decimal string) -> its document."""
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    """Where a review's replies go: a followed WordPress source with a login, and the post."""
+
+    source_id: int
+    post: int
+    user: str
+
+
+def target_in(sources: SourceDocs, review_source_id: str) -> ReplyTarget | None:
+    """The logged-in WordPress source and post a review (by identity) belongs to."""
+    for key, doc in sources.items():
+        if doc.get("kind") != "wordpress":
+            continue
+        post = ((doc.get("state") or {}).get("posts") or {}).get(review_source_id)
+        if not isinstance(post, dict):
+            continue
+        user = doc.get("user")
+        post_id = post.get("id")
+        if isinstance(user, str) and user and isinstance(post_id, int):
+            return ReplyTarget(int(key), post_id, user)
+    return None
+
+
+def local_reason(sources: SourceDocs, review_source_id: str) -> str:
+    """Why a reply to the review stays in this file (``""`` when it is sent to a blog)."""
+    if target_in(sources, review_source_id) is not None:
+        return ""
+    for doc in sources.values():
+        posts = (doc.get("state") or {}).get("posts") or {}
+        if doc.get("kind") == "wordpress" and review_source_id in posts:
+            return (
+                f"not logged in to {one_line(str(doc.get('url') or 'the blog'))}: "
+                "this reply stays here (reviews login SOURCE --user NAME)"
+            )
+    return "this review's source accepts no replies: this reply stays here"
+
+
+def reply_note(target: ReplyTarget | None, reason: str) -> str:
+    """What ``reviews reply`` says happens to a new reply: queued for the blog, or why not."""
+    if target is not None:
+        return "queued for the blog; `reviews sync` sends it"
+    return reason
