@@ -1,4 +1,8 @@
-"""Every error is one line naming the file and the cause in words (issue 11, item 11)."""
+"""Every error is one line naming the file and the cause in words (issue 11, item 11).
+
+The messages are checked in-process (``cli_runner.run_in_process``, as the command writes
+them); the ones about the process itself (a file read at start-up, a closed pipe) in a child.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from cli_runner import run_in_process
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -20,7 +26,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_folder_as_the_database_names_it_in_words(tmp_path: Path) -> None:
     for command in (("export",), ("reply", "1", "--text", "x"), ("check",)):
-        result = run(*command, "--db", str(tmp_path))
+        result = run_in_process(*command, "--db", str(tmp_path))
         assert result.returncode == 1
         assert result.stderr == f"reviews: error: {tmp_path} is a folder, not a database file\n"
 
@@ -36,11 +42,11 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
 
 def test_check_of_a_missing_or_unreadable_file_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.json"
-    result = run("check", "--db", str(missing))
+    result = run_in_process("check", "--db", str(missing))
     assert (result.returncode, result.stderr) == (1, f"reviews: error: {missing} does not exist\n")
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"{")
-    result = run("check", "--db", str(broken))
+    result = run_in_process("check", "--db", str(broken))
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
     assert f"{broken} is unreadable: not valid JSON" in result.stderr
 

@@ -346,7 +346,8 @@ def test_closed_comments_fail_with_the_blogs_message_and_stay_editable_and_resen
     assert entry.describe().startswith("failed: ")
     assert send_outbox(store).failed == 0  # failed stays failed until edited or retried
 
-    subprocess.run(["php", "-r", _open_comments(), str(_post_id(store, closed))], check=True)
+    opened = wordpress.php("-r", _open_comments(), str(_post_id(store, closed)))
+    assert opened.returncode == 0, opened.stderr[-800:].decode(errors="replace")
     store.edit_reply(reply.id, "Too late? Not any more.")
     assert store.reply_states()[reply.id].state == "queued"
     assert send_outbox(store).sent == 1

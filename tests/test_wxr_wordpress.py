@@ -11,7 +11,6 @@ official plugin's user interface accepts it.
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,12 +35,10 @@ IMPORTER = Path(__file__).parent / "wordpress" / "import_wxr.php"
 EXPORTER = Path(__file__).parent / "wordpress" / "export_wxr.php"
 
 
-def import_into_wordpress(path: Path) -> dict[str, dict[str, int]]:
+def import_into_wordpress(site: WordPressSite, path: Path) -> dict[str, dict[str, int]]:
     """Run the PHP importer on ``path``: old post and comment ids -> the blog's new ids."""
-    done = subprocess.run(
-        ["php", str(IMPORTER), str(path)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr[-800:]
+    done = site.php(str(IMPORTER), str(path))
+    assert done.returncode == 0, done.stderr[-800:].decode(errors="replace")
     made: dict[str, dict[str, int]] = json.loads(done.stdout.strip().splitlines()[-1])
     return made
 
@@ -55,7 +52,7 @@ def test_wordpress_takes_the_export_in(
     store.close()
     wxr = tmp_path / "export.xml"
     wxr.write_bytes(to_wxr(export, author=ME, site=wordpress_site.url))
-    made = import_into_wordpress(wxr)
+    made = import_into_wordpress(wordpress_site, wxr)
 
     root = discover(http, wordpress_site.url)
     assert root is not None
@@ -113,8 +110,8 @@ def test_wordpress_own_export_of_it_reads_back_identically(
     store.close()
     ours = tmp_path / "ours.xml"
     ours.write_bytes(to_wxr(export, author=ME, site=wordpress_site.url))
-    import_into_wordpress(ours)
-    done = subprocess.run(["php", str(EXPORTER)], capture_output=True, check=False)
+    import_into_wordpress(wordpress_site, ours)
+    done = wordpress_site.php(str(EXPORTER))
     assert done.returncode == 0, done.stderr[-800:]
     assert b"<wp:wxr_version>1.2</wp:wxr_version>" in done.stdout  # WordPress's own file
     copy = Store(tmp_path / "copy.json")
