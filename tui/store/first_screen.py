@@ -61,35 +61,48 @@ def first_screen_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".first.json")
 
 
-def snapshot_bytes(index: StoreIndex, sig: Identity) -> bytes | None:
-    """The snapshot of the data in ``index``, taken from the file version ``sig``."""
+def first_screen_of(index: StoreIndex) -> FirstScreen | None:
+    """What the first screen shows of the data in ``index`` (None: not worth a snapshot)."""
     ordered = index.ordered()
     top = ordered[:ROWS]
-    comments = index.comments_of(top[0].id, cache=False) if top else []
+    if not top:
+        return FirstScreen(len(ordered), [], set(), set(), [], frozenset())
+    comments = index.comments_of(top[0].id, cache=False)
     if len(comments) > MAX_COMMENTS:
         return None
     reads = index.reads
-    unread, fresh = [], []
+    unread, fresh = set(), set()
     for review in top:
         is_unread, seen = reads.get(review.id, (True, frozenset()))
         if is_unread:
-            unread.append(review.id)
+            unread.add(review.id)
         elif not seen.issuperset(index.thread_ids.get(review.id, ())):
-            fresh.append(review.id)
-    newest_seen = sorted(reads.get(top[0].id, (True, frozenset()))[1]) if top else []
+            fresh.add(review.id)
+    newest_seen = reads.get(top[0].id, (True, frozenset()))[1]
+    return FirstScreen(len(ordered), top, unread, fresh, list(comments), newest_seen)
+
+
+def encoded(screen: FirstScreen, sig: Identity) -> bytes:
+    """The snapshot file's bytes: ``screen``, stamped with the file version ``sig``."""
     return orjson.dumps(
         {
             "format": FORMAT,
             "database": list(sig),
             "order": ORDER,
-            "total": len(ordered),
-            "reviews": top,
-            "unread": unread,
-            "fresh": fresh,
-            "comments": comments,
-            "seen": newest_seen,
+            "total": screen.total,
+            "reviews": screen.reviews,
+            "unread": [r.id for r in screen.reviews if r.id in screen.unread],
+            "fresh": [r.id for r in screen.reviews if r.id in screen.fresh],
+            "comments": screen.comments,
+            "seen": sorted(screen.seen),
         }
     )
+
+
+def snapshot_bytes(index: StoreIndex, sig: Identity) -> bytes | None:
+    """The snapshot of the data in ``index``, taken from the file version ``sig``."""
+    screen = first_screen_of(index)
+    return None if screen is None else encoded(screen, sig)
 
 
 def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
@@ -98,13 +111,20 @@ def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     Best effort: a snapshot that cannot be written is removed if it can be,
     and a stale one is ignored anyway, so no error is raised.
     """
+    save_screen(db_path, first_screen_of(index), sig)
+
+
+def save_screen(db_path: Path, screen: FirstScreen | None, sig: Identity) -> None:
+    """Write ``screen`` as the snapshot of file version ``sig`` (None: remove the old one).
+
+    Best effort, as ``save_first_screen``.
+    """
     target = first_screen_path(db_path)
-    data = snapshot_bytes(index, sig)
     try:
-        if data is None:
+        if screen is None:
             target.unlink(missing_ok=True)
         else:
-            _replace_quickly(target, data)
+            _replace_quickly(target, encoded(screen, sig))
     except OSError:
         with suppress(OSError):
             target.unlink(missing_ok=True)
