@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from tui.config import Config
 from tui.display import markup_escaped
-from tui.idle_gc import IdleCollector
+from tui.idle_gc import IdleCollector, release_after_start
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
 from tui.model import Review
@@ -162,6 +162,7 @@ class ReviewsApp(LiteralTextApp):
         """Show the reader if the database is open, else a loading screen until it is."""
         self._idle_gc.start()
         self.set_interval(IDLE_GC_CHECK, self._idle_gc.tick, name="idle gc")
+        self.call_after_refresh(release_after_start)  # held by the command line till now
         if self._opening is None:
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._opening.done():
