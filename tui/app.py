@@ -25,7 +25,6 @@ from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
 from tui.model import Review
 from tui.opening import Opening, SeedLoader
-from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.syncing import Syncing
@@ -61,7 +60,8 @@ _QUIT_KEYS = ("ctrl+c", "ctrl+q")
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
     """Every place the reader defines keys, by the name the help and keymap use."""
-    from tui.screens.sources import SourcesScreen  # loads with its first use, not at start
+    from tui.screens.composer import ReplyComposer  # these load with their first use,
+    from tui.screens.sources import SourcesScreen  # not before the first frame
 
     return {
         "app": ReviewsApp.BINDINGS,

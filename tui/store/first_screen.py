@@ -18,15 +18,17 @@ import os
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from tui.model import Comment, Review
-from tui.store.checkpoint import database_identity
 from tui.store.files import create_exclusive, read_private
-from tui.store.index import StoreIndex
-from tui.store.storage import Identity, remove_stale_temps, temp_name
+from tui.store.journal import journal_path, journal_size
+
+if TYPE_CHECKING:  # the storage (and TinyDB) load after the first frame, with the store
+    from tui.store.index import StoreIndex
+    from tui.store.storage import Identity
 
 FORMAT = 2
 """Bumped when the layout changes: an older snapshot is then ignored."""
@@ -137,6 +139,8 @@ def _replace_quickly(target: Path, data: bytes) -> None:
     next to nothing. After a power cut it may come back empty or cut short: it
     then fails to parse and is ignored, as a stale one is.
     """
+    from tui.store.storage import temp_name
+
     tmp = temp_name(target)
     fd = create_exclusive(tmp)
     try:
@@ -155,9 +159,19 @@ def _replace_quickly(target: Path, data: bytes) -> None:
 
 def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     """Write the snapshot unless the one on disk already belongs to version ``sig``."""
+    from tui.store.storage import remove_stale_temps
+
     remove_stale_temps(first_screen_path(db_path))
     if _saved_signature(first_screen_path(db_path)) != sig:
         save_first_screen(db_path, index, sig)
+
+
+def identity_on_disk(db_path: Path) -> Identity:
+    """``tui.store.checkpoint.database_identity``: the file's signature and the journal's
+    length; here without the storage module, which loads TinyDB (not needed before the
+    reader's first frame). A test keeps the two the same."""
+    st = db_path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, journal_size(journal_path(db_path)))
 
 
 def _saved_signature(path: Path) -> Identity | None:
@@ -189,7 +203,7 @@ def load_first_screen(db_path: Path) -> FirstScreen | None:
         if st.st_uid != os.geteuid():
             return None  # someone else's file is not a first screen we show
         raw = read_private(path)
-        current = database_identity(db_path)
+        current = identity_on_disk(db_path)
         data = orjson.loads(raw)
     except (OSError, orjson.JSONDecodeError):
         return None
