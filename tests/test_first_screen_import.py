@@ -20,6 +20,7 @@ from tui.importers import load_path
 from tui.model import ParsedComment, ParsedReview
 from tui.store import Store, database
 from tui.store.first_screen import ROWS, first_screen_path, load_first_screen
+from tui.store.first_screen_import import FirstScreenWatch
 from tui.store.spool import NewDocs
 
 SPOOL_AFTER = 20
@@ -200,3 +201,20 @@ def test_real_exports_imported_one_after_the_other(db_path: Path, names: list[st
         stored(db_path, parsed)
     after_import, loaded = imported_then_loaded(db_path, last)
     assert after_import == loaded
+
+
+def test_a_first_screen_that_cannot_be_taken_never_stops_the_import(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*_args: object) -> None:
+        raise OSError(5, "Input/output error")  # the import's temp file, say
+
+    monkeypatch.setattr(FirstScreenWatch, "first_screen", unreadable)
+    store = Store(db_path)
+    try:
+        report = store.import_stream(iter(feed(ROWS * 2)))
+        assert report.added_reviews == ROWS * 2
+        assert len(store.reviews()) == ROWS * 2
+    finally:
+        store.close()
+    assert load_first_screen(db_path) is None  # none, rather than a wrong one

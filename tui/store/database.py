@@ -278,8 +278,13 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 if not docs.spilled:
                     changes[name] = {**changes[name], **docs.in_memory()}
             spilled = {name: docs.fragments() for name, docs in new.items() if docs.spilled}
-            # Taken before the write, which drops the index it is merged with.
-            screen = watch.first_screen(plan.reviews, plan.added_reviews, comments.get)
+            # Taken before the write, which drops the index it is merged with; a nicety
+            # that never stops the import (a bad stored comment, the temp file unreadable:
+            # no snapshot, and the next load reports what it finds).
+            try:
+                screen = watch.first_screen(plan.reviews, plan.added_reviews, comments.get)
+            except (UnreadableFileError, OSError):
+                screen = None
             self._put_appended(tables, changes, spilled, screen)
             return plan.report()
 
