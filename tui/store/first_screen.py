@@ -119,7 +119,8 @@ def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
 def save_screen(db_path: Path, screen: FirstScreen | None, sig: Identity) -> None:
     """Write ``screen`` as the snapshot of file version ``sig`` (None: remove the old one).
 
-    Best effort, as ``save_first_screen``.
+    Best effort, as ``save_first_screen``: it runs after the database file was
+    written, so no error may come out of it (a text orjson refuses included).
     """
     target = first_screen_path(db_path)
     try:
@@ -127,7 +128,7 @@ def save_screen(db_path: Path, screen: FirstScreen | None, sig: Identity) -> Non
             target.unlink(missing_ok=True)
         else:
             _replace_quickly(target, encoded(screen, sig))
-    except OSError:
+    except (OSError, TypeError):
         with suppress(OSError):
             target.unlink(missing_ok=True)
 
