@@ -75,3 +75,40 @@ async def test_the_composer_shows_its_own_keys(make_app: Callable[..., ReviewsAp
         assert isinstance(app.screen, ReplyComposer)
         shown = labels(app.screen.query_one(KeyBar))
         assert shown and "Filter" not in shown
+
+
+def keys_shown(bar: KeyBar) -> list[tuple[str, str, str, str, bool, str | None]]:
+    """Every key widget of the bar: what it shows and does, in order."""
+    return [
+        (
+            key.key,
+            key.key_display,
+            key.description,
+            key.action,
+            key.has_class("-disabled"),
+            str(key.tooltip) if key.tooltip else None,
+        )
+        for key in bar.query(FooterKey)
+    ]
+
+
+async def test_keys_changed_in_place_look_as_a_rebuilt_bar(
+    make_app: Callable[..., ReviewsApp],
+) -> None:
+    """Focus moving between panes (more keys, then fewer) changes the key widgets in
+    place; the bar then shows, to the cell, what Textual's own rebuild shows."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        for target in (screen.query_one(CommentThread), screen.query_one("#reviews")):
+            before = [id(key) for key in bar.query(FooterKey)]
+            target.focus()
+            await settle(pilot)
+            after = [id(key) for key in bar.query(FooterKey)]
+            assert set(before) & set(after), "the keys were rebuilt, not changed in place"
+            changed = (keys_shown(bar), pilot.app.export_screenshot())
+            bar.call_later(bar.recompose)  # in the bar's own context, as Footer does it
+            await settle(pilot)
+            assert not set(after) & {id(key) for key in bar.query(FooterKey)}
+            assert (keys_shown(bar), pilot.app.export_screenshot()) == changed

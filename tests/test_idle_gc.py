@@ -9,7 +9,12 @@ import pytest
 from pilot_helpers import ready
 
 from tui.app import ReviewsApp
-from tui.idle_gc import NEVER, IdleCollector
+from tui.idle_gc import (
+    NEVER,
+    IdleCollector,
+    hold_collections_for_start,
+    release_after_start,
+)
 
 
 class Clock:
@@ -150,3 +155,38 @@ async def test_a_key_arms_one_collection_for_the_gap_after_it(
         app._collect_after_input()
         assert app._idle_gc.collections == before + 1
         assert app._gc_timer is None
+
+
+@pytest.fixture
+def collecting() -> Iterator[None]:
+    """Automatic collection on, as the interpreter starts, and on again after the test."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    release_after_start()
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_the_start_holds_collections_and_gives_back_only_what_it_took(collecting: None) -> None:
+    hold_collections_for_start()
+    assert not gc.isenabled()
+    release_after_start()
+    assert gc.isenabled()
+    gc.disable()  # someone else's choice: not undone by the start's release
+    hold_collections_for_start()
+    release_after_start()
+    assert not gc.isenabled()
+
+
+async def test_the_reader_gives_collections_back_after_its_first_frame(
+    make_app: Callable[..., ReviewsApp], collecting: None
+) -> None:
+    hold_collections_for_start()  # as the command line does before importing Textual
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert gc.isenabled()

@@ -20,12 +20,11 @@ from textual.widget import Widget
 
 from tui.config import Config
 from tui.display import markup_escaped
-from tui.idle_gc import IdleCollector
+from tui.idle_gc import IdleCollector, release_after_start
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
 from tui.model import Review
 from tui.opening import Opening, SeedLoader
-from tui.screens.composer import ReplyComposer
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.syncing import Syncing
@@ -61,7 +60,8 @@ _QUIT_KEYS = ("ctrl+c", "ctrl+q")
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
     """Every place the reader defines keys, by the name the help and keymap use."""
-    from tui.screens.sources import SourcesScreen  # loads with its first use, not at start
+    from tui.screens.composer import ReplyComposer  # these load with their first use,
+    from tui.screens.sources import SourcesScreen  # not before the first frame
 
     return {
         "app": ReviewsApp.BINDINGS,
@@ -162,6 +162,7 @@ class ReviewsApp(LiteralTextApp):
         """Show the reader if the database is open, else a loading screen until it is."""
         self._idle_gc.start()
         self.set_interval(IDLE_GC_CHECK, self._idle_gc.tick, name="idle gc")
+        self.call_after_refresh(release_after_start)  # held by the command line till now
         if self._opening is None:
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._opening.done():

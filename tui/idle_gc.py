@@ -99,3 +99,31 @@ class IdleCollector:
         self._last_full = self._clock()
         self.collections += 1
         return True
+
+
+_held_for_start = False
+
+
+def hold_collections_for_start() -> None:
+    """No automatic collections until the reader's first frame (``release_after_start``).
+
+    Starting imports some 550 modules and builds the first screen's widgets:
+    hundreds of thousands of objects that all live on, which the collector
+    walks again and again as they pile up (young collections that promote
+    everything, middle ones over a growing heap) and never finds garbage
+    among. The command line calls this before importing Textual; the app calls
+    ``release_after_start`` once its first frame is out, and the whole-file load
+    that follows collects once and freezes what lives (``tui.store.core``).
+    """
+    global _held_for_start
+    if gc.isenabled():
+        gc.disable()
+        _held_for_start = True
+
+
+def release_after_start() -> None:
+    """Give automatic collections back, if ``hold_collections_for_start`` took them."""
+    global _held_for_start
+    if _held_for_start:
+        _held_for_start = False
+        gc.enable()

@@ -188,6 +188,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     and the app built; the app then starts on the reader itself if the file
     opened within ``OPEN_WAIT`` seconds, or on a loading screen if not.
     """
+    from tui.idle_gc import hold_collections_for_start, release_after_start
+
+    hold_collections_for_start()  # until the first frame: the app gives them back
     from tui.opening import Opening
 
     db_path = _db_path(args)
@@ -199,7 +202,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     if opening.first_screen(OPEN_WAIT) is None and opening.wait(OPEN_WAIT):
         opening.result()  # a file that cannot be opened is reported before the screen changes
     app = ReviewsApp(db_path, config, seed=_bundled_seeds, opening=opening)
-    app.run()
+    try:
+        app.run()
+    finally:
+        release_after_start()  # a start that ended before its first frame
     if app.startup_error:
         raise CliError(app.startup_error)
     # A crash (an unhandled error in the reader) is never reported as success.

@@ -84,6 +84,50 @@ class DraftNotKept(Message, bubble=False):
 class ReplyComposer(ModalScreen[Comment | None]):
     """Write a reply; ``ctrl+s`` saves it, ``escape`` closes and keeps a draft."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    ReplyComposer {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #composer {
+        width: 80%;
+        max-width: 100;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #composer-quote {
+        margin-bottom: 1;
+        max-height: 4;
+    }
+
+    #reply-text {
+        height: 12;
+        min-height: 4;
+    }
+
+    #composer-status {
+        height: 1;
+        margin-top: 1;
+    }
+
+    #preview-label {
+        margin-top: 1;
+    }
+
+    #preview {
+        height: 6;
+        border: none;
+        padding: 0;
+        background: $boost;
+    }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="composer.save"),
         Binding("escape", "close", "Close (keep draft)", id="composer.close"),

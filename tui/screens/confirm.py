@@ -13,6 +13,33 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask ``question``; ``y`` or enter on Yes confirms, ``n`` or escape declines."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #confirm {
+        width: 60;
+        max-width: 95%;
+        height: auto;
+        border: round $error;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    #confirm-buttons {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+
+    #confirm-buttons Button {
+        margin-left: 2;
+    }
+    """
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

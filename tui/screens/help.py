@@ -42,6 +42,31 @@ def key_rows(
 class HelpScreen(ModalScreen[None]):
     """Keys by pane; escape, q or ? closes it."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #help {
+        width: 100;
+        max-width: 95%;
+        height: 80%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+
+    #help-note {
+        padding-bottom: 1;
+    }
+
+    #help-title {
+        padding: 1 0;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),

@@ -15,6 +15,17 @@ from tui.display import join, literal_line
 class LoadingScreen(Screen[None]):
     """A spinner and the file being opened."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    LoadingScreen LoadingIndicator {
+        height: 3;
+    }
+
+    #loading-path {
+        width: auto;
+    }
+    """
+
     def __init__(self, db_path: Path) -> None:
         super().__init__()
         self._db_path = db_path

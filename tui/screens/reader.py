@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import Header, Input
 
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
-from tui.screens.composer import ReplyComposer
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
@@ -723,6 +722,7 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key, by pane."""
+        from tui.screens.composer import ReplyComposer
         from tui.screens.help import HelpScreen
 
         sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]

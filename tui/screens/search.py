@@ -34,6 +34,41 @@ class SearchChoice:
 class SearchScreen(ModalScreen[SearchChoice | None]):
     """A query box over a list of hits, each with its match highlighted."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    SearchScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #search {
+        width: 90%;
+        max-width: 120;
+        height: 80%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #query {
+        margin-top: 1;
+    }
+
+    #search-count {
+        height: 1;
+        padding: 0 1;
+    }
+
+    #hits {
+        height: 1fr;
+        border: none;
+    }
+
+    #hits > .option-list--option {
+        padding: 0 0 1 0;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="search.close"),
         Binding("down", "results", "Results", show=False, id="search.results"),

@@ -76,6 +76,36 @@ def source_lines(source: Source, counts: SourceCounts | None) -> Content:
 class SourcesScreen(ModalScreen[None]):
     """Every followed blog with how its last sync went."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    SourcesScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #sources {
+        width: 100;
+        max-width: 95%;
+        height: 80%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #sources-title {
+        padding: 1 0;
+    }
+
+    #source-list {
+        height: 1fr;
+        border: none;
+    }
+
+    #sources-hint {
+        padding: 1 0 0 0;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,S", "dismiss(None)", "Close", id="sources.close"),
         Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),

@@ -38,6 +38,32 @@ def tag_counts(reviews: list[Review]) -> list[tuple[str, int]]:
 class TagPicker(ModalScreen[str | None]):
     """Every tag with how many reviews carry it; enter filters by it."""
 
+    # Here, not in reader.tcss: parsed when the screen first opens, not at start.
+    DEFAULT_CSS = """
+    TagPicker {
+        align: center middle;
+        background: $background 60%;
+    }
+
+    #tags {
+        width: 50;
+        max-width: 95%;
+        height: 70%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #tags-title {
+        padding: 1 0;
+    }
+
+    #tag-list {
+        height: 1fr;
+        border: none;
+    }
+    """
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="tags.close")]
 
     def __init__(self, reviews: list[Review], current: str = ALL_TAGS) -> None:

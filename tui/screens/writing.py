@@ -15,14 +15,13 @@ from textual.binding import Binding
 
 from tui.display import join, literal_line
 from tui.model import Comment, Review
-from tui.screens.composer import ReplyComposer, ReplyTarget
-from tui.screens.confirm import ConfirmScreen
 from tui.store import StoreError
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
+    from tui.screens.composer import ReplyTarget
 
 
 @dataclass(frozen=True)
@@ -115,6 +114,9 @@ class WritingActions:
     # -- replying ------------------------------------------------------------------
 
     def _reply_target(self) -> ReplyTarget | None:
+        # The composer loads with the first reply, not before the reader's first frame.
+        from tui.screens.composer import ReplyTarget
+
         review = self._review
         if review is None:
             return None
@@ -161,6 +163,8 @@ class WritingActions:
     def _push_composer(
         self, target: ReplyTarget, text: str, restored: bool = False, note: str = ""
     ) -> None:
+        from tui.screens.composer import ReplyComposer
+
         app = self._reviews_app()
 
         def submit(body: str) -> Comment:
@@ -207,6 +211,8 @@ class WritingActions:
 
     def action_edit(self) -> None:
         """Edit your highlighted reply in the composer."""
+        from tui.screens.composer import ReplyComposer, ReplyTarget
+
         comment = self._own_comment()
         review = self._review
         if comment is None or review is None:
@@ -239,6 +245,8 @@ class WritingActions:
 
     def action_delete(self) -> None:
         """Delete your highlighted reply, after asking."""
+        from tui.screens.confirm import ConfirmScreen
+
         comment = self._own_comment()
         review = self._review
         if comment is None or review is None:

@@ -44,7 +44,13 @@ from tui.store.errors import (
     holding,
 )
 from tui.store.files import private_dir, real_database_path, set_aside, writable
-from tui.store.first_screen import first_screen_path, refresh_first_screen, save_first_screen
+from tui.store.first_screen import (
+    FirstScreen,
+    first_screen_path,
+    refresh_first_screen,
+    save_first_screen,
+    save_screen,
+)
 from tui.store.ids import Stamp, load_ids, read_stamp, save_ids, stamp_for
 from tui.store.index import StoreIndex, comment_from_doc, read_from_doc
 from tui.store.journal import FOLD_BYTES, MAX_RECORD_DOCS
@@ -348,21 +354,24 @@ class StoreCore:
         tables: Tables,
         changes: dict[str, dict[str, dict[str, Any]]],
         appended: Mapping[str, Fragments],
+        screen: FirstScreen | None,
     ) -> None:
         """``_put`` plus documents already encoded (a big import's, from ``NewDocs``).
 
         They never enter the cached tables: the cache and the index are dropped
-        after the write, and the next read loads the file. The first-screen
-        snapshot is left stale (the reader rewrites it after its first load):
-        taking it needs the index, which would hold every new review in memory.
+        after the write, and the next read loads the file. ``screen`` is the
+        first screen of the file written, taken as the documents streamed past
+        (``FirstScreenWatch``); None leaves no snapshot (the reader writes one
+        after its first load).
         """
 
         def write() -> None:
             for name, docs in changes.items():
                 tables.setdefault(name, {}).update(docs)
-            self._storage.write_appended(tables, appended)
+            sig = self._storage.write_appended(tables, appended)
             self._index = None
             self._search = None
+            save_screen(self.path, screen, (*sig, 0))  # the journal was just emptied
 
         self._backup_once()
         self._commit(write)

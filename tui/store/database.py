@@ -22,6 +22,7 @@ from tui.store.errors import (
     StoreError,
     WriteFailed,
 )
+from tui.store.first_screen_import import FirstScreenWatch
 from tui.store.index import StoreIndex, comment_from_doc
 from tui.store.merge import ImportPlan, ImportReport, plan_import
 from tui.store.outbox import LoginStore, OutboxStore
@@ -253,6 +254,7 @@ class Store(OutboxStore, LoginStore, SourcesStore):
             NewDocs(self.path.parent) as reviews,
             NewDocs(self.path.parent) as comments,
         ):
+            watch = FirstScreenWatch(index)
             try:
                 plan = plan_import(
                     index,
@@ -260,6 +262,7 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                     keep_orphans=keep_orphans,
                     new_reviews=reviews,
                     new_comments=comments,
+                    watch=watch,
                 )
             except SpoolError as error:  # the temp file's (disk full): nothing written yet
                 raise WriteFailed(
@@ -275,7 +278,14 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 if not docs.spilled:
                     changes[name] = {**changes[name], **docs.in_memory()}
             spilled = {name: docs.fragments() for name, docs in new.items() if docs.spilled}
-            self._put_appended(tables, changes, spilled)
+            # Taken before the write, which drops the index it is merged with; a nicety
+            # that never stops the import (a bad stored comment, the temp file unreadable:
+            # no snapshot, and the next load reports what it finds).
+            try:
+                screen = watch.first_screen(plan.reviews, plan.added_reviews, comments.get)
+            except (UnreadableFileError, OSError):
+                screen = None
+            self._put_appended(tables, changes, spilled, screen)
             return plan.report()
 
     def _write_plan(self, index: StoreIndex, tables: Tables, plan: ImportPlan) -> ImportReport:

@@ -17,7 +17,6 @@ import orjson
 
 from tui.store.errors import StoreError, WriteFailed, holding
 from tui.store.files import private_dir, read_private, set_aside
-from tui.store.storage import atomic_write_bytes, remove_stale_temps
 
 if TYPE_CHECKING:
     import filelock
@@ -32,7 +31,9 @@ class Drafts:
         self._rlock = threading.RLock()
         self._lock_timeout = lock_timeout
         self._flock: filelock.FileLock | None = None
-        remove_stale_temps(self.path)
+        self._swept = False
+        """Whether the temp files of a writer killed mid-write were removed yet (by the
+        first ``put``: the storage module that does it loads after the first frame)."""
 
     def _file_lock(self) -> filelock.FileLock:
         """The lock file beside the drafts, made when first taken (the reader's first
@@ -96,6 +97,11 @@ class Drafts:
                 drafts[key] = text
             elif drafts.pop(key, None) is None:
                 return
+            from tui.store.storage import atomic_write_bytes, remove_stale_temps
+
+            if not self._swept:
+                remove_stale_temps(self.path)
+                self._swept = True
             try:
                 atomic_write_bytes(self.path, orjson.dumps(drafts, option=orjson.OPT_INDENT_2))
             except OSError as error:

@@ -18,15 +18,17 @@ import os
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from tui.model import Comment, Review
-from tui.store.checkpoint import database_identity
 from tui.store.files import create_exclusive, read_private
-from tui.store.index import StoreIndex, newer
-from tui.store.storage import Identity, remove_stale_temps, temp_name
+from tui.store.journal import journal_path, journal_size
+
+if TYPE_CHECKING:  # the storage (and TinyDB) load after the first frame, with the store
+    from tui.store.index import StoreIndex
+    from tui.store.storage import Identity
 
 FORMAT = 2
 """Bumped when the layout changes: an older snapshot is then ignored."""
@@ -61,35 +63,48 @@ def first_screen_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".first.json")
 
 
-def snapshot_bytes(index: StoreIndex, sig: Identity) -> bytes | None:
-    """The snapshot of the data in ``index``, taken from the file version ``sig``."""
+def first_screen_of(index: StoreIndex) -> FirstScreen | None:
+    """What the first screen shows of the data in ``index`` (None: not worth a snapshot)."""
     ordered = index.ordered()
     top = ordered[:ROWS]
-    comments = index.comments_of(top[0].id, cache=False) if top else []
+    if not top:
+        return FirstScreen(len(ordered), [], set(), set(), [], frozenset())
+    comments = index.comments_of(top[0].id, cache=False)
     if len(comments) > MAX_COMMENTS:
         return None
     reads = index.reads
-    unread, fresh = [], []
+    unread, fresh = set(), set()
     for review in top:
         is_unread, seen = reads.get(review.id, (True, frozenset()))
         if is_unread:
-            unread.append(review.id)
+            unread.add(review.id)
         elif not seen.issuperset(index.thread_ids.get(review.id, ())):
-            fresh.append(review.id)
-    newest_seen = sorted(reads.get(top[0].id, (True, frozenset()))[1]) if top else []
+            fresh.add(review.id)
+    newest_seen = reads.get(top[0].id, (True, frozenset()))[1]
+    return FirstScreen(len(ordered), top, unread, fresh, list(comments), newest_seen)
+
+
+def encoded(screen: FirstScreen, sig: Identity) -> bytes:
+    """The snapshot file's bytes: ``screen``, stamped with the file version ``sig``."""
     return orjson.dumps(
         {
             "format": FORMAT,
             "database": list(sig),
             "order": ORDER,
-            "total": len(ordered),
-            "reviews": top,
-            "unread": unread,
-            "fresh": fresh,
-            "comments": comments,
-            "seen": newest_seen,
+            "total": screen.total,
+            "reviews": screen.reviews,
+            "unread": [r.id for r in screen.reviews if r.id in screen.unread],
+            "fresh": [r.id for r in screen.reviews if r.id in screen.fresh],
+            "comments": screen.comments,
+            "seen": sorted(screen.seen),
         }
     )
+
+
+def snapshot_bytes(index: StoreIndex, sig: Identity) -> bytes | None:
+    """The snapshot of the data in ``index``, taken from the file version ``sig``."""
+    screen = first_screen_of(index)
+    return None if screen is None else encoded(screen, sig)
 
 
 def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
@@ -98,14 +113,22 @@ def save_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     Best effort: a snapshot that cannot be written is removed if it can be,
     and a stale one is ignored anyway, so no error is raised.
     """
+    save_screen(db_path, first_screen_of(index), sig)
+
+
+def save_screen(db_path: Path, screen: FirstScreen | None, sig: Identity) -> None:
+    """Write ``screen`` as the snapshot of file version ``sig`` (None: remove the old one).
+
+    Best effort, as ``save_first_screen``: it runs after the database file was
+    written, so no error may come out of it (a text orjson refuses included).
+    """
     target = first_screen_path(db_path)
-    data = snapshot_bytes(index, sig)
     try:
-        if data is None:
+        if screen is None:
             target.unlink(missing_ok=True)
         else:
-            _replace_quickly(target, data)
-    except OSError:
+            _replace_quickly(target, encoded(screen, sig))
+    except (OSError, TypeError):
         with suppress(OSError):
             target.unlink(missing_ok=True)
 
@@ -117,6 +140,8 @@ def _replace_quickly(target: Path, data: bytes) -> None:
     next to nothing. After a power cut it may come back empty or cut short: it
     then fails to parse and is ignored, as a stale one is.
     """
+    from tui.store.storage import temp_name
+
     tmp = temp_name(target)
     fd = create_exclusive(tmp)
     try:
@@ -135,6 +160,8 @@ def _replace_quickly(target: Path, data: bytes) -> None:
 
 def refresh_first_screen(db_path: Path, index: StoreIndex, sig: Identity) -> None:
     """Write the snapshot unless the one on disk already belongs to version ``sig``."""
+    from tui.store.storage import remove_stale_temps
+
     remove_stale_temps(first_screen_path(db_path))
     if _saved_signature(first_screen_path(db_path)) != sig:
         save_first_screen(db_path, index, sig)
@@ -167,6 +194,8 @@ def patch_first_screen(db_path: Path, before: Identity, after: Identity, comment
 
 def _with_reply(data: dict[str, Any], comment: Comment) -> bool:
     """Patch a snapshot's data with a new reply (see ``patch_first_screen``); False: cannot."""
+    from tui.store.index import newer  # with the point write, not before the first frame
+
     rows = data["reviews"]
     for row in rows:
         if row["id"] != comment.review_id:
@@ -185,6 +214,14 @@ def _with_reply(data: dict[str, Any], comment: Comment) -> bool:
             return False
         data["comments"].append(comment)
     return True
+
+
+def identity_on_disk(db_path: Path) -> Identity:
+    """``tui.store.checkpoint.database_identity``: the file's signature and the journal's
+    length; here without the storage module, which loads TinyDB (not needed before the
+    reader's first frame). A test keeps the two the same."""
+    st = db_path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, journal_size(journal_path(db_path)))
 
 
 def _saved_signature(path: Path) -> Identity | None:
@@ -216,7 +253,7 @@ def load_first_screen(db_path: Path) -> FirstScreen | None:
         if st.st_uid != os.geteuid():
             return None  # someone else's file is not a first screen we show
         raw = read_private(path)
-        current = database_identity(db_path)
+        current = identity_on_disk(db_path)
         data = orjson.loads(raw)
     except (OSError, orjson.JSONDecodeError):
         return None

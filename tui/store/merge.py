@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from tui.model import ANONYMOUS, ParsedComment, ParsedReview, Review
+from tui.store.first_screen_import import FirstScreenWatch
 from tui.store.index import StoreIndex
 from tui.store.permalinks import permalink_index, permalink_key
 from tui.store.spool import NewDocs
@@ -66,6 +67,8 @@ class ImportPlan:
     """Where new reviews go instead of ``reviews`` (a big import: see ``tui.store.spool``)."""
     new_comments: NewDocs | None = None
     """Where new comments go instead of ``comments``."""
+    watch: FirstScreenWatch | None = None
+    """Shown every new or changed document, to take the first screen after a big import."""
 
     def review(self, key: str) -> dict[str, Any] | None:
         """The planned document of review ``key``, new or changed; ``None`` if none."""
@@ -76,6 +79,8 @@ class ImportPlan:
 
     def put_review(self, key: str, doc: dict[str, Any], *, new: bool) -> None:
         """Plan review ``key`` (``new``: a row this import adds)."""
+        if self.watch is not None:
+            self.watch.review(int(key), doc)
         if new and self.new_reviews is not None:
             self.new_reviews[key] = doc
         else:
@@ -83,6 +88,8 @@ class ImportPlan:
 
     def put_comment(self, key: str, doc: dict[str, Any]) -> None:
         """Plan the new comment ``key``."""
+        if self.watch is not None:
+            self.watch.comment(int(key), doc)
         if self.new_comments is not None:
             self.new_comments[key] = doc
         else:
@@ -280,6 +287,7 @@ def plan_import(
     keep_orphans: bool = False,
     new_reviews: NewDocs | None = None,
     new_comments: NewDocs | None = None,
+    watch: FirstScreenWatch | None = None,
 ) -> ImportPlan:
     """Work out every document an import adds or updates; local replies are never changed.
 
@@ -288,10 +296,11 @@ def plan_import(
     THREADS_ONLY``) are placed last, on the review whose permalink matches theirs;
     an unmatched one is listed in ``orphans``, or stored as a review when
     ``keep_orphans``. New documents go to ``new_reviews`` / ``new_comments`` when
-    given (a big import), else into the plan's dicts. ``progress(done, total)``
-    is called for a sequence only (a stream's length is not known).
+    given (a big import), else into the plan's dicts; ``watch`` sees each of them.
+    ``progress(done, total)`` is called for a sequence only (a stream's length is not
+    known).
     """
-    plan = ImportPlan(new_reviews=new_reviews, new_comments=new_comments)
+    plan = ImportPlan(new_reviews=new_reviews, new_comments=new_comments, watch=watch)
     ids = _Ids(index.max_review_id + 1, index.max_comment_id + 1, index.comment_by_source())
     threads: list[ParsedReview] = []
     total = len(parsed) if isinstance(parsed, Sequence) else 0

@@ -13,7 +13,6 @@ from typing import Any
 import orjson
 
 from tui.store.files import private_dir
-from tui.store.storage import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -43,4 +42,6 @@ def load_ui_state(path: Path) -> UiState:
 def save_ui_state(path: Path, state: UiState) -> None:
     """Write ``state`` to ``path`` atomically."""
     private_dir(path.parent)
+    from tui.store.storage import atomic_write_bytes  # not loaded before the first frame
+
     atomic_write_bytes(path, orjson.dumps(asdict(state), option=orjson.OPT_INDENT_2))
