@@ -129,3 +129,7 @@ async def test_lines_kept_by_row_match_textuals_own_drawing() -> None:
         sidebar.set_filter("film 2")
         await pilot.pause()
         same()
+        # Nothing kept (a first frame, a new filter): one call draws them, a part too.
+        sidebar._finished, sidebar._finished_before = {}, {}
+        part = Region(0, 1, sidebar.size.width, 4)
+        assert sidebar.render_lines(part) == Widget.render_lines(sidebar, part)

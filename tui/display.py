@@ -63,6 +63,9 @@ def _markdown_parser() -> MarkdownIt:
 
 _MARKDOWN = _markdown_parser()
 
+CODE_THEME = "monokai"
+"""The Pygments theme of code blocks (Rich's default)."""
+
 
 def _plain_inline(children: list[Token]) -> list[Token]:
     """Inline tokens with images as their alt text and autolinks as plain text."""
@@ -87,13 +90,21 @@ class LiteralMarkdown(Markdown):
     """
 
     def __init__(self, body: str) -> None:
-        super().__init__("", hyperlinks=False)
+        # Not ``Markdown.__init__``: it builds a parser of its own (~0.5-1 ms, compiling
+        # its rules) on every call, only to parse the text given. These are the settings
+        # it would set (tests/test_display.py checks the two agree).
         self.markup = clean(body)
         tokens = _MARKDOWN.parse(self.markup)
         for token in tokens:
             if token.type == "inline" and token.children:
                 token.children = _plain_inline(token.children)
         self.parsed = tokens
+        self.code_theme = CODE_THEME
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = False
+        self.inline_code_lexer = None
+        self.inline_code_theme = CODE_THEME
 
 
 def literal_markdown(body: str) -> LiteralMarkdown:

@@ -417,13 +417,22 @@ class ReviewList(LineView, can_focus=True):
             self._finished_look = look
         scroll_x, scroll_y = self.scroll_offset
         width = self.line_width
+        keys = [self._line_key(y, scroll_x, scroll_y, width) for y in crop.line_range]
+        fresh: list[Strip] | None = None
+        if not any(key in self._finished or key in self._finished_before for key, _ in keys):
+            # Nothing on screen drawn yet (the first frame, a new filter): Textual's own
+            # path once for every line, rather than once a line (~2x slower).
+            fresh = super().render_lines(crop)
         strips: list[Strip] = []
-        for y in crop.line_range:
-            key, review = self._line_key(y, scroll_x, scroll_y, width)
+        for y, (key, review) in zip(crop.line_range, keys, strict=True):
             done = self._finished.get(key) or self._finished_before.get(key)
             if done is None or done[0] is not review:
                 # Textual's own path for this one line: styles, filters, its cache.
-                line = super().render_lines(Region(crop.x, y, crop.width, 1))[0]
+                line = (
+                    fresh[y - crop.y]
+                    if fresh is not None
+                    else super().render_lines(Region(crop.x, y, crop.width, 1))[0]
+                )
                 done = (review, line)
             if len(self._finished) >= 2 * max(self.size.height, 1):
                 self._finished_before, self._finished = self._finished, {}
