@@ -245,3 +245,22 @@ async def test_the_benchmarks_probe_keys_count_as_input_as_a_users_keys_do(
         assert app._gc_timer is not None  # ...and taken as input by the app
         make_garbage_old()
         assert app._idle_gc.waiting()
+
+
+async def test_a_busy_frame_is_not_a_pause_when_keys_wait_behind_it(
+    make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
+) -> None:
+    """A timer fires in its own task, ahead of keys that came while a long frame was
+    drawn: the check for a pause runs behind them, and they hold the collection."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        make_garbage_old()
+        app._idle_gc._last_input -= 10  # the last key handled was long ago...
+        before = app._idle_gc.collections
+        app.post_message(events.Key("f24", None))  # ...but one is waiting in the queue
+        app._check_for_pause()  # the periodic check fires now
+        app._gap_after_input()  # and so does the one armed by the last key
+        await pilot.pause()
+        assert app._idle_gc.collections == before
+        assert app._idle_gc.waiting()  # still due, for the next pause
