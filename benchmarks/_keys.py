@@ -2,9 +2,11 @@
 
 A thread posts a key no binding uses every ``every`` seconds, the way a
 terminal's input thread does, and the app notes how long each waited before
-its event handler saw it. A key's wait counts from when it was *due*, not
-when the thread got to send it: a thread (or a C call) holding the GIL also
-stops the probe thread, and keys stamped when sent would hide that stall.
+its event handler saw it; the app then handles it like any key from the
+terminal (a user typing during a save is typing: the app knows it). A key's
+wait counts from when it was *due*, not when the thread got to send it: a
+thread (or a C call) holding the GIL also stops the probe thread, and keys
+stamped when sent would hide that stall.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class KeyProbe:
                 due = probe._sent.pop(id(event), None)
                 if due is not None:
                     probe.latencies.append((due, time.perf_counter() - due))
-                    return
+            # Then the app handles it as it handles a key from the terminal: it counts
+            # as input (the reader holds its full garbage collection for a pause in
+            # typing), bindings are checked, the focused widget gets it.
             await original(app, event)
 
         app_class.on_event = on_event  # type: ignore[method-assign]

@@ -21,7 +21,7 @@ take the point write (``tui.store.point_reply``). Their floor is a fresh
 process that ``orjson.loads`` the file, which any command that parses the
 database pays; the target is the issue's 1 s, at any size.
 
-    python benchmarks/reply_save.py [--quick] [--replies 6] [--command-only]
+    python benchmarks/reply_save.py [--quick] [--replies 6] [--command-only] [--ui-only]
 """
 
 from __future__ import annotations
@@ -296,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.split("\n\n")[0], runs=5, quick_runs=2)
     p.add_argument("--replies", type=int, default=6, help="saves per process")
     p.add_argument("--command-only", action="store_true", help="only `reviews reply` rows")
+    p.add_argument(
+        "--ui-only", action="store_true", help="only the UI rows (``--runs`` reader processes)"
+    )
     args = p.parse_args(argv)
     if args.child:
         return child(args)
@@ -303,6 +306,18 @@ def main(argv: list[str] | None = None) -> int:
     runs = runs_of(args)
     rows: list[Figure] = []
     with scratch() as work:
+        if args.ui_only:
+            copy = copy_into(work, db, "ui.json")
+            ui = [
+                run_child("reply_save.py", ["--subject", "ui", "--db", str(copy)], work)
+                for _ in range(runs)
+            ]
+            extra = ["--db", str(copy), "--replies", str(args.replies)]
+            floor = [run_child("reply_save.py", ["--subject", "floor", *extra], work)]
+            for run in ui:
+                print("slow keys (due after the write began ms, waited ms):", run["slow_keys"])
+            emit("Reply save: the UI during it", ui_figures(ui, floor), args, db)
+            return 0
         if not args.command_only:
             results = measure(db, runs, work, args.replies)
             copy = copy_into(work, db, "ui.json")

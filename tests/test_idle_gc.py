@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pilot_helpers import ready
+from textual import events
 
 from tui.app import ReviewsApp
 from tui.idle_gc import (
@@ -190,3 +194,73 @@ async def test_the_reader_gives_collections_back_after_its_first_frame(
         await ready(pilot)
         await pilot.pause()
         assert gc.isenabled()
+
+
+def _key_probe() -> type[Any]:
+    """``benchmarks/_keys.py``'s ``KeyProbe`` (the benchmarks are scripts, not a package)."""
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    spec = importlib.util.spec_from_file_location("bench_keys", bench / "_keys.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    probe: type[Any] = module.KeyProbe
+    return probe
+
+
+async def test_a_key_no_binding_uses_still_counts_as_input(
+    make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
+) -> None:
+    """A key from the terminal, bound or not, holds the full collection for a pause."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        app._idle_gc.idle = 60.0
+        assert app._gc_timer is None
+        app.post_message(events.Key("f24", None))  # as the terminal's driver posts it
+        await pilot.pause()
+        assert app._gc_timer is not None
+        make_garbage_old()
+        assert app._idle_gc.waiting()  # input just came: no full collection now
+
+
+async def test_the_benchmarks_probe_keys_count_as_input_as_a_users_keys_do(
+    make_app: Callable[..., ReviewsApp],
+    thresholds: tuple[int, int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The probe measures a key's wait, then lets the app handle it as any key: a
+    benchmark typing through a save sees the app a typing user sees."""
+    monkeypatch.setattr(ReviewsApp, "on_event", ReviewsApp.on_event)  # undone after the test
+    probe = _key_probe()(ReviewsApp, 0.005)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        app._idle_gc.idle = 60.0
+        assert app._gc_timer is None
+        probe.start(app)
+        await pilot.pause(0.1)
+        probe.stop()
+        await pilot.pause()
+        assert probe.waits_ms()  # measured...
+        assert app._gc_timer is not None  # ...and taken as input by the app
+        make_garbage_old()
+        assert app._idle_gc.waiting()
+
+
+async def test_a_busy_frame_is_not_a_pause_when_keys_wait_behind_it(
+    make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
+) -> None:
+    """A timer fires in its own task, ahead of keys that came while a long frame was
+    drawn: the check for a pause runs behind them, and they hold the collection."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        make_garbage_old()
+        app._idle_gc._last_input -= 10  # the last key handled was long ago...
+        before = app._idle_gc.collections
+        app.post_message(events.Key("f24", None))  # ...but one is waiting in the queue
+        app._check_for_pause()  # the periodic check fires now
+        app._gap_after_input()  # and so does the one armed by the last key
+        await pilot.pause()
+        assert app._idle_gc.collections == before
+        assert app._idle_gc.waiting()  # still due, for the next pause

@@ -10,6 +10,8 @@ import pytest
 from pilot_helpers import ready, settle, thread_text, until
 
 from tui.app import ReviewsApp
+from tui.screens import writing
+from tui.screens.composer import ReplyComposer
 from tui.screens.reader import ReaderScreen
 from tui.store import Store
 from tui.widgets.comment_thread import CommentThread
@@ -214,3 +216,27 @@ async def test_our_own_read_marks_never_reload_the_panes_another_program_s_write
         screen.check_for_changes()
         await until(pilot, lambda: "from another program" in thread_text(app), "reloaded")
         assert "reviews" in reads and "comments" in reads
+
+
+async def test_the_composer_closes_at_once_and_is_removed_a_moment_later(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removing a screen holds the app's queue until its widgets stop, while the reader
+    repaints: keys typed as the reply is saved would wait. The composer is suspended
+    when it closes and removed ``RETIRE_AFTER`` later; nothing of it stays behind."""
+    monkeypatch.setattr(writing, "RETIRE_AFTER", 0.3)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        for text, close in (("Saved, then gone.", "ctrl+s"), ("A draft, then gone.", "escape")):
+            await pilot.press("r")
+            await until(pilot, lambda: isinstance(app.screen, ReplyComposer), "composer open")
+            composer = app.screen
+            await pilot.press(*text, close)
+            await until(pilot, lambda: app.screen is screen, "composer closed")
+            assert composer.is_attached  # suspended, not yet removed
+            await until(pilot, lambda c=composer: not c.is_attached, "composer removed")
+            assert composer not in app.screen_stack
+            assert not app.is_screen_installed(composer)
+        await pilot.press("j")  # the reader answers keys as before
+        assert "Saved, then gone." in thread_text(app)

@@ -135,13 +135,23 @@ class ReviewsApp(LiteralTextApp):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
+    def _check_for_pause(self) -> None:
+        """A garbage-collection timer fired: look for a pause behind the input already
+        queued (a timer runs in its own task, ahead of keys that came while a long frame
+        was drawn; those keys are typing, and the busy frame only looked like a pause)."""
+        self.call_later(self._idle_gc.tick)
+
+    def _gap_after_input(self) -> None:
+        """The timer armed by input fired: check the gap behind any input queued since."""
+        self.call_later(self._collect_after_input)
+
     def _collect_after_input(self) -> None:
         """In the gap after a key: the full collection the key's drawing made due (a
         timer armed by input, so an idle reader is not woken twenty times a second)."""
         self._gc_timer = None
         if not self._idle_gc.tick() and self._idle_gc.waiting():
             self._gc_timer = self.set_timer(
-                self._idle_gc.idle, self._collect_after_input, name="gc after input"
+                self._idle_gc.idle, self._gap_after_input, name="gc after input"
             )
 
     def exit(
@@ -161,7 +171,7 @@ class ReviewsApp(LiteralTextApp):
     def on_mount(self) -> None:
         """Show the reader if the database is open, else a loading screen until it is."""
         self._idle_gc.start()
-        self.set_interval(IDLE_GC_CHECK, self._idle_gc.tick, name="idle gc")
+        self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
         if self._opening is None:
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
@@ -419,7 +429,7 @@ class ReviewsApp(LiteralTextApp):
             self._idle_gc.touched()
             if self._gc_timer is None:
                 self._gc_timer = self.set_timer(
-                    self._idle_gc.idle, self._collect_after_input, name="gc after input"
+                    self._idle_gc.idle, self._gap_after_input, name="gc after input"
                 )
             if isinstance(event, _ACTIVE) and not self.user_active:
                 self.user_active = True

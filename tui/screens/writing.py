@@ -21,7 +21,10 @@ from tui.widgets.comment_thread import CommentThread
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
-    from tui.screens.composer import ReplyTarget
+    from tui.screens.composer import ReplyComposer, ReplyTarget
+
+RETIRE_AFTER = 1.0
+"""Seconds a closed composer is kept (suspended) before it is removed: see ``_open_composer``."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,32 @@ class WritingActions:
 
     def _reload_in_place(self) -> None:
         raise NotImplementedError
+
+    def _open_composer(
+        self, composer: ReplyComposer, done: Callable[[Comment | None], None]
+    ) -> None:
+        """Push ``composer``; once it closes, remove it a moment later, not as it closes.
+
+        Textual removes a popped screen from inside the app's own message loop and
+        waits there until every widget of it has stopped, while the reader repaints
+        (the reply, the sidebar, the key bar): keys typed as a reply was saved waited
+        for all of that (65-140 ms). A popped screen that is installed is only
+        suspended, so the reader shows the reply with keys flowing, and the composer
+        is removed ``RETIRE_AFTER`` seconds later (a few milliseconds, then).
+        """
+        app = self._reviews_app()
+        app.install_screen(composer, f"composer-{id(composer)}")
+
+        def retire() -> None:
+            if composer not in app.screen_stack:
+                app.uninstall_screen(composer)
+                composer.remove()
+
+        def closed(result: Comment | None) -> None:
+            done(result)
+            app.set_timer(RETIRE_AFTER, retire, name="retire composer")
+
+        app.push_screen(composer, closed)
 
     def _own_comment(self) -> Comment | None:
         """The highlighted comment when it is the user's own live reply."""
@@ -194,7 +223,7 @@ class WritingActions:
                 self._after_write(target.review_id, comment.id)
                 self.send_replies()
 
-        app.push_screen(
+        self._open_composer(
             ReplyComposer(
                 target,
                 draft=text,
@@ -231,7 +260,7 @@ class WritingActions:
                 self._after_write(review.id, comment.id)
                 self.send_replies()
 
-        app.push_screen(
+        self._open_composer(
             ReplyComposer(
                 target,
                 draft=old_body,
