@@ -226,15 +226,28 @@ async def test_the_composer_closes_at_once_and_is_removed_a_moment_later(
     when it closes and removed ``RETIRE_AFTER`` later; nothing of it stays behind."""
     monkeypatch.setattr(writing, "RETIRE_AFTER", 0.3)
     app = make_app()
+    # Whether the composer was still there (suspended) when its removal was put off: looked
+    # at as the timer is armed, not after a poll that a loaded machine may make late.
+    attached_when_closed: list[bool] = []
+    set_timer = app.set_timer
+
+    def arming(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("name") == "retire composer":
+            attached_when_closed.append(composer.is_attached)
+        return set_timer(*args, **kwargs)
+
+    monkeypatch.setattr(app, "set_timer", arming)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         for text, close in (("Saved, then gone.", "ctrl+s"), ("A draft, then gone.", "escape")):
             await pilot.press("r")
             await until(pilot, lambda: isinstance(app.screen, ReplyComposer), "composer open")
             composer = app.screen
+            attached_when_closed.clear()
             await pilot.press(*text, close)
             await until(pilot, lambda: app.screen is screen, "composer closed")
-            assert composer.is_attached  # suspended, not yet removed
+            await until(pilot, lambda: bool(attached_when_closed), "removal put off")
+            assert attached_when_closed == [True]  # suspended, not yet removed
             await until(pilot, lambda c=composer: not c.is_attached, "composer removed")
             assert composer not in app.screen_stack
             assert not app.is_screen_installed(composer)
