@@ -10,7 +10,6 @@ appended to the journal, a big one (an import) one atomic replace of the file
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,7 @@ from tui.store.errors import (
     WriteFailed,
 )
 from tui.store.first_screen_import import FirstScreenWatch
-from tui.store.index import StoreIndex, comment_from_doc
+from tui.store.index import StoreIndex, comment_from_doc, local_reply_doc
 from tui.store.merge import ImportPlan, ImportReport, plan_import
 from tui.store.outbox import LoginStore, OutboxStore
 from tui.store.search import SearchHit, SearchIndex
@@ -165,17 +164,7 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 if parent is None or parent.review_id != review_id:
                     raise NotFound(f"review {review_id} has no comment {parent_id}")
             comment_id = index.max_comment_id + 1
-            doc = {
-                "review_id": review_id,
-                "parent_id": parent_id,
-                "author": author,
-                "date": _now(),
-                "body": body,
-                "local": True,
-                "source_id": f"local:{uuid.uuid4().hex}",
-                "edited": None,
-                "deleted": None,
-            }
+            doc = local_reply_doc(review_id, parent_id, author, body, _now())
             comment = comment_from_doc(comment_id, doc)
             # The outbox entry (a reply to a logged-in blog) goes in the same write.
             outgoing = self._outbox_changes(index, tables, comment_id, None, comment)

@@ -17,6 +17,7 @@ naming the document and the field, which the store reports as corrupt.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -163,6 +164,24 @@ def comment_doc_is_plain(doc: Doc) -> bool:
         and (deleted is None or type(deleted) is str)
         and type(get("url", "")) is str
     )
+
+
+def local_reply_doc(
+    review_id: int, parent_id: int | None, author: str, body: str, date: str
+) -> Doc:
+    """The stored document of a reply written here, by the reader or by ``reviews reply``
+    (one shape for both ways in), with a ``local:`` source id of its own."""
+    return {
+        "review_id": review_id,
+        "parent_id": parent_id,
+        "author": author,
+        "date": date,
+        "body": body,
+        "local": True,
+        "source_id": f"local:{uuid.uuid4().hex}",
+        "edited": None,
+        "deleted": None,
+    }
 
 
 def comment_from_doc(comment_id: int, doc: Doc) -> Comment:

@@ -24,12 +24,10 @@ nothing is written when one is raised.
 from __future__ import annotations
 
 import os
-import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -46,7 +44,7 @@ from tui.store.errors import (
 from tui.store.files import real_database_path, writable
 from tui.store.first_screen import patch_first_screen
 from tui.store.ids import IdIndex, file_mark, ids_path, load_ids
-from tui.store.index import comment_from_doc
+from tui.store.index import comment_from_doc, local_reply_doc
 from tui.store.journal import (
     FOLD_BYTES,
     Changes,
@@ -123,17 +121,7 @@ def add_reply_at_once(
             raise NotFound(f"review {review_id} has no comment {parent_id}")
         comment_id = ids.max_comment_id + 1
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        doc: dict[str, Any] = {
-            "review_id": review_id,
-            "parent_id": parent_id,
-            "author": author,
-            "date": stamp,
-            "body": body,
-            "local": True,
-            "source_id": f"local:{uuid.uuid4().hex}",
-            "edited": None,
-            "deleted": None,
-        }
+        doc = local_reply_doc(review_id, parent_id, author, body, stamp)
         comment = comment_from_doc(comment_id, doc)
         changes: Changes = {"comments": {str(comment_id): doc}}
         target = target_in(ids.sources, source_id)
