@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import orjson
 import pytest
 from conftest import sample_reviews
 from pilot_helpers import ready, sidebar_lines, thread_text
@@ -21,9 +22,8 @@ from tui.opening import Opening
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Store
-from tui.store.checkpoint import database_identity
-from tui.store.first_screen import ROWS, first_screen_path, identity_on_disk, load_first_screen
-from tui.store.journal import journal_path, journal_size
+from tui.store.first_screen import ROWS, first_screen_path, load_first_screen
+from tui.store.journal import database_identity, journal_path, journal_size
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
@@ -292,14 +292,19 @@ async def test_another_write_between_snapshot_and_load_shows_the_file(
 
 
 def test_the_snapshot_s_identity_of_the_file_is_the_store_s(db_path: Path) -> None:
-    """``identity_on_disk`` (read without the storage module) is ``database_identity``,
-    before and after a record is appended to the journal."""
+    """``database_identity`` (read without the storage module) is the identity the store
+    stamps its snapshot with, before and after a record is appended to the journal."""
     saved_database(db_path)
-    assert identity_on_disk(db_path) == database_identity(db_path)
+    assert _stamp(db_path) == database_identity(db_path)
     store = Store(db_path)
     try:
         store.set_unread(store.reviews()[0].id, False)  # one journal record
     finally:
         store.close()
     assert journal_size(journal_path(db_path)) > 0
-    assert identity_on_disk(db_path) == database_identity(db_path)
+    assert _stamp(db_path) == database_identity(db_path)
+
+
+def _stamp(db_path: Path) -> tuple[int, ...]:
+    """The identity the store wrote into the snapshot beside ``db_path``."""
+    return tuple(orjson.loads(first_screen_path(db_path).read_bytes())["database"])

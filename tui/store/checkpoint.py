@@ -1,8 +1,8 @@
 """The database read and written whole, outside a store: the JSON file with its journal.
 
 For the commands that work on the file itself (``reviews check --repair``,
-``reviews restore``) and for the first-screen snapshot's identity; the store
-reads and writes through ``tui.store.storage.AtomicFileStorage``.
+``reviews restore``); the store reads and writes through
+``tui.store.storage.AtomicFileStorage``.
 """
 
 from __future__ import annotations
@@ -16,26 +16,17 @@ from tui.store.journal import (
     empty_journal,
     journal_checkpoint,
     journal_path,
-    journal_size,
     read_journal,
     stamp_checkpoint,
 )
 from tui.store.storage import (
-    Identity,
     Signature,
     Tables,
     UnreadableFileError,
     atomic_write_pieces,
     parse_tables,
     serialise_tables,
-    signature,
 )
-
-
-def database_identity(path: Path) -> Identity:
-    """The identity of the database as it is on disk: the file's signature and the
-    journal's length (a record appended changes it as surely as a rewrite)."""
-    return (*signature(path.stat()), journal_size(journal_path(path)))
 
 
 def read_database(raw: bytes | bytearray, journal: Path | None) -> Tables:

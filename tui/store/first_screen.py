@@ -24,11 +24,10 @@ import orjson
 
 from tui.model import Comment, Review
 from tui.store.files import create_exclusive, read_private
-from tui.store.journal import journal_path, journal_size
+from tui.store.journal import Identity, database_identity
 
 if TYPE_CHECKING:  # the storage (and TinyDB) load after the first frame, with the store
     from tui.store.index import StoreIndex
-    from tui.store.storage import Identity
 
 FORMAT = 2
 """Bumped when the layout changes: an older snapshot is then ignored."""
@@ -216,14 +215,6 @@ def _with_reply(data: dict[str, Any], comment: Comment) -> bool:
     return True
 
 
-def identity_on_disk(db_path: Path) -> Identity:
-    """``tui.store.checkpoint.database_identity``: the file's signature and the journal's
-    length; here without the storage module, which loads TinyDB (not needed before the
-    reader's first frame). A test keeps the two the same."""
-    st = db_path.stat()
-    return (st.st_ino, st.st_size, st.st_mtime_ns, journal_size(journal_path(db_path)))
-
-
 def _saved_signature(path: Path) -> Identity | None:
     try:
         data = orjson.loads(read_private(path))
@@ -253,7 +244,7 @@ def load_first_screen(db_path: Path) -> FirstScreen | None:
         if st.st_uid != os.geteuid():
             return None  # someone else's file is not a first screen we show
         raw = read_private(path)
-        current = identity_on_disk(db_path)
+        current = database_identity(db_path)
         data = orjson.loads(raw)
     except (OSError, orjson.JSONDecodeError):
         return None

@@ -39,6 +39,12 @@ import orjson
 
 from tui.store.files import PRIVATE_FILE
 
+Signature = tuple[int, int, int]
+"""``(st_ino, st_size, st_mtime_ns)``: changes whenever the file is replaced."""
+
+Identity = tuple[int, int, int, int]
+"""A ``Signature`` and the journal's length: changes with every write of the database."""
+
 Changes = dict[str, dict[str, dict[str, Any]]]
 """One record: table name -> document id -> the whole new document."""
 
@@ -223,6 +229,19 @@ def journal_size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def signature(st: os.stat_result) -> Signature:
+    """The identity of one version of a file, from a stat result."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def database_identity(path: Path) -> Identity:
+    """The identity of the database as it is on disk: the file's signature and the
+    journal's length (a record appended changes it as surely as a rewrite). Here, not
+    beside the storage, so the reader can check its first-screen snapshot before TinyDB
+    is loaded."""
+    return (*signature(path.stat()), journal_size(journal_path(path)))
 
 
 def append_record(path: Path, checkpoint: int, file_size: int, end: int, changes: Changes) -> int:

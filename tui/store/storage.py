@@ -54,14 +54,13 @@ from tui.store.journal import (
     stamp_checkpoint,
 )
 
+# Their home is the journal (free of TinyDB); the store's modules take them from here too.
+from tui.store.journal import Identity as Identity
+from tui.store.journal import Signature as Signature
+from tui.store.journal import signature as signature
+
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
-
-Signature = tuple[int, int, int]
-"""``(st_ino, st_size, st_mtime_ns)``: changes whenever the file is replaced."""
-
-Identity = tuple[int, int, int, int]
-"""A ``Signature`` and the journal's length: changes with every write of the database."""
 
 CHUNK_DOCS = 1_000
 """Documents serialised by one orjson call when writing (about half a megabyte of comments)."""
@@ -79,11 +78,6 @@ class UnreadableFileError(ValueError):
 
 class MissingFileError(FileNotFoundError):
     """The database file is gone although the store did not expect to create it."""
-
-
-def signature(st: os.stat_result) -> Signature:
-    """The identity of one version of a file, from a stat result."""
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def temp_name(path: Path) -> Path:
