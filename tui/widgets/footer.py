@@ -27,6 +27,9 @@ NARROW = 100
 KeyText = tuple[str, str, str, str, bool, str]
 """What a key of the bar shows: key, its display, description, action, enabled, tooltip."""
 
+_NO_GROUP = id(None)
+"""The group ``shows`` records for a key in no group of keys."""
+
 
 class KeyBar(Footer):
     """A ``Footer`` that skips rebuilds which would show the same keys."""
@@ -94,35 +97,25 @@ class KeyBar(Footer):
         if not await self._update_in_place(shown):
             await self.recompose()
 
-    def _wanted(self) -> list[KeyText] | None:
-        """The keys ``Footer.compose`` would show (one per action, in order), or None
-        when it would show more than plain keys (a group of keys)."""
-        app = self.app
+    @staticmethod
+    def _wanted(keys: tuple[Any, ...]) -> list[KeyText] | None:
+        """The keys ``Footer.compose`` would show (one per action, in order), from the
+        keys of ``shows``; None when it would show more than plain keys (a group)."""
         by_action: dict[str, KeyText] = {}
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if not binding.show:
-                continue
-            if binding.group is not None:
+        for key, display, description, action, enabled, tooltip, group in keys:
+            if group != _NO_GROUP:
                 return None
-            by_action.setdefault(
-                binding.action,
-                (
-                    binding.key,
-                    app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    enabled,
-                    tooltip,
-                ),
-            )
+            by_action.setdefault(action, (key, display, description, action, enabled, tooltip))
         return list(by_action.values())
 
     async def _update_in_place(self, shown: Hashable) -> bool:
         """Show the keys now wanted by changing the key widgets there are; False when
         only a rebuild can (the palette key or the compact look changed, a group, a key
         that would change between enabled and disabled)."""
-        wanted = self._wanted()
-        if wanted is None or not isinstance(self._shown, tuple) or not isinstance(shown, tuple):
+        if not isinstance(self._shown, tuple) or not isinstance(shown, tuple):
+            return False
+        wanted = self._wanted(shown[0])
+        if wanted is None:
             return False
         if self._shown[1:] != shown[1:]:
             return False  # the palette hint or the compact look: Footer.compose's business
