@@ -208,10 +208,19 @@ def read_journal(path: Path, checkpoint: int, file_size: int) -> Replay:
         if first + 1 >= len(raw):
             return Replay(size=size)  # the header line itself was torn
         raise GarbledJournalError(f"the journal {path} does not start with a journal header")
-    if head["checkpoint"] != checkpoint or (checkpoint == 0 and head.get("size") != file_size):
+    if not header_applies(head, checkpoint, file_size):
         return Replay(size=size)
     records, end = read_records(raw, first + 1, where=f"the journal {path}")
     return Replay(records, end, applies=True, size=size)
+
+
+def header_applies(head: dict[str, Any], checkpoint: int, file_size: int) -> bool:
+    """Whether a journal whose header is ``head`` belongs to the JSON file at
+    ``checkpoint`` (of ``file_size`` bytes: the header names the size when the file has
+    no checkpoint number)."""
+    return head.get("checkpoint") == checkpoint and (
+        checkpoint != 0 or head.get("size") == file_size
+    )
 
 
 def apply(tables: dict[str, dict[str, Any]], changes: Changes) -> None:
@@ -304,10 +313,9 @@ def journal_signature(path: Path) -> tuple[int, int, int]:
     """``(inode, size, mtime)`` of the journal: changes with every append or cut
     (``(0, 0, 0)`` when there is none)."""
     try:
-        st = path.stat()
+        return signature(path.stat())
     except FileNotFoundError:
         return (0, 0, 0)
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def empty_journal(path: Path) -> None:

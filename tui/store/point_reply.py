@@ -50,6 +50,7 @@ from tui.store.journal import (
     Changes,
     GarbledJournalError,
     append_record,
+    header_applies,
     journal_path,
     read_journal,
     read_records,
@@ -163,9 +164,7 @@ def _journal_tail(path: Path, ids: IdIndex) -> _Tail | None:
                 head = orjson.loads(stream.readline(200))
                 stream.seek(start)
                 raw = stream.read()
-            named = head.get("checkpoint")
-            named_size = head.get("size") if named == 0 else sig[1]  # (no number: its size)
-            if (named, named_size) != (ids.stamp.checkpoint, sig[1]):
+            if not header_applies(head, ids.stamp.checkpoint, sig[1]):
                 return None
             records, used = read_records(raw, 0, where=str(journal))
             end, size = start + used, start + len(raw)
