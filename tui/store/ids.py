@@ -297,7 +297,7 @@ def file_mark(db_path: Path) -> tuple[Signature, int]:
     """The database file's signature and mark (see ``Stamp.mark``), from one open file."""
     fd = os.open(db_path, os.O_RDONLY)
     try:
-        st = os.fstat(fd)  # the file is only ever replaced, never written in place
+        st = os.fstat(fd)
         mark = zlib.crc32(os.pread(fd, MARK_BYTES, 0))
         mark = zlib.crc32(os.pread(fd, MARK_BYTES, max(st.st_size - MARK_BYTES, 0)), mark)
         return signature(st), mark
