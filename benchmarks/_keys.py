@@ -38,6 +38,9 @@ class KeyProbe:
 
         async def on_event(app: Any, event: events.Event) -> None:
             if isinstance(event, events.Key) and event.key == PROBE_KEY:
+                if probe._stop.is_set():
+                    # Probing is over: the app may be closing (no screen left to take a key).
+                    return
                 due = probe._sent.pop(id(event), None)
                 if due is not None:
                     probe.latencies.append((due, time.perf_counter() - due))
@@ -54,6 +57,8 @@ class KeyProbe:
         self._stop.clear()
 
         def post(due: float) -> None:
+            if self._stop.is_set():
+                return
             event = events.Key(PROBE_KEY, None)
             self._sent[id(event)] = due
             app.post_message(event)
