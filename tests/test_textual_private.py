@@ -96,3 +96,25 @@ def test_the_linux_driver_still_writes_to_stderr_through_write_alone() -> None:
     assert "self._writer_thread.write(data)" in inspect.getsource(LinuxDriver.write)
     assert list(inspect.signature(LinuxDriver.write).parameters) == ["self", "data"]
     assert FrameDriver.write is not LinuxDriver.write
+
+
+def test_the_compositor_still_composes_renders_front_to_back_first_piece_wins() -> None:
+    # tui/compositor.py: ShownAreaCompositor overrides Compositor._get_renders, and
+    # ReaderScreen.__init__ replaces Screen._compositor with one. Right only while
+    # _render_chops takes (region, clip, lines of region within clip) front to back and
+    # keeps the first piece per cut, and Screen makes its compositor in __init__.
+    from textual._compositor import Compositor
+
+    from tui.compositor import ShownAreaCompositor
+    from tui.screens.reader import ReaderScreen
+
+    chops = inspect.getsource(Compositor._render_chops)
+    assert "renders = self._get_renders(crop)" in chops
+    assert "for region, clip, strips in renders:" in chops
+    assert "render_region = intersection(region, clip)" in chops
+    assert "if get_chops_line(cut) is None:" in chops
+    assert list(inspect.signature(Compositor._get_renders).parameters) == ["self", "crop"]
+    assert "visible_widgets.sort(key=itemgetter(0), reverse=True)" in inspect.getsource(Compositor)
+    assert "self._compositor = Compositor()" in inspect.getsource(Screen.__init__)
+    assert "self._compositor = ShownAreaCompositor()" in inspect.getsource(ReaderScreen)
+    assert ShownAreaCompositor._get_renders is not Compositor._get_renders
