@@ -411,7 +411,8 @@ class ReviewList(LineView, can_focus=True):
             if crop.y < top + ROW_HEIGHT and top < crop.bottom:
                 # This frame shows the cursor: what waited for it comes once it is out.
                 self.call_later(self._cursor_drawn)
-        look = (crop.x, crop.width, self.size, self.background_colors, self.get_line_filters())
+        size = self.size  # a walk up to the screen each time it is asked: once a frame
+        look = (crop.x, crop.width, size, self.background_colors, self.get_line_filters())
         if look != self._finished_look:
             self._finished, self._finished_before = {}, {}
             self._finished_look = look
@@ -424,6 +425,7 @@ class ReviewList(LineView, can_focus=True):
             # path once for every line, rather than once a line (~2x slower).
             fresh = super().render_lines(crop)
         strips: list[Strip] = []
+        kept = 2 * max(size.height, 1)
         for y, (key, review) in zip(crop.line_range, keys, strict=True):
             done = self._finished.get(key) or self._finished_before.get(key)
             if done is None or done[0] is not review:
@@ -434,7 +436,7 @@ class ReviewList(LineView, can_focus=True):
                     else super().render_lines(Region(crop.x, y, crop.width, 1))[0]
                 )
                 done = (review, line)
-            if len(self._finished) >= 2 * max(self.size.height, 1):
+            if len(self._finished) >= kept:
                 self._finished_before, self._finished = self._finished, {}
             self._finished[key] = done
             strips.append(done[1])
