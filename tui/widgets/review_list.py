@@ -540,10 +540,10 @@ class ReviewList(LineView, can_focus=True):
         self._scroll_to_cursor()
         if self.scroll_offset.y == scrolled_from and before is not None:
             # Only the two rows whose cursor state changed need drawing again.
-            self.refresh_lines(before * ROW_HEIGHT, ROW_HEIGHT)
-            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_text(before * ROW_HEIGHT - scrolled_from, ROW_HEIGHT)
+            self.refresh_text(index * ROW_HEIGHT - scrolled_from, ROW_HEIGHT)
         else:
-            self.refresh()
+            self.refresh_text()
         self._highlighted(self._shown[index].id, moved=True)
 
     def _scroll_to_cursor(self) -> None:
