@@ -39,7 +39,7 @@ class LineView(ScrollView):
         but not the scroll bar beside them: the bar redraws itself when its thumb moves.
 
         A refresh of the whole widget takes the scroll bar's column into the frame, and
-        with it the bar's lines, their cutting and their bytes (~0.5 ms of a sidebar
+        with it the bar's lines, their cutting and their bytes (~0.15 ms of a sidebar
         scrolled by a row, at 160x50).
         """
         rows = self.size.height - y if height is None else height
