@@ -133,3 +133,12 @@ async def test_lines_kept_by_row_match_textuals_own_drawing() -> None:
         sidebar._finished, sidebar._finished_before = {}, {}
         part = Region(0, 1, sidebar.size.width, 4)
         assert sidebar.render_lines(part) == Widget.render_lines(sidebar, part)
+        # Some lines kept, some not (a scroll by a row): each run of missing lines is
+        # drawn in one call, and the lines come out as Textual draws them.
+        whole = Region(0, 0, sidebar.size.width, sidebar.size.height)
+        sidebar.render_lines(whole)
+        for number, key in enumerate(list(sidebar._finished)):
+            if number % 3 == 0 or number in (4, 5, 6):
+                del sidebar._finished[key]
+        sidebar._finished_before = {}
+        assert sidebar.render_lines(whole) == Widget.render_lines(sidebar, whole)

@@ -6,7 +6,7 @@ import inspect
 
 from rich.console import RenderableType
 from textual.app import App, ComposeResult
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -122,3 +122,24 @@ async def test_the_bar_is_redrawn_only_when_the_thumb_moves() -> None:
         view.scroll_to(y=10_000, animate=False, immediate=True)
         await pilot.pause()
         assert calls == [1] and view.vertical_scrollbar.position == 10_000
+
+
+async def test_a_scroll_redraws_the_lines_and_not_the_bar_beside_them() -> None:
+    # A frame that scrolls the text by a line takes only the text's columns: the bar's
+    # column (its lines, their cutting, their bytes) only when its thumb moves.
+    app = LinesApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        view, calls = await counted_view(pilot, 20_000)
+        asked: list[tuple[Region, ...]] = []
+        refresh = view.refresh
+
+        def noted(*regions: Region, **options: bool) -> Lines:
+            asked.append(regions)
+            return refresh(*regions, **options)
+
+        view.refresh = noted  # type: ignore[method-assign]
+        view.scroll_to(y=3, animate=False, immediate=True)
+        await pilot.pause()
+        assert calls == [0]
+        assert asked == [(Region(0, 0, view.line_width, view.size.height),)]
+        assert view.line_width < view.size.width  # the bar's column is left out

@@ -1,4 +1,4 @@
-"""Guards for the two places that still lean on Textual internals (8.2.8), with no public way.
+"""Guards for the places that still lean on Textual internals (8.2.8), with no public way.
 
 If one of these fails, Textual changed the thing the reader relies on: read the
 module named in the failing test before upgrading Textual.
@@ -79,3 +79,42 @@ def test_the_shared_css_cache_still_matches_textuals_parse() -> None:
         sheet.parse()
     probes = [rules for key, rules in CSS_PARSES.items() if key[0] == css]
     assert len(probes) == 2 and probes[0] is not probes[1]
+
+
+def test_the_linux_driver_still_writes_to_stderr_through_write_alone() -> None:
+    # tui/frame_driver.py: FrameDriver overrides LinuxDriver.write to write at once to
+    # sys.__stderr__, the stream LinuxDriver hands its writer thread. That is right only
+    # while LinuxDriver writes there, and only through write (no other method queues for
+    # the writer thread, which would put its bytes out of order with ours).
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from tui.frame_driver import FrameDriver
+
+    source = inspect.getsource(LinuxDriver)
+    assert "self._file = sys.__stderr__" in inspect.getsource(LinuxDriver.__init__)
+    assert source.count("_writer_thread.write(") == 1
+    assert "self._writer_thread.write(data)" in inspect.getsource(LinuxDriver.write)
+    assert list(inspect.signature(LinuxDriver.write).parameters) == ["self", "data"]
+    assert FrameDriver.write is not LinuxDriver.write
+
+
+def test_the_compositor_still_composes_renders_front_to_back_first_piece_wins() -> None:
+    # tui/compositor.py: ShownAreaCompositor overrides Compositor._get_renders, and
+    # ReaderScreen.__init__ replaces Screen._compositor with one. Right only while
+    # _render_chops takes (region, clip, lines of region within clip) front to back and
+    # keeps the first piece per cut, and Screen makes its compositor in __init__.
+    from textual._compositor import Compositor
+
+    from tui.compositor import ShownAreaCompositor
+    from tui.screens.reader import ReaderScreen
+
+    chops = inspect.getsource(Compositor._render_chops)
+    assert "renders = self._get_renders(crop)" in chops
+    assert "for region, clip, strips in renders:" in chops
+    assert "render_region = intersection(region, clip)" in chops
+    assert "if get_chops_line(cut) is None:" in chops
+    assert list(inspect.signature(Compositor._get_renders).parameters) == ["self", "crop"]
+    assert "visible_widgets.sort(key=itemgetter(0), reverse=True)" in inspect.getsource(Compositor)
+    assert "self._compositor = Compositor()" in inspect.getsource(Screen.__init__)
+    assert "self._compositor = ShownAreaCompositor()" in inspect.getsource(ReaderScreen)
+    assert ShownAreaCompositor._get_renders is not Compositor._get_renders

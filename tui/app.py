@@ -14,6 +14,7 @@ from rich.console import RenderableType
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -85,6 +86,16 @@ class ReviewsApp(LiteralTextApp):
         Binding("R", "sync", "Sync", show=False, id="app.sync"),
         Binding("S", "sources", "Sources", show=False, id="app.sources"),
     ]
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS the one that writes
+        each frame as it is made (``tui.frame_driver``)."""
+        chosen = super().get_driver_class()
+        if chosen.__module__ == "textual.drivers.linux_driver":
+            from tui.frame_driver import FrameDriver
+
+            return FrameDriver
+        return chosen
 
     def __init__(
         self,

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input
 
+from tui.compositor import ShownAreaCompositor
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
 from tui.text import clean
@@ -117,6 +118,9 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        # Private Textual API (tests/test_textual_private.py): a partial update composes
+        # only the widgets that show in it (tui/compositor.py).
+        self._compositor = ShownAreaCompositor()
         self._review: Review | None = None
         self._undo: list[Undo] = []
         self._seen_timer: Timer | None = None

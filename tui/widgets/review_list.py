@@ -411,30 +411,39 @@ class ReviewList(LineView, can_focus=True):
             if crop.y < top + ROW_HEIGHT and top < crop.bottom:
                 # This frame shows the cursor: what waited for it comes once it is out.
                 self.call_later(self._cursor_drawn)
-        look = (crop.x, crop.width, self.size, self.background_colors, self.get_line_filters())
+        size = self.size  # a walk up to the screen each time it is asked: once a frame
+        look = (crop.x, crop.width, size, self.background_colors, self.get_line_filters())
         if look != self._finished_look:
             self._finished, self._finished_before = {}, {}
             self._finished_look = look
         scroll_x, scroll_y = self.scroll_offset
         width = self.line_width
         keys = [self._line_key(y, scroll_x, scroll_y, width) for y in crop.line_range]
-        fresh: list[Strip] | None = None
-        if not any(key in self._finished or key in self._finished_before for key, _ in keys):
-            # Nothing on screen drawn yet (the first frame, a new filter): Textual's own
-            # path once for every line, rather than once a line (~2x slower).
-            fresh = super().render_lines(crop)
+        finished, before = self._finished, self._finished_before
+        found: list[tuple[Review | None, Strip] | None] = []
+        for key, review in keys:
+            done = finished.get(key) or before.get(key)
+            found.append(done if done is not None and done[0] is review else None)
+        # Lines not drawn yet go through Textual's own path (styles, filters, its
+        # cache), each run of neighbours in one call: once a line costs ~2x as much
+        # (a scroll by one row brings four: the new row and the cursor's old one).
+        start = 0
+        while start < len(found):
+            if found[start] is not None:
+                start += 1
+                continue
+            end = start
+            while end < len(found) and found[end] is None:
+                end += 1
+            lines = super().render_lines(Region(crop.x, crop.y + start, crop.width, end - start))
+            for offset, line in enumerate(lines):
+                found[start + offset] = (keys[start + offset][1], line)
+            start = end
         strips: list[Strip] = []
-        for y, (key, review) in zip(crop.line_range, keys, strict=True):
-            done = self._finished.get(key) or self._finished_before.get(key)
-            if done is None or done[0] is not review:
-                # Textual's own path for this one line: styles, filters, its cache.
-                line = (
-                    fresh[y - crop.y]
-                    if fresh is not None
-                    else super().render_lines(Region(crop.x, y, crop.width, 1))[0]
-                )
-                done = (review, line)
-            if len(self._finished) >= 2 * max(self.size.height, 1):
+        kept = 2 * max(size.height, 1)
+        for (key, _review), done in zip(keys, found, strict=True):
+            assert done is not None
+            if len(self._finished) >= kept:
                 self._finished_before, self._finished = self._finished, {}
             self._finished[key] = done
             strips.append(done[1])
@@ -531,10 +540,10 @@ class ReviewList(LineView, can_focus=True):
         self._scroll_to_cursor()
         if self.scroll_offset.y == scrolled_from and before is not None:
             # Only the two rows whose cursor state changed need drawing again.
-            self.refresh_lines(before * ROW_HEIGHT, ROW_HEIGHT)
-            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_text(before * ROW_HEIGHT - scrolled_from, ROW_HEIGHT)
+            self.refresh_text(index * ROW_HEIGHT - scrolled_from, ROW_HEIGHT)
         else:
-            self.refresh()
+            self.refresh_text()
         self._highlighted(self._shown[index].id, moved=True)
 
     def _scroll_to_cursor(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from math import ceil
 
 from rich.segment import Segment
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 
@@ -33,6 +33,17 @@ class LineView(ScrollView):
         if known is None or known[0] != size or known[1] != bar:
             known = self._line_width = (size, bar, self.scrollable_content_region.width)
         return known[2]
+
+    def refresh_text(self, y: int = 0, height: int | None = None) -> None:
+        """Draw lines ``y`` to ``y + height`` of the visible area again (all by default),
+        but not the scroll bar beside them: the bar redraws itself when its thumb moves.
+
+        A refresh of the whole widget takes the scroll bar's column into the frame, and
+        with it the bar's lines, their cutting and their bytes (~0.15 ms of a sidebar
+        scrolled by a row, at 160x50).
+        """
+        rows = self.size.height - y if height is None else height
+        self.refresh(Region(0, y, self.line_width, rows))
 
     def notify_style_update(self) -> None:
         """Padding or gutter may have changed: work the line width out again."""
@@ -63,7 +74,7 @@ class LineView(ScrollView):
             else:
                 bar.position = new_value
         if round(old_value) != round(new_value):
-            self.refresh(self.size.region)
+            self.refresh_text()
 
 
 def thumb_cells(bar: ScrollBar, position: float) -> list[Segment]:
