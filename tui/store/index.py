@@ -23,9 +23,10 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, cast
 
 from tui.model import Comment, Review
+from tui.store.packed import PackedReview, pack_body
 from tui.store.storage import Tables, UnreadableFileError
 
 Doc = dict[str, Any]
@@ -56,12 +57,13 @@ def _checked_review(review_id: int, doc: Doc, comment_count: int, latest: str | 
         raise UnreadableFileError(f"review {review_id} has a malformed 'tags'")
     rating = _field("review", review_id, doc, "rating", (int, float, type(None)), None)
     date = _field("review", review_id, doc, "date", (str,), _MISSING)
-    return Review(
+    made = PackedReview if type(doc.get("body")) is bytes else Review
+    return made(
         id=review_id,
         title=_field("review", review_id, doc, "title", (str,), _MISSING),
         date=date,
         author=_field("review", review_id, doc, "author", (str,), ""),
-        body=_field("review", review_id, doc, "body", (str,), _MISSING),
+        body=_field("review", review_id, doc, "body", (str, bytes), _MISSING),
         tags=tuple(tags),
         film=_field("review", review_id, doc, "film", (str, type(None)), None),
         year=_field("review", review_id, doc, "year", (int, type(None)), None),
@@ -90,11 +92,12 @@ def review_from_doc(
     tags, film, year, director = get("tags", _NO_TAGS), get("film"), get("year"), get("director")
     rating, source, source_id = get("rating"), get("source", ""), get("source_id", "")
     url = get("url", "")
+    made = Review if type(body) is str else PackedReview  # a body the index packed: bytes
     if (
         type(title) is str
         and type(date) is str
         and type(author) is str
-        and type(body) is str
+        and (made is Review or type(body) is bytes)
         and type(tags) is list
         and (film is None or type(film) is str)
         and (year is None or type(year) is int)
@@ -105,12 +108,12 @@ def review_from_doc(
         and type(url) is str
         and all(type(tag) is str for tag in tags)
     ):
-        return Review(
+        return made(
             review_id,
             title,
             date,
             author,
-            body,
+            cast(str, body),  # or, for a PackedReview, its Packed body
             tuple(tags),
             film,
             year,
@@ -285,6 +288,7 @@ class StoreIndex:
         self.max_comment_id = self._scan_comments()
         for review_id, doc in zip(review_ids, review_docs.values(), strict=True):
             latest = self.latest.get(review_id)
+            pack_body(doc)
             review = review_from_doc(review_id, doc, self.counts[review_id], latest)
             self.reviews[review_id] = review
             if review.source_id:
@@ -436,6 +440,7 @@ class StoreIndex:
         """Take in review documents just written (new or changed)."""
         for key, doc in docs.items():
             review_id = int(key)
+            pack_body(doc)
             review = review_from_doc(
                 review_id, doc, self.counts.get(review_id, 0), self.latest.get(review_id)
             )

@@ -58,6 +58,7 @@ from tui.store.journal import (
 from tui.store.journal import Identity as Identity
 from tui.store.journal import Signature as Signature
 from tui.store.journal import signature as signature
+from tui.store.packed import json_default, pack_body
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
@@ -241,7 +242,9 @@ def serialise_tables(
         separator = b""
         while chunk := dict(islice(items, CHUNK_DOCS)):
             # One piece per line (one write, one GIL release): the chunk's braces dropped.
-            yield b"".join((separator, memoryview(orjson.dumps(chunk))[1:-1], b"\n"))
+            # json_default: a body the index keeps packed is written as its text.
+            piece = orjson.dumps(chunk, default=json_default)
+            yield b"".join((separator, memoryview(piece)[1:-1], b"\n"))
             separator = b","
         fragments = iter(appended.get(name, ()))
         while encoded := list(islice(fragments, CHUNK_DOCS)):
@@ -304,6 +307,12 @@ def parse_lines(raw: bytearray) -> Tables | None:
                     raw[start], raw[newline] = was, 0x0A
                 if not docs:
                     return None
+                if name == "reviews":
+                    # Packed now, a line at a time, not after the whole parse: the
+                    # next line's documents then take the place the texts left.
+                    for doc in docs.values():
+                        if type(doc) is dict:
+                            pack_body(doc)
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
