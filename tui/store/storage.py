@@ -58,7 +58,7 @@ from tui.store.journal import (
 from tui.store.journal import Identity as Identity
 from tui.store.journal import Signature as Signature
 from tui.store.journal import signature as signature
-from tui.store.packed import json_default, pack_body
+from tui.store.packed import compact_review, json_default
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
@@ -312,7 +312,7 @@ def parse_lines(raw: bytearray) -> Tables | None:
                     # next line's documents then take the place the texts left.
                     for doc in docs.values():
                         if type(doc) is dict:
-                            pack_body(doc)
+                            compact_review(doc)
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
