@@ -120,3 +120,25 @@ def test_the_first_screen_snapshot_holds_the_text(tmp_path: Path) -> None:
     screen = load_first_screen(db)
     assert screen is not None
     assert [r.body for r in screen.reviews] == [LONG]
+
+
+def test_tags_and_shared_texts_keep_their_json(tmp_path: Path) -> None:
+    db = tmp_path / "reviews.json"
+    store = Store(db)
+    tagged = dataclasses.replace(parsed("Tagged", LONG), tags=("drama", "romance"))
+    store.import_reviews([tagged, parsed("Plain", SHORT, "2023-01-01")])
+    store.close()
+    before = orjson.loads(db.read_bytes())["reviews"]
+    store = Store(db)
+    assert {r.title: r.tags for r in store.reviews()} == {
+        "Tagged": ("drama", "romance"),
+        "Plain": (),
+    }
+    tagged_id = next(r.id for r in store.reviews() if r.title == "Tagged")
+    hits = store.search("émigré")  # in the packed body only
+    assert {(h.review_id, h.where) for h in hits} == {(tagged_id, "body")}
+    store.add_reply(store.reviews()[0].id, None, "Me", "A reply.")
+    assert store.checkpoint()
+    store.close()
+    after = orjson.loads(db.read_bytes())["reviews"]
+    assert after == before

@@ -52,7 +52,7 @@ def _field(kind: str, doc_id: int, doc: Doc, name: str, types: Any, default: Any
 
 def _checked_review(review_id: int, doc: Doc, comment_count: int, latest: str | None) -> Review:
     """The slow path of ``review_from_doc``: field by field, naming the first bad one."""
-    tags = _field("review", review_id, doc, "tags", (list,), [])
+    tags = _field("review", review_id, doc, "tags", (list, tuple), [])
     if not all(isinstance(tag, str) for tag in tags):
         raise UnreadableFileError(f"review {review_id} has a malformed 'tags'")
     rating = _field("review", review_id, doc, "rating", (int, float, type(None)), None)
@@ -98,7 +98,7 @@ def review_from_doc(
         and type(date) is str
         and type(author) is str
         and (made is Review or type(body) is bytes)
-        and type(tags) is list
+        and (type(tags) is list or type(tags) is tuple)  # a tuple: compact_review's
         and (film is None or type(film) is str)
         and (year is None or type(year) is int)
         and (director is None or type(director) is str)
@@ -281,7 +281,9 @@ class StoreIndex:
         self._aliases: dict[int, str] | None = None
         self._comment_by_source: dict[tuple[int, str], int] | None = None
         self._order: list[Review] | None = None
-        self._position: dict[int, int] = {}
+        self._position: dict[int, int] | None = None
+        """Review id -> its place in ``_order``: built when first needed (a search, a
+        review's new figures), not with the order (0.6 MB on 10,000 reviews)."""
 
         review_docs = tables.get("reviews", {})
         review_ids = list(map(int, review_docs))
@@ -494,7 +496,7 @@ class StoreIndex:
         self.reviews[review.id] = review
         if self._order is not None:
             # New figures do not move the review: patch it in place, no re-sort.
-            self._order[self._position[review.id]] = review
+            self._order[self._places()[review.id]] = review
 
     # -- the review list ----------------------------------------------------------
 
@@ -505,10 +507,16 @@ class StoreIndex:
             order = sorted(self.reviews.values(), key=attrgetter("id"), reverse=True)
             order.sort(key=attrgetter("date"), reverse=True)
             self._order = order
-            self._position = {r.id: i for i, r in enumerate(order)}
+            self._position = None
         return self._order
+
+    def _places(self) -> dict[int, int]:
+        order = self.ordered()
+        if self._position is None:
+            self._position = {r.id: i for i, r in enumerate(order)}
+        return self._position
 
     def position(self, review_id: int) -> int:
         """Where a review sits in ``ordered()`` (past the end if unknown)."""
-        self.ordered()
-        return self._position.get(review_id, len(self._position))
+        places = self._places()
+        return places.get(review_id, len(places))

@@ -48,12 +48,17 @@ def pack(text: str) -> str | Packed:
 
 def compact_review(doc: dict[str, Any]) -> None:
     """Make a review document smaller in memory, in place, without changing its JSON:
-    its body packed (when worth it), its author and source shared with every other
-    document that has the same (``sys.intern``: a feed's 10,000 posts have one author)."""
+    its body packed (when worth it), its tags a tuple (shared with its ``Review``), its
+    author and source shared with every other document that has the same
+    (``sys.intern``: a feed's 10,000 posts have one author)."""
     get = doc.get
-    body, author, source = get("body"), get("author"), get("source")
+    body, author, source, tags = get("body"), get("author"), get("source"), get("tags")
     if type(body) is str:
         doc["body"] = pack(body)
+    if type(tags) is list:
+        # A tuple is written as the same JSON array, and the Review's tags are then
+        # this very tuple (most are empty: the one shared empty tuple).
+        doc["tags"] = tuple(tags)
     if type(author) is str and len(author) < SHARE_BELOW:
         doc["author"] = intern(author)
     if type(source) is str and len(source) < SHARE_BELOW:
