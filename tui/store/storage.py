@@ -308,11 +308,14 @@ def parse_lines(raw: bytearray) -> Tables | None:
                 if not docs:
                     return None
                 if name == "reviews":
-                    # Packed now, a line at a time, not after the whole parse: the
+                    # Compacted now, a line at a time, not after the whole parse: the
                     # next line's documents then take the place the texts left.
-                    for doc in docs.values():
+                    for key, doc in docs.items():
                         if type(doc) is dict:
                             compact_review(doc)
+                            # orjson's dicts are a size too big for their keys (632
+                            # bytes for a review's 12, where a copy made by zip is 464).
+                            docs[key] = dict(zip(doc, doc.values(), strict=True))
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
