@@ -274,7 +274,7 @@ class StoreIndex:
         """Review id -> its comment ids (tombstones included) in id order; a review
         with no comments has no entry (a feed's 10,000 empty lists are 0.6 MB)."""
         self.counts: dict[int, int] = {}
-        """Review id -> how many of its comments are not deleted."""
+        """Review id -> how many of its comments are not deleted (no entry: none)."""
         self.latest: dict[int, str] = {}
         """Review id -> the date of its newest live comment that has one."""
         self._threads: OrderedDict[int, list[Comment]] = OrderedDict()
@@ -292,7 +292,7 @@ class StoreIndex:
         for review_id, doc in zip(review_ids, review_docs.values(), strict=True):
             latest = self.latest.get(review_id)
             compact_review(doc)
-            review = review_from_doc(review_id, doc, self.counts[review_id], latest)
+            review = review_from_doc(review_id, doc, self.counts.get(review_id, 0), latest)
             self.reviews[review_id] = review
             if review.source_id:
                 self.review_by_source[review.source_id] = review_id
@@ -334,7 +334,8 @@ class StoreIndex:
                 self._recount(review_id)
         else:
             for review_id, thread in threads.items():
-                self.counts[review_id] = len(thread) - tombstones.get(review_id, 0)
+                if thread:
+                    self.counts[review_id] = len(thread) - tombstones.get(review_id, 0)
             for review_id, found in dates.items():
                 self.latest[review_id] = newest(found)
         self.thread_ids = {review_id: thread for review_id, thread in threads.items() if thread}
@@ -451,7 +452,6 @@ class StoreIndex:
             if old is not None and old.source_id and old.source_id != review.source_id:
                 self.review_by_source.pop(old.source_id, None)
             self.reviews[review_id] = review
-            self.counts.setdefault(review_id, 0)
             if review.source_id:
                 self.review_by_source[review.source_id] = review_id
             self.max_review_id = max(self.max_review_id, review_id)
