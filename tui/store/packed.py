@@ -65,6 +65,39 @@ def compact_review(doc: dict[str, Any]) -> None:
         doc["source"] = intern(source)
 
 
+REVIEW_KEYS = frozenset(
+    {"title", "date", "author", "body", "tags", "film", "year", "director", "rating"}
+    | {"source", "source_id", "url"}
+)
+"""The fields of a review document as this version writes them."""
+
+
+class _ReviewFields:
+    """Never used as an object: its instances' ``__dict__`` become review documents.
+
+    CPython shares one table of keys among the attribute dicts of a class's
+    instances (PEP 412, key-sharing dictionaries), so such a dict holds only its
+    values: ~195 bytes for a review's 12 fields, where the dict orjson makes is
+    632 (and a plain copy 464). It is an ordinary ``dict`` in every other way
+    (its own key order, any change; a key outside the shared table just makes
+    it an unshared dict again).
+    """
+
+
+def small_review_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """An equal copy of a review document that takes less memory (``_ReviewFields``).
+
+    A document with a field this version does not write (a hand edit) is copied
+    as a plain dict, at its size: no key of it ever becomes an attribute name.
+    """
+    if not REVIEW_KEYS.issuperset(doc):
+        return dict(zip(doc, doc.values(), strict=True))
+    holder = _ReviewFields()
+    for key, value in doc.items():
+        setattr(holder, key, value)
+    return holder.__dict__
+
+
 def unpack(body: str | Packed) -> str:
     """The text of a body, packed or not."""
     if isinstance(body, str):

@@ -58,7 +58,7 @@ from tui.store.journal import (
 from tui.store.journal import Identity as Identity
 from tui.store.journal import Signature as Signature
 from tui.store.journal import signature as signature
-from tui.store.packed import compact_review, json_default
+from tui.store.packed import compact_review, json_default, small_review_doc
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
@@ -313,9 +313,7 @@ def parse_lines(raw: bytearray) -> Tables | None:
                     for key, doc in docs.items():
                         if type(doc) is dict:
                             compact_review(doc)
-                            # orjson's dicts are a size too big for their keys (632
-                            # bytes for a review's 12, where a copy made by zip is 464).
-                            docs[key] = dict(zip(doc, doc.values(), strict=True))
+                            docs[key] = small_review_doc(doc)
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
