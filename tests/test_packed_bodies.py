@@ -10,7 +10,6 @@ JSON with the body as a string.
 from __future__ import annotations
 
 import dataclasses
-import tracemalloc
 from pathlib import Path
 
 import orjson
@@ -26,7 +25,6 @@ from tui.store.packed import (
     PackedReview,
     json_default,
     pack,
-    small_review_doc,
     unpack,
 )
 
@@ -145,60 +143,9 @@ def test_tags_and_shared_texts_keep_their_json(tmp_path: Path) -> None:
     tagged_id = next(r.id for r in store.reviews() if r.title == "Tagged")
     hits = store.search("émigré")  # in the packed body only
     assert {(h.review_id, h.where) for h in hits} == {(tagged_id, "body")}
+    assert hits[0].snippet[hits[0].start : hits[0].end] == "émigré"
     store.add_reply(store.reviews()[0].id, None, "Me", "A reply.")
     assert store.checkpoint()
     store.close()
     after = orjson.loads(db.read_bytes())["reviews"]
     assert after == before
-
-
-REVIEW_JSON = (
-    b'{"title":"Her","date":"2014-03-06","author":"Ann","body":"Text","tags":["a"],'
-    b'"film":null,"year":2013,"director":null,"rating":4,"source":"feed",'
-    b'"source_id":"feed:1","url":"http://x/1"}'
-)
-
-
-def test_a_small_review_doc_is_the_same_document_in_less_room() -> None:
-    doc = orjson.loads(REVIEW_JSON)
-    small = small_review_doc(doc)
-    assert type(small) is dict
-    assert small == doc
-    assert list(small) == list(doc)
-    assert orjson.dumps(small) == REVIEW_JSON
-    shuffled = dict(reversed(list(doc.items())))
-    assert list(small_review_doc(shuffled)) == list(shuffled)  # its own key order
-
-    tracemalloc.start()
-    try:
-        kept = [small_review_doc(orjson.loads(REVIEW_JSON)) for _ in range(1000)]
-        small_bytes = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    tracemalloc.start()
-    try:
-        plain = [orjson.loads(REVIEW_JSON) for _ in range(1000)]
-        plain_bytes = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    assert len(kept) == len(plain)
-    assert small_bytes < plain_bytes * 0.8
-
-
-def test_a_small_review_doc_takes_changes_like_any_dict() -> None:
-    small = small_review_doc(orjson.loads(REVIEW_JSON))
-    small["body"] = pack(LONG)
-    small["extra"] = {"kept": True}
-    del small["film"]
-    assert unpack(small["body"]) == LONG
-    assert list(small)[-1] == "extra"
-    assert "film" not in small
-    assert orjson.loads(orjson.dumps(small, default=json_default))["body"] == LONG
-
-
-def test_a_hand_edited_review_doc_is_copied_plainly() -> None:
-    odd = {"title": "T", "date": "2020", "body": "B", "__class__": "x", "__dict__": 1}
-    copy = small_review_doc(odd)
-    assert copy == odd
-    assert copy is not odd
-    assert list(copy) == list(odd)
