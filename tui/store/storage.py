@@ -58,7 +58,8 @@ from tui.store.journal import (
 from tui.store.journal import Identity as Identity
 from tui.store.journal import Signature as Signature
 from tui.store.journal import signature as signature
-from tui.store.packed import compact_review, json_default, small_review_doc
+from tui.store.packed import compact_review, json_default
+from tui.store.small_docs import small_comment_doc, small_review_doc
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
@@ -314,6 +315,10 @@ def parse_lines(raw: bytearray) -> Tables | None:
                         if type(doc) is dict:
                             compact_review(doc)
                             docs[key] = small_review_doc(doc)
+                elif name == "comments":
+                    for key, doc in docs.items():
+                        if type(doc) is dict:
+                            docs[key] = small_comment_doc(doc)
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
