@@ -1,6 +1,6 @@
 """Long review bodies are kept packed in memory; the store and the file see text.
 
-The index keeps a body of ``PACK_AT`` characters or more zlib-compressed
+The index keeps a body of ``PACK_AT`` characters or more compressed
 (``tui.store.packed``). Whatever path a review takes (a load, an import,
 another process's journal record, a checkpoint, the first-screen snapshot, an
 export), what comes out is the text that went in, and the file stays plain
