@@ -10,6 +10,8 @@ JSON with the body as a string.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import tracemalloc
 from pathlib import Path
 
 import orjson
@@ -51,6 +53,19 @@ def test_pack_keeps_short_text_and_round_trips_long_text() -> None:
     assert unpack(packed) == LONG
     assert unpack(SHORT) is SHORT
     assert pack("x" * (PACK_AT - 1)) == "x" * (PACK_AT - 1)
+
+
+def test_a_packed_body_holds_no_more_memory_than_its_bytes() -> None:
+    bodies = [f"{LONG} {number}" for number in range(200)]
+    tracemalloc.start()
+    try:
+        packed = [pack(body) for body in bodies]
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert all(isinstance(p, bytes) for p in packed)
+    exact = sum(sys.getsizeof(p) for p in packed) + sys.getsizeof(packed)
+    assert held < exact * 1.2
 
 
 def test_a_packed_review_is_the_review_it_stands_for() -> None:
