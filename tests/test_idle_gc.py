@@ -102,14 +102,12 @@ def test_free_memory_goes_back_after_each_full_collection_only(
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc (Linux)")
 def test_giving_back_free_memory_lowers_the_resident_size() -> None:
-    # 30 MB of blocks glibc keeps in its heap (under its mmap threshold), each
-    # followed by a small one that lives on: freed, they stay resident until trimmed.
-    big = [bytes(100_000) for _ in range(300)]
-    pins = []
-    for block in big:
-        pins.append(bytes(1_000))
-        del block
-    del big
+    # 600 blocks of 100 KB (under glibc's mmap threshold: in its heap), every other one
+    # freed: 30 MB of holes between blocks that live on, which stay resident (no free
+    # top of the heap to shrink) until trimmed.
+    blocks = [bytes(100_000) for _ in range(600)]
+    pins = blocks[::2]
+    del blocks
     before = resident_kb()
     give_back_free_memory()
     if idle_gc._malloc_trim() is None:
