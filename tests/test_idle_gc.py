@@ -12,10 +12,12 @@ import pytest
 from pilot_helpers import ready
 from textual import events
 
+from tui import idle_gc
 from tui.app import ReviewsApp
 from tui.idle_gc import (
     NEVER,
     IdleCollector,
+    give_back_free_memory,
     hold_collections_for_start,
     release_after_start,
 )
@@ -75,6 +77,52 @@ def test_a_due_collection_waits_for_a_pause(thresholds: tuple[int, int, int]) ->
     assert idle.tick() is True and runs == [2]
     assert idle.collections == 1
     idle.stop()
+
+
+def test_free_memory_goes_back_after_each_full_collection_only(
+    thresholds: tuple[int, int, int],
+) -> None:
+    clock = Clock()
+    events: list[str] = []
+    idle = IdleCollector(
+        idle=1.0,
+        clock=clock,
+        collect=lambda generation: events.append(f"collect {generation}"),
+        trim=lambda: events.append("trim"),
+    )
+    idle.start()
+    make_garbage_old()
+    idle.touched()
+    assert idle.tick() is False and events == []  # no pause: neither
+    clock.now += 1.1
+    assert idle.tick() is True
+    assert events == ["collect 2", "trim"]
+    idle.stop()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc (Linux)")
+def test_giving_back_free_memory_lowers_the_resident_size() -> None:
+    # 600 blocks of 100 KB (under glibc's mmap threshold: in its heap), every other one
+    # freed: 30 MB of holes between blocks that live on, which stay resident (no free
+    # top of the heap to shrink) until trimmed.
+    blocks = [bytes(100_000) for _ in range(600)]
+    pins = blocks[::2]
+    del blocks
+    before = resident_kb()
+    give_back_free_memory()
+    if idle_gc._malloc_trim() is None:
+        pytest.skip("no glibc malloc_trim here")
+    assert resident_kb() < before - 10_000
+    assert len(pins) == 300
+
+
+def resident_kb() -> int:
+    """This process's resident size (kB), from /proc (0 where there is none)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return 0
+    line = next(x for x in status.read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1])
 
 
 def test_a_user_who_never_pauses_still_gets_one_every_longest(

@@ -17,7 +17,7 @@ from tui.config import Config
 from tui.opening import Opening
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
-from tui.store import CorruptDatabase, Store
+from tui.store import CorruptDatabase, Store, StoreError
 from tui.widgets.reading_pane import ReadingPane
 
 
@@ -46,6 +46,31 @@ def test_opening_reads_the_store_the_state_and_the_first_list(db_path: Path) -> 
         assert opened.state.sort == "date"
     finally:
         opened.store.close()
+
+
+def test_handed_over_lets_the_first_list_go_and_keeps_the_store(db_path: Path) -> None:
+    opening = Opening(db_path, seed=sample_reviews)
+    assert opening.wait(10)
+    store = opening.result().store
+    opening.handed_over()
+    assert opening.result().first is None
+    assert opening.result().store is store
+    assert opening.first_screen(0) is None
+    opening.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.reviews()
+
+
+async def test_the_reader_hands_the_first_list_over_once_it_has_it(
+    db_path: Path, config: Config
+) -> None:
+    opening = Opening(db_path, seed=sample_reviews)
+    assert opening.wait(10)
+    app = ReviewsApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert "Her" in sidebar_lines(screen)[0]
+        assert opening.result().first is None  # the sidebar has its own
 
 
 def test_opening_a_corrupt_file_raises_from_result(tmp_path: Path) -> None:

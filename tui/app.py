@@ -228,6 +228,7 @@ class ReviewsApp(LiteralTextApp):
             return
         self._store = opened.store
         self._first_reviews = opened.first
+        self._opening.handed_over()
         if self.first_screen is not None:
             # The reader shows the snapshot: it takes the whole file in place, then
             # the keys pressed meanwhile run, in order, on the whole data.

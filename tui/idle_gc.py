@@ -19,12 +19,20 @@ collected in the gap after each key it costs a millisecond or two there, while
 waiting for a one-second pause let a run of keys pile up ~12 MB (94 MB instead
 of 83 MB resident after 100 keys on ten thousand reviews) and a 35 ms pause.
 
+After each full collection the C heap's free pages go back to the system
+(glibc's ``malloc_trim``, microseconds when there is little to give): what the
+whole-file load and the first screens left free between objects that live on
+(~1.5 MB on ten thousand reviews) otherwise stays in the resident size.
+
 No Textual here: the app calls ``tick`` from a timer and ``touched`` on input.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
+import sys
 import time
 from collections.abc import Callable
 
@@ -46,11 +54,14 @@ class IdleCollector:
         longest: float = MAX_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         collect: Callable[[int], object] = gc.collect,
+        trim: Callable[[], object] | None = None,
     ) -> None:
+        """``trim`` runs after each full collection (default: ``give_back_free_memory``)."""
         self.idle = idle
         self.longest = longest
         self._clock = clock
         self._collect = collect
+        self._trim = give_back_free_memory if trim is None else trim
         self._saved: tuple[int, int, int] | None = None
         self._last_input = clock()
         self._last_full = clock()
@@ -96,9 +107,29 @@ class IdleCollector:
         if not (paused or overdue):
             return False
         self._collect(2)
+        self._trim()
         self._last_full = self._clock()
         self.collections += 1
         return True
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``);
+    nothing where there is no glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+    return trim
 
 
 _held_for_start = False

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -137,6 +137,14 @@ class Opening:
             raise self._error
         assert self._opened is not None
         return self._opened
+
+    def handed_over(self) -> None:
+        """The reader has what it needs of the first screen and list: they are let go
+        here (the sidebar's fill is 10,000 reviews and a set of their ids on a big
+        file), and only the store is kept, for ``close``."""
+        self._first_screen = None
+        if self._opened is not None:
+            self._opened = replace(self._opened, first=None)
 
     def close(self) -> None:
         """Close the store if it opened (for a caller that gives up on it)."""

@@ -25,6 +25,7 @@ import orjson
 from tui.model import Comment, Review
 from tui.store.files import create_exclusive, read_private
 from tui.store.journal import Identity, database_identity
+from tui.store.packed import json_default
 
 if TYPE_CHECKING:  # the storage (and TinyDB) load after the first frame, with the store
     from tui.store.index import StoreIndex
@@ -96,7 +97,8 @@ def encoded(screen: FirstScreen, sig: Identity) -> bytes:
             "fresh": [r.id for r in screen.reviews if r.id in screen.fresh],
             "comments": screen.comments,
             "seen": sorted(screen.seen),
-        }
+        },
+        default=json_default,  # the store's reviews keep long bodies packed
     )
 
 

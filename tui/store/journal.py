@@ -38,6 +38,7 @@ from typing import Any
 import orjson
 
 from tui.store.files import PRIVATE_FILE
+from tui.store.packed import json_default
 
 Signature = tuple[int, int, int]
 """``(st_ino, st_size, st_mtime_ns)``: changes whenever the file is replaced."""
@@ -85,7 +86,7 @@ def header(checkpoint: int, file_size: int = 0) -> bytes:
 
 def encode_record(changes: Changes) -> bytes:
     """One record line: CRC-32 of the JSON, a space, the JSON, a newline."""
-    payload = orjson.dumps(changes)
+    payload = orjson.dumps(changes, default=json_default)  # a packed body goes as text
     return b"%08x %s\n" % (zlib.crc32(payload), payload)
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
-from tui.model import Comment
+from tui.model import Comment, Review
 from tui.store.index import StoreIndex
 from tui.text import clean, fold
 
@@ -46,7 +46,14 @@ class _Entry:
     where: Where
     review_id: int
     comment_id: int | None
-    text: str
+    held: str | Review
+    """The text; for a review's body, the review: the store keeps long bodies packed
+    (``tui.store.packed``), and one is unpacked for a hit's snippet, not all held."""
+
+    @property
+    def text(self) -> str:
+        """The text searched."""
+        return self.held.body if isinstance(self.held, Review) else self.held
 
 
 def _fold(text: str) -> str:
@@ -85,7 +92,7 @@ class SearchIndex:
         entries: list[_Entry] = []
         for review in index.ordered():
             entries.append(_Entry("title", review.id, None, review.title))
-            entries.append(_Entry("body", review.id, None, review.body))
+            entries.append(_Entry("body", review.id, None, review))
             for comment_id, body in index.live_comment_bodies(review.id):
                 entries.append(_Entry("comment", review.id, comment_id, body))
         lowered = [fold(entry.text) for entry in entries]
@@ -131,7 +138,9 @@ class SearchIndex:
             i = bisect_right(self._starts, pos) - 1
             entry = self._entries[i]
             local = pos - self._starts[i]
-            if local + len(needle) <= len(entry.text) and not (
+            # The folded text is as long as the text (one character for one).
+            end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self._text)
+            if local + len(needle) <= end - self._starts[i] and not (
                 entry.comment_id is not None and entry.comment_id in self._stale
             ):
                 found.append((entry, local, local + len(needle)))

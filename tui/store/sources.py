@@ -216,7 +216,8 @@ class SourcesStore(StoreCore):
                 posts = (doc.get("state") or {}).get("posts") or {}
                 ids = [index.review_by_source.get(i) for i in posts]
                 found = [i for i in ids if i is not None]
-                counts[int(key)] = SourceCounts(len(found), sum(index.counts[i] for i in found))
+                comments = sum(index.counts.get(i, 0) for i in found)
+                counts[int(key)] = SourceCounts(len(found), comments)
             return counts
 
     def known_reviews(self, identities: Sequence[str]) -> dict[str, tuple[Review, list[Comment]]]:

@@ -58,6 +58,8 @@ from tui.store.journal import (
 from tui.store.journal import Identity as Identity
 from tui.store.journal import Signature as Signature
 from tui.store.journal import signature as signature
+from tui.store.packed import compact_review, json_default
+from tui.store.small_docs import small_comment_doc, small_review_doc
 
 Tables = dict[str, dict[str, Any]]
 """What TinyDB stores: table name -> document id (a decimal string) -> document."""
@@ -241,7 +243,9 @@ def serialise_tables(
         separator = b""
         while chunk := dict(islice(items, CHUNK_DOCS)):
             # One piece per line (one write, one GIL release): the chunk's braces dropped.
-            yield b"".join((separator, memoryview(orjson.dumps(chunk))[1:-1], b"\n"))
+            # json_default: a body the index keeps packed is written as its text.
+            piece = orjson.dumps(chunk, default=json_default)
+            yield b"".join((separator, memoryview(piece)[1:-1], b"\n"))
             separator = b","
         fragments = iter(appended.get(name, ()))
         while encoded := list(islice(fragments, CHUNK_DOCS)):
@@ -252,7 +256,7 @@ def serialise_tables(
     yield b"}"
 
 
-def parse_lines(raw: bytearray) -> Tables | None:
+def parse_lines(raw: bytearray, *, compact: bool = False) -> Tables | None:
     """The tables of a file in ``serialise_tables``' layout, a line at a time; else None.
 
     Each line of documents is parsed by its own ``orjson.loads``, and the
@@ -264,6 +268,10 @@ def parse_lines(raw: bytearray) -> Tables | None:
     None (the caller parses it whole); so does a line that is not valid JSON
     (the whole-file parse then says where). What this accepts is valid JSON
     with the same value.
+
+    ``compact``: each line's documents are made small as they are parsed
+    (``tui.store.packed``, ``tui.store.small_docs``): the value is then the same
+    only once written out again (long review bodies are packed bytes).
     """
     if raw[:2] != b"{\n" or raw[-2:] != b"\n}":
         return None
@@ -304,6 +312,10 @@ def parse_lines(raw: bytearray) -> Tables | None:
                     raw[start], raw[newline] = was, 0x0A
                 if not docs:
                     return None
+                if compact:
+                    # Now, a line at a time, not after the whole parse: the next
+                    # line's documents then take the place the texts left.
+                    _compact(name, docs)
                 table.update(docs)
                 time.sleep(0)  # let a waiting thread (the UI) have the GIL
                 pos = newline + 1
@@ -316,7 +328,20 @@ def parse_lines(raw: bytearray) -> Tables | None:
     return tables
 
 
-def parse_tables(raw: bytes | bytearray) -> Tables:
+def _compact(name: str, docs: dict[str, Any]) -> None:
+    """Make one line's documents of table ``name`` small in memory, in place."""
+    if name == "reviews":
+        for key, doc in docs.items():
+            if type(doc) is dict:
+                compact_review(doc)
+                docs[key] = small_review_doc(doc)
+    elif name == "comments":
+        for key, doc in docs.items():
+            if type(doc) is dict:
+                docs[key] = small_comment_doc(doc)
+
+
+def parse_tables(raw: bytes | bytearray, *, compact: bool = False) -> Tables:
     """Parse a database file and check its outline; ``UnreadableFileError`` says what is wrong.
 
     A ``bytearray`` in ``serialise_tables``' layout is parsed a line at a time
@@ -325,7 +350,7 @@ def parse_tables(raw: bytes | bytearray) -> Tables:
     if not raw:
         raise UnreadableFileError("the file is empty")
     try:
-        data = parse_lines(raw) if isinstance(raw, bytearray) else None
+        data = parse_lines(raw, compact=compact) if isinstance(raw, bytearray) else None
         if data is None:
             data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -445,7 +470,7 @@ class AtomicFileStorage(Storage):
         finally:
             os.close(fd)
         self.invalidate()
-        data = parse_tables(raw)
+        data = parse_tables(raw, compact=True)  # the store's cache: documents made small
         del raw
         checkpoint = checkpoint_of(data)
         seen = journal_signature(self.journal)  # before reading: a later append shows
