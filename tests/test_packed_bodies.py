@@ -92,10 +92,10 @@ def test_json_default_refuses_what_it_does_not_know() -> None:
 
 def test_the_store_gives_back_the_text_and_the_file_keeps_it(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
-    store = Store(db)
+    store = Store(db, keep_small=True)
     store.import_reviews([parsed("Long", LONG), parsed("Short", SHORT, "2023-01-01")])
     store.close()
-    store = Store(db)  # a load from the file: the long body is packed now
+    store = Store(db, keep_small=True)  # a load from the file: the long body is packed now
     by_title = {r.title: r for r in store.reviews()}
     assert isinstance(by_title["Long"], PackedReview)
     assert type(by_title["Short"]) is Review
@@ -116,9 +116,9 @@ def test_the_store_gives_back_the_text_and_the_file_keeps_it(tmp_path: Path) -> 
 
 def test_another_process_record_and_a_reimport_keep_the_text(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
-    first = Store(db)
+    first = Store(db, keep_small=True)
     first.import_reviews([parsed("Long", LONG)])
-    second = Store(db)
+    second = Store(db, keep_small=True)
     newer = LONG.replace("silence", "thunder")
     second.import_reviews([parsed("Long", newer)])  # the same review, updated
     review = first.reviews()[0]  # takes in the other store's change
@@ -131,11 +131,11 @@ def test_another_process_record_and_a_reimport_keep_the_text(tmp_path: Path) -> 
 
 def test_the_first_screen_snapshot_holds_the_text(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
-    store = Store(db)
+    store = Store(db, keep_small=True)
     store.import_reviews([parsed("Long", LONG)])
     store.close()
     first_screen_path(db).unlink(missing_ok=True)
-    store = Store(db)
+    store = Store(db, keep_small=True)
     store.keep_first_screen()
     store.close()
     screen = load_first_screen(db)
@@ -145,12 +145,12 @@ def test_the_first_screen_snapshot_holds_the_text(tmp_path: Path) -> None:
 
 def test_tags_and_shared_texts_keep_their_json(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
-    store = Store(db)
+    store = Store(db, keep_small=True)
     tagged = dataclasses.replace(parsed("Tagged", LONG), tags=("drama", "romance"))
     store.import_reviews([tagged, parsed("Plain", SHORT, "2023-01-01")])
     store.close()
     before = orjson.loads(db.read_bytes())["reviews"]
-    store = Store(db)
+    store = Store(db, keep_small=True)
     assert {r.title: r.tags for r in store.reviews()} == {
         "Tagged": ("drama", "romance"),
         "Plain": (),
@@ -164,3 +164,26 @@ def test_tags_and_shared_texts_keep_their_json(tmp_path: Path) -> None:
     store.close()
     after = orjson.loads(db.read_bytes())["reviews"]
     assert after == before
+
+
+def test_only_the_reader_keeps_bodies_packed_a_command_loads_plain_text(tmp_path: Path) -> None:
+    # Packing makes a whole load slower: a one-off command (export, check, sync) opens
+    # plainly; the reader, which keeps the store for the session, opens it small.
+    from tui.opening import Opening
+
+    db = tmp_path / "reviews.json"
+    store = Store(db)
+    store.import_reviews([parsed("Long", LONG)])
+    store.close()
+    command = Store(db)
+    assert type(command.reviews()[0]) is Review
+    command.close()
+    opening = Opening(db)
+    assert opening.wait(10)
+    reader_store = opening.result().store
+    try:
+        review = reader_store.reviews()[0]
+        assert isinstance(review, PackedReview)
+        assert review.body == LONG
+    finally:
+        opening.close()

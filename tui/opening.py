@@ -94,7 +94,9 @@ class Opening:
             # Imported here, after the first frame: TinyDB and the store are not needed for it.
             from tui.store import Store
 
-            store = Store(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
+            store = Store(
+                self.db_path, seed=self._seed, lock_timeout=self._lock_timeout, keep_small=True
+            )
             first = store.peek_reviews()  # nothing else uses the store yet
             # Before the reader has the store (a few ms, only when the snapshot is stale):
             # afterwards it would hold the store while the reader's first keys want it.

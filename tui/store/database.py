@@ -43,8 +43,9 @@ def _now() -> str:
 class Store(OutboxStore, LoginStore, SourcesStore):
     """Reviews, comments, replies and read state, kept in one crash-safe JSON file.
 
-    ``Store(path, *, seed=None, lock_timeout=5.0)`` opens ``path``, creating it
-    (from ``seed()`` when given) if it does not exist; it raises
+    ``Store(path, *, seed=None, lock_timeout=5.0, keep_small=False)`` opens
+    ``path``, creating it (from ``seed()`` when given) if it does not exist
+    (``keep_small``: less memory, a slower whole load, for the reader); it raises
     ``CorruptDatabase`` or ``NewerSchema`` when the file is unusable. Every
     method is thread-safe; every change is on disk when the method returns.
     """

@@ -264,9 +264,14 @@ class StoreIndex:
     comment is built from the very document that was last written or read.
     """
 
-    def __init__(self, tables: Tables) -> None:
-        """Index the parsed tables; ``UnreadableFileError`` if a document is bad."""
+    def __init__(self, tables: Tables, *, compact: bool = False) -> None:
+        """Index the parsed tables; ``UnreadableFileError`` if a document is bad.
+
+        ``compact``: review documents are made small in place as they are indexed
+        (``compact_review``: long bodies packed), for a store kept open (the reader).
+        """
         self._tables = tables
+        self.compact = compact
         self.reviews: dict[int, Review] = {}
         self.review_by_source: dict[str, int] = {}
         self.reads: dict[int, tuple[bool, frozenset[int]]] = {}
@@ -291,7 +296,8 @@ class StoreIndex:
         self.max_comment_id = self._scan_comments()
         for review_id, doc in zip(review_ids, review_docs.values(), strict=True):
             latest = self.latest.get(review_id)
-            compact_review(doc)
+            if self.compact:
+                compact_review(doc)
             review = review_from_doc(review_id, doc, self.counts.get(review_id, 0), latest)
             self.reviews[review_id] = review
             if review.source_id:
@@ -444,7 +450,8 @@ class StoreIndex:
         """Take in review documents just written (new or changed)."""
         for key, doc in docs.items():
             review_id = int(key)
-            compact_review(doc)
+            if self.compact:
+                compact_review(doc)
             review = review_from_doc(
                 review_id, doc, self.counts.get(review_id, 0), self.latest.get(review_id)
             )

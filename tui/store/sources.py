@@ -323,7 +323,8 @@ class SourcesStore(StoreCore):
             self._storage.write(tables)
 
         self._commit(write)
-        self._index = StoreIndex(tables)  # rare (a keep setting): rebuilt, not patched
+        # Rare (a keep setting): rebuilt, not patched.
+        self._index = StoreIndex(tables, compact=self._storage.compact)
         self._search = None
 
     def reviews_with_new_comments(self) -> set[int]:

@@ -411,9 +411,15 @@ class AtomicFileStorage(Storage):
     records another process appended since.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, missing_ok: bool = False) -> None:
-        """Prepare to read ``path``; stale temp files of killed writers are removed."""
+    def __init__(
+        self, path: str | os.PathLike[str], *, missing_ok: bool = False, compact: bool = False
+    ) -> None:
+        """Prepare to read ``path``; stale temp files of killed writers are removed.
+
+        ``compact``: documents read are made small (``parse_tables``'s ``compact``).
+        """
         self.path = Path(path)
+        self.compact = compact
         self.journal = journal_path(self.path)
         self.missing_ok = missing_ok
         self._data: Tables | None = None
@@ -470,7 +476,7 @@ class AtomicFileStorage(Storage):
         finally:
             os.close(fd)
         self.invalidate()
-        data = parse_tables(raw, compact=True)  # the store's cache: documents made small
+        data = parse_tables(raw, compact=self.compact)
         del raw
         checkpoint = checkpoint_of(data)
         seen = journal_signature(self.journal)  # before reading: a later append shows
