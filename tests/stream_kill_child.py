@@ -102,7 +102,7 @@ def arm(phase: str, db: Path) -> None:
 
         def written(path: Path, *args: Any, **kwargs: Any) -> storage.Signature:
             sig = write(path, *args, **kwargs)
-            if Path(path) == db:
+            if Path(path).resolve() == db.resolve():  # the database, not the ids index
                 die(phase)
             return sig
 
