@@ -387,6 +387,9 @@ def test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new(tmp_pat
         found = tables(db)
         assert found in (old_tables, new_tables), phase
         outcomes[phase] = "new" if found == new_tables else "old"
+        temps = [p for p in tmp_path.iterdir() if p.name.startswith(f".{db.name}.tmp")]
+        if phase == "writing":  # killed with the new file half written beside the old
+            assert len(temps) == 1 and temps[0].stat().st_size > 0, temps
         Store(db).close()  # a fresh store removes the temp file of a killed writer
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], phase
         db.write_bytes(old_bytes)  # back to the old database
