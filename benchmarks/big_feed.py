@@ -86,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="10,000 items, 2 runs")
     p.add_argument("--items", type=int, default=None, help="entries in the feed (100,000)")
     p.add_argument("--runs", type=int, default=None, help="fresh runs of each (3)")
+    p.add_argument(
+        "--existing",
+        type=int,
+        default=EXISTING,
+        help=f"reviews already in the database of the second case ({EXISTING:,})",
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args, _ = p.parse_known_args(argv)  # run_all passes corpus sizes it does not use
     items = args.items or (10_000 if args.quick else 100_000)
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     with scratch() as work:
         feed = write_feed(work / "feed.xml", items)
         megabytes = feed.stat().st_size / 1e6
-        rows = measure(work, feed, runs, megabytes)
+        rows = measure(work, feed, runs, megabytes, args.existing)
     title = (
         f"reviews import of a {items:,}-entry RSS feed ({megabytes:.1f} MB), medians of {runs} "
         "fresh runs; memory floor = the feed file's size (what is imported), target RSS <= 2x it"
@@ -106,10 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(work: Path, feed: Path, runs: int, megabytes: float) -> list[Figure]:
-    """Every subject, alternating, ``runs`` times; the table's rows."""
+def measure(
+    work: Path, feed: Path, runs: int, megabytes: float, existing: int = EXISTING
+) -> list[Figure]:
+    """Every subject, alternating, ``runs`` times; the table's rows (``existing``: the
+    reviews already in the database of the second case)."""
     db = work / "reviews.json"
-    seeded = _seeded_database(work)
+    seeded = _seeded_database(work, existing)
 
     def fresh(argv: Callable[[], list[str]]) -> Callable[[], tuple[float, float, float]]:
         def run() -> tuple[float, float, float]:
@@ -173,13 +182,13 @@ def measure(work: Path, feed: Path, runs: int, megabytes: float) -> list[Figure]
             ratio_target=True,
         ),
         Figure(
-            f"import into a database of {EXISTING:,} reviews: CPU time",
+            f"import into a database of {existing:,} reviews: CPU time",
             cpu("existing"),
             "s",
             cpu("whole file"),
         ),
         Figure(
-            f"import into a database of {EXISTING:,} reviews: peak RSS",
+            f"import into a database of {existing:,} reviews: peak RSS",
             rss("existing"),
             "MB",
             size,
@@ -204,9 +213,9 @@ def _import(db: Path, feed: Path) -> list[str]:
     return [PYTHON, "-m", "tui", "--db", str(db), "import", str(feed)]
 
 
-def _seeded_database(work: Path) -> Path:
-    """A database holding ``EXISTING`` reviews: the blog's oldest posts, other text."""
-    older = write_feed(work / "older.xml", EXISTING, seed=3)
+def _seeded_database(work: Path, existing: int = EXISTING) -> Path:
+    """A database holding ``existing`` reviews: the blog's oldest posts, other text."""
+    older = write_feed(work / "older.xml", existing, seed=3)
     seeded = work / "seeded.json"
     measure_child(_import(seeded, older))
     older.unlink()

@@ -28,7 +28,6 @@ import select
 import signal
 import subprocess
 import sys
-import time
 from functools import partial
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import pytest
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
+from tests import stream_kill_child
 from tests.cli_runner import run_in_process, run_reviews
 from tui.importers import feed_stream, load_path
 from tui.importers.feed_stream import NotStreamable, stream
@@ -354,34 +354,46 @@ def test_a_full_disk_while_spooling_is_one_line_and_changes_nothing(tmp_path: Pa
 
 @pytest.mark.slow
 def test_sigkill_during_a_streamed_import_leaves_the_old_file_or_the_new(tmp_path: Path) -> None:
-    """Killed at moments spread over the whole import (reading, spooling, writing): the
-    database is always whole, the old one or the new one, and no temp file outlives it."""
-    feed = big_feed(tmp_path / "feed.xml", REAL_ENTRIES)
+    """Killed at each phase of the import (reading, spooling, writing, just after the
+    rename): the database is whole, the old one or the new one, and no temp file outlives
+    it. The real command in a child that kills itself at the phase named
+    (``tests/stream_kill_child.py``, the spool scaled down as ``small_spool`` does here)."""
+    feed = big_feed(tmp_path / "feed.xml")
     db, new = tmp_path / "reviews.json", tmp_path / "new" / "reviews.json"
     streamed_import(db, write_feed(tmp_path / "older.xml", [_item(n) for n in range(0, 900, 9)]))
     new.parent.mkdir()
     new.write_bytes(db.read_bytes())
     whole_file_import(new, feed)
-    old_tables, new_tables = tables(db), tables(new)
-    command = [sys.executable, "-m", "tui", "--db", str(db), "import", str(feed)]
-    start = time.monotonic()
-    subprocess.run(command, capture_output=True, timeout=300, check=True)
-    took = time.monotonic() - start
-    db.write_bytes(json.dumps(old_tables).encode())  # back to the old database
-    outcomes = set()
-    for step in range(10):
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(took * (step + 0.5) / 10)
-        proc.kill()
-        proc.wait()
+    old_bytes, old_tables, new_tables = db.read_bytes(), tables(db), tables(new)
+    assert old_tables != new_tables
+    outcomes = {}
+    for phase in stream_kill_child.PHASES:
+        done = subprocess.run(
+            [
+                sys.executable,
+                stream_kill_child.__file__,
+                phase,
+                "--db",
+                str(db),
+                "import",
+                str(feed),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == -signal.SIGKILL, (phase, done.returncode, done.stderr)
+        assert done.stderr.splitlines()[-1:] == [f"killed at {phase}"], done.stderr
         found = tables(db)
-        assert found in (old_tables, new_tables)
-        outcomes.add("new" if found == new_tables else "old")
+        assert found in (old_tables, new_tables), phase
+        outcomes[phase] = "new" if found == new_tables else "old"
+        temps = [p for p in tmp_path.iterdir() if p.name.startswith(f".{db.name}.tmp")]
+        if phase == "writing":  # killed with the new file half written beside the old
+            assert len(temps) == 1 and temps[0].stat().st_size > 0, temps
         Store(db).close()  # a fresh store removes the temp file of a killed writer
-        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-        if found == new_tables:
-            db.write_bytes(json.dumps(old_tables).encode())
-    assert "old" in outcomes  # the kills did land mid-import
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], phase
+        db.write_bytes(old_bytes)  # back to the old database
+    assert outcomes == {"reading": "old", "spooling": "old", "writing": "old", "replaced": "new"}
 
 
 def _entry(number: int, *, xhtml: bool = False) -> str:
@@ -429,11 +441,15 @@ def test_an_atom_feed_streams_as_the_whole_file_reads_it(
 
 @pytest.mark.slow
 def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
-    """``benchmarks/big_feed.py`` on a small feed, one run (no timing asserted)."""
+    """``benchmarks/big_feed.py`` on a small feed, one run (no timing asserted), into a
+    database of 100 reviews in the second case (5,000 by default: most of the CPU here)."""
     out = tmp_path / "figures.json"
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "big_feed.py"
     done = subprocess.run(
-        [sys.executable, str(script), "--items", "300", "--runs", "1", "--json", str(out)],
+        [
+            *(sys.executable, str(script), "--items", "300", "--runs", "1"),
+            *("--existing", "100", "--json", str(out)),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -445,6 +461,7 @@ def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> Non
     streamed = figures["import into a new database: peak RSS"]
     assert streamed["samples"][0] > 0 and streamed["floor"][0] > 0
     assert figures["baseline: bare python -c pass, peak RSS"]["value"] > 0
+    assert figures["import into a database of 100 reviews: CPU time"]["samples"][0] > 0
 
 
 def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path) -> None:

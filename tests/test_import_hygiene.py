@@ -86,6 +86,9 @@ def textual_pulled_in() -> dict[str, list[str]]:
     return found
 
 
+# One worker takes them all: the module's fixture (a child importing every module, ~0.5 s
+# of CPU) then runs once, not once in each xdist worker that got one of them.
+@pytest.mark.xdist_group("ui_free_imports")
 @pytest.mark.parametrize("module", _ui_free())
 def test_module_does_not_import_textual(
     module: str, textual_pulled_in: dict[str, list[str]]

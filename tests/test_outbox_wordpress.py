@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from cli_runner import run_in_process
 
 from tui.cli import blog as blog_cli
 from tui.cli import follow as follow_cli
@@ -185,15 +186,20 @@ def test_the_commands_as_a_user_types_them(wordpress: WordPressSite, tmp_path: P
     db = str(db_path(tmp_path))
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """Each command once in a child, as typed (start-up, stdin, exit code)."""
         return subprocess.run(
             [sys.executable, "-m", "tui", *args, "--db", db],
             input=stdin, capture_output=True, text=True, check=False, timeout=120,
         )  # fmt: skip
 
+    def again(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """A command already run in a child, again: in this process (``main()``)."""
+        return run_in_process(*args, "--db", db, stdin=stdin)
+
     followed_out = run("follow", wordpress.url)
     assert followed_out.returncode == 0 and "3 new reviews" in followed_out.stdout
     assert "\twordpress\t" in run("sources").stdout
-    wrong = run("login", "1", "--user", wordpress.user, stdin=WRONG + "\n")
+    wrong = again("login", "1", "--user", wordpress.user, stdin=WRONG + "\n")
     assert wrong.returncode == 1 and wrong.stderr.startswith("reviews: login: ")
     assert WRONG not in wrong.stderr + wrong.stdout
     good = run("login", "1", "--user", wordpress.user, stdin=wordpress.app_password + "\n")
@@ -211,25 +217,25 @@ def test_the_commands_as_a_user_types_them(wordpress: WordPressSite, tmp_path: P
     synced = run("sync")
     assert synced.returncode == 0, synced.stderr
     assert "outbox: 1 sent" in synced.stdout
-    assert "the outbox is empty" in run("outbox").stdout
+    assert "the outbox is empty" in again("outbox").stdout
     assert [raw(c) for c in blog_comments(wordpress)].count("From the command line.") == 1
 
     store = Store(db_path(tmp_path))
     closed = review_of(store, "Review 3:")
     store.close()
-    run("reply", str(closed), "--text", "On a closed post.")
+    again("reply", str(closed), "--text", "On a closed post.")
     refused = run("sync")
     assert refused.returncode == 1 and "outbox: 0 sent, 1 failed" in refused.stdout
     (line,) = refused.stderr.splitlines()
     assert line.startswith("reviews: outbox: reply ") and "closed" in line.lower()
-    assert "\treply\tfailed: " in run("outbox").stdout
-    assert run("sync").returncode == 0  # refused once: not sent again until edited or R
+    assert "\treply\tfailed: " in again("outbox").stdout
+    assert again("sync").returncode == 0  # refused once: not sent again until edited or R
 
     out = run("logout", "1")
     assert out.returncode == 0 and "logged out" in out.stdout
-    local = run("reply", str(review), "--text", "Stays here.")
+    local = again("reply", str(review), "--text", "Stays here.")
     assert "not logged in" in local.stderr
-    assert "On a closed post." in run("outbox").stdout  # still there, failed, editable
+    assert "On a closed post." in again("outbox").stdout  # still there, failed, editable
 
 
 # --- reply, edit, delete, undo -------------------------------------------------------------

@@ -144,11 +144,24 @@ def test_metadata_a_user_and_the_index_see() -> None:
 
 @pytest.mark.slow
 def test_the_wheel_carries_metadata_seeds_and_license(tmp_path: Path) -> None:
-    """`pip wheel .` (what pipx, uv tool and the index install) has all a user needs."""
-    import zipfile
+    """`pip wheel .` (what pipx, uv tool and the index install) has all a user needs.
 
+    Built with the backend installed here (the test extra), not in an isolated env that
+    pip fills afresh each run: the backend here is the one `[build-system]` asks for."""
+    import zipfile
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]
+    assert build["build-backend"] == "hatchling.build"
+    (wanted,) = (Requirement(r) for r in build["requires"])
+    assert wanted.name == "hatchling" and wanted.specifier.contains(version("hatchling"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        [
+            *(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
+            *("-w", str(tmp_path), str(ROOT)),
+        ],
         check=True,
         timeout=300,
         capture_output=True,
