@@ -5,7 +5,8 @@
 A fresh interpreter has one thread, so ``reviews import``'s reading may fork
 (``tui.importers.second_process``); a second thread that merely waits keeps it in
 one process. Blocks of 3 items and no size floor for streamed feeds make even a
-small file split between the two processes. Prints one JSON line per file: the
+small file split between the two processes, and this process waits (up to ``LATE``)
+for the child's first blocks, so a loaded machine still splits it. Prints one JSON line per file: the
 database's export after the import in each mode (or the error message), and how
 many blocks of results came from a child in the two-process mode.
 """
@@ -17,6 +18,7 @@ import io
 import json
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,21 @@ def _counting(self: second_process._Child) -> Any:
 
 
 second_process._Child.receive = _counting  # type: ignore[method-assign]
+_take_front = second_process.Ends.take_front
+CHILD_FIRST = 3
+"""Blocks the child takes before this process starts on its own (a loaded machine can
+start the forked child after this process has taken every block: nothing to compare)."""
+
+
+def _after_the_childs_first_blocks(self: second_process.Ends) -> int | None:
+    deadline = time.monotonic() + second_process.LATE
+    wanted = min(CHILD_FIRST, self.total)
+    while len(self.childs()) < wanted and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return _take_front(self)
+
+
+second_process.Ends.take_front = _after_the_childs_first_blocks  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
