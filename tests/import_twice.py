@@ -6,9 +6,9 @@ A fresh interpreter has one thread, so ``reviews import``'s reading may fork
 (``tui.importers.second_process``); a second thread that merely waits keeps it in
 one process. Blocks of 3 items and no size floor for streamed feeds make even a
 small file split between the two processes, and this process waits (up to ``LATE``)
-for the child's first blocks, so a loaded machine still splits it. Prints one JSON line per file: the
-database's export after the import in each mode (or the error message), and how
-many blocks of results came from a child in the two-process mode.
+for the child's first blocks, so a loaded machine still splits it. Prints one JSON
+line per file: the database's export after the import in each mode (or the error
+message), and how many blocks of results came from a child in the two-process mode.
 """
 
 from __future__ import annotations

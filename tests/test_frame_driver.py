@@ -7,19 +7,13 @@ which threads wrote.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
-import signal
-import struct
-import subprocess
 import sys
-import termios
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
+from pty_terminal import read_until, started
 
 from tui.app import ReviewsApp
 
@@ -65,50 +59,19 @@ CHILD = textwrap.dedent(
 )
 
 
-def _read_until(fd: int, wanted: bytes, into: bytearray, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while wanted not in into and (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                return False
-            if not chunk:
-                return False
-            into += chunk
-    return wanted in into
-
-
 def test_frames_are_written_from_the_event_loop(tmp_path: Path) -> None:
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 60, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL", "TEXTUAL_DRIVER")}
-    env.update(TERM="xterm-256color", COLUMNS="60", LINES="20")
     writers = tmp_path / "writers.txt"
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    child = subprocess.Popen(
-        [sys.executable, str(script), str(writers)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
     output = bytearray()
-    try:
-        assert _read_until(master, b"first frame", output), bytes(output)[-500:]
+    with started([sys.executable, str(script), str(writers)], columns=60, lines=20) as (
+        child,
+        master,
+    ):
+        assert read_until(master, b"first frame", output), bytes(output)[-500:]
         os.write(master, b"x")
-        assert _read_until(master, b"second frame", output), bytes(output)[-500:]
+        assert read_until(master, b"second frame", output), bytes(output)[-500:]
         assert child.wait(timeout=20) == 0
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-        os.close(master)
     assert b"Traceback" not in output
     # Every byte (modes, frames, the way back to the shell) was written by the main
     # thread, none by Textual's writer thread.

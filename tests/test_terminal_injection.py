@@ -9,19 +9,13 @@ do show, as visible characters.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
-import signal
-import struct
-import subprocess
 import sys
-import termios
-import time
 from pathlib import Path
 
 import pytest
 from hostile_corpus import hostile_reviews, poison_database
+from pty_terminal import read_for, read_until, started
 from screen_output import injected_in
 
 from tui.store import Store
@@ -36,64 +30,20 @@ pytestmark = [
 ]
 
 
-def _read(fd: int, seconds: float, into: bytearray) -> bool:
-    """Read what the app writes for ``seconds``; False once it has closed the terminal."""
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            return False
-        if not chunk:
-            return False
-        into += chunk
-    return True
-
-
 def _run_in_pty(db: Path) -> tuple[bytes, int]:
     """Run the reader on ``db`` in a pty, press ``KEYS``; the bytes it wrote and its exit code."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": str(COLUMNS),
-        "LINES": str(LINES),
-        "TEXTUAL_ANIMATIONS": "none",
-    }
-    for name in ("TEXTUAL", "TEXTUAL_DEVTOOLS_PORT", "TEXTUAL_DRIVER"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(db)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
     output = bytearray()
-    try:
+    argv = [sys.executable, "-m", "tui", "--db", str(db)]
+    settings = {"TEXTUAL_ANIMATIONS": "none"}
+    with started(argv, columns=COLUMNS, lines=LINES, env=settings) as (process, master):
         # Wait for the reader to draw its sidebar, then press keys as a person would.
-        deadline = time.monotonic() + 20
-        while b"Reviews (" not in output and time.monotonic() < deadline:
-            if not _read(master, 0.2, output):
-                break
+        read_until(master, b"Reviews (", output)
         for key in KEYS:
             os.write(master, key)
-            if not _read(master, 0.4, output):
+            if not read_for(master, 0.4, output):
                 break
-        _read(master, 2.0, output)
+        read_for(master, 2.0, output)
         code = process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        os.close(master)
     return bytes(output), code
 
 
