@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_helpers import ready
+from pilot_helpers import ready, until
 from textual import events
 
 from tui import idle_gc
@@ -240,8 +240,9 @@ async def test_the_reader_gives_collections_back_after_its_first_frame(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.pause()
-        assert gc.isenabled()
+        # Given back after the first frame's refresh (a callback that a loaded machine may
+        # run a moment after the reader shows): waited for, never assumed.
+        await until(pilot, gc.isenabled, "automatic collections given back")
 
 
 def _key_probe() -> type[Any]:
