@@ -23,6 +23,7 @@ from tui.screens.composer import ReplyComposer
 from tui.screens.help import HelpScreen
 from tui.store import Store
 from tui.widgets.comment_thread import CommentThread
+from tui.widgets.filter_box import FilterBox
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
@@ -226,3 +227,38 @@ async def test_a_corrupt_database_stops_the_app_with_a_way_out(tmp_path: Path) -
     assert str(broken) in app.startup_error and "reviews restore" in app.startup_error
     assert broken.read_bytes() == b'{"reviews": {"1": {"title": "cut o'
     assert list(tmp_path.glob("reviews.json.corrupt-*"))
+
+
+async def test_the_sidebars_cursor_keys_apply_only_while_it_has_the_focus(
+    make_app: AppFactory,
+) -> None:
+    """j and k are the sidebar's priority bindings (found as the key arrives): typed in
+    the filter box they are text, in the thread they move the comment cursor."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        sidebar = screen.query_one(ReviewList)
+        assert isinstance(screen.focused, ReviewList) and sidebar.highlighted == 0
+        await pilot.press("j")
+        await settle(pilot)
+        assert sidebar.highlighted == 1
+        await pilot.press("k")
+        await settle(pilot)
+        assert sidebar.highlighted == 0
+
+        await pilot.press("slash", "j", "k")
+        await settle(pilot)
+        box = screen.query_one(FilterBox)
+        assert box.has_focus and box.value == "jk"
+        assert sidebar.highlighted in (0, None)  # no title holds "jk": nothing to move to
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        thread = screen.query_one(CommentThread)
+        assert thread.has_focus and thread.cursor == 0
+        await pilot.press("j")
+        await settle(pilot)
+        assert thread.cursor == 1
+        assert sidebar.highlighted == 0

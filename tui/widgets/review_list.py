@@ -104,8 +104,13 @@ class ReviewList(LineView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
+        # The cursor's keys are priority bindings: found as the key arrives at the app,
+        # not after it has bubbled from the sidebar up through each of its containers'
+        # message queues to the app (~1 ms of a ~6 ms `j` on the machine measured). The
+        # sidebar is in the focus chain only while it has the focus, so they apply then,
+        # as before, and never while the filter box or the thread has it.
+        Binding("j,down", "cursor_down", "Down", show=False, id="sidebar.down", priority=True),
+        Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up", priority=True),
         Binding("home,g", "first", "First", show=False, id="sidebar.first"),
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="sidebar.page_down"),
