@@ -21,6 +21,8 @@ from __future__ import annotations
 from sys import intern
 from typing import Any
 
+from tui.store.packed import SHARE_BELOW
+
 Doc = dict[str, Any]
 
 REVIEW_KEYS = frozenset(
@@ -35,9 +37,6 @@ COMMENT_KEYS = frozenset(
 )
 """The fields of a comment document as this version writes them."""
 
-SHARE_BELOW = 100
-"""Comment authors shorter than this are shared between documents (``sys.intern``)."""
-
 
 class _ReviewFields:
     """Never used as an object: its instances' ``__dict__`` become review documents."""
@@ -47,25 +46,27 @@ class _CommentFields:
     """Never used as an object: its instances' ``__dict__`` become comment documents."""
 
 
+def _rebuilt(doc: Doc, keys: frozenset[str], holder: type) -> Doc:
+    """``doc`` as the ``__dict__`` of a new ``holder`` (its keys shared by all of them),
+    or, with any field outside ``keys``, a plain copy."""
+    if not keys.issuperset(doc):
+        return dict(zip(doc, doc.values(), strict=True))
+    fields = holder()
+    for key, value in doc.items():
+        setattr(fields, key, value)
+    made: Doc = fields.__dict__
+    return made
+
+
 def small_review_doc(doc: Doc) -> Doc:
     """An equal copy of a review document that takes less memory."""
-    if not REVIEW_KEYS.issuperset(doc):
-        return dict(zip(doc, doc.values(), strict=True))
-    holder = _ReviewFields()
-    for key, value in doc.items():
-        setattr(holder, key, value)
-    return holder.__dict__
+    return _rebuilt(doc, REVIEW_KEYS, _ReviewFields)
 
 
 def small_comment_doc(doc: Doc) -> Doc:
     """An equal copy of a comment document that takes less memory, its author shared
     with the other comments of the same author."""
-    if not COMMENT_KEYS.issuperset(doc):
-        return dict(zip(doc, doc.values(), strict=True))
-    holder = _CommentFields()
-    for key, value in doc.items():
-        setattr(holder, key, value)
-    fields = holder.__dict__
+    fields = _rebuilt(doc, COMMENT_KEYS, _CommentFields)
     author = fields.get("author")
     if type(author) is str and len(author) < SHARE_BELOW:
         fields["author"] = intern(author)
