@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -432,18 +433,12 @@ class ReviewList(LineView, can_focus=True):
         # Lines not drawn yet go through Textual's own path (styles, filters, its
         # cache), each run of neighbours in one call: once a line costs ~2x as much
         # (a scroll by one row brings four: the new row and the cursor's old one).
-        start = 0
-        while start < len(found):
-            if found[start] is not None:
-                start += 1
-                continue
-            end = start
-            while end < len(found) and found[end] is None:
-                end += 1
-            lines = super().render_lines(Region(crop.x, crop.y + start, crop.width, end - start))
-            for offset, line in enumerate(lines):
-                found[start + offset] = (keys[start + offset][1], line)
-            start = end
+        for missing, run in groupby(range(len(found)), key=lambda i: found[i] is None):
+            if missing:
+                rows = list(run)
+                region = Region(crop.x, crop.y + rows[0], crop.width, len(rows))
+                for i, line in zip(rows, super().render_lines(region), strict=True):
+                    found[i] = (keys[i][1], line)
         strips: list[Strip] = []
         kept = 2 * max(size.height, 1)
         for (key, _review), done in zip(keys, found, strict=True):
