@@ -133,6 +133,8 @@ class ReviewsApp(LiteralTextApp):
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
         self._gc_timer: Timer | None = None
+        self._pause_check: Timer | None = None
+        """The periodic look for a pause to collect in (``IDLE_GC_CHECK``)."""
         self.syncing = Syncing(self)
         self.closing = False
         """Set once the app has been told to exit."""
@@ -182,7 +184,7 @@ class ReviewsApp(LiteralTextApp):
     def on_mount(self) -> None:
         """Show the reader if the database is open, else a loading screen until it is."""
         self._idle_gc.start()
-        self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
+        self._pause_check = self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
         if self._opening is None:
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)

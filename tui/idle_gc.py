@@ -36,6 +36,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from tui.store.heap import hold_collections, release_collections
+
 IDLE_SECONDS = 0.05
 """Quiet needed before a full collection runs (the gap between two keys)."""
 MAX_SECONDS = 30.0
@@ -147,14 +149,15 @@ def hold_collections_for_start() -> None:
     that follows collects once and freezes what lives (``tui.store.core``).
     """
     global _held_for_start
-    if gc.isenabled():
-        gc.disable()
+    if not _held_for_start:
         _held_for_start = True
+        hold_collections()
 
 
 def release_after_start() -> None:
-    """Give automatic collections back, if ``hold_collections_for_start`` took them."""
+    """Let go of the hold ``hold_collections_for_start`` took, if it took one; collection
+    comes back unless the store is still loading a file (``tui.store.heap`` counts both)."""
     global _held_for_start
     if _held_for_start:
         _held_for_start = False
-        gc.enable()
+        release_collections()

@@ -51,6 +51,7 @@ from tui.store.first_screen import (
     save_first_screen,
     save_screen,
 )
+from tui.store.heap import collections_held
 from tui.store.ids import Stamp, load_ids, read_stamp, save_ids, stamp_for
 from tui.store.index import StoreIndex, comment_from_doc, read_from_doc
 from tui.store.journal import FOLD_BYTES, MAX_RECORD_DOCS
@@ -598,12 +599,9 @@ def _loading_heap() -> Iterator[None]:
     widgets), which stay frozen instead: a little memory per reload, and a
     reload happens only when another process wrote the file.
     """
-    was_enabled = gc.isenabled()
     gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with collections_held():  # counted with the start's hold (``tui.store.heap``)
+        try:
+            yield
+        finally:
+            gc.freeze()
