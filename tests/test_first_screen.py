@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import sample_reviews
-from pilot_helpers import ready, sidebar_lines, thread_text
+from pilot_helpers import ready, sidebar_lines, thread_text, until
 from textual.pilot import Pilot
 
 from tui.app import ReviewsApp
@@ -264,9 +264,8 @@ async def test_a_stale_snapshot_means_the_usual_loading_screen(
     with db_path.open("ab") as stream:
         stream.write(b"\n")  # a hand edit: the snapshot no longer describes the file
     async with held_reader(db_path, config) as (app, pilot, hold):
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "a loading screen")
         assert app.first_screen is None
-        assert isinstance(app.screen, LoadingScreen)
         hold.set()
         screen = await ready(pilot)
         assert len(screen.query_one(ReviewList).shown) == MANY

@@ -49,6 +49,11 @@ IDLE_GC_CHECK = 0.5
 arms a check for the gap after it: see ``_collect_after_input``)."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""
+LOADING_DELAY = 0.25
+"""Seconds an open may take before the loading screen shows. A small file opens in a
+few ms: a spinner drawn and taken away that fast is only a flash (and a quarter of the
+start's work). Past a quarter of a second a blank screen starts to look stuck, so a
+slow open (a big file, a lock another program holds) says what it is doing."""
 GLANCE_WAIT = 0.5
 """Seconds the app waits for the first-screen snapshot to be looked at (it takes ms)."""
 REPLAY_WAIT = 2.0
@@ -133,6 +138,7 @@ class ReviewsApp(LiteralTextApp):
         self._seen_timer: Timer | None = None
         self._idle_gc = IdleCollector()
         self._gc_timer: Timer | None = None
+        self._loading_timer: Timer | None = None
         self.syncing = Syncing(self)
         self.closing = False
         """Set once the app has been told to exit."""
@@ -179,14 +185,36 @@ class ReviewsApp(LiteralTextApp):
             raise RuntimeError("the database is not open yet")
         return self._store
 
+    def on_load(self) -> None:
+        """The app is running: start opening the database now, unless the command line
+        already has. A small file is then open before the first screen is chosen
+        (``get_default_screen``), a few ms later. Not in ``__init__``: an app built and
+        never run must not hold the database's lock."""
+        if self._opening is None:
+            self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The reader itself when the database is already open (a small file, or one the
+        command line opened while Textual was imported): the first frame is the reader's,
+        with no blank screen laid out and drawn under it first. Otherwise Textual's blank
+        screen, which ``on_mount`` covers with the reader or, for a slow open, a loading
+        screen. A file that failed to open is left to ``on_mount`` to report."""
+        opening = self._opening
+        if opening is not None and opening.done() and self._take_store() is None:
+            return ReaderScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
-        """Show the reader if the database is open, else a loading screen until it is."""
+        """Show the reader if the database is open, else wait for it off the event loop
+        (with a loading screen only if that takes a while: ``LOADING_DELAY``)."""
         self._idle_gc.start()
         self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
-        if self._opening is None:
+        if self._opening is None:  # on_load started it; here only for a caller that skipped it
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
-        if self._opening.done():
+        if self._store is not None:  # the reader is the first screen (get_default_screen)
+            self._opened_notice()
+        elif self._opening.done():
             self._store_ready()
         elif (first := self._opening.first_screen(GLANCE_WAIT)) is not None:
             # The snapshot matches the file: the reader at once, the whole file after.
@@ -197,7 +225,9 @@ class ReviewsApp(LiteralTextApp):
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         else:
-            self.push_screen(LoadingScreen(self.db_path))
+            self._loading_timer = self.set_timer(
+                LOADING_DELAY, self._show_loading, name="loading screen"
+            )
             self._wait_for_store(self._opening)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._keymap_problems:
@@ -210,25 +240,47 @@ class ReviewsApp(LiteralTextApp):
                 markup=False,
             )
 
+    def _show_loading(self) -> None:
+        """The open is taking a while: say so, with the file's name, until it is done."""
+        self._loading_timer = None
+        done = self._opening is not None and self._opening.done()  # _store_ready is on its way
+        if self._store is None and not self.closing and not done:
+            self.push_screen(LoadingScreen(self.db_path))
+
     @work(thread=True, exclusive=True, group="open")
     def _wait_for_store(self, opening: Opening) -> None:
         """Wait for the database to open (or fail), off the event loop."""
         opening.wait()
         self.call_from_thread(self._store_ready)
 
-    def _store_ready(self) -> None:
+    def _take_store(self) -> str | None:
+        """Take the open store, its UI state and first list from the opening: None once
+        taken, or why the database could not be opened (and nothing taken)."""
         assert self._opening is not None
-        if self.closing:  # quit while the file was loading: nothing left to show it in
-            self._opening.close()  # done by now: this only releases the store
-            return
         try:
             opened = self._opening.result()
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
-            self._cannot_start(str(error))
-            return
+            return str(error)
         self._store = opened.store
         self._first_reviews = opened.first
         self._opening.handed_over()
+        if self.first_screen is None:
+            self._apply_state(opened.state)
+        return None
+
+    def _store_ready(self) -> None:
+        assert self._opening is not None
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if self._store is not None:
+            return  # taken already, by get_default_screen
+        if self.closing:  # quit while the file was loading: nothing left to show it in
+            self._opening.close()  # done by now: this only releases the store
+            return
+        if (failure := self._take_store()) is not None:
+            self._cannot_start(failure)
+            return
         if self.first_screen is not None:
             # The reader shows the snapshot: it takes the whole file in place, then
             # the keys pressed meanwhile run, in order, on the whole data.
@@ -236,12 +288,15 @@ class ReviewsApp(LiteralTextApp):
             if isinstance(self.screen, ReaderScreen):
                 self.screen.whole_file_loaded()
             self._replay_held()
+        elif isinstance(self.screen, LoadingScreen):
+            self.switch_screen(ReaderScreen())
         else:
-            self._apply_state(opened.state)
-            if isinstance(self.screen, LoadingScreen):
-                self.switch_screen(ReaderScreen())
-            else:
-                self.push_screen(ReaderScreen())
+            self.push_screen(ReaderScreen())
+        self._opened_notice()
+
+    def _opened_notice(self) -> None:
+        """Say once, as the reader appears, what the user should know about the file."""
+        assert self._store is not None
         if self._store.read_only:
             self.notify(
                 f"{self._store.path} is read-only: you can read, but replies and read marks "
