@@ -159,7 +159,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             with Vertical(id="content"):
                 yield ReadingPane(id="reading")
                 yield CommentThread(id="comments")
-        yield KeyBar()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """Start loading, and keep an eye on the file for other processes' changes."""
