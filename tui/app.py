@@ -201,8 +201,15 @@ class ReviewsApp(LiteralTextApp):
         screen. A file that failed to open is left to ``on_mount`` to report."""
         opening = self._opening
         if opening is not None and opening.done() and self._take_store() is None:
-            return ReaderScreen()
+            return self._reader()
         return super().get_default_screen()
+
+    def _reader(self) -> ReaderScreen:
+        """A reader screen wearing the width class (``HORIZONTAL_BREAKPOINTS``) its first
+        resize would give it: its widgets are styled once, not again (all of them) then."""
+        width = self.size.width
+        fits = [name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= least]
+        return ReaderScreen(classes=fits[-1] if fits else None)
 
     def on_mount(self) -> None:
         """Show the reader if the database is open, else wait for it off the event loop
@@ -221,7 +228,7 @@ class ReviewsApp(LiteralTextApp):
             self.first_screen = first
             self._held = []
             self._apply_state(self._opening.ui_state())
-            self.push_screen(ReaderScreen())
+            self.push_screen(self._reader())
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         else:
@@ -289,9 +296,9 @@ class ReviewsApp(LiteralTextApp):
                 self.screen.whole_file_loaded()
             self._replay_held()
         elif isinstance(self.screen, LoadingScreen):
-            self.switch_screen(ReaderScreen())
+            self.switch_screen(self._reader())
         else:
-            self.push_screen(ReaderScreen())
+            self.push_screen(self._reader())
         self._opened_notice()
 
     def _opened_notice(self) -> None:
