@@ -12,7 +12,7 @@ import pytest
 from conftest import sample_reviews
 from pilot_helpers import ready, sidebar_lines, until
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 import tui.app
 from tui.app import LOADING_DELAY, ReviewsApp
@@ -170,24 +170,46 @@ async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
 
 
 @pytest.mark.parametrize("loading_shown", [False, True])
-async def test_q_while_the_database_opens_quits(
+async def test_q_while_the_database_opens_quits_at_once(
     db_path: Path, config: Config, loading_shown: bool
 ) -> None:
-    """Before the reader appears the app's keys work (q quits at once, before and after the
-    loading screen shows), as they did on the loading screen; the reader's keys have
-    nothing to act on yet and do nothing."""
+    """q as the first key quits at once, before and after the loading screen shows."""
     opening = GatedOpening(db_path)
     app = RecordingApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
         if loading_shown:
             await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "loading")
-        await pilot.press("j", "q")
+        await pilot.press("q")
         await until(pilot, lambda: app.closing, "closing")
         opening.gate.set()
     assert app.return_code == 0
     assert ReaderScreen not in app.shown
     assert opening.wait(10)
     opening.close()
+
+
+@pytest.mark.parametrize("loading_shown", [False, True])
+async def test_keys_typed_while_the_database_opens_run_on_the_reader(
+    db_path: Path, config: Config, loading_shown: bool
+) -> None:
+    """Nothing typed before the reader appears is lost: it runs, in order, once it is up
+    (here the filter opened, a title typed into it and Enter back to the list)."""
+    opening = GatedOpening(db_path)
+    app = RecordingApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if loading_shown:
+            await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "loading")
+        await pilot.press("slash", "o", "l", "d", "enter")
+        await pilot.pause()
+        assert ReaderScreen not in app.shown
+        opening.gate.set()
+        screen = await ready(pilot)
+        box = screen.query_one("#filter", Input)
+        await until(pilot, lambda: box.value == "old" and not box.has_focus, "the keys run")
+        await until(pilot, lambda: screen.review_id is not None, "a review shown")
+        assert screen._review is not None and screen._review.title == "Older film"
+        assert sidebar_lines(screen) == [line for line in sidebar_lines(screen) if "Older" in line]
+    assert app.shown.count(ReaderScreen) == 1
 
 
 async def test_another_process_writing_after_the_opening_is_seen(

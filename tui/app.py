@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -232,6 +232,7 @@ class ReviewsApp(LiteralTextApp):
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         else:
+            self._held = []  # keys typed meanwhile run once the reader is up
             self._loading_timer = self.set_timer(
                 LOADING_DELAY, self._show_loading, name="loading screen"
             )
@@ -295,10 +296,16 @@ class ReviewsApp(LiteralTextApp):
             if isinstance(self.screen, ReaderScreen):
                 self.screen.whole_file_loaded()
             self._replay_held()
-        elif isinstance(self.screen, LoadingScreen):
-            self.switch_screen(self._reader())
         else:
-            self.push_screen(self._reader())
+            shown: Awaitable[object] = (
+                self.switch_screen(self._reader())
+                if isinstance(self.screen, LoadingScreen)
+                else self.push_screen(self._reader())
+            )
+            if self._held:
+                self._replay_held(shown)
+            else:
+                self._held = None  # nothing typed: keys go to the reader from now on
         self._opened_notice()
 
     def _opened_notice(self) -> None:
@@ -320,13 +327,16 @@ class ReviewsApp(LiteralTextApp):
             self.theme = state.theme
 
     @work(exclusive=True, group="replay")
-    async def _replay_held(self) -> None:
-        """Run the input held while the whole file loaded, in order, as if it arrived now.
+    async def _replay_held(self, shown: Awaitable[object] | None = None) -> None:
+        """Run the input held while the file opened (or the whole file loaded), in order,
+        as if it arrived now, on the reader (``shown``: its push, awaited first).
 
         Each key is handled to the end (its binding run, the focus moved) before
         the next is sent: a ``/`` must have opened the filter before the letters
         after it arrive. Input arriving meanwhile joins the end of the queue.
         """
+        if shown is not None:
+            await shown
         while self._held and not self.closing:
             event = self._held.pop(0)
             fresh: events.Key | events.Paste = (
@@ -495,9 +505,9 @@ class ReviewsApp(LiteralTextApp):
     async def on_event(self, event: events.Event) -> None:
         """Input marks the user as busy: no full garbage collection for a moment.
 
-        While the first screen waits for the whole file, keys and pastes are held
-        (and run in order once it is loaded), and clicks are ignored: nothing acts
-        on the snapshot's part of the data.
+        While the database opens, or the first screen waits for the whole file, keys
+        and pastes are held (and run in order on the reader once it is loaded), and
+        clicks are ignored: nothing acts on the snapshot's part of the data.
         """
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
@@ -517,7 +527,7 @@ class ReviewsApp(LiteralTextApp):
         await super().on_event(event)
 
     def _quits(self, event: events.Key | events.Paste) -> bool:
-        """Whether a key held back by the first screen should quit at once instead."""
+        """Whether a key held back while the file opens should quit at once instead."""
         if not isinstance(event, events.Key):
             return False
         if event.key in _QUIT_KEYS:
