@@ -195,14 +195,27 @@ class ReviewsApp(LiteralTextApp):
 
     def get_default_screen(self) -> Screen[Any]:
         """The reader itself when the database is already open (a small file, or one the
-        command line opened while Textual was imported): the first frame is the reader's,
+        command line opened while Textual was imported), or its first-screen snapshot
+        already read (the command line waits for that): the first frame is the reader's,
         with no blank screen laid out and drawn under it first. Otherwise Textual's blank
         screen, which ``on_mount`` covers with the reader or, for a slow open, a loading
         screen. A file that failed to open is left to ``on_mount`` to report."""
         opening = self._opening
-        if opening is not None and opening.done() and self._take_store() is None:
-            return self._reader()
+        if opening is not None:
+            if opening.done():
+                if self._take_store() is None:
+                    return self._reader()
+            elif (first := opening.first_screen(0)) is not None:
+                self._from_snapshot(first)
+                return self._reader()
         return super().get_default_screen()
+
+    def _from_snapshot(self, first: FirstScreen) -> None:
+        """The reader is to show the snapshot while the whole file loads: keys wait."""
+        assert self._opening is not None
+        self.first_screen = first
+        self._held = []
+        self._apply_state(self._opening.ui_state())
 
     def _reader(self) -> ReaderScreen:
         """A reader screen wearing the width class (``HORIZONTAL_BREAKPOINTS``) its first
@@ -221,13 +234,14 @@ class ReviewsApp(LiteralTextApp):
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._store is not None:  # the reader is the first screen (get_default_screen)
             self._opened_notice()
+        elif self.first_screen is not None:  # the same, on the snapshot: the whole file next
+            self.call_after_refresh(self._opening.go)
+            self._wait_for_store(self._opening)
         elif self._opening.done():
             self._store_ready()
         elif (first := self._opening.first_screen(GLANCE_WAIT)) is not None:
             # The snapshot matches the file: the reader at once, the whole file after.
-            self.first_screen = first
-            self._held = []
-            self._apply_state(self._opening.ui_state())
+            self._from_snapshot(first)
             self.push_screen(self._reader())
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
