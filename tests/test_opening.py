@@ -140,6 +140,17 @@ async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
     assert app.shown == [ReaderScreen]
 
 
+async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, config: Config) -> None:
+    """Built, an app has started nothing (no thread, no file, no lock); run, it starts
+    opening at its Load, before its first screen is chosen."""
+    app = RecordingApp(db_path, config, seed=sample_reviews)
+    assert app._opening is None and not db_path.exists()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app._opening is not None
+        await ready(pilot)
+    assert db_path.exists()
+
+
 async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: Config) -> None:
     """Opened by the app (a few ms for a small file): never a loading screen flashed."""
     app = RecordingApp(db_path, config, seed=sample_reviews)
