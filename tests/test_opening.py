@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,7 @@ async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, confi
 
 async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: Config) -> None:
     """Opened by the app (a few ms for a small file): never a loading screen flashed."""
+    Store(db_path, seed=sample_reviews).close()  # the file made, the store's modules loaded
     app = RecordingApp(db_path, config, seed=sample_reviews)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -169,8 +171,6 @@ async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     opening = GatedOpening(db_path)
     app = RecordingApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        assert LoadingScreen not in app.shown  # not for the first moments of an open
         await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "a loading screen")
         assert "reviews.json" in str(app.screen.query_one("#loading-path", Static).render())
         opening.gate.set()
@@ -178,6 +178,23 @@ async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
         assert "Her" in sidebar_lines(screen)[0]
         assert not any(isinstance(s, LoadingScreen) for s in app.screen_stack)
     assert app.shown.count(LoadingScreen) == 1
+
+
+async def test_an_open_the_command_line_waited_for_gets_the_loading_screen_at_once(
+    db_path: Path, config: Config
+) -> None:
+    """The delay counts from the start of the open: once the command line has waited that
+    long, the loading screen is the app's first look, with no blank wait before it."""
+    opening = GatedOpening(db_path)
+    while opening.elapsed() <= LOADING_DELAY:
+        time.sleep(0.05)
+    app = RecordingApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.shown == [Screen, LoadingScreen]  # pushed as the app mounted
+        opening.gate.set()
+        screen = await ready(pilot)
+        assert "Her" in sidebar_lines(screen)[0]
+    assert app.shown == [Screen, LoadingScreen, ReaderScreen]
 
 
 @pytest.mark.parametrize("loading_shown", [False, True])

@@ -50,10 +50,11 @@ arms a check for the gap after it: see ``_collect_after_input``)."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""
 LOADING_DELAY = 0.25
-"""Seconds an open may take before the loading screen shows. A small file opens in a
-few ms: a spinner drawn and taken away that fast is only a flash (and a quarter of the
-start's work). Past a quarter of a second a blank screen starts to look stuck, so a
-slow open (a big file, a lock another program holds) says what it is doing."""
+"""Seconds an open may take (counted from its start) before the loading screen shows. A
+small file opens in a few ms: a spinner drawn and taken away that fast is only a flash
+(and a quarter of the start's work). Past a quarter of a second a blank screen starts to
+look stuck, so a slow open (a big file, a lock another program holds) says what it is
+doing; at once if the command line has already waited that long for it."""
 GLANCE_WAIT = 0.5
 """Seconds the app waits for the first-screen snapshot to be looked at (it takes ms)."""
 REPLAY_WAIT = 2.0
@@ -247,9 +248,11 @@ class ReviewsApp(LiteralTextApp):
             self._wait_for_store(self._opening)
         else:
             self._held = []  # keys typed meanwhile run once the reader is up
-            self._loading_timer = self.set_timer(
-                LOADING_DELAY, self._show_loading, name="loading screen"
-            )
+            wait = LOADING_DELAY - self._opening.elapsed()  # the command line waited already
+            if wait > 0:
+                self._loading_timer = self.set_timer(wait, self._show_loading, name="loading")
+            else:
+                self._show_loading()
             self._wait_for_store(self._opening)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._keymap_problems:
