@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import sample_reviews
-from pilot_helpers import ready, sidebar_lines, thread_text
+from pilot_helpers import ready, sidebar_lines, thread_text, until
 from textual.pilot import Pilot
 
 from tui.app import ReviewsApp
@@ -216,6 +216,33 @@ async def test_the_first_screen_comes_from_the_snapshot_then_the_whole_file(
         assert screen.review_id == sidebar.shown[0].id
 
 
+async def test_a_snapshot_read_before_the_app_is_the_reader_s_first_screen(
+    db_path: Path, config: Config
+) -> None:
+    """As the command line starts it (the snapshot read while Textual loads): the reader
+    is the first screen itself, no blank one under it; keys still wait for the file."""
+    saved_database(db_path)
+    hold = threading.Event()
+    opening = Opening(db_path, hold=hold)
+    assert opening.first_screen(10) is not None
+    app = ReviewsApp(db_path, config, opening=opening)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await showing_snapshot(pilot)
+            assert app.screen_stack == [screen]
+            assert "First [bold]thoughts[/]" in thread_text(app)
+            await pilot.press("j")
+            await pilot.pause(0.1)
+            sidebar = screen.query_one(ReviewList)
+            assert sidebar.highlighted == 0  # held for the whole file
+            hold.set()
+            assert await ready(pilot) is screen
+            await until(pilot, lambda: sidebar.highlighted == 1, "the held j run")
+            assert app.first_screen is None and len(sidebar.shown) == MANY
+    finally:
+        hold.set()
+
+
 async def test_keys_pressed_before_the_whole_file_wait_then_run_in_order(
     db_path: Path, config: Config
 ) -> None:
@@ -264,9 +291,8 @@ async def test_a_stale_snapshot_means_the_usual_loading_screen(
     with db_path.open("ab") as stream:
         stream.write(b"\n")  # a hand edit: the snapshot no longer describes the file
     async with held_reader(db_path, config) as (app, pilot, hold):
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "a loading screen")
         assert app.first_screen is None
-        assert isinstance(app.screen, LoadingScreen)
         hold.set()
         screen = await ready(pilot)
         assert len(screen.query_one(ReviewList).shown) == MANY

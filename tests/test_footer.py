@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from pilot_helpers import ready, settle
+from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
 
 from tui.app import ReviewsApp
 from tui.screens.composer import ReplyComposer
 from tui.widgets.comment_thread import CommentThread
-from tui.widgets.footer import KeyBar
+from tui.widgets.footer import NARROW, KeyBar
 
 
 def labels(bar: KeyBar) -> list[str]:
@@ -75,6 +77,37 @@ async def test_the_composer_shows_its_own_keys(make_app: Callable[..., ReviewsAp
         assert isinstance(app.screen, ReplyComposer)
         shown = labels(app.screen.query_one(KeyBar))
         assert shown and "Filter" not in shown
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_each_key_is_built_in_the_bar_s_look(
+    make_app: Callable[..., ReviewsApp], width: int
+) -> None:
+    """Compact below NARROW columns, from the start: no key's styles are worked out again
+    while the reader starts (each key's were, compact and then, on a wide bar, not), but
+    the palette key's, once, as Textual makes it."""
+    app = make_app()
+    restyled: list[str] = []
+    original = app.update_styles
+
+    def recording(node: DOMNode, animate: bool = True) -> None:
+        if isinstance(node, FooterKey):
+            restyled.append(node.description)
+        original(node, animate)
+
+    app.update_styles = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(width, 40)) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        assert bar.compact is (width < NARROW)
+        assert bar.show_command_palette is (width >= NARROW)
+        keys = list(bar.query(FooterKey))
+        assert "Reply" in [key.description for key in keys]
+        for key in keys:
+            # The palette key (wide bars only) keeps Textual's compact look.
+            assert key.compact is (width < NARROW or key.has_class("-command-palette"))
+            assert key.has_class("-compact") is key.compact
+    assert restyled == (["palette"] if width >= NARROW else [])
 
 
 def keys_shown(bar: KeyBar) -> list[tuple[str, str, str, str, bool, str | None]]:

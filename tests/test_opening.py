@@ -5,14 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import sample_reviews
-from pilot_helpers import ready, sidebar_lines
+from pilot_helpers import ready, sidebar_lines, until
 from textual.screen import Screen
+from textual.widgets import Input, Static
 
-from tui.app import ReviewsApp
+import tui.app
+from tui.app import LOADING_DELAY, ReviewsApp
 from tui.config import Config
 from tui.opening import Opening
 from tui.screens.loading import LoadingScreen
@@ -94,20 +98,35 @@ def test_the_opening_module_loads_no_textual() -> None:
     assert out == ""
 
 
+class RecordingApp(ReviewsApp):
+    """The app, noting each screen it pushes or switches to, and its first screen."""
+
+    CSS_PATH = Path(tui.app.__file__).with_name(ReviewsApp.CSS_PATH)  # not beside this file
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: list[type[Screen[Any]]] = []
+
+    def get_default_screen(self) -> Screen[Any]:
+        screen = super().get_default_screen()
+        self.shown.append(type(screen))
+        return screen
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        self.shown.append(type(screen))
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen: Any) -> Any:
+        self.shown.append(type(screen))
+        return super().switch_screen(screen)
+
+
 async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
     db_path: Path, config: Config
 ) -> None:
     opening = Opening(db_path, seed=sample_reviews)
     assert opening.wait(10)
-    app = ReviewsApp(db_path, config, opening=opening)
-    screens: list[type[Screen[object]]] = []
-    original = app.push_screen
-
-    def recording(screen: object, *args: object, **kwargs: object) -> object:
-        screens.append(type(screen))  # type: ignore[arg-type]
-        return original(screen, *args, **kwargs)  # type: ignore[call-overload]
-
-    app.push_screen = recording  # type: ignore[method-assign]
+    app = RecordingApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         # Before any worker could run: the reader already holds the newest review.
@@ -117,21 +136,108 @@ async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
         assert app.screen.focused is not None and app.screen.focused.id == "reviews"
         screen = await ready(pilot)
         assert "Her" in sidebar_lines(screen)[0]
-    assert LoadingScreen not in screens
+        # The reader is the first screen itself: no blank screen under it.
+        assert app.screen_stack == [screen]
+    assert app.shown == [ReaderScreen]
+
+
+async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, config: Config) -> None:
+    """Built, an app has started nothing (no thread, no file, no lock); run, it starts
+    opening at its Load, before its first screen is chosen."""
+    app = RecordingApp(db_path, config, seed=sample_reviews)
+    assert app._opening is None and not db_path.exists()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app._opening is not None
+        await ready(pilot)
+    assert db_path.exists()
+
+
+async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: Config) -> None:
+    """Opened by the app (a few ms for a small file): never a loading screen flashed."""
+    Store(db_path, seed=sample_reviews).close()  # the file made, the store's modules loaded
+    app = RecordingApp(db_path, config, seed=sample_reviews)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert "Her" in sidebar_lines(screen)[0]
+        await pilot.pause(LOADING_DELAY + 0.1)  # past the moment a loading screen would show
+        assert app.screen is screen
+    assert LoadingScreen not in app.shown
+    assert app.shown.count(ReaderScreen) == 1
 
 
 async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     db_path: Path, config: Config
 ) -> None:
     opening = GatedOpening(db_path)
-    app = ReviewsApp(db_path, config, opening=opening)
+    app = RecordingApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, LoadingScreen)
+        await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "a loading screen")
+        assert "reviews.json" in str(app.screen.query_one("#loading-path", Static).render())
         opening.gate.set()
         screen = await ready(pilot)
         assert "Her" in sidebar_lines(screen)[0]
         assert not any(isinstance(s, LoadingScreen) for s in app.screen_stack)
+    assert app.shown.count(LoadingScreen) == 1
+
+
+async def test_an_open_the_command_line_waited_for_gets_the_loading_screen_at_once(
+    db_path: Path, config: Config
+) -> None:
+    """The delay counts from the start of the open: once the command line has waited that
+    long, the loading screen is the app's first look, with no blank wait before it."""
+    opening = GatedOpening(db_path)
+    while opening.elapsed() <= LOADING_DELAY:
+        time.sleep(0.05)
+    app = RecordingApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.shown == [Screen, LoadingScreen]  # pushed as the app mounted
+        opening.gate.set()
+        screen = await ready(pilot)
+        assert "Her" in sidebar_lines(screen)[0]
+    assert app.shown == [Screen, LoadingScreen, ReaderScreen]
+
+
+@pytest.mark.parametrize("loading_shown", [False, True])
+async def test_q_while_the_database_opens_quits_at_once(
+    db_path: Path, config: Config, loading_shown: bool
+) -> None:
+    """q as the first key quits at once, before and after the loading screen shows."""
+    opening = GatedOpening(db_path)
+    app = RecordingApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if loading_shown:
+            await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "loading")
+        await pilot.press("q")
+        await until(pilot, lambda: app.closing, "closing")
+        opening.gate.set()
+    assert app.return_code == 0
+    assert ReaderScreen not in app.shown
+    assert opening.wait(10)
+    opening.close()
+
+
+@pytest.mark.parametrize("loading_shown", [False, True])
+async def test_keys_typed_while_the_database_opens_run_on_the_reader(
+    db_path: Path, config: Config, loading_shown: bool
+) -> None:
+    """Nothing typed before the reader appears is lost: it runs, in order, once it is up
+    (here the filter opened, a title typed into it and Enter back to the list)."""
+    opening = GatedOpening(db_path)
+    app = RecordingApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        if loading_shown:
+            await until(pilot, lambda: isinstance(app.screen, LoadingScreen), "loading")
+        await pilot.press("slash", "o", "l", "d", "enter")
+        await pilot.pause()
+        assert ReaderScreen not in app.shown
+        opening.gate.set()
+        screen = await ready(pilot)
+        box = screen.query_one("#filter", Input)
+        await until(pilot, lambda: box.value == "old" and not box.has_focus, "the keys run")
+        await until(pilot, lambda: screen.review_id is not None, "a review shown")
+        assert screen._review is not None and screen._review.title == "Older film"
+        assert sidebar_lines(screen) == [line for line in sidebar_lines(screen) if "Older" in line]
+    assert app.shown.count(ReaderScreen) == 1
 
 
 async def test_another_process_writing_after_the_opening_is_seen(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -49,6 +49,12 @@ IDLE_GC_CHECK = 0.5
 arms a check for the gap after it: see ``_collect_after_input``)."""
 _ACTIVE = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 """Input that shows the user is here (a pointer merely passing over is not)."""
+LOADING_DELAY = 0.25
+"""Seconds an open may take (counted from its start) before the loading screen shows. A
+small file opens in a few ms: a spinner drawn and taken away that fast is only a flash
+(and a quarter of the start's work). Past a quarter of a second a blank screen starts to
+look stuck, so a slow open (a big file, a lock another program holds) says what it is
+doing; at once if the command line has already waited that long for it."""
 GLANCE_WAIT = 0.5
 """Seconds the app waits for the first-screen snapshot to be looked at (it takes ms)."""
 REPLAY_WAIT = 2.0
@@ -135,6 +141,7 @@ class ReviewsApp(LiteralTextApp):
         self._gc_timer: Timer | None = None
         self._pause_check: Timer | None = None
         """The periodic look for a pause to collect in (``IDLE_GC_CHECK``)."""
+        self._loading_timer: Timer | None = None
         self.syncing = Syncing(self)
         self.closing = False
         """Set once the app has been told to exit."""
@@ -181,25 +188,73 @@ class ReviewsApp(LiteralTextApp):
             raise RuntimeError("the database is not open yet")
         return self._store
 
+    def on_load(self) -> None:
+        """The app is running: start opening the database now, unless the command line
+        already has. A small file is then open before the first screen is chosen
+        (``get_default_screen``), a few ms later. Not in ``__init__``: an app built and
+        never run must not hold the database's lock."""
+        if self._opening is None:
+            self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The reader itself when the database is already open (a small file, or one the
+        command line opened while Textual was imported), or its first-screen snapshot
+        already read (the command line waits for that): the first frame is the reader's,
+        with no blank screen laid out and drawn under it first. Otherwise Textual's blank
+        screen, which ``on_mount`` covers with the reader or, for a slow open, a loading
+        screen. A file that failed to open is left to ``on_mount`` to report."""
+        opening = self._opening
+        if opening is not None:
+            if opening.done():
+                if self._take_store() is None:
+                    return self._reader()
+            elif (first := opening.first_screen(0)) is not None:
+                self._from_snapshot(first)
+                return self._reader()
+        return super().get_default_screen()
+
+    def _from_snapshot(self, first: FirstScreen) -> None:
+        """The reader is to show the snapshot while the whole file loads: keys wait."""
+        assert self._opening is not None
+        self.first_screen = first
+        self._held = []
+        self._apply_state(self._opening.ui_state())
+
+    def _reader(self) -> ReaderScreen:
+        """A reader screen wearing the width class (``HORIZONTAL_BREAKPOINTS``) its first
+        resize would give it: its widgets are styled once, not again (all of them) then."""
+        width = self.size.width
+        fits = [name for least, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= least]
+        return ReaderScreen(classes=fits[-1] if fits else None)
+
     def on_mount(self) -> None:
-        """Show the reader if the database is open, else a loading screen until it is."""
+        """Show the reader if the database is open, else wait for it off the event loop
+        (with a loading screen only if that takes a while: ``LOADING_DELAY``)."""
         self._idle_gc.start()
         self._pause_check = self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
-        if self._opening is None:
+        if self._opening is None:  # on_load started it; here only for a caller that skipped it
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
-        if self._opening.done():
+        if self._store is not None:  # the reader is the first screen (get_default_screen)
+            self._opened_notice()
+        elif self.first_screen is not None:  # the same, on the snapshot: the whole file next
+            self.call_after_refresh(self._opening.go)
+            self._wait_for_store(self._opening)
+        elif self._opening.done():
             self._store_ready()
         elif (first := self._opening.first_screen(GLANCE_WAIT)) is not None:
             # The snapshot matches the file: the reader at once, the whole file after.
-            self.first_screen = first
-            self._held = []
-            self._apply_state(self._opening.ui_state())
-            self.push_screen(ReaderScreen())
+            self._from_snapshot(first)
+            self.push_screen(self._reader())
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         else:
-            self.push_screen(LoadingScreen(self.db_path))
+            self._held = []  # keys typed meanwhile run once the reader is up
+            wait = LOADING_DELAY - self._opening.elapsed()  # the command line waited already
+            if wait > 0:
+                self._loading_timer = self.set_timer(wait, self._show_loading, name="loading")
+            else:
+                self._show_loading()
             self._wait_for_store(self._opening)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self._keymap_problems:
@@ -212,25 +267,47 @@ class ReviewsApp(LiteralTextApp):
                 markup=False,
             )
 
+    def _show_loading(self) -> None:
+        """The open is taking a while: say so, with the file's name, until it is done."""
+        self._loading_timer = None
+        done = self._opening is not None and self._opening.done()  # _store_ready is on its way
+        if self._store is None and not self.closing and not done:
+            self.push_screen(LoadingScreen(self.db_path))
+
     @work(thread=True, exclusive=True, group="open")
     def _wait_for_store(self, opening: Opening) -> None:
         """Wait for the database to open (or fail), off the event loop."""
         opening.wait()
         self.call_from_thread(self._store_ready)
 
-    def _store_ready(self) -> None:
+    def _take_store(self) -> str | None:
+        """Take the open store, its UI state and first list from the opening: None once
+        taken, or why the database could not be opened (and nothing taken)."""
         assert self._opening is not None
-        if self.closing:  # quit while the file was loading: nothing left to show it in
-            self._opening.close()  # done by now: this only releases the store
-            return
         try:
             opened = self._opening.result()
         except Exception as error:  # noqa: BLE001 - every failure ends in a clear message
-            self._cannot_start(str(error))
-            return
+            return str(error)
         self._store = opened.store
         self._first_reviews = opened.first
         self._opening.handed_over()
+        if self.first_screen is None:
+            self._apply_state(opened.state)
+        return None
+
+    def _store_ready(self) -> None:
+        assert self._opening is not None
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if self._store is not None:
+            return  # taken already, by get_default_screen
+        if self.closing:  # quit while the file was loading: nothing left to show it in
+            self._opening.close()  # done by now: this only releases the store
+            return
+        if (failure := self._take_store()) is not None:
+            self._cannot_start(failure)
+            return
         if self.first_screen is not None:
             # The reader shows the snapshot: it takes the whole file in place, then
             # the keys pressed meanwhile run, in order, on the whole data.
@@ -239,11 +316,20 @@ class ReviewsApp(LiteralTextApp):
                 self.screen.whole_file_loaded()
             self._replay_held()
         else:
-            self._apply_state(opened.state)
-            if isinstance(self.screen, LoadingScreen):
-                self.switch_screen(ReaderScreen())
+            shown: Awaitable[object] = (
+                self.switch_screen(self._reader())
+                if isinstance(self.screen, LoadingScreen)
+                else self.push_screen(self._reader())
+            )
+            if self._held:
+                self._replay_held(shown)
             else:
-                self.push_screen(ReaderScreen())
+                self._held = None  # nothing typed: keys go to the reader from now on
+        self._opened_notice()
+
+    def _opened_notice(self) -> None:
+        """Say once, as the reader appears, what the user should know about the file."""
+        assert self._store is not None
         if self._store.read_only:
             self.notify(
                 f"{self._store.path} is read-only: you can read, but replies and read marks "
@@ -260,13 +346,16 @@ class ReviewsApp(LiteralTextApp):
             self.theme = state.theme
 
     @work(exclusive=True, group="replay")
-    async def _replay_held(self) -> None:
-        """Run the input held while the whole file loaded, in order, as if it arrived now.
+    async def _replay_held(self, shown: Awaitable[object] | None = None) -> None:
+        """Run the input held while the file opened (or the whole file loaded), in order,
+        as if it arrived now, on the reader (``shown``: its push, awaited first).
 
         Each key is handled to the end (its binding run, the focus moved) before
         the next is sent: a ``/`` must have opened the filter before the letters
         after it arrive. Input arriving meanwhile joins the end of the queue.
         """
+        if shown is not None:
+            await shown
         while self._held and not self.closing:
             event = self._held.pop(0)
             fresh: events.Key | events.Paste = (
@@ -435,9 +524,9 @@ class ReviewsApp(LiteralTextApp):
     async def on_event(self, event: events.Event) -> None:
         """Input marks the user as busy: no full garbage collection for a moment.
 
-        While the first screen waits for the whole file, keys and pastes are held
-        (and run in order once it is loaded), and clicks are ignored: nothing acts
-        on the snapshot's part of the data.
+        While the database opens, or the first screen waits for the whole file, keys
+        and pastes are held (and run in order on the reader once it is loaded), and
+        clicks are ignored: nothing acts on the snapshot's part of the data.
         """
         if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
             self._idle_gc.touched()
@@ -457,7 +546,7 @@ class ReviewsApp(LiteralTextApp):
         await super().on_event(event)
 
     def _quits(self, event: events.Key | events.Paste) -> bool:
-        """Whether a key held back by the first screen should quit at once instead."""
+        """Whether a key held back while the file opens should quit at once instead."""
         if not isinstance(event, events.Key):
             return False
         if event.key in _QUIT_KEYS:

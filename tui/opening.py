@@ -15,6 +15,7 @@ out (``go``), so the two do not fight over the interpreter meanwhile.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -74,8 +75,13 @@ class Opening:
         self._state: UiState | None = None
         self._opened: Opened | None = None
         self._error: BaseException | None = None
+        self._started = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="reviews-open", daemon=True)
         self._thread.start()
+
+    def elapsed(self) -> float:
+        """Seconds since opening started (the command line may have waited some already)."""
+        return time.monotonic() - self._started
 
     def _run(self) -> None:
         try:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # the real imports are deferred: `reviews where` should not l
 EXIT_OK = 0
 EXIT_ERROR = 1
 OPEN_WAIT = 1.5
-"""Seconds the reader waits for the database before showing a loading screen instead."""
+"""Seconds the reader waits for the database before showing a loading screen instead
+(at once then: the app's ``LOADING_DELAY`` counts from the start of the open)."""
 
 
 ENVIRONMENT_HELP = """\

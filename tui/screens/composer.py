@@ -189,7 +189,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
             yield Static(id="composer-status", markup=False)
             yield Static(Content.styled("Preview", "dim"), id="preview-label")
             yield CommentThread(id="preview")
-        yield KeyBar()
+        yield KeyBar(self.app.size.width)
 
     def _area(self) -> TextArea:
         """The text editor (its class is loaded once a reply is written, not at start)."""

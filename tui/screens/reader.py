@@ -116,8 +116,9 @@ class ReaderScreen(WritingActions, Screen[None]):
     review_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The review on show; set from the sidebar's cursor."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, classes: str | None = None) -> None:
+        """``classes``: the screen's own (the app's width class, say)."""
+        super().__init__(classes=classes)
         # Private Textual API (tests/test_textual_private.py): a partial update composes
         # only the widgets that show in it (tui/compositor.py).
         self._compositor = ShownAreaCompositor()
@@ -159,7 +160,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             with Vertical(id="content"):
                 yield ReadingPane(id="reading")
                 yield CommentThread(id="comments")
-        yield KeyBar()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """Start loading, and keep an eye on the file for other processes' changes."""

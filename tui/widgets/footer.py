@@ -18,6 +18,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -34,8 +35,11 @@ _NO_GROUP = id(None)
 class KeyBar(Footer):
     """A ``Footer`` that skips rebuilds which would show the same keys."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, width: int | None = None) -> None:
+        """``width``: the columns the bar will span, when known (the terminal's): it is
+        then compact or not from the start, not changed (key by key) at its first resize."""
+        narrow = width is not None and width < NARROW
+        super().__init__(compact=narrow, show_command_palette=not narrow)
         self._shown: Hashable = None
         self._pending = False
         self.rebuilds = 0
@@ -73,10 +77,24 @@ class KeyBar(Footer):
         return keys, self.show_command_palette, self.compact
 
     def compose(self) -> ComposeResult:
-        """Textual's keys, remembering what they show."""
+        """Textual's keys, remembering what they show.
+
+        Each key is given the bar's compact look (its flag and class) before it mounts
+        (but the palette key, which keeps its own). A key starts compact, and is told the bar's
+        look once mounted: that put the compact class on (and on a wide bar took it off
+        again), a style update of the key each time, every time the bar is built.
+        """
         self._shown = self.shows()
         self.rebuilds += 1
-        yield from super().compose()
+        for widget in super().compose():
+            # FooterKey's own ``compact`` (its module is private: found on the key's type).
+            compact = getattr(type(widget), "compact", None)
+            # The palette key is not bound to the bar's look: it keeps its own (compact).
+            if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
+                widget.set_reactive(compact, self.compact)
+                # The class its watcher sets, set now: the watcher then changes nothing.
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Rebuild after the refresh, once however many changes came, if the keys changed."""
