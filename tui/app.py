@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
@@ -21,6 +20,7 @@ from textual.widget import Widget
 
 from tui.config import Config
 from tui.display import markup_escaped
+from tui.held_input import HeldInput
 from tui.idle_gc import IdleCollector, release_after_start
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
@@ -57,12 +57,6 @@ look stuck, so a slow open (a big file, a lock another program holds) says what 
 doing; at once if the command line has already waited that long for it."""
 GLANCE_WAIT = 0.5
 """Seconds the app waits for the first-screen snapshot to be looked at (it takes ms)."""
-REPLAY_WAIT = 2.0
-"""Seconds a held key may take to be handled before the next one is sent anyway."""
-REPLAY_ROUNDS = 4
-"""Rounds of waiting for the queues per held key: app, widget, the binding, its effects."""
-_QUIT_KEYS = ("ctrl+c", "ctrl+q")
-"""Keys that quit at once even while the first screen waits for the whole file."""
 
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
@@ -124,9 +118,8 @@ class ReviewsApp(LiteralTextApp):
         self._first_reviews: tuple[list[Review], set[int], int] | None = None
         self.first_screen: FirstScreen | None = None
         """The snapshot on screen while the whole file loads (None once it is loaded)."""
-        self._held: list[events.Key | events.Paste] | None = None
-        self._replaying: events.Event | None = None
-        """Input that arrived while the first screen waited for the whole file, in order."""
+        self._held = HeldInput(self, self.config, lambda: self.closing)
+        """Input that arrives before the reader can act on it (``tui.held_input``)."""
         with suppress(StoreError):  # opening the store reports it
             db_path = real_path(db_path)  # drafts, lock and state beside the real file
         self.db_path = db_path
@@ -217,7 +210,7 @@ class ReviewsApp(LiteralTextApp):
         """The reader is to show the snapshot while the whole file loads: keys wait."""
         assert self._opening is not None
         self.first_screen = first
-        self._held = []
+        self._held.hold()
         self._apply_state(self._opening.ui_state())
 
     def _reader(self) -> ReaderScreen:
@@ -249,7 +242,7 @@ class ReviewsApp(LiteralTextApp):
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         else:
-            self._held = []  # keys typed meanwhile run once the reader is up
+            self._held.hold()  # keys typed meanwhile run once the reader is up
             wait = LOADING_DELAY - self._opening.elapsed()  # the command line waited already
             if wait > 0:
                 self._loading_timer = self.set_timer(wait, self._show_loading, name="loading")
@@ -321,10 +314,10 @@ class ReviewsApp(LiteralTextApp):
                 if isinstance(self.screen, LoadingScreen)
                 else self.push_screen(self._reader())
             )
-            if self._held:
+            if self._held.waiting:
                 self._replay_held(shown)
             else:
-                self._held = None  # nothing typed: keys go to the reader from now on
+                self._held.release()  # nothing typed: keys go to the reader from now on
         self._opened_notice()
 
     def _opened_notice(self) -> None:
@@ -348,45 +341,8 @@ class ReviewsApp(LiteralTextApp):
     @work(exclusive=True, group="replay")
     async def _replay_held(self, shown: Awaitable[object] | None = None) -> None:
         """Run the input held while the file opened (or the whole file loaded), in order,
-        as if it arrived now, on the reader (``shown``: its push, awaited first).
-
-        Each key is handled to the end (its binding run, the focus moved) before
-        the next is sent: a ``/`` must have opened the filter before the letters
-        after it arrive. Input arriving meanwhile joins the end of the queue.
-        """
-        if shown is not None:
-            await shown
-        while self._held and not self.closing:
-            event = self._held.pop(0)
-            fresh: events.Key | events.Paste = (
-                events.Paste(event.text)
-                if isinstance(event, events.Paste)
-                else events.Key(event.key, event.character)
-            )
-            self._replaying = fresh
-            self.post_message(fresh)
-            for _ in range(REPLAY_ROUNDS):  # app -> focused widget -> back up to a binding
-                await self._caught_up()
-        self._replaying = None
-        self._held = None
-
-    async def _caught_up(self) -> None:
-        """Wait until the app, the screen and its widgets handled what is queued now."""
-        nodes = [self, *self.screen.walk_children(with_self=True)]
-        pending = len(nodes)
-        done = asyncio.Event()
-
-        def one_done() -> None:
-            nonlocal pending
-            pending -= 1
-            if pending <= 0:
-                done.set()
-
-        for node in nodes:
-            if not node.call_later(one_done):
-                one_done()
-        with suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), REPLAY_WAIT)
+        on the reader (``shown``: its push, awaited first)."""
+        await self._held.replay(shown)
 
     def take_first_reviews(self) -> tuple[list[Review], set[int], int] | None:
         """The review list read along with opening, once (the reader's first fill)."""
@@ -537,23 +493,9 @@ class ReviewsApp(LiteralTextApp):
             if isinstance(event, _ACTIVE) and not self.user_active:
                 self.user_active = True
                 self.active_since = time.monotonic()
-            if self._held is not None and not event.is_forwarded and event is not self._replaying:
-                if isinstance(event, (events.Key, events.Paste)) and not self._quits(event):
-                    self._held.append(event)
-                    return
-                if isinstance(event, (events.MouseDown, events.MouseUp, events.Click)):
-                    return
+            if self._held.take(event):
+                return
         await super().on_event(event)
-
-    def _quits(self, event: events.Key | events.Paste) -> bool:
-        """Whether a key held back while the file opens should quit at once instead."""
-        if not isinstance(event, events.Key):
-            return False
-        if event.key in _QUIT_KEYS:
-            return True
-        # The quit key, pressed before anything else: nothing typed could make it text.
-        keys = self.config.keymap.get("app.quit", "q").split(",")
-        return not self._held and event.key in {k.strip() for k in keys}
 
     def on_unmount(self) -> None:
         """Write the read marks still waiting, then release the store's files and lock."""
