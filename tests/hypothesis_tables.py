@@ -14,7 +14,10 @@ they move, and without them the run is only slower.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+
+from hypothesis.errors import HypothesisSideeffectWarning
 
 
 def build_unicode_tables() -> list[Path]:
@@ -22,6 +25,10 @@ def build_unicode_tables() -> list[Path]:
     keeps them in."""
     from hypothesis.internal.charmap import charmap, charmap_file, intervals_from_codec
 
-    charmap()
-    intervals_from_codec("utf-8")
-    return [charmap_file(), charmap_file("codec-v2-utf-8")]
+    # Hypothesis warns of slow work while plugins start (its storage touched before the
+    # session): here that is the point, done once before the workers start.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+        charmap()
+        intervals_from_codec("utf-8")
+        return [charmap_file(), charmap_file("codec-v2-utf-8")]
