@@ -597,9 +597,14 @@ def _loading_heap() -> Iterator[None]:
     the cycles that became garbage after an earlier freeze (a closed screen's
     widgets), which stay frozen instead: a little memory per reload, and a
     reload happens only when another process wrote the file.
+
+    Whether collections were on is read after that collection, not before it: the load
+    runs in a thread, and the reader's first frame may give collections back
+    (``tui.idle_gc.release_after_start``) while it collects; read before, the load put
+    back the "off" it had seen, and the whole session ran with no automatic collection.
     """
-    was_enabled = gc.isenabled()
     gc.collect()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
