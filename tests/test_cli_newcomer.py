@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_in_process
 from conftest import sample_reviews
-from test_cli import run
 
 from tui.store import Store
 
@@ -35,7 +35,7 @@ def sample_db(db_path: Path) -> Path:
     ],
 )
 def test_bad_options_are_one_line(args: tuple[str, ...], wanted: str, sample_db: Path) -> None:
-    child = run(*args, "--db", str(sample_db))
+    child = run_in_process(*args, "--db", str(sample_db))  # each command has a child elsewhere
     assert child.returncode == 1
     lines = child.stderr.splitlines()
     assert len(lines) == 1, child.stderr

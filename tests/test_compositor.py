@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pilot_helpers import ready, settle
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
@@ -98,6 +99,7 @@ def areas(screen: ReaderScreen, rng: random.Random) -> list[list[Region]]:
     return found
 
 
+@pytest.mark.slow  # every changed area against Textual's compositor (tests/test_markers.py)
 async def test_partial_updates_match_textuals_compositor(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "reviews.json", Config(author="tester"), seed=many_reviews)
     rng = random.Random(17)

@@ -84,7 +84,18 @@ def _imported(tmp_path: Path, reviews: list[ParsedReview]) -> tuple[int, int, in
         store.close()
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+BIG = {"feed/rss-parser-giantbomb-podcast.rss"}
+"""The corpus's big files (1.6 MB: ~1 s of CPU to parse and import), ``slow`` by size
+(tests/test_markers.py): the inner loop checks every other file of the table."""
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(row, id=row.name, marks=[pytest.mark.slow] if row.name in BIG else [])
+        for row in ROWS
+    ],
+)
 def test_each_file_imports_as_the_table_says(tmp_path: Path, row: Expected) -> None:
     path = CORPUS / row.name
     if not path.is_file():

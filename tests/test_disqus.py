@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_runner import run_reviews
+from cli_runner import run_in_process
 
 from tui.importers import ImportFailed, detect_format, load_path
 from tui.model import ParsedReview
@@ -148,15 +148,15 @@ def test_cli_reports_orphans_and_keeps_them_when_asked(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     db = tmp_path / "db.json"
-    done = run_reviews("import", "--db", str(db), str(blog), str(disqus))
+    done = run_in_process("import", "--db", str(db), str(blog), str(disqus))
     assert done.returncode == 0, done.stderr
     orphan_lines = [line for line in done.stderr.splitlines() if "no review has" in line]
     assert len(orphan_lines) == 2
     assert any("http://matinee.example/2015/ex-machina: its 1 comment" in x for x in orphan_lines)
     assert "comments: 2 added" in done.stdout
-    kept = run_reviews("import", "--db", str(db), "--keep-orphans", str(disqus))
+    kept = run_in_process("import", "--db", str(db), "--keep-orphans", str(disqus))
     assert kept.returncode == 0, kept.stderr
     assert "reviews: 2 added" in kept.stdout and "no review has" not in kept.stderr
-    exported = json.loads(run_reviews("export", "--db", str(db)).stdout)
+    exported = json.loads(run_in_process("export", "--db", str(db)).stdout)
     urls = {r["title"]: r["url"] for r in exported["reviews"]}
     assert urls["Her"] == "https://matinee.example/2014/her/"

@@ -228,7 +228,7 @@ def test_broken_beyond_recovery_is_one_line_and_changes_nothing(tmp_path: Path) 
     before = db.read_bytes()
     broken = tmp_path / "broken.xml"
     broken.write_bytes(b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>x</tit')
-    done = run_reviews("--db", str(db), "import", str(broken))
+    done = run_in_process("--db", str(db), "import", str(broken))
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("skipped broken.xml: not a readable feed")
@@ -269,7 +269,7 @@ def test_hostile_feeds_are_refused_in_one_line(tmp_path: Path, head: str, forced
 
 def test_a_feed_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
     feed = big_feed(tmp_path / "feed.xml", REAL_ENTRIES)  # over a megabyte
-    done = run_reviews("--db", str(tmp_path / "r.json"), "import", str(feed), "--max-size", "1")
+    done = run_in_process("--db", str(tmp_path / "r.json"), "import", str(feed), "--max-size", "1")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"skipped feed.xml: {feed.stat().st_size / 1e6:.1f} MB is over the 1 MB import limit"

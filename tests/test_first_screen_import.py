@@ -190,9 +190,18 @@ REAL_FILES = [
     ["wordpress/wpi-theme-unit-test-data.xml", "disqus/isso-disqus.xml"],
     ["feed/pelican-all.atom.xml", "wordpress/jekyll-import-wordpress-com-2025.xml"],
 ]
+BIG = "feed/rss-parser-giantbomb-podcast.rss"
+"""The corpus's 1.6 MB feed (~1.1 s of CPU a test): its imports are ``slow`` by size
+(tests/test_markers.py); the inner loop keeps the other real files."""
 
 
-@pytest.mark.parametrize("names", REAL_FILES, ids=lambda names: "+".join(names))
+@pytest.mark.parametrize(
+    "names",
+    [
+        pytest.param(names, id="+".join(names), marks=[pytest.mark.slow] if BIG in names else [])
+        for names in REAL_FILES
+    ],
+)
 def test_real_exports_imported_one_after_the_other(db_path: Path, names: list[str]) -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"the real-world corpus is not here ({CORPUS})")

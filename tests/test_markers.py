@@ -62,8 +62,28 @@ SLOW_TESTS = {
     ("test_sync_two_processes", "test_a_child_that_hangs_is_killed_and_its_sources_harvested"): (
         "stops a child, which is killed"
     ),
+    ("test_compositor", "test_partial_updates_match_textuals_compositor"): (
+        "compares every changed area of four screens (240+) against Textual's own "
+        "compositor: ~1.8 s of CPU; the other compositor test stays in the inner loop"
+    ),
 }
 """Single tests that are slow in a module of quick ones."""
+
+GIANTBOMB = "feed/rss-parser-giantbomb-podcast.rss"
+SLOW_PARAMS = {
+    ("test_corpus", "test_each_file_imports_as_the_table_says", GIANTBOMB): (
+        "the corpus's 1.6 MB feed: ~1 s of CPU to parse and import"
+    ),
+    ("test_first_screen_import", "test_real_exports_imported_one_after_the_other", GIANTBOMB): (
+        "the corpus's 1.6 MB feed imported: ~1.1 s of CPU"
+    ),
+    (
+        "test_first_screen_import",
+        "test_real_exports_imported_one_after_the_other",
+        f"{GIANTBOMB}+feed/rss-parser-guardian.rss",
+    ): "the corpus's 1.6 MB feed, then another: ~1.1 s of CPU",
+}
+"""Single cases of a parametrized test that are slow where the others are quick, by id."""
 
 
 def _marks(owner: object) -> list[pytest.Mark]:
@@ -93,6 +113,22 @@ def test_slow_tests_carry_the_mark(name: str, test: str) -> None:
     reason = SLOW_TESTS[(name, test)]
     assert _is_slow(getattr(module, test)) or _is_slow(module), (
         f"{name}.py::{test} must be marked slow ({reason})"
+    )
+
+
+@pytest.mark.parametrize(("name", "test", "case"), sorted(SLOW_PARAMS))
+def test_slow_cases_carry_the_mark(name: str, test: str, case: str) -> None:
+    function = getattr(_module(name), test)
+    cases = [
+        value
+        for mark in _marks(function)
+        if mark.name == "parametrize"
+        for value in mark.args[1]
+        if getattr(value, "id", None) == case
+    ]
+    assert cases, f"{name}.py::{test} has no case {case!r} (renamed? update SLOW_PARAMS)"
+    assert all(any(mark.name == "slow" for mark in value.marks) for value in cases), (
+        f"{name}.py::{test}[{case}] must be marked slow ({SLOW_PARAMS[(name, test, case)]})"
     )
 
 

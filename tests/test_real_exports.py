@@ -415,7 +415,7 @@ def test_a_database_from_before_keeps_its_reviews_when_the_export_comes_again(
 
 
 def test_one_bad_file_never_stops_the_others(tmp_path: Path) -> None:
-    from cli_runner import run_reviews
+    from cli_runner import run_in_process
 
     folder = tmp_path / "exports"
     korean = wxr("http://blog.kr", wxr_item("1", "영화")).replace("UTF-8", "EUC-KR")
@@ -425,7 +425,7 @@ def test_one_bad_file_never_stops_the_others(tmp_path: Path) -> None:
     write(folder, "d-post.md", "---\ntitle: Fine\ndate: 2020-01-01\n---\nText\n")
     write(folder, "e-empty.md", "")
     db = tmp_path / "db.json"
-    done = run_reviews("import", "--db", str(db), str(folder))
+    done = run_in_process("import", "--db", str(db), str(folder))
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert [line.split(":")[0] for line in lines] == [

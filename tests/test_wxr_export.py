@@ -197,7 +197,7 @@ def test_cli_writes_a_private_file_that_imports_back(tmp_path: Path) -> None:
     assert done.stderr.strip() == f"wrote 4 reviews to {out} (WordPress WXR)"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert [r.title for r in load_path(out)][:1] == ["Her"]  # detected as WordPress
-    again = run_reviews("import", str(out))
+    again = run_in_process("import", str(out))  # the export above is the child
     assert again.returncode == 0, again.stderr
     store = Store(db)
     assert len(store.export()["reviews"]) == 4  # nothing doubled

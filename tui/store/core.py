@@ -598,6 +598,11 @@ def _loading_heap() -> Iterator[None]:
     the cycles that became garbage after an earlier freeze (a closed screen's
     widgets), which stay frozen instead: a little memory per reload, and a
     reload happens only when another process wrote the file.
+
+    The hold on collection is counted with the start's (``tui.store.heap``): the load
+    runs in a thread, and the reader's first frame may give collections back
+    (``tui.idle_gc.release_after_start``) at any moment of it; each putting back the
+    state it had seen once left the whole session with no automatic collection.
     """
     gc.collect()
     with collections_held():  # counted with the start's hold (``tui.store.heap``)
