@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from conftest import sample_reviews
 from pilot_helpers import ready, sidebar_lines, until
+from textual import events
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -258,3 +259,31 @@ async def test_another_process_writing_after_the_opening_is_seen(
             if screen._review is not None and screen._review.comment_count == 4:
                 break
         assert screen._review is not None and screen._review.comment_count == 4
+
+
+class TypeAheadApp(RecordingApp):
+    """The app with keys already read from the terminal as it starts (typed while Python
+    started), queued together ahead of anything the reader queues for itself."""
+
+    def on_mount(self) -> None:  # Textual runs ReviewsApp.on_mount too, after this
+        for key, character in (("slash", "/"), ("o", "o"), ("l", "l"), ("d", "d")):
+            self.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_ahead_of_the_first_frame_run_one_by_one(
+    db_path: Path, config: Config
+) -> None:
+    """``/old`` typed before the reader's first frame filters for "old": the ``/`` has
+    focused the filter before the letters after it run (queued together, ``o`` listed the
+    review's links instead)."""
+    opening = Opening(db_path, seed=sample_reviews)
+    assert opening.wait(10)
+    app = TypeAheadApp(db_path, config, opening=opening)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        box = screen.query_one("#filter", Input)
+        await until(pilot, lambda: box.value == "old", "the keys typed ahead in the filter")
+        assert box.has_focus
+        assert app.screen is screen  # no links list over the reader
+        assert sidebar_lines(screen) == [line for line in sidebar_lines(screen) if "Older" in line]
+    assert app.shown == [ReaderScreen]

@@ -229,12 +229,14 @@ class ReviewsApp(LiteralTextApp):
         if self._opening is None:  # on_load started it; here only for a caller that skipped it
             self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
         if self._store is not None:  # the reader is the first screen (get_default_screen)
+            self._take_type_ahead()
             self._opened_notice()
         elif self.first_screen is not None:  # the same, on the snapshot: the whole file next
             self.call_after_refresh(self._opening.go)
             self._wait_for_store(self._opening)
         elif self._opening.done():
             self._store_ready()
+            self._take_type_ahead()
         elif (first := self._opening.first_screen(GLANCE_WAIT)) is not None:
             # The snapshot matches the file: the reader at once, the whole file after.
             self._from_snapshot(first)
@@ -259,6 +261,23 @@ class ReviewsApp(LiteralTextApp):
                 severity="warning",
                 markup=False,
             )
+
+    def _take_type_ahead(self) -> None:
+        """Keys typed before the terminal was the app's (while Python started) arrive in one
+        read, queued together: the reader holds them until its first frame is out, then
+        runs them one by one as it runs keys held while the file opens. Queued together,
+        a ``/`` had not focused the filter before the letters after it were handled (they
+        ran as commands: ``z`` zoomed, ``o`` listed links)."""
+        if not self._held.holding:
+            self._held.hold()
+            self.call_after_refresh(self._type_ahead_done)
+
+    def _type_ahead_done(self) -> None:
+        """The reader's first frame is out: run what was typed ahead, if anything."""
+        if self._held.waiting:
+            self._replay_held()
+        else:
+            self._held.release()
 
     def _show_loading(self) -> None:
         """The open is taking a while: say so, with the file's name, until it is done."""
