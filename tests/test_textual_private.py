@@ -118,3 +118,19 @@ def test_the_compositor_still_composes_renders_front_to_back_first_piece_wins() 
     assert "self._compositor = Compositor()" in inspect.getsource(Screen.__init__)
     assert "self._compositor = ShownAreaCompositor()" in inspect.getsource(ReaderScreen)
     assert ShownAreaCompositor._get_renders is not Compositor._get_renders
+
+
+def test_the_screens_focused_reactive_is_still_a_plain_repainting_one() -> None:
+    # tui/screens/reader.py redefines Screen.focused without repaint (a focus change
+    # repainted all the screen). That is all it changes while Textual's is a plain
+    # Reactive (no layout, no init, no compute) whose watcher refreshes the bindings.
+    from tui.screens.reader import ReaderScreen
+
+    textuals = Screen.__dict__["focused"]
+    ours = ReaderScreen.__dict__["focused"]
+    assert type(textuals) is Reactive and type(ours) is Reactive
+    assert textuals._repaint and not ours._repaint
+    for flag in ("_default", "_layout", "_init", "_always_update", "_recompose", "_bindings"):
+        assert getattr(ours, flag) == getattr(textuals, flag), flag
+    assert "refresh_bindings" in inspect.getsource(Screen._watch_focused)
+    assert not hasattr(Screen, "compute_focused") and not hasattr(Screen, "validate_focused")
