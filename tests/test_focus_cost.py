@@ -30,6 +30,7 @@ from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.reader import ReaderScreen
 from tui.widgets.comment_thread import CommentThread
+from tui.widgets.footer import KeyBar
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
@@ -161,6 +162,28 @@ async def test_a_tab_between_panes_with_the_same_keys_lays_out_nothing(
         assert widgets == {"ReviewList", "ReadingPane", "Vertical"}
         sidebar = app.screen.query_one("#sidebar")
         assert [node for node in terminal.restyled if node.id == "sidebar"] == [sidebar]
+
+
+async def test_tabs_in_and_out_of_the_comments_lay_out_once_and_mount_no_key(
+    tmp_path: Path,
+) -> None:
+    # The comments pane brings two keys to the bar: the bar's keys change in place,
+    # the two are hidden when it loses focus and shown again when it gets it back.
+    app = ReviewsApp(tmp_path / "r.json", Config(), seed=sample_reviews)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        bar = app.screen.query_one(KeyBar)
+        for _ in range(3):  # once round, so the bar has had the comments' keys
+            await press(pilot, "tab")
+        keys = list(bar.children)
+        for key in ["tab"] * 3 + ["shift+tab"] * 3:
+            shown = bar._shown
+            with watching(app) as terminal:
+                await press(pilot, key)
+            where = f"{key} to the {focused_name(app)}"
+            assert list(bar.children) == keys, f"{where}: keys mounted or removed"
+            assert terminal.layouts == (0 if bar._shown == shown else 1), where
+            assert bar.shows() == bar._shown, where
 
 
 async def test_the_sidebar_border_follows_the_focus_in_and_out(tmp_path: Path) -> None:

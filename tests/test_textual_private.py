@@ -134,3 +134,20 @@ def test_the_screens_focused_reactive_is_still_a_plain_repainting_one() -> None:
         assert getattr(ours, flag) == getattr(textuals, flag), flag
     assert "refresh_bindings" in inspect.getsource(Screen._watch_focused)
     assert not hasattr(Screen, "compute_focused") and not hasattr(Screen, "validate_focused")
+
+
+def test_the_key_bar_s_keys_are_still_footer_keys_made_by_footer_compose() -> None:
+    # tui/widgets/footer.py: KeyBar turns each FooterKey that Footer.compose makes (from
+    # the private textual.widgets._footer) into a BarKey before it mounts, and gives both
+    # a virtual size without layout: that only saves a layout while Widget._size_updated
+    # sets virtual_size through the reactive during a layout.
+    from textual.widgets._footer import FooterKey
+
+    from tui.widgets.footer import BarKey
+
+    assert issubclass(BarKey, FooterKey) and "__slots__" not in vars(BarKey)
+    assert "FooterKey(" in inspect.getsource(Footer.compose)
+    assert "self.virtual_size = virtual_size" in inspect.getsource(Widget._size_updated)
+    assert not BarKey.__dict__["virtual_size"]._layout
+    assert not KeyBar.__dict__["virtual_size"]._layout
+    assert isinstance(FooterKey.__dict__.get("compact"), Reactive)
