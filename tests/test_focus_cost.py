@@ -72,7 +72,11 @@ class Terminal:
             self.rows[y][x1:x2] = shown[y][x1:x2]
 
     def stale(self) -> list[int]:
-        """The rows whose cells differ from what the screen shows now."""
+        """The rows whose cells differ from what the screen shows now, every widget
+        drawn afresh (no line kept from before: a line left undrawn although its look
+        changed is found too)."""
+        for widget in self.compositor.visible_widgets:
+            widget._styles_cache.clear()
         shown = [cells(strip) for strip in self.compositor.render_strips()]
         return [y for y, (row, now) in enumerate(zip(self.rows, shown, strict=True)) if row != now]
 
