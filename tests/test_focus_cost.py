@@ -190,6 +190,33 @@ async def test_tabs_in_and_out_of_the_comments_lay_out_once_and_mount_no_key(
             assert bar.shows() == bar._shown, where
 
 
+async def test_focus_in_and_out_of_the_sidebar_draws_no_row_again(tmp_path: Path) -> None:
+    # The rows kept hold: focus changes the cursor's colour alone, and the cursor's row
+    # is kept for both looks once each has been drawn.
+    app = ReviewsApp(tmp_path / "r.json", Config(), seed=sample_reviews)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        sidebar = app.screen.query_one(ReviewList)
+        await press(pilot, "tab")
+        await press(pilot, "shift+tab")
+        drawn: list[int] = []
+        original = sidebar._draw_row
+
+        def draw_row(*args: Any) -> Strip:
+            drawn.append(args[1])
+            return original(*args)
+
+        sidebar._draw_row = draw_row  # type: ignore[method-assign]
+        for key in ("tab", "shift+tab", "tab", "shift+tab"):
+            await press(pilot, key)
+        assert isinstance(app.screen.focused, ReviewList)
+        assert drawn == []
+        # A real change of look (the theme) still draws them again.
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        assert drawn
+
+
 async def test_the_sidebar_border_follows_the_focus_in_and_out(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "r.json", Config(), seed=sample_reviews)
     async with app.run_test(size=SIZE) as pilot:
