@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import sample_reviews
 from pilot_helpers import ready, settle
 from rich.cells import cell_len
@@ -24,17 +25,41 @@ from rich.style import Style
 from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui.app import ReviewsApp
 from tui.config import Config
+from tui.model import ParsedComment, ParsedReview
 from tui.screens.reader import ReaderScreen
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.footer import KeyBar
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
+from tui.widgets.scrolling import SteadyScrollBar
 
 SIZE = (120, 40)
+
+
+def many_reviews() -> list[ParsedReview]:
+    """Forty reviews with long bodies and a long thread: every pane has a scroll bar."""
+    comments = tuple(
+        ParsedComment(f"Reader {n}", "2020-01-02", f"Comment {n}. " + "Words here. " * 20)
+        for n in range(30)
+    )
+    return [
+        ParsedReview(
+            title=f"Film number {number}",
+            date=f"2020-01-{1 + number % 28:02d}",
+            body="A paragraph of words. " * 200,
+            source="test",
+            source_id=f"test:{number}",
+            comments=comments if number == 40 else (),
+        )
+        for number in range(40, 0, -1)
+    ]
+
+
 Cell = tuple[str, Style | None]
 
 
@@ -133,8 +158,11 @@ async def press(pilot: Pilot[Any], key: str) -> None:
     await settle(pilot)
 
 
-async def test_tabs_draw_only_the_changed_regions_and_miss_none(tmp_path: Path) -> None:
-    app = ReviewsApp(tmp_path / "r.json", Config(), seed=sample_reviews)
+@pytest.mark.parametrize("seed", [sample_reviews, many_reviews], ids=["small", "scrolling"])
+async def test_tabs_draw_only_the_changed_regions_and_miss_none(
+    tmp_path: Path, seed: Callable[[], list[ParsedReview]]
+) -> None:
+    app = ReviewsApp(tmp_path / "r.json", Config(), seed=seed)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         panes = []
@@ -214,6 +242,34 @@ async def test_focus_in_and_out_of_the_sidebar_draws_no_row_again(tmp_path: Path
         # A real change of look (the theme) still draws them again.
         app.theme = "textual-light" if app.theme != "textual-light" else "nord"
         await settle(pilot)
+        assert drawn
+
+
+async def test_a_tab_draws_no_scroll_bar_again(tmp_path: Path) -> None:
+    # Restyling a pane for its focus sets its scroll bar colours again, unchanged.
+    app = ReviewsApp(tmp_path / "r.json", Config(), seed=many_reviews)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        for key in ("tab", "tab", "tab"):  # the bars' own styles come with the first restyle
+            await press(pilot, key)
+        panes = [screen.query_one(kind) for kind in (ReviewList, ReadingPane, CommentThread)]
+        bars = [pane.vertical_scrollbar for pane in panes if pane.show_vertical_scrollbar]
+        assert len(bars) >= 2 and all(isinstance(bar, SteadyScrollBar) for bar in bars)
+        drawn: list[ScrollBar] = []
+        for bar in bars:
+            original = bar.render
+
+            def render(bar: ScrollBar = bar, original: Any = original) -> Any:
+                drawn.append(bar)
+                return original()
+
+            bar.render = render  # type: ignore[method-assign]
+        for key in ["tab"] * 3 + ["shift+tab"] * 3:
+            await press(pilot, key)
+        assert drawn == []
+        # A bar whose thumb moves is drawn again.
+        await press(pilot, "end")
         assert drawn
 
 

@@ -151,3 +151,34 @@ def test_the_key_bar_s_keys_are_still_footer_keys_made_by_footer_compose() -> No
     assert not BarKey.__dict__["virtual_size"]._layout
     assert not KeyBar.__dict__["virtual_size"]._layout
     assert isinstance(FooterKey.__dict__.get("compact"), Reactive)
+
+
+def test_scroll_bars_are_still_made_and_drawn_as_the_steady_bar_expects() -> None:
+    # tui/widgets/scrolling.py: SteadyBars turns the ScrollBar that Widget.vertical_scrollbar
+    # makes into a SteadyScrollBar, which skips a whole repaint when nothing that
+    # ScrollBar.render reads changed. Needed while a scroll bar colour set again,
+    # unchanged, refreshes the bars; safe while render reads only what _look lists.
+    from textual.css._style_properties import ScrollbarColorProperty
+    from textual.scrollbar import ScrollBar
+
+    from tui.widgets.scrolling import SteadyScrollBar
+
+    assert "ScrollBar(" in inspect.getsource(Widget.__dict__["vertical_scrollbar"].fget)
+    assert "vertical_scrollbar.refresh()" in inspect.getsource(ScrollbarColorProperty.__set__)
+    assert "__slots__" not in vars(SteadyScrollBar)
+    render = inspect.getsource(ScrollBar.render) + inspect.getsource(ScrollBar._render_bar)
+    look = inspect.getsource(SteadyScrollBar._look)
+    for name in (
+        "grabbed",
+        "mouse_over",
+        "scrollbar_background_active",
+        "scrollbar_color_active",
+        "scrollbar_background_hover",
+        "scrollbar_color_hover",
+        "background_colors",
+        "window_size",
+        "window_virtual_size",
+        "position",
+        "thickness",
+    ):
+        assert name in render and name in look, name
