@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
     p.add_argument("--keys", type=int, default=None, help="keys per process (default 200)")
     p.add_argument("--write-keys", type=int, default=None, help="keys during writes (10)")
-    p.add_argument("--tabs", type=int, default=None, help="tabs per process (default 30)")
+    p.add_argument("--tabs", type=int, default=None, help="tabs (default: --keys, <= 30)")
     p.add_argument(
         "--marks-after",
         type=float,
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.keys = args.keys or (40 if args.quick else 200)
     args.write_keys = args.write_keys if args.write_keys is not None else (3 if args.quick else 10)
-    args.tabs = args.tabs if args.tabs is not None else (9 if args.quick else 30)
+    # As many tabs as keys, at most 30 (9 quick): a smoke run of 5 keys presses 5 tabs.
+    args.tabs = args.tabs if args.tabs is not None else min(args.keys, 9 if args.quick else 30)
     if args.child:
         return child(args)
     db = corpus_of(args)
