@@ -12,13 +12,20 @@ read marks: they are batched and written (the whole database) a few seconds
 after a review has been open a moment, so a user who keeps reading meets that
 write.
 
-    python benchmarks/navigation.py [--quick] [--keys 200] [--write-keys 10] [--marks-after S]
+A third (reader only) is ``tab``, the focus moving round the sidebar, the
+reading pane and the comments: the time to the first frame after the focus
+moved (the panes' borders and cursors) and to the last (the key bar's keys),
+against the floor's ``j``.
+
+    python benchmarks/navigation.py [--quick] [--keys 200] [--write-keys 10] [--tabs 30]
+                                    [--marks-after S]
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from _harness import (
@@ -35,6 +42,7 @@ from _harness import (
     write_result,
 )
 from _pilot import (
+    PROBE,
     instrument,
     last_mark,
     press,
@@ -88,10 +96,45 @@ def child(args: Any) -> int:
                 target = review_shown(corpus.order[step], key_at)
                 timing = await settle(app, key_at, target, quiet=0.03)
                 during.append(timing.first * 1000)
-        return {"first": first, "settled": settled, "during_write": during}
+        tab_first: list[float] = []
+        tab_settled: list[float] = []
+        if subject.name == "reader":
+            watch_focus()
+            for _ in range(args.tabs):
+                key_at = press(app, "tab")
+                timing = await settle(app, key_at, focus_moved(key_at), quiet=0.03)
+                tab_first.append(timing.first * 1000)
+                tab_settled.append(timing.settled * 1000)
+        return {
+            "first": first,
+            "settled": settled,
+            "during_write": during,
+            "tab_first": tab_first,
+            "tab_settled": tab_settled,
+        }
 
     write_result(args.result, run_app(subject, args.db, scenario))
     return 0
+
+
+def watch_focus() -> None:
+    """Mark each focus change (a ``focus`` mark with the time the screen moved it)."""
+    from textual.screen import Screen
+
+    original = Screen.set_focus
+
+    def set_focus(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        before = self.focused
+        original(self, *args, **kwargs)
+        if self.focused is not before:
+            PROBE.mark("focus", type(self.focused).__name__)
+
+    Screen.set_focus = set_focus  # type: ignore[method-assign]
+
+
+def focus_moved(since: float) -> Callable[[], float | None]:
+    """A ``reached`` test: the focus moved after ``since``."""
+    return lambda: PROBE.mark_after("focus", since)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
     p.add_argument("--keys", type=int, default=None, help="keys per process (default 200)")
     p.add_argument("--write-keys", type=int, default=None, help="keys during writes (10)")
+    p.add_argument("--tabs", type=int, default=None, help="tabs (default: --keys, <= 30)")
     p.add_argument(
         "--marks-after",
         type=float,
@@ -108,12 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.keys = args.keys or (40 if args.quick else 200)
     args.write_keys = args.write_keys if args.write_keys is not None else (3 if args.quick else 10)
+    # As many tabs as keys, at most 30 (9 quick): a smoke run of 5 keys presses 5 tabs.
+    args.tabs = args.tabs if args.tabs is not None else min(args.keys, 9 if args.quick else 30)
     if args.child:
         return child(args)
     db = corpus_of(args)
     with scratch() as work:
         copy = copy_into(work, db)
         extra = ["--db", str(copy), "--keys", str(args.keys), "--write-keys", str(args.write_keys)]
+        extra += ["--tabs", str(args.tabs)]
         if args.marks_after is not None:
             extra += ["--marks-after", str(args.marks_after)]
         results = reader_and_floor("navigation.py", extra, runs_of(args), work)
@@ -161,6 +208,21 @@ def figures(
             per_run(floor, "first", 50),
             P99_MS,
             note="after a dwell",
+        ),
+        Figure(
+            "navigation: tab → painted, p50",
+            per_run(reader, "tab_first", 50),
+            "ms",
+            per_run(floor, "first", 50),
+            P50_MS,
+            note="focus round the panes; floor: j",
+        ),
+        Figure(
+            "navigation: tab → settled (key bar), p50",
+            per_run(reader, "tab_settled", 50),
+            "ms",
+            per_run(floor, "first", 50),
+            note="floor: j",
         ),
     ]
 

@@ -16,7 +16,7 @@ from tui.widgets.footer import NARROW, KeyBar
 
 
 def labels(bar: KeyBar) -> list[str]:
-    return [key.description for key in bar.query(FooterKey)]
+    return [key.description for key in bar.shown_keys()]
 
 
 async def test_moving_through_reviews_rebuilds_nothing(
@@ -121,7 +121,7 @@ def keys_shown(bar: KeyBar) -> list[tuple[str, str, str, str, bool, str | None]]
             key.has_class("-disabled"),
             str(key.tooltip) if key.tooltip else None,
         )
-        for key in bar.query(FooterKey)
+        for key in bar.shown_keys()
     ]
 
 

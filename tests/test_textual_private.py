@@ -118,3 +118,67 @@ def test_the_compositor_still_composes_renders_front_to_back_first_piece_wins() 
     assert "self._compositor = Compositor()" in inspect.getsource(Screen.__init__)
     assert "self._compositor = ShownAreaCompositor()" in inspect.getsource(ReaderScreen)
     assert ShownAreaCompositor._get_renders is not Compositor._get_renders
+
+
+def test_the_screens_focused_reactive_is_still_a_plain_repainting_one() -> None:
+    # tui/screens/reader.py redefines Screen.focused without repaint (a focus change
+    # repainted all the screen). That is all it changes while Textual's is a plain
+    # Reactive (no layout, no init, no compute) whose watcher refreshes the bindings.
+    from tui.screens.reader import ReaderScreen
+
+    textuals = Screen.__dict__["focused"]
+    ours = ReaderScreen.__dict__["focused"]
+    assert type(textuals) is Reactive and type(ours) is Reactive
+    assert textuals._repaint and not ours._repaint
+    for flag in ("_default", "_layout", "_init", "_always_update", "_recompose", "_bindings"):
+        assert getattr(ours, flag) == getattr(textuals, flag), flag
+    assert "refresh_bindings" in inspect.getsource(Screen._watch_focused)
+    assert not hasattr(Screen, "compute_focused") and not hasattr(Screen, "validate_focused")
+
+
+def test_the_key_bar_s_keys_are_still_footer_keys_made_by_footer_compose() -> None:
+    # tui/widgets/footer.py: KeyBar turns each FooterKey that Footer.compose makes (from
+    # the private textual.widgets._footer) into a BarKey before it mounts, and gives both
+    # a virtual size without layout: that only saves a layout while Widget._size_updated
+    # sets virtual_size through the reactive during a layout.
+    from textual.widgets._footer import FooterKey
+
+    from tui.widgets.footer import BarKey
+
+    assert issubclass(BarKey, FooterKey) and "__slots__" not in vars(BarKey)
+    assert "FooterKey(" in inspect.getsource(Footer.compose)
+    assert "self.virtual_size = virtual_size" in inspect.getsource(Widget._size_updated)
+    assert not BarKey.__dict__["virtual_size"]._layout
+    assert not KeyBar.__dict__["virtual_size"]._layout
+    assert isinstance(FooterKey.__dict__.get("compact"), Reactive)
+
+
+def test_scroll_bars_are_still_made_and_drawn_as_the_steady_bar_expects() -> None:
+    # tui/widgets/scrolling.py: SteadyBars turns the ScrollBar that Widget.vertical_scrollbar
+    # makes into a SteadyScrollBar, which skips a whole repaint when nothing that
+    # ScrollBar.render reads changed. Needed while a scroll bar colour set again,
+    # unchanged, refreshes the bars; safe while render reads only what _look lists.
+    from textual.css._style_properties import ScrollbarColorProperty
+    from textual.scrollbar import ScrollBar
+
+    from tui.widgets.scrolling import SteadyScrollBar
+
+    assert "ScrollBar(" in inspect.getsource(Widget.__dict__["vertical_scrollbar"].fget)
+    assert "vertical_scrollbar.refresh()" in inspect.getsource(ScrollbarColorProperty.__set__)
+    assert "__slots__" not in vars(SteadyScrollBar)
+    render = inspect.getsource(ScrollBar.render) + inspect.getsource(ScrollBar._render_bar)
+    look = inspect.getsource(SteadyScrollBar._look)
+    for name in (
+        "grabbed",
+        "mouse_over",
+        "scrollbar_background_active",
+        "scrollbar_color_active",
+        "scrollbar_background_hover",
+        "scrollbar_color_hover",
+        "background_colors",
+        "window_size",
+        "window_virtual_size",
+        "position",
+        "thickness",
+    ):
+        assert name in render and name in look, name

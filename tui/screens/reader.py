@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.css.scalar import Scalar
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -47,6 +48,8 @@ TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
 NO_COMMENTS = "No comments yet. Press r to write the first."
 NO_REVIEW_COMMENTS = "No review is shown, so there are no comments."
+SIDEBAR_FOCUSED = "-focus-within"
+"""The sidebar's class while it (the list or the filter box) has focus."""
 _CONTEXT_ACTIONS = ("reply", "quote_reply", "edit", "delete")
 """The actions whose keys come and go with what is highlighted."""
 
@@ -115,6 +118,12 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     review_id: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The review on show; set from the sidebar's cursor."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's ``Screen.focused`` (its watcher still refreshes the keys), without the
+    repaint of the whole screen its reactive asks for: a tab drew all 120x40 cells for a
+    change that the panes draw themselves (a border's colour, the cursor's, the keys).
+    (tests/test_textual_private.py guards that this is all the override changes.)"""
 
     def __init__(self, classes: str | None = None) -> None:
         """``classes``: the screen's own (the app's width class, say)."""
@@ -800,6 +809,23 @@ class ReaderScreen(WritingActions, Screen[None]):
     def on_descendant_focus(self) -> None:
         """Which pane has focus changes what r, e and d do."""
         self._refresh_keys()
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        """Light the sidebar's border while something in it has focus.
+
+        A class on the sidebar, restyled alone: the stylesheet's ``:focus-within`` made
+        Textual restyle the sidebar and everything in it (the filter box, the list and
+        its parts) at every focus change in or out of it. No rule styles what is inside
+        the sidebar by this class (tests/test_focus_cost.py).
+        """
+        try:
+            sidebar = self.query_one("#sidebar")
+        except NoMatches:  # not composed yet
+            return
+        within = focused is not None and sidebar in focused.ancestors_with_self
+        if sidebar.has_class(SIDEBAR_FOCUSED) != within:
+            sidebar.set_class(within, SIDEBAR_FOCUSED, update=False)
+            self.app.stylesheet.update_nodes([sidebar], animate=True)
 
     # -- showing our own writes from memory ------------------------------------------
 

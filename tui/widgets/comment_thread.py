@@ -21,13 +21,12 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
 from tui.model import Comment, ThreadRow
 from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
-from tui.widgets.scrolling import set_virtual_size
+from tui.widgets.scrolling import SteadyBars, set_virtual_size
 from tui.widgets.selection import mark_selected
 
 FIRST_CHUNK = 60
@@ -51,7 +50,7 @@ class ThreadMarks:
     """Your replies on their way to a blog: comment id -> queued, sent, failed: why."""
 
 
-class CommentThread(ScrollView, can_focus=True):
+class CommentThread(SteadyBars, can_focus=True):
     """A review's comments as a navigable, collapsible thread."""
 
     COMPONENT_CLASSES = {f"comment-thread--{role}" for role in (*_ROLES, "cursor", "empty")}

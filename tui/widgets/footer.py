@@ -18,9 +18,13 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer
+
+# Private Textual module (tests/test_textual_private.py): the type of Footer's keys.
+from textual.widgets._footer import FooterKey
 
 NARROW = 100
 """Columns below which the key bar is compact."""
@@ -32,8 +36,23 @@ _NO_GROUP = id(None)
 """The group ``shows`` records for a key in no group of keys."""
 
 
+class BarKey(FooterKey):
+    """A key of the bar: Textual's ``FooterKey``, whose new size is not a second layout.
+
+    Textual lays the screen out once for keys that change, and then again because each
+    key (and the bar) that took a new width has a new virtual size, a reactive that asks
+    for a layout. Neither scrolls what it holds by it (the bar scrolls by its own
+    scroll bars' update, which the first layout runs): it needs no layout.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
+
+
 class KeyBar(Footer):
     """A ``Footer`` that skips rebuilds which would show the same keys."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
+    """Widget's, without the layout (``BarKey`` says why)."""
 
     def __init__(self, width: int | None = None) -> None:
         """``width``: the columns the bar will span, when known (the terminal's): it is
@@ -87,6 +106,9 @@ class KeyBar(Footer):
         self._shown = self.shows()
         self.rebuilds += 1
         for widget in super().compose():
+            if type(widget) is FooterKey:
+                # Made by Footer.compose, not mounted yet: the same key, as a BarKey.
+                widget.__class__ = BarKey
             # FooterKey's own ``compact`` (its module is private: found on the key's type).
             compact = getattr(type(widget), "compact", None)
             # The palette key is not bound to the bar's look: it keeps its own (compact).
@@ -129,7 +151,12 @@ class KeyBar(Footer):
     async def _update_in_place(self, shown: Hashable) -> bool:
         """Show the keys now wanted by changing the key widgets there are; False when
         only a rebuild can (the palette key or the compact look changed, a group, a key
-        that would change between enabled and disabled)."""
+        that would change between enabled and disabled).
+
+        Keys no longer wanted are hidden, not removed, and shown again when wanted (the
+        comments pane's two keys, at every tab in and out of it): a hidden key costs
+        nothing, and mounting a key again cost more than all the rest of the change.
+        """
         if not isinstance(self._shown, tuple) or not isinstance(shown, tuple):
             return False
         wanted = self._wanted(shown[0])
@@ -137,13 +164,12 @@ class KeyBar(Footer):
             return False
         if self._shown[1:] != shown[1:]:
             return False  # the palette hint or the compact look: Footer.compose's business
-        keys: list[Any] = list(self.children)  # Footer.compose's FooterKey widgets
+        keys = [key for key in self.children if type(key) is BarKey]
+        if len(keys) != len(self.children):
+            return False  # a group's widgets: Footer.compose's business
         palette = [key for key in keys if key.has_class("-command-palette")]
         plain = [key for key in keys if not key.has_class("-command-palette")]
         if not plain or len(palette) > 1:
-            return False
-        key_type = type(plain[0])  # FooterKey, whose module is private: taken from its keys
-        if any(type(key) is not key_type for key in keys) or not hasattr(plain[0], "key_display"):
             return False
         for widget, (_key, _display, _description, _action, enabled, _tip) in zip(
             plain, wanted, strict=False
@@ -158,19 +184,28 @@ class KeyBar(Footer):
             widget.key, widget.key_display = key, display
             widget.description, widget.action = description, action
             widget.tooltip = tooltip or None
+            if not widget.display:
+                widget.display = True
+        for widget in plain[len(wanted) :]:
+            if widget.display:
+                widget.display = False
         if len(wanted) > len(plain):
             new = [
-                key_type(key, display, description, action, disabled=not enabled, tooltip=tooltip)
+                BarKey(key, display, description, action, disabled=not enabled, tooltip=tooltip)
                 for key, display, description, action, enabled, tooltip in wanted[len(plain) :]
             ]
             for widget in new:
                 # Not bound to the bar's compact as compose binds it: a change of that
-                # rebuilds the bar (see above), binding every key again.
-                widget.compact = self.compact
+                # rebuilds the bar (see above), binding every key again. Set as compose
+                # sets it, so that the key is not restyled twice as it mounts.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
             await self.mount_all(new, before=palette[0] if palette else None)
-        elif len(plain) > len(wanted):
-            await self.remove_children(plain[len(wanted) :])
         self.styles.grid_size_columns = len(wanted)
         self._shown = shown
         self.rebuilds += 1
         return True
+
+    def shown_keys(self) -> list[FooterKey]:
+        """The key widgets on show, in order (the bar keeps keys hidden for later)."""
+        return [key for key in self.query(FooterKey) if key.display]

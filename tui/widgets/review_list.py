@@ -158,6 +158,10 @@ class ReviewList(LineView, can_focus=True):
         self._finished: dict[RowKey | int, tuple[Review | None, Strip]] = {}
         self._finished_before: dict[RowKey | int, tuple[Review | None, Strip]] = {}
         self._finished_look: object = None
+        self._restyled = True
+        """Styles changed since the last draw: see whether the rows kept still hold."""
+        self._looks: dict[bool, tuple[object, Style]] = {}
+        """What the kept rows were drawn with, by focus: (all but the cursor, the cursor)."""
         self._after_cursor_drawn: Callable[[], None] | None = None
         self._after_cursor_timer: Timer | None = None
         self.on_highlight: Callable[[int, bool], None] | None = None
@@ -412,6 +416,7 @@ class ReviewList(LineView, can_focus=True):
         the widget, so a scroll by one row finishes every line on screen again; here
         they are kept by row, and a scroll finishes only the two rows that came in.
         """
+        self._keep_rows_if_same_look()
         if self._after_cursor_drawn is not None and self._cursor is not None:
             top = self._cursor * ROW_HEIGHT - self.scroll_offset.y
             if crop.y < top + ROW_HEIGHT and top < crop.bottom:
@@ -463,6 +468,7 @@ class ReviewList(LineView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Draw line ``y`` of the visible area from the filtered list."""
+        self._keep_rows_if_same_look()
         scroll_x, scroll_y = self.scroll_offset
         width = self.line_width
         index, line = divmod(y + scroll_y, ROW_HEIGHT)
@@ -511,12 +517,37 @@ class ReviewList(LineView, can_focus=True):
         return style
 
     def notify_style_update(self) -> None:
-        """A theme or stylesheet change: forget the styles worked out so far."""
+        """A theme, stylesheet or focus change: forget the styles worked out so far.
+
+        The rows drawn so far are kept if they would be drawn the same, which is found
+        out at the next draw (the parts' styles, the cursor's, are updated after this is
+        called). Focus moving in or out changes the cursor's colour alone: the rows
+        kept for the cursor are by focus (``_line_key``), and the rest hold. Dropping
+        them all redrew every row on screen at each tab to or from the sidebar.
+        """
         self._role_styles = {}
         self._base_style = None
-        self._drawn_rows, self._drawn_before = {}, {}
-        self._finished, self._finished_before = {}, {}
+        self._restyled = True
         super().notify_style_update()
+
+    def _keep_rows_if_same_look(self) -> None:
+        if not self._restyled:
+            return
+        self._restyled = False
+        rows = (
+            self.styles.get_render_rules(),
+            self._style(),
+            [self._role(role) for role in ("title", "meta", "unread")],
+        )
+        cursor = self.get_component_rich_style("review-list--cursor")
+        looks = self._looks
+        if any(drawn != rows for drawn, _ in looks.values()) or (
+            looks.get(self.has_focus, (rows, cursor))[1] != cursor
+        ):
+            self._drawn_rows, self._drawn_before = {}, {}
+            self._finished, self._finished_before = {}, {}
+            looks.clear()
+        looks[self.has_focus] = (rows, cursor)
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the panel (rows are cut to fit it)."""
