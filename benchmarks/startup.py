@@ -92,7 +92,13 @@ def leave_snapshot(db: Path) -> None:
 
 
 def measure(
-    db: Path, runs: int, work: Path, *, warm_up: bool = True, snapshot: bool = True
+    db: Path,
+    runs: int,
+    work: Path,
+    *,
+    warm_up: bool = True,
+    snapshot: bool = True,
+    floor: bool = True,
 ) -> StartupRuns:
     """Launch reader and floor ``runs`` times each, alternately, on a private copy of ``db``.
 
@@ -100,6 +106,7 @@ def measure(
     ``snapshot``: each reader starts with the first-screen snapshot a session before it
     left (taken once, before the launches, and checked by the reader against the file);
     False: with none, as the first launch after an import (removed before each launch).
+    ``floor=False``: the reader alone (its ``floor`` list is empty).
     """
     copy = copy_into(work, db)
     expect = expected_texts(facts(copy))
@@ -112,19 +119,19 @@ def measure(
         return terminal.launch(reader_command(copy), expect)
 
     with TmuxTerminal(env=child_env(work)) as terminal:
+        subjects = {
+            "reader": reader,
+            "floor": lambda: terminal.launch(floor_command(copy), expect),
+        }
+        if not floor:
+            del subjects["floor"]
         if warm_up:
             # One unmeasured launch of each warms the page cache and the bytecode.
-            reader()
-            terminal.launch(floor_command(copy), expect)
-        results = interleave(
-            runs,
-            {
-                "reader": reader,
-                "floor": lambda: terminal.launch(floor_command(copy), expect),
-            },
-        )
+            for launch in subjects.values():
+                launch()
+        results = interleave(runs, subjects)
         terminal.stop()
-    return StartupRuns(results["reader"], results["floor"])
+    return StartupRuns(results["reader"], results.get("floor", []))
 
 
 def figures(
@@ -160,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the second corpus whose newest review carries the big thread",
     )
     p.add_argument("--no-warm-up", action="store_true", help="skip the unmeasured warm-up launches")
+    p.add_argument(
+        "--floor-once",
+        action="store_true",
+        help="launch the floor with the first set only and show it again beside the first "
+        "launch (the floor reads no snapshot: the same launch; quicker, fewer floor samples)",
+    )
     args = p.parse_args(argv)
     if not tmux_available():
         print("startup: skipped, tmux is not installed", file=sys.stderr)
@@ -168,16 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = runs_of(args)
     with scratch() as work:
         warm_up = not args.no_warm_up
-        rows = figures(
-            measure(db, runs, work, warm_up=warm_up), "from the snapshot", SNAPSHOT_TARGET
-        )
+        daily = measure(db, runs, work, warm_up=warm_up)
+        rows = figures(daily, "from the snapshot", SNAPSHOT_TARGET)
         # Shown, not judged: a first launch parses the whole file, as the floor does; the
         # targets are on the start a user has every other day.
-        rows += figures(
-            measure(db, runs, work, warm_up=warm_up, snapshot=False),
-            "first launch, no snapshot",
-            targets=False,
-        )
+        first = measure(db, runs, work, warm_up=warm_up, snapshot=False, floor=not args.floor_once)
+        if args.floor_once:
+            first.floor = daily.floor
+        rows += figures(first, "first launch, no snapshot", targets=False)
         sizes = sizes_of(args)
         if not args.no_big_newest and args.corpus is None and sizes.big_thread:
             big_first = corpus_file(

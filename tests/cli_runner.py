@@ -10,6 +10,7 @@ Each command keeps at least one test through ``run_reviews``.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -52,6 +53,9 @@ def run_in_process(*args: str, stdin: str | None = None) -> subprocess.Completed
 
     out, err = _text_stream(), _text_stream()
     saved_stdin, saved_environ = sys.stdin, dict(os.environ)
+    # import and sync raise the collector's thresholds for their one-off process (and put
+    # them back only on some paths): here the worker's own are put back for later tests.
+    saved_thresholds = gc.get_threshold()
     sys.stdin = _text_stream(stdin or "")
     try:
         with redirect_stdout(out), redirect_stderr(err):
@@ -61,6 +65,7 @@ def run_in_process(*args: str, stdin: str | None = None) -> subprocess.Completed
                 code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
     finally:
         sys.stdin = saved_stdin
+        gc.set_threshold(*saved_thresholds)
         os.environ.clear()
         os.environ.update(saved_environ)
         stop_logging()  # the log file of this test's home, closed as a child's would be

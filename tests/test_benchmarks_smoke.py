@@ -118,9 +118,13 @@ def test_corpus_export_nests_every_comment(tmp_path: Path) -> None:
 @needs_tmux
 @needs_store
 def test_startup(corpora: Path, tmp_path: Path) -> None:
-    args = [*TINY, "--no-big-newest", "--no-warm-up"]
+    # One set of floor launches shown beside both starts (the floor reads no snapshot).
+    args = [*TINY, "--no-big-newest", "--no-warm-up", "--floor-once"]
     stdout, out = run("startup.py", args, corpora, tmp_path)
     check_table(stdout, out, "startup: first frame", "newest review + comments on screen")
+    assert "first launch, no snapshot" in stdout
+    rows = json.loads(out.read_text())["figures"]
+    assert len(rows) == 6 and all(row["floor"] for row in rows), rows
 
 
 @needs_store

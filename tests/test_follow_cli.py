@@ -63,7 +63,7 @@ def test_follow_a_site_then_list_sync_and_unfollow(blog: FixtureBlog) -> None:
         and gone.stdout == f"unfollowed {feed} (source 1); its 2 reviews stay\n"
     )
     assert len(Store(_db()).reviews()) == 2
-    missing = run("unfollow", "7")
+    missing = run_in_process("unfollow", "7")  # the command's child ran above
     assert missing.returncode == 1
     assert missing.stderr == "reviews: error: no followed source is '7' (see `reviews sources`)\n"
 
