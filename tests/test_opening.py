@@ -235,8 +235,12 @@ async def test_keys_typed_while_the_database_opens_run_on_the_reader(
         screen = await ready(pilot)
         box = screen.query_one("#filter", Input)
         await until(pilot, lambda: box.value == "old" and not box.has_focus, "the keys run")
-        await until(pilot, lambda: screen.review_id is not None, "a review shown")
-        assert screen._review is not None and screen._review.title == "Older film"
+        # The review under the cursor follows once typing pauses (TYPING_PAUSE): waited for.
+        await until(
+            pilot,
+            lambda: screen._review is not None and screen._review.title == "Older film",
+            "the filtered review shown",
+        )
         assert sidebar_lines(screen) == [line for line in sidebar_lines(screen) if "Older" in line]
     assert app.shown.count(ReaderScreen) == 1
 
