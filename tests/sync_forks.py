@@ -20,16 +20,14 @@ guessed from one machine's speed.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import queue
-import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from signal import SIGKILL
 from typing import Any
+
+from line_server import LineServer
 
 PHASES = {
     "pulled": "the blog read, nothing merged yet (just before ``Store.apply_sync``)",
@@ -139,51 +137,25 @@ class ForkedSync:
         return os.WEXITSTATUS(self.status)
 
 
-class SyncServer:
-    """A ``serve`` process, its stdout read line by line on a thread."""
+class SyncServer(LineServer):
+    """A ``sync_forks.py serve`` process, its stdout read line by line on a thread."""
 
     def __init__(self, env: dict[str, str]) -> None:
         """Start ``sync_forks.py serve`` with ``env``."""
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-            bufsize=1,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put("")
-
-    def _line(self, timeout: float | None) -> str | None:
-        """The next line (an empty one: the server died); ``None`` if none came in time."""
-        try:
-            if timeout is None:
-                return self.lines.get_nowait()
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        super().__init__(Path(__file__).resolve(), env)
 
     def sync(self, db: Path, phase: str = "", nth: int = 1) -> ForkedSync:
         """Fork a ``reviews --db db sync`` (that dies at ``phase``); return once it runs."""
-        assert self.proc.stdin is not None
         assert phase in ("", *PHASES), phase
-        self.proc.stdin.write(f"sync {db} {phase} {nth}\n" if phase else f"sync {db}\n")
-        self.proc.stdin.flush()
-        line = self._line(timeout=60)
+        self.send(f"sync {db} {phase} {nth}" if phase else f"sync {db}")
+        line = self.line_if_any(timeout=60)
         if not line or not line.startswith("pid "):
             raise RuntimeError(f"the sync server said {line!r}")
         return ForkedSync(self, int(line.split()[1]))
 
     def take_done(self, child: ForkedSync, timeout: float | None) -> None:
         """Read ``child``'s ``done`` line if it has come (waiting up to ``timeout``)."""
-        line = self._line(timeout)
+        line = self.line_if_any(timeout)
         if line is None:
             if timeout is not None:
                 raise TimeoutError(f"sync {child.pid} did not end in {timeout} s")
@@ -192,18 +164,6 @@ class SyncServer:
         if words[:2] != ["done", str(child.pid)]:
             raise RuntimeError(f"the sync server said {line!r}")
         child.status = int(words[2])
-
-    def close(self) -> None:
-        """Stop the server."""
-        with contextlib.suppress(OSError):
-            assert self.proc.stdin is not None
-            self.proc.stdin.write("quit\n")
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 if __name__ == "__main__":

@@ -27,13 +27,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import queue
 import random
 import resource
 import signal
-import subprocess
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -41,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from line_server import LineServer
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
@@ -341,46 +340,12 @@ class KillCounts:
         )
 
 
-class Zygote:
-    """A ``serve`` process, and its stdout read line by line on a thread (with timeouts)."""
+class Zygote(LineServer):
+    """A ``writer_child.py serve`` process, its stdout read line by line on a thread."""
 
     def __init__(self) -> None:
         """Start ``writer_child.py serve``."""
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put("")
-
-    def send(self, command: str) -> None:
-        """Send one command line."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-
-    def line(self, timeout: float = 20.0) -> str:
-        """The next line; an empty string means the server died."""
-        return self.lines.get(timeout=timeout)
-
-    def close(self) -> None:
-        """Stop the server."""
-        with contextlib.suppress(OSError):
-            self.send("quit")
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        super().__init__(Path(__file__).resolve())
 
 
 def local_reply_ids(db: Path) -> set[int]:
