@@ -26,6 +26,13 @@ from tui.store import CorruptDatabase, Store, StoreError
 from tui.widgets.reading_pane import ReadingPane
 
 
+def open_seeded(db_path: Path) -> Opening:
+    """An opening of the seeded database, waited for until it is done."""
+    opening = Opening(db_path, seed=sample_reviews)
+    assert opening.wait(10)
+    return opening
+
+
 class GatedOpening(Opening):
     """An opening that holds on until the test lets it go (a big file, slowly parsed)."""
 
@@ -39,8 +46,7 @@ class GatedOpening(Opening):
 
 
 def test_opening_reads_the_store_the_state_and_the_first_list(db_path: Path) -> None:
-    opening = Opening(db_path, seed=sample_reviews)
-    assert opening.wait(10)
+    opening = open_seeded(db_path)
     opened = opening.result()
     try:
         assert opened.first is not None
@@ -54,8 +60,7 @@ def test_opening_reads_the_store_the_state_and_the_first_list(db_path: Path) -> 
 
 
 def test_handed_over_lets_the_first_list_go_and_keeps_the_store(db_path: Path) -> None:
-    opening = Opening(db_path, seed=sample_reviews)
-    assert opening.wait(10)
+    opening = open_seeded(db_path)
     store = opening.result().store
     opening.handed_over()
     assert opening.result().first is None
@@ -69,8 +74,7 @@ def test_handed_over_lets_the_first_list_go_and_keeps_the_store(db_path: Path) -
 async def test_the_reader_hands_the_first_list_over_once_it_has_it(
     db_path: Path, config: Config
 ) -> None:
-    opening = Opening(db_path, seed=sample_reviews)
-    assert opening.wait(10)
+    opening = open_seeded(db_path)
     app = ReviewsApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -125,8 +129,7 @@ class RecordingApp(ReviewsApp):
 async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
     db_path: Path, config: Config
 ) -> None:
-    opening = Opening(db_path, seed=sample_reviews)
-    assert opening.wait(10)
+    opening = open_seeded(db_path)
     app = RecordingApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -280,8 +283,7 @@ async def test_keys_typed_ahead_of_the_first_frame_run_one_by_one(
     """``/old`` typed before the reader's first frame filters for "old": the ``/`` has
     focused the filter before the letters after it run (queued together, ``o`` listed the
     review's links instead)."""
-    opening = Opening(db_path, seed=sample_reviews)
-    assert opening.wait(10)
+    opening = open_seeded(db_path)
     app = TypeAheadApp(db_path, config, opening=opening)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)

@@ -226,8 +226,7 @@ class ReviewsApp(LiteralTextApp):
         self._idle_gc.start()
         self._pause_check = self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
-        if self._opening is None:  # on_load started it; here only for a caller that skipped it
-            self._opening = Opening(self.db_path, seed=self._seed, lock_timeout=self._lock_timeout)
+        assert self._opening is not None  # started by on_load (Textual's Load comes first)
         if self._store is not None:  # the reader is the first screen (get_default_screen)
             self._take_type_ahead()
             self._opened_notice()

@@ -109,14 +109,16 @@ class KeyBar(Footer):
             if type(widget) is FooterKey:
                 # Made by Footer.compose, not mounted yet: the same key, as a BarKey.
                 widget.__class__ = BarKey
-            # FooterKey's own ``compact`` (its module is private: found on the key's type).
-            compact = getattr(type(widget), "compact", None)
             # The palette key is not bound to the bar's look: it keeps its own (compact).
-            if isinstance(compact, Reactive) and not widget.has_class("-command-palette"):
-                widget.set_reactive(compact, self.compact)
-                # The class its watcher sets, set now: the watcher then changes nothing.
-                widget.set_class(self.compact, "-compact", update=False)
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                self._give_look(widget)
             yield widget
+
+    def _give_look(self, key: FooterKey) -> None:
+        """Give a key not mounted yet the bar's compact look: its flag, and the class its
+        watcher would set (the watcher then changes nothing, and the key is styled once)."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Rebuild after the refresh, once however many changes came, if the keys changed."""
@@ -196,10 +198,8 @@ class KeyBar(Footer):
             ]
             for widget in new:
                 # Not bound to the bar's compact as compose binds it: a change of that
-                # rebuilds the bar (see above), binding every key again. Set as compose
-                # sets it, so that the key is not restyled twice as it mounts.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                # rebuilds the bar (see above), binding every key again.
+                self._give_look(widget)
             await self.mount_all(new, before=palette[0] if palette else None)
         self.styles.grid_size_columns = len(wanted)
         self._shown = shown
