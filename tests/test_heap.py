@@ -20,6 +20,9 @@ from tui.idle_gc import hold_collections_for_start, release_after_start
 from tui.opening import Opening
 from tui.store.heap import collections_held, hold_collections, holders, release_collections
 
+# The policy under test is the reader's: with CPython's thresholds, not the test process's.
+pytestmark = pytest.mark.usefixtures("python_gc_defaults")
+
 
 @pytest.fixture(autouse=True)
 def collection_on() -> Iterator[None]:

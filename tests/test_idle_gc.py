@@ -22,6 +22,9 @@ from tui.idle_gc import (
     release_after_start,
 )
 
+# The policy under test is the reader's: with CPython's thresholds, not the test process's.
+pytestmark = pytest.mark.usefixtures("python_gc_defaults")
+
 
 class Clock:
     """A clock the test moves by hand."""
