@@ -18,6 +18,7 @@ from blog_server import BlogServer
 
 from tui.sources.http import Fetcher, NetworkError
 from tui.sources.http_wire import BodyDecoder, request_for
+from tui.sources.tls import verifying_context
 
 URLS = [
     "http://example.org/feed/",
@@ -149,6 +150,16 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         thread.join()
 
 
+@pytest.fixture
+def new_process_tls() -> Iterator[None]:
+    """The TLS context is built once a process, reading the environment then
+    (tui.sources.tls): forgotten before and after, as by a process started anew."""
+    verifying_context.cache_clear()
+    yield
+    verifying_context.cache_clear()
+
+
+@pytest.mark.usefixtures("new_process_tls")
 def test_https_is_verified_and_kept_alive(
     tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,7 +167,8 @@ def test_https_is_verified_and_kept_alive(
     with Fetcher() as fetcher, pytest.raises(NetworkError) as caught:
         fetcher.get(url)  # a certificate nobody vouches for
     assert str(caught.value).startswith(f"{url}: the secure connection failed (")
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as httpx reads it: trusted now
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # as httpx reads it: trusted now...
+    verifying_context.cache_clear()  # ...by the next process
     with Fetcher() as fetcher:
         assert fetcher.get(url).body == b"<rss/>"
         assert fetcher.get(url).body == b"<rss/>"

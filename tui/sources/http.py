@@ -29,6 +29,7 @@ import httpx
 import tui
 from tui.sources.http_sockets import SocketBackend
 from tui.sources.http_wire import Answer, BodyDecoder, request_for
+from tui.sources.tls import verifying_context
 from tui.text import one_line
 
 DEADLINE = 30.0
@@ -438,7 +439,11 @@ class Fetcher:
         if getproxies():
             # Proxies from the environment: httpx's client routes each URL to its proxy.
             self._client = httpx.Client(
-                follow_redirects=False, trust_env=True, headers=self._headers, limits=self._limits
+                verify=verifying_context(),
+                follow_redirects=False,
+                trust_env=True,
+                headers=self._headers,
+                limits=self._limits,
             )
             _watch_pools(self._client, self._watchdog)
 
@@ -450,11 +455,12 @@ class Fetcher:
             if pool is None:
                 # Plain http never speaks TLS: its pool gets a context with no certificates
                 # (nothing to load; it would refuse any server), https the full one
-                # (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR as httpx reads them).
+                # (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR as httpx reads them, once a
+                # process: tui.sources.tls).
                 context = (
                     ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
                     if scheme == "http"
-                    else httpx.create_ssl_context(trust_env=True)
+                    else verifying_context()
                 )
                 pool = httpcore.ConnectionPool(
                     ssl_context=context,

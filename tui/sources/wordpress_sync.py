@@ -27,6 +27,7 @@ from tui.sources.comments import FeedComment
 from tui.sources.feeds import FeedPost
 from tui.sources.http import USER_AGENT, Fetcher
 from tui.sources.sync import Harvest
+from tui.sources.tls import verifying_context
 from tui.sources.wordpress import WordPressBlog
 from tui.sources.wordpress_models import BlogComment, BlogError, BlogPost
 from tui.store import Source
@@ -65,8 +66,10 @@ PREFIX = "wpapi:"
 
 
 def client(deadline: float) -> httpx.Client:
-    """An httpx client for one blog: total timeout, no redirects, our user agent."""
+    """An httpx client for one blog: total timeout, no redirects, our user agent, the
+    process's one verifying TLS context (``tui.sources.tls``)."""
     return httpx.Client(
+        verify=verifying_context(),
         timeout=httpx.Timeout(deadline),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
