@@ -70,7 +70,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: known only with it installed
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+def pytest_xdist_auto_num_workers() -> int | None:
     """``-n auto``: three workers a core, at most four more than the cores.
 
     Measured with a worker a core, the workers spent half their time waiting, not
@@ -205,6 +205,17 @@ def python_gc_defaults() -> Iterator[None]:
     gc.set_threshold(*PYTHON_GC_DEFAULTS)
     yield
     gc.set_threshold(*saved)
+
+
+@pytest.fixture
+def fresh_tls_context() -> Iterator[None]:
+    """The TLS context is built once a process, reading the environment then
+    (tui.sources.tls): forgotten before and after the test, as by a process started anew."""
+    from tui.sources.tls import verifying_context
+
+    verifying_context.cache_clear()
+    yield
+    verifying_context.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -150,16 +150,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         thread.join()
 
 
-@pytest.fixture
-def new_process_tls() -> Iterator[None]:
-    """The TLS context is built once a process, reading the environment then
-    (tui.sources.tls): forgotten before and after, as by a process started anew."""
-    verifying_context.cache_clear()
-    yield
-    verifying_context.cache_clear()
-
-
-@pytest.mark.usefixtures("new_process_tls")
+@pytest.mark.usefixtures("fresh_tls_context")
 def test_https_is_verified_and_kept_alive(
     tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from tui.sources.wordpress_sync import client
 
 
 @pytest.fixture
-def bundles_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+def bundles_read(monkeypatch: pytest.MonkeyPatch, fresh_tls_context: None) -> list[object]:
     """Each certificate store loaded into a context, from a process with none built yet."""
     loaded: list[object] = []
     real = ssl.SSLContext.load_verify_locations
@@ -24,9 +23,7 @@ def bundles_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
-    tls.verifying_context.cache_clear()
-    yield loaded
-    tls.verifying_context.cache_clear()
+    return loaded
 
 
 def test_blogs_and_feeds_read_the_certificates_once(bundles_read: list[object]) -> None:
