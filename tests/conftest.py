@@ -23,6 +23,9 @@ from tui.model import ParsedComment, ParsedReview
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ["cpu_audit"]
+"""``--cpu-audit``: the tests outside ``slow`` over the inner loop's CPU budget."""
+
 TEST_GC_THRESHOLDS = (50_000, 20, 20)
 """The collector's thresholds in a process that runs tests (``python_gc_defaults``)."""
 PYTHON_GC_DEFAULTS = (700, 10, 10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_counts import examples
@@ -98,6 +99,7 @@ SPAN = st.one_of(
 PARAGRAPH = st.lists(SPAN, max_size=5).map(lambda spans: "<p>" + "".join(spans) + "</p>")
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(500), deadline=None)
 @given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.sampled_from(["", "\n", "\n\n"]))
 def test_paragraphs_with_emphasis_and_links_match_the_converter(

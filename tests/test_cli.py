@@ -50,6 +50,7 @@ def test_version_and_help() -> None:
         assert command in helped.stdout
 
 
+@pytest.mark.slow
 def test_where_prints_the_paths(isolated_home: Path) -> None:
     out = run("where").stdout
     assert f"database: {os.environ['REVIEWS_DB']}" in out
@@ -209,6 +210,7 @@ def test_edited_and_deleted_replies_round_trip_exactly(sample_db: Path, tmp_path
         assert mine["regretted"].parent_id == mine["better words"].id
 
 
+@pytest.mark.slow
 def test_the_reader_on_a_corrupt_database_says_why_without_taking_the_screen(
     tmp_path: Path,
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pilot_helpers import header_text, ready, until
 from textual.strip import Strip
 
@@ -53,6 +54,7 @@ async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
         assert screen.review_id == sidebar.shown[1].id
 
 
+@pytest.mark.slow
 async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
     make_app: Any,
 ) -> None:
@@ -70,6 +72,7 @@ async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
         assert app.screen.target.review_id == second.id
 
 
+@pytest.mark.slow
 def test_the_reader_paints_up_to_240_frames_a_second_unless_told_otherwise() -> None:
     import os
     import subprocess

@@ -207,6 +207,7 @@ def test_a_feed_with_comments_is_read_whole_and_keeps_them(tmp_path: Path) -> No
     assert tables(streamed) == tables(whole)
 
 
+@pytest.mark.slow
 def test_a_truncated_feed_ends_as_the_whole_file_import_ends(tmp_path: Path) -> None:
     """Broken XML is feedparser's to recover, as before; what the stream had read before
     the break is not written twice, nor on its own."""
@@ -411,6 +412,7 @@ def _entry(number: int, *, xhtml: bool = False) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("xhtml_at", [None, ENTRIES - 1])
 def test_an_atom_feed_streams_as_the_whole_file_reads_it(
     tmp_path: Path, xhtml_at: int | None
@@ -464,6 +466,7 @@ def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> Non
     assert figures["import into a database of 100 reviews: CPU time"]["samples"][0] > 0
 
 
+@pytest.mark.slow
 def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path) -> None:
     """Three files, the middle one streamed until an undefined entity hundreds of entries
     in (feedparser's to read): merged again from the start, every file in its order."""

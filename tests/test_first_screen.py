@@ -260,6 +260,7 @@ async def test_keys_pressed_before_the_whole_file_wait_then_run_in_order(
         assert "Film 002" in sidebar_lines(app)[MANY - 3]
 
 
+@pytest.mark.slow
 async def test_a_filter_typed_before_the_whole_file_applies_to_all_of_it(
     db_path: Path, config: Config
 ) -> None:

@@ -19,6 +19,7 @@ def labels(bar: KeyBar) -> list[str]:
     return [key.description for key in bar.shown_keys()]
 
 
+@pytest.mark.slow
 async def test_moving_through_reviews_rebuilds_nothing(
     make_app: Callable[..., ReviewsApp],
 ) -> None:
@@ -34,6 +35,7 @@ async def test_moving_through_reviews_rebuilds_nothing(
         assert bar.rebuilds == before
 
 
+@pytest.mark.slow
 async def test_keys_that_come_with_the_comments_pane_appear_and_go(
     make_app: Callable[..., ReviewsApp],
 ) -> None:
@@ -125,6 +127,7 @@ def keys_shown(bar: KeyBar) -> list[tuple[str, str, str, str, bool, str | None]]
     ]
 
 
+@pytest.mark.slow
 async def test_keys_changed_in_place_look_as_a_rebuilt_bar(
     make_app: Callable[..., ReviewsApp],
 ) -> None:

@@ -59,6 +59,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_frames_are_written_from_the_event_loop(tmp_path: Path) -> None:
     writers = tmp_path / "writers.txt"
     script = tmp_path / "child.py"

@@ -150,6 +150,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         thread.join()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fresh_tls_context")
 def test_https_is_verified_and_kept_alive(
     tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch

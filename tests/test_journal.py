@@ -121,6 +121,7 @@ def test_sigkill_mid_append_in_a_real_child_loses_no_acknowledged_reply(tmp_path
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.slow
 def test_two_processes_appending_at_once_then_both_see_every_record(db: Path) -> None:
     child = HERE / "writer_child.py"
     writers = [
@@ -281,6 +282,7 @@ def test_a_record_in_place_of_a_torn_one_of_the_same_length_is_not_lost(db: Path
     assert replies_in(db) == ["one", "two", "three"]
 
 
+@pytest.mark.slow
 async def test_quitting_the_reader_folds_a_journal_past_a_megabyte(db: Path) -> None:
     Store(db).add_reply(1, None, "me", "long " * 250_000)  # one record of 1.25 MB
     assert journal_path(db).stat().st_size > QUIT_FOLD_BYTES

@@ -101,6 +101,7 @@ def link_reviews() -> list[ParsedReview]:
     return [ParsedReview(title="Links", date="2020-01-01", body=BODY, source="t", source_id="l")]
 
 
+@pytest.mark.slow
 async def test_o_lists_links_and_opens_only_after_asking(
     tmp_path: Path, no_browser: list[str]
 ) -> None:

@@ -1,19 +1,25 @@
 """The ``slow`` mark is where CONTRIBUTING.md says it belongs.
 
-``slow`` is for tests slow by nature: kill loops, fault injection, the real
+``slow`` is for tests slow by nature (kill loops, fault injection, the real
 WordPress, benchmark smoke runs, a real terminal, children per command, the whole
-real-world corpus, anything over about a second of CPU. ``-m "not slow"`` leaves
-them out of the inner loop; the README's command and CI run them all. The lists
-below name what must carry the mark, so a test moved or rewritten keeps it; an
-ordinary unit or pilot test does not belong here.
+real-world corpus) and for any test over the inner loop's CPU budget
+(``tests/cpu_audit.py``: ``pytest -m "not slow" --cpu-audit`` lists those left out):
+the long pilot journeys, the snapshot comparisons. ``-m "not slow"`` leaves them out
+of the inner loop; the README's command and CI run them all. The lists below name
+what is slow by nature, so a test moved or rewritten keeps its mark; and every module
+that drives the reader keeps a pilot test in the inner loop, so the quick loop still
+starts the app and presses keys in each part of it.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
+from pathlib import Path
 from types import ModuleType
 
 import pytest
+from cpu_audit import BUDGET
 
 SLOW_MODULES = {
     "test_benchmarks_smoke": "benchmark smoke runs",
@@ -132,6 +138,46 @@ def test_slow_cases_carry_the_mark(name: str, test: str, case: str) -> None:
     )
 
 
+PILOTS_ONLY_IN_THE_WHOLE_SUITE = {
+    "test_big_text": "megabytes of text in every pane",
+    "test_journal": "a journal past a megabyte folded at quit",
+    "test_links": "the links dialog; test_permalinks_shown keeps an `o` in the inner loop",
+}
+"""Modules whose every pilot test is slow, with what makes them so."""
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _pilot_modules() -> list[str]:
+    """Test modules that start the reader with ``run_test`` and are not slow as a whole."""
+    return sorted(
+        path.stem
+        for path in TESTS.glob("test_*.py")
+        if "run_test(" in path.read_text(encoding="utf-8") and path.stem not in SLOW_MODULES
+    )
+
+
+@pytest.mark.parametrize("name", _pilot_modules())
+def test_each_part_of_the_reader_keeps_a_pilot_test_in_the_inner_loop(name: str) -> None:
+    module = _module(name)
+    inner = [
+        test
+        for test, function in vars(module).items()
+        if test.startswith("test_")
+        and inspect.isfunction(function)
+        and "run_test(" in inspect.getsource(function)
+        and not _is_slow(function)
+        and not _is_slow(module)
+    ]
+    if name in PILOTS_ONLY_IN_THE_WHOLE_SUITE:
+        assert not inner, f"{name}.py has a quick pilot test: drop it from the exceptions"
+    else:
+        assert inner, (
+            f"{name}.py: every pilot test is marked slow; keep its quickest in the inner loop"
+        )
+
+
 def test_the_marker_text_names_the_rule(pytestconfig: pytest.Config) -> None:
     markers = "\n".join(pytestconfig.getini("markers"))
     assert "slow: slow by nature" in markers
+    assert f"over {BUDGET} s of CPU (--cpu-audit" in markers

@@ -186,6 +186,7 @@ def check_package(root: Path = TUI) -> list[Finding]:
     return findings
 
 
+@pytest.mark.slow
 def test_no_widget_gets_markup_built_from_data() -> None:
     findings = check_package()
     assert not findings, "\n".join(map(str, findings))

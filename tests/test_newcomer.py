@@ -62,6 +62,7 @@ def titles(app: ReviewsApp) -> list[str]:
     return [line.splitlines()[0][2:] for line in sidebar_lines(app)]
 
 
+@pytest.mark.slow
 async def test_sort_back_to_newest_really_is_newest(films_app: AppFactory) -> None:
     app = films_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -127,6 +128,7 @@ async def test_starting_the_reader_does_not_mark_the_first_review_read(
         await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "read")
 
 
+@pytest.mark.slow
 async def test_a_look_around_the_films(films_app: AppFactory) -> None:
     """Checks that share one started app: each step starts where the last left the reader
     (the first review, Past Lives, shown), and a failure names its step."""
@@ -257,6 +259,7 @@ async def test_a_look_around_the_films(films_app: AppFactory) -> None:
             assert type(app.screen).__name__ == "ReaderScreen"
 
 
+@pytest.mark.slow
 async def test_search_ignores_accents(films_app: AppFactory) -> None:
     app = films_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -279,6 +282,7 @@ def visible_lines(app: ReviewsApp) -> list[str]:
     return [thread.render_line(y).text for y in range(thread.size.height)]
 
 
+@pytest.mark.slow
 async def test_quote_reply_fresh_escape_and_a_new_selection(
     make_app: Callable[[], ReviewsApp],
 ) -> None:
@@ -316,6 +320,7 @@ async def test_quote_reply_fresh_escape_and_a_new_selection(
         assert composer.text.startswith("> Keep up")
 
 
+@pytest.mark.slow
 async def test_the_palette_has_every_keyed_action_whatever_has_focus(
     db_path: Path,
 ) -> None:
@@ -417,6 +422,7 @@ async def test_next_unread_review_and_mark_all_read(
         store.close()
 
 
+@pytest.mark.slow
 async def test_the_reading_pane_pages_and_jumps(db_path: Path) -> None:
     def long_review() -> list[ParsedReview]:
         body = "\n\n".join(f"Paragraph {i}." for i in range(200))
@@ -454,6 +460,7 @@ def evening_reviews() -> list[ParsedReview]:
     ]
 
 
+@pytest.mark.slow
 async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> None:
     app = ReviewsApp(db_path, Config(author="tester"), seed=evening_reviews)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -491,6 +498,7 @@ async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> N
         assert "her-poster.jpg" not in shown
 
 
+@pytest.mark.slow
 async def test_80x24_keeps_help_and_quit_on_your_own_reply(
     make_app: Callable[[], ReviewsApp],
 ) -> None:

@@ -220,6 +220,7 @@ async def test_q_while_the_database_opens_quits_at_once(
     opening.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loading_shown", [False, True])
 async def test_keys_typed_while_the_database_opens_run_on_the_reader(
     db_path: Path, config: Config, loading_shown: bool

@@ -170,6 +170,7 @@ def test_the_command_uses_the_point_write_and_prints_the_id(db: Path, no_full_op
     assert "stays here" in out.stderr
 
 
+@pytest.mark.slow
 def test_a_real_command_falls_back_then_uses_the_index(tmp_path: Path) -> None:
     path = tmp_path / "reviews.json"
     Store(path, seed=seed).close()

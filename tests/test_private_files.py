@@ -72,6 +72,7 @@ def sample_db(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.slow
 def test_every_file_is_0600_and_every_folder_0700_under_umask_022(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "reviews.json"
     result = run("reply", "1", "--text", "first", "--db", str(db))

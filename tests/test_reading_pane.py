@@ -141,6 +141,7 @@ async def test_a_theme_change_draws_in_the_new_colours(renders: list[str]) -> No
         assert [segment.style for segment in pane.render_line(0)] != dark
 
 
+@pytest.mark.slow
 async def test_keys_scroll_and_a_reload_keeps_the_place() -> None:
     app = PaneApp()
     async with app.run_test(size=(80, 30)) as pilot:

@@ -125,6 +125,7 @@ def test_serialised_pieces_are_the_tables_a_line_each(n: int) -> None:
     assert buffer == raw  # the braces it borrowed are put back
 
 
+@pytest.mark.slow
 @given(
     st.dictionaries(
         st.text(max_size=5),

@@ -274,6 +274,7 @@ def test_each_change_is_one_write_and_no_table_rebuild(store: Store, writes: lis
         assert writes == ["write"]
 
 
+@pytest.mark.slow
 def test_an_import_of_thousands_is_one_write(db: Path, writes: list[str]) -> None:
     store = Store(db)
     writes.clear()

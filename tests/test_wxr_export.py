@@ -242,6 +242,7 @@ def test_cli_writes_to_stdout_without_output(fmt: str) -> None:
     assert len(load_bytes(done.stdout.encode(), "stdout", "wordpress")) == 4
 
 
+@pytest.mark.slow
 def test_a_thread_deeper_than_the_recursion_limit_keeps_every_parent() -> None:
     depth = 5000
     node: dict[str, Any] = {}

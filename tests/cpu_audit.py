@@ -1,0 +1,101 @@
+"""``--cpu-audit``: which tests outside ``slow`` are over the inner loop's CPU budget.
+
+The ``slow`` rule (CONTRIBUTING.md, ``tests/test_markers.py``) keeps out of the inner
+loop any test over about :data:`BUDGET` seconds of CPU. Nobody can keep that by eye,
+so a run with ``--cpu-audit`` measures every test's CPU (its own process's and its
+children's, from ``getrusage``; setup and teardown included) and ends with two lists:
+
+- tests *not* marked ``slow`` that used more than the budget (candidates for the
+  mark, or better, for being made cheaper);
+- the ``slow`` tests' total, for the record.
+
+It prints figures and never fails a test: CPU moves with the machine, so a timed
+assertion would be flaky (the benchmarks under ``benchmarks/`` prove speed). It works
+with xdist: each worker hands its figures to the controller in the test report.
+"""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Generator
+
+import pytest
+
+BUDGET = 0.3
+"""Seconds of CPU over which a test belongs behind ``slow`` (the 2-core machine)."""
+
+PROPERTY = "cpu_seconds"
+"""The ``user_properties`` key a worker reports a test's CPU under."""
+
+_FIGURES: list[tuple[str, float, bool]] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--cpu-audit`` (and the budget it checks against)."""
+    parser.addoption(
+        "--cpu-audit",
+        action="store_true",
+        help=f"measure each test's CPU; list tests not marked slow over {BUDGET} s",
+    )
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    """Measure the whole protocol (setup, call, teardown) of one test."""
+    if not item.config.getoption("--cpu-audit"):
+        yield
+        return
+    start = _cpu_seconds()
+    item.user_properties.append((PROPERTY, start))
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, None, None]:
+    """At teardown's report, replace the start figure with the test's CPU."""
+    outcome = yield
+    if not item.config.getoption("--cpu-audit"):
+        return
+    report = outcome.get_result()
+    if report.when != "teardown":
+        return
+    properties = [(key, value) for key, value in item.user_properties if key != PROPERTY]
+    start = next(value for key, value in item.user_properties if key == PROPERTY)
+    cpu = _cpu_seconds() - float(start)
+    slow = item.get_closest_marker("slow") is not None
+    report.user_properties = [*properties, (PROPERTY, (cpu, slow))]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep each test's figure (on the controller, from every worker)."""
+    if report.when != "teardown":
+        return
+    for key, value in report.user_properties:
+        if key == PROPERTY and isinstance(value, (tuple, list)):
+            cpu, slow = value
+            _FIGURES.append((report.nodeid, float(cpu), bool(slow)))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the tests over the budget that are not marked slow, and the totals."""
+    if not terminalreporter.config.getoption("--cpu-audit") or not _FIGURES:
+        return
+    write = terminalreporter.write_line
+    over = sorted(
+        ((cpu, nodeid) for nodeid, cpu, slow in _FIGURES if not slow and cpu > BUDGET),
+        reverse=True,
+    )
+    quick = sum(cpu for _, cpu, slow in _FIGURES if not slow)
+    slow_total = sum(cpu for _, cpu, slow in _FIGURES if slow)
+    terminalreporter.section(f"CPU audit (budget {BUDGET} s a test outside slow)")
+    write(f"outside slow: {quick:.1f} s of CPU in tests; slow: {slow_total:.1f} s")
+    if not over:
+        write("no test outside slow is over the budget")
+    for cpu, nodeid in over:
+        write(f"{cpu:6.2f} s  {nodeid}")
