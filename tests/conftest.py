@@ -73,24 +73,27 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: known only with it installed
-def pytest_xdist_auto_num_workers() -> int | None:
-    """``-n auto``: three workers a core, at most four more than the cores.
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: for the whole suite three workers a core, at most four more than the
+    cores; for the inner loop (``-m "not slow"``) two a core.
 
-    Measured with a worker a core, the workers spent half their time waiting, not
-    computing (children starting, the real WordPress and HTTP servers answering, a pilot
-    waiting for an idle app): 230 s of CPU in 228 s on two cores. The inner loop is
-    mostly pilot tests, each in a test two thirds of the time waiting for the app to be
-    idle (summed per test: 172 s in tests, 61 s of CPU): on two cores, back to back,
-    four workers took 45.1-45.2 s and six 39.1-40.6 s (eight 40.6 s, ten 44.6 s: more
-    CPU per worker started). The whole suite, once the test processes collected less
-    often (``TEST_GC_THRESHOLDS``), back to back in pairs: four 104.6 / 112.1 s, six
-    96.9 / 95.6 s (three 126.0 s, five 97.9 s). Past a few spare workers, a big CI
-    machine gains little and pays memory. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins.
+    The whole suite waits a lot: children starting, the real WordPress and HTTP servers
+    answering, a pilot waiting for an idle app (with a worker a core, 230 s of CPU in
+    228 s on two cores). Back to back in pairs on two cores: four workers 104.6 / 112.1 s,
+    six 96.9 / 95.6 s (three 126.0 s, five 97.9 s).
+
+    The inner loop keeps only tests under the CPU budget (``tests/cpu_audit.py``), which
+    wait little, and each worker costs ~2.2 s of CPU to start and collect before any
+    test runs. On two cores, alternating: four workers 22.0-22.5 s, six 23.2-24.9 s,
+    three 23.1-23.5 s. Past a few spare workers a big CI machine gains little and pays
+    memory. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins.
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # pytest-xdist's own hook reads it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
+    if "not slow" in (config.option.markexpr or ""):
+        return cores * 2
     return cores + min(cores * 2, 4)
 
 

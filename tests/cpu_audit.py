@@ -21,7 +21,7 @@ from collections.abc import Generator
 
 import pytest
 
-BUDGET = 0.3
+BUDGET = 0.2
 """Seconds of CPU over which a test belongs behind ``slow`` (the 2-core machine)."""
 
 PROPERTY = "cpu_seconds"
@@ -35,7 +35,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--cpu-audit",
         action="store_true",
-        help=f"measure each test's CPU; list tests not marked slow over {BUDGET} s",
+        help="measure each test's CPU; list the tests not marked slow over the budget",
+    )
+    parser.addoption(
+        "--cpu-budget",
+        type=float,
+        default=BUDGET,
+        metavar="SECONDS",
+        help=f"the budget --cpu-audit checks against (default {BUDGET})",
     )
 
 
@@ -84,16 +91,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the tests over the budget that are not marked slow, and the totals."""
-    if not terminalreporter.config.getoption("--cpu-audit") or not _FIGURES:
+    config = terminalreporter.config
+    if not config.getoption("--cpu-audit") or not _FIGURES:
         return
+    budget = config.getoption("--cpu-budget")
     write = terminalreporter.write_line
     over = sorted(
-        ((cpu, nodeid) for nodeid, cpu, slow in _FIGURES if not slow and cpu > BUDGET),
+        ((cpu, nodeid) for nodeid, cpu, slow in _FIGURES if not slow and cpu > budget),
         reverse=True,
     )
     quick = sum(cpu for _, cpu, slow in _FIGURES if not slow)
     slow_total = sum(cpu for _, cpu, slow in _FIGURES if slow)
-    terminalreporter.section(f"CPU audit (budget {BUDGET} s a test outside slow)")
+    terminalreporter.section(f"CPU audit (budget {budget} s a test outside slow)")
     write(f"outside slow: {quick:.1f} s of CPU in tests; slow: {slow_total:.1f} s")
     if not over:
         write("no test outside slow is over the budget")

@@ -25,6 +25,7 @@ ENCODED = st.one_of(
 TEXT = st.lists(ENCODED, max_size=40).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(500), deadline=None)
 @given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from(["", "\n", " \n "]))
 def test_plain_paragraphs_match_the_converter(paragraphs: list[str], gap: str) -> None:

@@ -71,6 +71,7 @@ def test_where_lists_the_sync_file_beside_the_real_database(tmp_path: Path) -> N
     assert labels.index("sync") == labels.index("ui state") + 1
 
 
+@pytest.mark.slow
 def test_reply_prints_the_id_and_it_is_stored(
     sample_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -108,6 +109,7 @@ def test_errors_are_one_line_without_a_traceback(
     assert sample_db.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_export_has_the_documented_shape(sample_db: Path) -> None:
     child = run("export", "--db", str(sample_db))
     assert child.returncode == 0, child.stderr
@@ -156,6 +158,7 @@ def test_export_then_import_reproduces_reviews_and_threads(sample_db: Path, tmp_
     assert "0 added" in repeat.stdout
 
 
+@pytest.mark.slow
 def test_a_bad_file_is_named_and_nothing_is_written(sample_db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "notes.bin"
     bad.write_bytes(b"\x00\x01\x02 not a review")

@@ -75,6 +75,7 @@ def test_reply_at_a_terminal_prompts(sample_db: Path) -> None:
     assert reply.body.strip() == "Typed at the prompt"
 
 
+@pytest.mark.slow
 def test_reply_at_a_terminal_opens_the_editor(sample_db: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text(
@@ -92,6 +93,7 @@ def test_reply_at_a_terminal_opens_the_editor(sample_db: Path, tmp_path: Path) -
     assert reply.body == "Written in the editor"  # the hint lines are left out
 
 
+@pytest.mark.slow
 def test_an_editor_left_empty_saves_nothing(sample_db: Path, tmp_path: Path) -> None:
     env = {**os.environ, "VISUAL": "true"}
     before = sample_db.read_bytes()

@@ -39,6 +39,7 @@ async def test_the_cursor_is_painted_before_the_review_it_lands_on(make_app: Any
         assert first in drawn_on_second[0] and second not in drawn_on_second[0]
 
 
+@pytest.mark.slow
 async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
     make_app: Any,
 ) -> None:

@@ -167,6 +167,7 @@ def test_yaml_lookalike_text_survives(tmp_path: Path, title: str) -> None:
     assert back.comments[0].body == "true\n\n---"
 
 
+@pytest.mark.slow
 def test_deep_threads_round_trip(tmp_path: Path) -> None:
     depth = NESTING_LIMIT * 3 + 5
     node = ParsedComment("a", None, f"level {depth - 1}", source_id=f"c:{depth - 1}")

@@ -277,6 +277,7 @@ def test_a_feed_over_the_size_limit_is_refused_before_reading(tmp_path: Path) ->
     ]
 
 
+@pytest.mark.slow
 def test_progress_is_forced_with_the_flag_and_counts_entries(tmp_path: Path) -> None:
     feed = big_feed(tmp_path / "feed.xml")
     command = ["-m", "tui", "--db", str(tmp_path / "r.json"), "import", str(feed), "--progress"]
@@ -291,6 +292,7 @@ def test_progress_is_forced_with_the_flag_and_counts_entries(tmp_path: Path) -> 
     assert b"read 1 file; reviews:" in done.stdout  # the summary, on stdout as before
 
 
+@pytest.mark.slow
 def test_progress_updates_in_place_at_a_terminal(tmp_path: Path) -> None:
     """stderr a terminal (a pty), stdout a pipe: the line updates in place, then goes."""
     feed = big_feed(tmp_path / "feed.xml")

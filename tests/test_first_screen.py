@@ -243,6 +243,7 @@ async def test_a_snapshot_read_before_the_app_is_the_reader_s_first_screen(
         hold.set()
 
 
+@pytest.mark.slow
 async def test_keys_pressed_before_the_whole_file_wait_then_run_in_order(
     db_path: Path, config: Config
 ) -> None:
@@ -285,6 +286,7 @@ async def test_q_before_the_whole_file_quits_at_once(db_path: Path, config: Conf
         assert app.closing
 
 
+@pytest.mark.slow
 async def test_a_stale_snapshot_means_the_usual_loading_screen(
     db_path: Path, config: Config
 ) -> None:

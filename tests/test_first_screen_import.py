@@ -195,6 +195,7 @@ BIG = "feed/rss-parser-giantbomb-podcast.rss"
 (tests/test_markers.py); the inner loop keeps the other real files."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "names",
     [

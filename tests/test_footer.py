@@ -70,6 +70,7 @@ async def test_a_burst_of_changes_is_one_rebuild(make_app: Callable[..., Reviews
         assert bar.rebuilds == before + 1
 
 
+@pytest.mark.slow
 async def test_the_composer_shows_its_own_keys(make_app: Callable[..., ReviewsApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

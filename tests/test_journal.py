@@ -104,6 +104,7 @@ def test_garbage_in_the_middle_is_a_clear_error_and_nothing_is_overwritten(db: P
     assert journal.read_bytes() == garbled and db.read_bytes() == main
 
 
+@pytest.mark.slow
 def test_sigkill_mid_append_in_a_real_child_loses_no_acknowledged_reply(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
     planned = [("mid-append", 1), ("mid-append", 4), ("after-append", 2)]

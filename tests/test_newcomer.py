@@ -86,6 +86,7 @@ async def test_sort_back_to_newest_really_is_newest(films_app: AppFactory) -> No
         assert titles(third) == newest
 
 
+@pytest.mark.slow
 async def test_marking_unread_stays_unread(
     films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +115,7 @@ async def test_marking_unread_stays_unread(
         store.close()
 
 
+@pytest.mark.slow
 async def test_starting_the_reader_does_not_mark_the_first_review_read(
     films_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -382,6 +384,7 @@ async def test_a_first_key_that_moves_on_never_marks_the_review_it_leaves(
         await until(pilot, lambda: not sidebar.is_unread(first), "read a moment later")
 
 
+@pytest.mark.slow
 async def test_next_unread_review_and_mark_all_read(
     films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -479,6 +482,7 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         assert reading.region.height == 22 - 5
 
 
+@pytest.mark.slow
 async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> None:
     from tui.importers import load_path
 

@@ -145,6 +145,7 @@ async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
     assert app.shown == [ReaderScreen]
 
 
+@pytest.mark.slow
 async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, config: Config) -> None:
     """Built, an app has started nothing (no thread, no file, no lock); run, it starts
     opening at its Load, before its first screen is chosen."""
@@ -156,6 +157,7 @@ async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, confi
     assert db_path.exists()
 
 
+@pytest.mark.slow
 async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: Config) -> None:
     """Opened by the app (a few ms for a small file): never a loading screen flashed."""
     Store(db_path, seed=sample_reviews).close()  # the file made, the store's modules loaded
@@ -169,6 +171,7 @@ async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: C
     assert app.shown.count(ReaderScreen) == 1
 
 
+@pytest.mark.slow
 async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     db_path: Path, config: Config
 ) -> None:
@@ -184,6 +187,7 @@ async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     assert app.shown.count(LoadingScreen) == 1
 
 
+@pytest.mark.slow
 async def test_an_open_the_command_line_waited_for_gets_the_loading_screen_at_once(
     db_path: Path, config: Config
 ) -> None:
@@ -249,6 +253,7 @@ async def test_keys_typed_while_the_database_opens_run_on_the_reader(
     assert app.shown.count(ReaderScreen) == 1
 
 
+@pytest.mark.slow
 async def test_another_process_writing_after_the_opening_is_seen(
     db_path: Path, config: Config
 ) -> None:
@@ -278,6 +283,7 @@ class TypeAheadApp(RecordingApp):
             self.post_message(events.Key(key, character))
 
 
+@pytest.mark.slow
 async def test_keys_typed_ahead_of_the_first_frame_run_one_by_one(
     db_path: Path, config: Config
 ) -> None:

@@ -104,6 +104,7 @@ def test_an_unexpected_failure_puts_its_traceback_in_the_log(
     stop_logging()
 
 
+@pytest.mark.slow
 def test_debug_flag_lets_the_traceback_through(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()

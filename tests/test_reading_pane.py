@@ -105,6 +105,7 @@ async def test_a_long_body_is_plain_text_with_a_note() -> None:
         assert "word [b]x[/b] *y*" in text
 
 
+@pytest.mark.slow
 async def test_markdown_is_rendered_once_per_review_and_width(renders: list[str]) -> None:
     app = PaneApp()
     async with app.run_test(size=(80, 30)) as pilot:
@@ -202,6 +203,7 @@ async def test_a_review_drawn_ahead_is_shown_without_rendering_again(
         assert "Edited." in lines and "Another film." not in lines
 
 
+@pytest.mark.slow
 async def test_the_reader_draws_the_next_review_before_its_key(
     make_app: Any, renders: list[str]
 ) -> None:

@@ -75,6 +75,7 @@ async def test_the_filter_box_scrolls_with_long_text() -> None:
         assert box.scroll_x > 0  # the cursor stays in view
 
 
+@pytest.mark.slow
 async def test_the_review_under_the_cursor_waits_for_a_pause_in_typing(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -77,6 +77,7 @@ def test_main_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=_read)
 
 
+@pytest.mark.slow
 def test_main_screen_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(_app(db_path), terminal_size=(80, 24), run_before=_read)
 

@@ -188,6 +188,7 @@ def test_arbitrary_text_round_trips(
 # --- the command ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_writes_a_private_file_that_imports_back(tmp_path: Path) -> None:
     db = Path(os.environ["REVIEWS_DB"])
     store_with_replies(db).close()

@@ -40,6 +40,7 @@ def _import(path: Path, db: Path, *, child: bool) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
