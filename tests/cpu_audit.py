@@ -24,6 +24,10 @@ import pytest
 BUDGET = 0.2
 """Seconds of CPU over which a test belongs behind ``slow`` (the 2-core machine)."""
 
+over_budget = pytest.mark.slow
+"""``slow`` for a test that is not slow by nature but over the inner loop's CPU budget
+(:data:`BUDGET`, found with ``--cpu-audit``): the same mark, named for its reason."""
+
 PROPERTY = "cpu_seconds"
 """The ``user_properties`` key a worker reports a test's CPU under."""
 

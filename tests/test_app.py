@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from cpu_audit import over_budget
 from pilot_helpers import (
     body_source,
     header_text,
@@ -39,7 +39,7 @@ def stored_comments(db_path: Path, review_id: int) -> list[tuple[int | None, str
         store.close()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_first_look_around(make_app: AppFactory) -> None:
     """Checks that share one started app: each step starts where the last left the reader
     (the sidebar focused on the newest review), and a failure names its step."""
@@ -116,7 +116,7 @@ async def test_a_first_look_around(make_app: AppFactory) -> None:
             assert not isinstance(app.screen, HelpScreen)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_reply_to_the_review_is_saved_and_shown(make_app: AppFactory, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -137,7 +137,7 @@ async def test_reply_to_the_review_is_saved_and_shown(make_app: AppFactory, db_p
     assert (None, "A fine review.", True) in stored_comments(db_path, 1)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_reply_to_a_comment_threads_under_it(make_app: AppFactory, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -159,7 +159,7 @@ async def test_reply_to_a_comment_threads_under_it(make_app: AppFactory, db_path
     assert (bob, "Me too, Bob.", True) in stored_comments(db_path, 1)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_replies_survive_a_restart(make_app: AppFactory, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -177,7 +177,7 @@ async def test_replies_survive_a_restart(make_app: AppFactory, db_path: Path) ->
         assert text.count("you") >= 2
 
 
-@pytest.mark.slow
+@over_budget
 async def test_an_empty_reply_is_refused(make_app: AppFactory, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -191,7 +191,7 @@ async def test_an_empty_reply_is_refused(make_app: AppFactory, db_path: Path) ->
     assert all(not local for _p, _b, local in stored_comments(db_path, 1))
 
 
-@pytest.mark.slow
+@over_budget
 async def test_escape_keeps_a_draft_offered_back_next_time(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -236,7 +236,7 @@ async def test_a_corrupt_database_stops_the_app_with_a_way_out(tmp_path: Path) -
     assert list(tmp_path.glob("reviews.json.corrupt-*"))
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_sidebars_cursor_keys_apply_only_while_it_has_the_focus(
     make_app: AppFactory,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-import pytest
+from cpu_audit import over_budget
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_counts import examples
@@ -25,7 +25,7 @@ ENCODED = st.one_of(
 TEXT = st.lists(ENCODED, max_size=40).map("".join)
 
 
-@pytest.mark.slow
+@over_budget
 @settings(max_examples=examples(500), deadline=None)
 @given(st.lists(TEXT, min_size=1, max_size=4), st.sampled_from(["", "\n", " \n "]))
 def test_plain_paragraphs_match_the_converter(paragraphs: list[str], gap: str) -> None:
@@ -100,7 +100,7 @@ SPAN = st.one_of(
 PARAGRAPH = st.lists(SPAN, max_size=5).map(lambda spans: "<p>" + "".join(spans) + "</p>")
 
 
-@pytest.mark.slow
+@over_budget
 @settings(max_examples=examples(500), deadline=None)
 @given(st.lists(PARAGRAPH, min_size=1, max_size=3), st.sampled_from(["", "\n", "\n\n"]))
 def test_paragraphs_with_emphasis_and_links_match_the_converter(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_in_process
 from conftest import sample_reviews
+from cpu_audit import over_budget
 
 from tui import __version__
 from tui.cli import main
@@ -50,7 +51,7 @@ def test_version_and_help() -> None:
         assert command in helped.stdout
 
 
-@pytest.mark.slow
+@over_budget
 def test_where_prints_the_paths(isolated_home: Path) -> None:
     out = run("where").stdout
     assert f"database: {os.environ['REVIEWS_DB']}" in out
@@ -71,7 +72,7 @@ def test_where_lists_the_sync_file_beside_the_real_database(tmp_path: Path) -> N
     assert labels.index("sync") == labels.index("ui state") + 1
 
 
-@pytest.mark.slow
+@over_budget
 def test_reply_prints_the_id_and_it_is_stored(
     sample_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -109,7 +110,7 @@ def test_errors_are_one_line_without_a_traceback(
     assert sample_db.read_bytes() == before
 
 
-@pytest.mark.slow
+@over_budget
 def test_export_has_the_documented_shape(sample_db: Path) -> None:
     child = run("export", "--db", str(sample_db))
     assert child.returncode == 0, child.stderr
@@ -158,7 +159,7 @@ def test_export_then_import_reproduces_reviews_and_threads(sample_db: Path, tmp_
     assert "0 added" in repeat.stdout
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_bad_file_is_named_and_nothing_is_written(sample_db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "notes.bin"
     bad.write_bytes(b"\x00\x01\x02 not a review")
@@ -213,7 +214,7 @@ def test_edited_and_deleted_replies_round_trip_exactly(sample_db: Path, tmp_path
         assert mine["regretted"].parent_id == mine["better words"].id
 
 
-@pytest.mark.slow
+@over_budget
 def test_the_reader_on_a_corrupt_database_says_why_without_taking_the_screen(
     tmp_path: Path,
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_in_process
 from conftest import sample_reviews
+from cpu_audit import over_budget
 
 from tui.store import Store
 
@@ -75,7 +76,7 @@ def test_reply_at_a_terminal_prompts(sample_db: Path) -> None:
     assert reply.body.strip() == "Typed at the prompt"
 
 
-@pytest.mark.slow
+@over_budget
 def test_reply_at_a_terminal_opens_the_editor(sample_db: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text(
@@ -93,7 +94,7 @@ def test_reply_at_a_terminal_opens_the_editor(sample_db: Path, tmp_path: Path) -
     assert reply.body == "Written in the editor"  # the hint lines are left out
 
 
-@pytest.mark.slow
+@over_budget
 def test_an_editor_left_empty_saves_nothing(sample_db: Path, tmp_path: Path) -> None:
     env = {**os.environ, "VISUAL": "true"}
     before = sample_db.read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from cpu_audit import over_budget
 from pilot_helpers import header_text, ready, until
 from textual.strip import Strip
 
@@ -39,7 +39,7 @@ async def test_the_cursor_is_painted_before_the_review_it_lands_on(make_app: Any
         assert first in drawn_on_second[0] and second not in drawn_on_second[0]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
     make_app: Any,
 ) -> None:
@@ -55,7 +55,7 @@ async def test_a_move_while_the_sidebar_is_hidden_still_shows_the_review(
         assert screen.review_id == sidebar.shown[1].id
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
     make_app: Any,
 ) -> None:
@@ -73,7 +73,7 @@ async def test_a_key_right_after_the_move_acts_on_the_review_under_the_cursor(
         assert app.screen.target.review_id == second.id
 
 
-@pytest.mark.slow
+@over_budget
 def test_the_reader_paints_up_to_240_frames_a_second_unless_told_otherwise() -> None:
     import os
     import subprocess

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import orjson
-import pytest
+from cpu_audit import over_budget
 
 from tui.store.drafts import Drafts
 from tui.store.paths import drafts_path
@@ -73,7 +73,7 @@ for i in range(40):
 """
 
 
-@pytest.mark.slow
+@over_budget
 def test_two_processes_never_lose_each_others_drafts(tmp_path: Path) -> None:
     path = tmp_path / "d.json"
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), key]) for key in ("a", "b")]

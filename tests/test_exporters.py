@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+from cpu_audit import over_budget
 
 from tui.exporters import file_name, nest_limited, to_json, to_markdown_folder
 from tui.importers import iter_sources, load_path
@@ -167,7 +168,7 @@ def test_yaml_lookalike_text_survives(tmp_path: Path, title: str) -> None:
     assert back.comments[0].body == "true\n\n---"
 
 
-@pytest.mark.slow
+@over_budget
 def test_deep_threads_round_trip(tmp_path: Path) -> None:
     depth = NESTING_LIMIT * 3 + 5
     node = ParsedComment("a", None, f"level {depth - 1}", source_id=f"c:{depth - 1}")

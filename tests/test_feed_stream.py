@@ -33,6 +33,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from cpu_audit import over_budget
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
@@ -207,7 +208,7 @@ def test_a_feed_with_comments_is_read_whole_and_keeps_them(tmp_path: Path) -> No
     assert tables(streamed) == tables(whole)
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_truncated_feed_ends_as_the_whole_file_import_ends(tmp_path: Path) -> None:
     """Broken XML is feedparser's to recover, as before; what the stream had read before
     the break is not written twice, nor on its own."""
@@ -277,7 +278,7 @@ def test_a_feed_over_the_size_limit_is_refused_before_reading(tmp_path: Path) ->
     ]
 
 
-@pytest.mark.slow
+@over_budget
 def test_progress_is_forced_with_the_flag_and_counts_entries(tmp_path: Path) -> None:
     feed = big_feed(tmp_path / "feed.xml")
     command = ["-m", "tui", "--db", str(tmp_path / "r.json"), "import", str(feed), "--progress"]
@@ -292,7 +293,7 @@ def test_progress_is_forced_with_the_flag_and_counts_entries(tmp_path: Path) -> 
     assert b"read 1 file; reviews:" in done.stdout  # the summary, on stdout as before
 
 
-@pytest.mark.slow
+@over_budget
 def test_progress_updates_in_place_at_a_terminal(tmp_path: Path) -> None:
     """stderr a terminal (a pty), stdout a pipe: the line updates in place, then goes."""
     feed = big_feed(tmp_path / "feed.xml")
@@ -414,7 +415,7 @@ def _entry(number: int, *, xhtml: bool = False) -> str:
     )
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.parametrize("xhtml_at", [None, ENTRIES - 1])
 def test_an_atom_feed_streams_as_the_whole_file_reads_it(
     tmp_path: Path, xhtml_at: int | None
@@ -468,7 +469,7 @@ def test_the_big_feed_benchmark_runs_and_prints_its_table(tmp_path: Path) -> Non
     assert figures["import into a database of 100 reviews: CPU time"]["samples"][0] > 0
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path) -> None:
     """Three files, the middle one streamed until an undefined entity hundreds of entries
     in (feedparser's to read): merged again from the start, every file in its order."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import sample_reviews
+from cpu_audit import over_budget
 from pilot_helpers import ready, sidebar_lines, thread_text, until
 from textual.pilot import Pilot
 
@@ -243,7 +244,7 @@ async def test_a_snapshot_read_before_the_app_is_the_reader_s_first_screen(
         hold.set()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keys_pressed_before_the_whole_file_wait_then_run_in_order(
     db_path: Path, config: Config
 ) -> None:
@@ -261,7 +262,7 @@ async def test_keys_pressed_before_the_whole_file_wait_then_run_in_order(
         assert "Film 002" in sidebar_lines(app)[MANY - 3]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_filter_typed_before_the_whole_file_applies_to_all_of_it(
     db_path: Path, config: Config
 ) -> None:
@@ -286,7 +287,7 @@ async def test_q_before_the_whole_file_quits_at_once(db_path: Path, config: Conf
         assert app.closing
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_stale_snapshot_means_the_usual_loading_screen(
     db_path: Path, config: Config
 ) -> None:

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 
 from tui.importers import load_path
 from tui.model import ParsedComment, ParsedReview
@@ -195,7 +196,7 @@ BIG = "feed/rss-parser-giantbomb-podcast.rss"
 (tests/test_markers.py); the inner loop keeps the other real files."""
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.parametrize(
     "names",
     [

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import sample_reviews
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle, sidebar_lines, until
 from rich.cells import cell_len
 from rich.style import Style
@@ -158,7 +159,7 @@ async def press(pilot: Pilot[Any], key: str) -> None:
     await settle(pilot)
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.parametrize("seed", [sample_reviews, many_reviews], ids=["small", "scrolling"])
 async def test_tabs_draw_only_the_changed_regions_and_miss_none(
     tmp_path: Path, seed: Callable[[], list[ParsedReview]]
@@ -197,7 +198,7 @@ async def test_a_tab_between_panes_with_the_same_keys_lays_out_nothing(
         assert [node for node in terminal.restyled if node.id == "sidebar"] == [sidebar]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_tabs_in_and_out_of_the_comments_lay_out_once_and_mount_no_key(
     tmp_path: Path,
 ) -> None:
@@ -220,7 +221,7 @@ async def test_tabs_in_and_out_of_the_comments_lay_out_once_and_mount_no_key(
             assert bar.shows() == bar._shown, where
 
 
-@pytest.mark.slow
+@over_budget
 async def test_focus_in_and_out_of_the_sidebar_draws_no_row_again(tmp_path: Path) -> None:
     # The rows kept hold: focus changes the cursor's colour alone, and the cursor's row
     # is kept for both looks once each has been drawn.
@@ -255,7 +256,7 @@ async def test_focus_in_and_out_of_the_sidebar_draws_no_row_again(tmp_path: Path
         assert drawn
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_tab_draws_no_scroll_bar_again(tmp_path: Path) -> None:
     # Restyling a pane for its focus sets its scroll bar colours again, unchanged.
     app = ReviewsApp(tmp_path / "r.json", Config(), seed=many_reviews)
@@ -284,7 +285,7 @@ async def test_a_tab_draws_no_scroll_bar_again(tmp_path: Path) -> None:
         assert drawn
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_sidebar_border_follows_the_focus_in_and_out(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "r.json", Config(), seed=sample_reviews)
     async with app.run_test(size=SIZE) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle
 from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
@@ -19,7 +20,7 @@ def labels(bar: KeyBar) -> list[str]:
     return [key.description for key in bar.shown_keys()]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_moving_through_reviews_rebuilds_nothing(
     make_app: Callable[..., ReviewsApp],
 ) -> None:
@@ -35,7 +36,7 @@ async def test_moving_through_reviews_rebuilds_nothing(
         assert bar.rebuilds == before
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keys_that_come_with_the_comments_pane_appear_and_go(
     make_app: Callable[..., ReviewsApp],
 ) -> None:
@@ -70,7 +71,7 @@ async def test_a_burst_of_changes_is_one_rebuild(make_app: Callable[..., Reviews
         assert bar.rebuilds == before + 1
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_composer_shows_its_own_keys(make_app: Callable[..., ReviewsApp]) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -128,7 +129,7 @@ def keys_shown(bar: KeyBar) -> list[tuple[str, str, str, str, bool, str | None]]
     ]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keys_changed_in_place_look_as_a_rebuilt_bar(
     make_app: Callable[..., ReviewsApp],
 ) -> None:

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from pty_terminal import read_until, started
 
 from tui.app import ReviewsApp
@@ -59,7 +60,7 @@ CHILD = textwrap.dedent(
 )
 
 
-@pytest.mark.slow
+@over_budget
 def test_frames_are_written_from_the_event_loop(tmp_path: Path) -> None:
     writers = tmp_path / "writers.txt"
     script = tmp_path / "child.py"

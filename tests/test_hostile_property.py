@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
+from cpu_audit import over_budget
 from hostile_corpus import hostile_reviews
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +48,7 @@ def _leftover(output: str) -> str:
     return _TEXTUAL_SEQUENCE.sub("", output).replace("\n", "")
 
 
-@pytest.mark.slow
+@over_budget
 def test_any_text_renders_in_every_pane(tmp_path: Path) -> None:
     app = ReviewsApp(tmp_path / "db.json", Config(author="tester"), seed=hostile_reviews)
     examples, wanted = 0, example_count(25)

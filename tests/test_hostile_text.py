@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from hostile_corpus import ESCAPES, MARKUP, hostile_line, hostile_reviews, poison_database
 from pilot_helpers import (
     body_source,
@@ -54,7 +55,7 @@ def assert_inert(app: ReviewsApp) -> str:
     return output
 
 
-@pytest.mark.slow
+@over_budget
 async def test_every_pane_shows_hostile_text_verbatim(hostile_db: Path) -> None:
     app = build(hostile_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -87,7 +88,7 @@ async def test_every_pane_shows_hostile_text_verbatim(hostile_db: Path) -> None:
         assert_inert(app)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_composer_saves_hostile_text_verbatim(hostile_db: Path) -> None:
     app = build(hostile_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -131,7 +132,7 @@ async def test_a_draft_holding_escapes_comes_back_cleaned(hostile_db: Path) -> N
         assert_inert(app)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_notifications_header_and_palette_take_hostile_text(hostile_db: Path) -> None:
     app = build(hostile_db)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -167,7 +168,7 @@ async def test_notifications_header_and_palette_take_hostile_text(hostile_db: Pa
         assert isinstance(app.screen, ReaderScreen)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_filter_and_search_boxes_take_hostile_text(hostile_db: Path) -> None:
     app = build(hostile_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -185,7 +186,7 @@ async def test_filter_and_search_boxes_take_hostile_text(hostile_db: Path) -> No
         assert_inert(app)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_key_names_from_the_config_keymap_are_shown_inert(hostile_db: Path) -> None:
     keymap = {"reader.help": ESCAPES["osc0-title"], "reader.sort": MARKUP["auto-close"]}
     app = ReviewsApp(hostile_db, Config(author="tester", keymap=keymap), seed=hostile_reviews)

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from blog_server import BlogServer
+from cpu_audit import over_budget
 
 from tui.sources.http import Fetcher, NetworkError
 from tui.sources.http_wire import BodyDecoder, request_for
@@ -150,7 +151,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         thread.join()
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.usefixtures("fresh_tls_context")
 def test_https_is_verified_and_kept_alive(
     tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready, until
 from textual import events
 
@@ -160,7 +161,7 @@ def test_nothing_runs_when_nothing_is_due_or_when_stopped(
     idle.stop()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_reader_collects_in_a_pause_and_only_while_it_runs(
     make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
 ) -> None:
@@ -190,7 +191,7 @@ def test_waiting_means_due_and_the_user_still_typing(thresholds: tuple[int, int,
     idle.stop()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_key_arms_one_collection_for_the_gap_after_it(
     make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
 ) -> None:
@@ -277,7 +278,7 @@ async def test_a_key_no_binding_uses_still_counts_as_input(
         assert app._idle_gc.waiting()  # input just came: no full collection now
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_benchmarks_probe_keys_count_as_input_as_a_users_keys_do(
     make_app: Callable[..., ReviewsApp],
     thresholds: tuple[int, int, int],
@@ -302,7 +303,7 @@ async def test_the_benchmarks_probe_keys_count_as_input_as_a_users_keys_do(
         assert app._idle_gc.waiting()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_busy_frame_is_not_a_pause_when_keys_wait_behind_it(
     make_app: Callable[..., ReviewsApp], thresholds: tuple[int, int, int]
 ) -> None:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 
 import tui
 
@@ -135,7 +136,7 @@ def test_widgets_never_open_the_database() -> None:
         assert "tinydb" not in text, f"{path.name} imports tinydb"
 
 
-@pytest.mark.slow
+@over_budget
 def test_no_runtime_import_cycle_through_the_app() -> None:
     """Screens name the app for typing only: importing a screen never imports tui.app."""
     # One child for both: if neither import loads tui.app after the other, neither does alone.
@@ -175,7 +176,7 @@ FIRST_FRAME_NEEDS_NOT = (
 )
 
 
-@pytest.mark.slow
+@over_budget
 def test_the_reader_s_first_frame_imports_only_what_it_shows() -> None:
     """Importing the app and starting to open a database (what ``reviews`` does before
     the first frame) loads none of the modules the first frame does without."""

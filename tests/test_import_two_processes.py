@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cpu_audit import over_budget
 from process_tree import children, clean_output, running, state
 
 from tests.test_feed_stream import big_feed
@@ -91,7 +92,7 @@ def imported_twice(tmp_path: Path, *files: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-@pytest.mark.slow
+@over_budget
 def test_generated_files_give_the_same_database_from_one_and_two_processes(
     tmp_path: Path,
 ) -> None:
@@ -106,7 +107,7 @@ def test_generated_files_give_the_same_database_from_one_and_two_processes(
     assert len(feed["reviews"]) == 42  # three entries repeat earlier ones
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_feed_only_feedparser_reads_gives_the_same_database_from_both(tmp_path: Path) -> None:
     """Found in a block of the child's, or cut short: read whole, as in one process."""
     feed = big_feed(tmp_path / "feed.xml", 40).read_text(encoding="utf-8")
@@ -203,7 +204,7 @@ def test_a_child_that_hangs_is_killed_and_its_work_done_here(
     assert len({r["source_id"] for r in reviews}) == len(reviews) == _added(big_source)
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_process_with_threads_never_forks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

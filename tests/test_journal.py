@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready
 from tinydb import TinyDB
 
@@ -104,7 +105,7 @@ def test_garbage_in_the_middle_is_a_clear_error_and_nothing_is_overwritten(db: P
     assert journal.read_bytes() == garbled and db.read_bytes() == main
 
 
-@pytest.mark.slow
+@over_budget
 def test_sigkill_mid_append_in_a_real_child_loses_no_acknowledged_reply(tmp_path: Path) -> None:
     db = tmp_path / "reviews.json"
     planned = [("mid-append", 1), ("mid-append", 4), ("after-append", 2)]
@@ -122,7 +123,7 @@ def test_sigkill_mid_append_in_a_real_child_loses_no_acknowledged_reply(tmp_path
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.slow
+@over_budget
 def test_two_processes_appending_at_once_then_both_see_every_record(db: Path) -> None:
     child = HERE / "writer_child.py"
     writers = [
@@ -283,7 +284,7 @@ def test_a_record_in_place_of_a_torn_one_of_the_same_length_is_not_lost(db: Path
     assert replies_in(db) == ["one", "two", "three"]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_quitting_the_reader_folds_a_journal_past_a_megabyte(db: Path) -> None:
     Store(db).add_reply(1, None, "me", "long " * 250_000)  # one record of 1.25 MB
     assert journal_path(db).stat().st_size > QUIT_FOLD_BYTES

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from hostile_corpus import MARKDOWN
 from pilot_helpers import option_texts, ready, settle
 from rich.console import Console
@@ -101,7 +102,7 @@ def link_reviews() -> list[ParsedReview]:
     return [ParsedReview(title="Links", date="2020-01-01", body=BODY, source="t", source_id="l")]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_o_lists_links_and_opens_only_after_asking(
     tmp_path: Path, no_browser: list[str]
 ) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 
 TUI = Path(__file__).resolve().parent.parent / "tui"
 
@@ -186,7 +187,7 @@ def check_package(root: Path = TUI) -> list[Finding]:
     return findings
 
 
-@pytest.mark.slow
+@over_budget
 def test_no_widget_gets_markup_built_from_data() -> None:
     findings = check_package()
     assert not findings, "\n".join(map(str, findings))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
+from cpu_audit import over_budget
 
 from tui.model import Comment, thread, visible_comments
 
@@ -34,7 +34,7 @@ def test_orphans_are_shown_at_the_top_level_not_lost() -> None:
     assert [(r.comment.id, r.depth) for r in rows] == [(1, 0), (2, 0)]
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_very_deep_thread_needs_no_recursion() -> None:
     comments = [c(1)] + [c(i, i - 1) for i in range(2, 5001)]
     rows = thread(comments)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle, sidebar_lines, step, thread_text, until
 from textual.geometry import Region
 from textual.screen import Screen
@@ -62,7 +63,7 @@ def titles(app: ReviewsApp) -> list[str]:
     return [line.splitlines()[0][2:] for line in sidebar_lines(app)]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_sort_back_to_newest_really_is_newest(films_app: AppFactory) -> None:
     app = films_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -86,7 +87,7 @@ async def test_sort_back_to_newest_really_is_newest(films_app: AppFactory) -> No
         assert titles(third) == newest
 
 
-@pytest.mark.slow
+@over_budget
 async def test_marking_unread_stays_unread(
     films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,7 +116,7 @@ async def test_marking_unread_stays_unread(
         store.close()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_starting_the_reader_does_not_mark_the_first_review_read(
     films_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -130,7 +131,7 @@ async def test_starting_the_reader_does_not_mark_the_first_review_read(
         await until(pilot, lambda: not sidebar.is_unread(screen.review_id or 0), "read")
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_look_around_the_films(films_app: AppFactory) -> None:
     """Checks that share one started app: each step starts where the last left the reader
     (the first review, Past Lives, shown), and a failure names its step."""
@@ -261,7 +262,7 @@ async def test_a_look_around_the_films(films_app: AppFactory) -> None:
             assert type(app.screen).__name__ == "ReaderScreen"
 
 
-@pytest.mark.slow
+@over_budget
 async def test_search_ignores_accents(films_app: AppFactory) -> None:
     app = films_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -284,7 +285,7 @@ def visible_lines(app: ReviewsApp) -> list[str]:
     return [thread.render_line(y).text for y in range(thread.size.height)]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_quote_reply_fresh_escape_and_a_new_selection(
     make_app: Callable[[], ReviewsApp],
 ) -> None:
@@ -322,7 +323,7 @@ async def test_quote_reply_fresh_escape_and_a_new_selection(
         assert composer.text.startswith("> Keep up")
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_palette_has_every_keyed_action_whatever_has_focus(
     db_path: Path,
 ) -> None:
@@ -384,7 +385,7 @@ async def test_a_first_key_that_moves_on_never_marks_the_review_it_leaves(
         await until(pilot, lambda: not sidebar.is_unread(first), "read a moment later")
 
 
-@pytest.mark.slow
+@over_budget
 async def test_next_unread_review_and_mark_all_read(
     films_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -425,7 +426,7 @@ async def test_next_unread_review_and_mark_all_read(
         store.close()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_reading_pane_pages_and_jumps(db_path: Path) -> None:
     def long_review() -> list[ParsedReview]:
         body = "\n\n".join(f"Paragraph {i}." for i in range(200))
@@ -463,7 +464,7 @@ def evening_reviews() -> list[ParsedReview]:
     ]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> None:
     app = ReviewsApp(db_path, Config(author="tester"), seed=evening_reviews)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -482,7 +483,7 @@ async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> N
         assert reading.region.height == 22 - 5
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> None:
     from tui.importers import load_path
 
@@ -502,7 +503,7 @@ async def test_a_blogger_picture_in_a_link_shows_as_an_image(db_path: Path) -> N
         assert "her-poster.jpg" not in shown
 
 
-@pytest.mark.slow
+@over_budget
 async def test_80x24_keeps_help_and_quit_on_your_own_reply(
     make_app: Callable[[], ReviewsApp],
 ) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import sample_reviews
+from cpu_audit import over_budget
 from pilot_helpers import ready, sidebar_lines, until
 from textual import events
 from textual.screen import Screen
@@ -145,7 +146,7 @@ async def test_an_opened_database_starts_on_the_reader_with_no_loading_screen(
     assert app.shown == [ReaderScreen]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, config: Config) -> None:
     """Built, an app has started nothing (no thread, no file, no lock); run, it starts
     opening at its Load, before its first screen is chosen."""
@@ -157,7 +158,7 @@ async def test_the_app_opens_the_database_only_once_it_runs(db_path: Path, confi
     assert db_path.exists()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: Config) -> None:
     """Opened by the app (a few ms for a small file): never a loading screen flashed."""
     Store(db_path, seed=sample_reviews).close()  # the file made, the store's modules loaded
@@ -171,7 +172,7 @@ async def test_a_quick_open_goes_straight_to_the_reader(db_path: Path, config: C
     assert app.shown.count(ReaderScreen) == 1
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     db_path: Path, config: Config
 ) -> None:
@@ -187,7 +188,7 @@ async def test_a_slow_database_gets_a_loading_screen_then_the_reader(
     assert app.shown.count(LoadingScreen) == 1
 
 
-@pytest.mark.slow
+@over_budget
 async def test_an_open_the_command_line_waited_for_gets_the_loading_screen_at_once(
     db_path: Path, config: Config
 ) -> None:
@@ -224,7 +225,7 @@ async def test_q_while_the_database_opens_quits_at_once(
     opening.close()
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.parametrize("loading_shown", [False, True])
 async def test_keys_typed_while_the_database_opens_run_on_the_reader(
     db_path: Path, config: Config, loading_shown: bool
@@ -253,7 +254,7 @@ async def test_keys_typed_while_the_database_opens_run_on_the_reader(
     assert app.shown.count(ReaderScreen) == 1
 
 
-@pytest.mark.slow
+@over_budget
 async def test_another_process_writing_after_the_opening_is_seen(
     db_path: Path, config: Config
 ) -> None:
@@ -283,7 +284,7 @@ class TypeAheadApp(RecordingApp):
             self.post_message(events.Key(key, character))
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keys_typed_ahead_of_the_first_frame_run_one_by_one(
     db_path: Path, config: Config
 ) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_in_process
+from cpu_audit import over_budget
 
 from tui.cli import main
 from tui.logs import log, log_path, start_logging, stop_logging
@@ -104,7 +105,7 @@ def test_an_unexpected_failure_puts_its_traceback_in_the_log(
     stop_logging()
 
 
-@pytest.mark.slow
+@over_budget
 def test_debug_flag_lets_the_traceback_through(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()

@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 from cli_runner import run_in_process, run_reviews
+from cpu_audit import over_budget
 from tinydb import TinyDB
 
 from tui.store import Store, StoreError
@@ -170,7 +171,7 @@ def test_the_command_uses_the_point_write_and_prints_the_id(db: Path, no_full_op
     assert "stays here" in out.stderr
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_real_command_falls_back_then_uses_the_index(tmp_path: Path) -> None:
     path = tmp_path / "reviews.json"
     Store(path, seed=seed).close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from cli_runner import run_in_process
 from conftest import sample_reviews
+from cpu_audit import over_budget
 
 from tui.store import Store
 from tui.store.backups import backup_journal, list_backups
@@ -72,7 +73,7 @@ def sample_db(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.slow
+@over_budget
 def test_every_file_is_0600_and_every_folder_0700_under_umask_022(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "reviews.json"
     result = run("reply", "1", "--text", "first", "--db", str(db))

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle
 from textual.app import App, ComposeResult
 
@@ -105,7 +106,7 @@ async def test_a_long_body_is_plain_text_with_a_note() -> None:
         assert "word [b]x[/b] *y*" in text
 
 
-@pytest.mark.slow
+@over_budget
 async def test_markdown_is_rendered_once_per_review_and_width(renders: list[str]) -> None:
     app = PaneApp()
     async with app.run_test(size=(80, 30)) as pilot:
@@ -142,7 +143,7 @@ async def test_a_theme_change_draws_in_the_new_colours(renders: list[str]) -> No
         assert [segment.style for segment in pane.render_line(0)] != dark
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keys_scroll_and_a_reload_keeps_the_place() -> None:
     app = PaneApp()
     async with app.run_test(size=(80, 30)) as pilot:
@@ -203,7 +204,7 @@ async def test_a_review_drawn_ahead_is_shown_without_rendering_again(
         assert "Edited." in lines and "Another film." not in lines
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_reader_draws_the_next_review_before_its_key(
     make_app: Any, renders: list[str]
 ) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import (
     header_text,
     option_texts,
@@ -68,7 +69,7 @@ def bodies(thread: CommentThread) -> list[str]:
     return [row.comment.body for row in thread.rows]
 
 
-@pytest.mark.slow
+@over_budget
 async def test_search_the_palette_and_quoting_a_passage(make_app: AppFactory) -> None:
     """Checks that share one started app: each step starts where the last left the reader,
     and a failure names its step."""
@@ -123,7 +124,7 @@ async def test_search_the_palette_and_quoting_a_passage(make_app: AppFactory) ->
             assert app.screen.query_one(TextArea).text.startswith("> Theodore writes")
 
 
-@pytest.mark.slow
+@over_budget
 async def test_sort_cycles_and_is_shown_and_remembered(deep_app: ReviewsApp, db_path: Path) -> None:
     async with deep_app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -143,7 +144,7 @@ async def test_sort_cycles_and_is_shown_and_remembered(deep_app: ReviewsApp, db_
         assert screen.query_one(ReviewList).order == "title"
 
 
-@pytest.mark.slow
+@over_budget
 async def test_tag_filter_then_the_thread_keys(deep_app: ReviewsApp) -> None:
     """Checks that share one started app: each step starts where the last left the reader
     (the sidebar focused, every review shown), and a failure names its step."""
@@ -196,7 +197,7 @@ async def test_tag_filter_then_the_thread_keys(deep_app: ReviewsApp) -> None:
             assert "author" in thread_text(deep_app)  # comment b is by the review's author
 
 
-@pytest.mark.slow
+@over_budget
 async def test_unread_marks_and_next_new_comment(deep_app: ReviewsApp, db_path: Path) -> None:
     async with deep_app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -236,7 +237,7 @@ async def test_unread_marks_and_next_new_comment(deep_app: ReviewsApp, db_path: 
         assert "● Late" in thread_text(again)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_edit_delete_and_undo_your_reply(make_app: AppFactory, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -284,7 +285,7 @@ async def test_edit_delete_and_undo_your_reply(make_app: AppFactory, db_path: Pa
         assert restored.body == "draft one" and restored.edited is None
 
 
-@pytest.mark.slow
+@over_budget
 async def test_quote_reply_and_external_editor(
     make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -315,7 +316,7 @@ def thread_text_preview(app: ReviewsApp) -> str:
     return "\n".join("".join(t for t, _ in line) for block in preview._blocks for line in block)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_keymap_rebinds_and_reports_problems(db_path: Path) -> None:
     config = Config(
         author="tester",
@@ -334,7 +335,7 @@ async def test_keymap_rebinds_and_reports_problems(db_path: Path) -> None:
         assert isinstance(app.screen, ReplyComposer)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_small_terminal_and_hidden_sidebar(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -347,7 +348,7 @@ async def test_small_terminal_and_hidden_sidebar(make_app: AppFactory) -> None:
         assert screen.query_one("#sidebar").styles.width is not None
 
 
-@pytest.mark.slow
+@over_budget
 async def test_theme_is_remembered(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -369,7 +370,7 @@ async def test_no_color_is_honoured(make_app: AppFactory, monkeypatch: pytest.Mo
         assert app.no_color
 
 
-@pytest.mark.slow
+@over_budget
 async def test_help_shows_rebound_keys(db_path: Path) -> None:
     from conftest import sample_reviews
 
@@ -388,7 +389,7 @@ async def test_help_shows_rebound_keys(db_path: Path) -> None:
         assert any(line.startswith("z") and "Collapse" in line for line in lines), lines
 
 
-@pytest.mark.slow
+@over_budget
 async def test_read_marks_are_written_in_batches_and_at_quit(
     deep_app: ReviewsApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

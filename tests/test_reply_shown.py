@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle, thread_text, until
 
 from tui.app import ReviewsApp
@@ -34,7 +35,7 @@ def count_reads(monkeypatch: pytest.MonkeyPatch, store: Store) -> list[str]:
     return calls
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_reply_is_shown_in_place_and_moves_its_review_under_latest_activity(
     make_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -64,7 +65,7 @@ async def test_a_reply_is_shown_in_place_and_moves_its_review_under_latest_activ
         assert "(1)" in str(thread.border_title)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_reply_to_a_comment_lands_under_it_with_the_count_updated(
     make_app: AppFactory,
 ) -> None:
@@ -92,7 +93,7 @@ async def test_a_reply_to_a_comment_lands_under_it_with_the_count_updated(
         assert f"({before + 1})" in str(thread.border_title)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_when_the_store_is_busy_the_panes_are_read_again(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,7 +113,7 @@ async def test_when_the_store_is_busy_the_panes_are_read_again(
         assert screen.query_one(ReviewList).shown[0].comment_count == 4
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_reply_in_the_newest_first_list_redraws_its_row_not_the_list(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -148,7 +149,7 @@ async def test_a_reply_in_the_newest_first_list_redraws_its_row_not_the_list(
         assert f"{second_count + 1} comment" in sidebar.row_text(1)
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_reply_that_took_in_another_program_s_change_shows_that_change_too(
     make_app: AppFactory, db_path: Path
 ) -> None:
@@ -173,7 +174,7 @@ async def test_a_reply_that_took_in_another_program_s_change_shows_that_change_t
         )
 
 
-@pytest.mark.slow
+@over_budget
 async def test_another_process_writing_is_still_seen(
     make_app: AppFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,7 +225,7 @@ async def test_our_own_read_marks_never_reload_the_panes_another_program_s_write
         assert "reviews" in reads and "comments" in reads
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_composer_closes_at_once_and_is_removed_a_moment_later(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cpu_audit import over_budget
 from pilot_helpers import header_text, ready, sidebar_lines
 from textual.app import App, ComposeResult
 
@@ -75,7 +76,7 @@ async def test_the_filter_box_scrolls_with_long_text() -> None:
         assert box.scroll_x > 0  # the cursor stays in view
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_review_under_the_cursor_waits_for_a_pause_in_typing(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import sample_reviews
+from cpu_audit import over_budget
 from pilot_helpers import ready, settle, until
 from test_reading_pro import deep_reviews
 from textual.pilot import Pilot
@@ -72,35 +73,35 @@ def _has_hits(app: Any) -> bool:
     return bool(app.screen.query("#hits") and app.screen.query_one("#hits").option_count)
 
 
-@pytest.mark.slow
+@over_budget
 def test_main_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=_read)
 
 
-@pytest.mark.slow
+@over_budget
 def test_main_screen_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(_app(db_path), terminal_size=(80, 24), run_before=_read)
 
 
-@pytest.mark.slow
+@over_budget
 def test_search_results(snap_compare: SnapCompare, db_path: Path) -> None:
     run = _then("ctrl+f", *"great", wait=0.4, until=_has_hits)
     assert snap_compare(_app(db_path), terminal_size=(120, 36), run_before=run)
 
 
-@pytest.mark.slow
+@over_budget
 def test_collapsed_thread(snap_compare: SnapCompare, db_path: Path) -> None:
     run = _then("tab", "tab", "space")
     assert snap_compare(_app(db_path, deep_reviews), terminal_size=(120, 36), run_before=run)
 
 
-@pytest.mark.slow
+@over_budget
 def test_help_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     run = _then("question_mark")
     assert snap_compare(_app(db_path), terminal_size=(120, 40), run_before=run)
 
 
-@pytest.mark.slow
+@over_budget
 def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
     """The README's screenshot: what a newcomer sees first."""
     from tui.importers import bundled_seeds
@@ -109,7 +110,7 @@ def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=_then("tab", "tab"))
 
 
-@pytest.mark.slow
+@over_budget
 def test_sources_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     """Followed blogs: one synced, one failing with its last error, one never synced."""
     from tui.store import SourceUpdate, Store
@@ -145,7 +146,7 @@ def test_sources_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     assert snap_compare(_app(db_path), terminal_size=(120, 30), run_before=run)
 
 
-@pytest.mark.slow
+@over_budget
 def test_comments_focused_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
     """The small terminal with the comments focused: ? Help and q Quit still in the bar."""
     run = _then("tab", "tab")

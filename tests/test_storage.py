@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 import orjson
 import pytest
+from cpu_audit import over_budget
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_counts import examples
@@ -125,7 +126,7 @@ def test_serialised_pieces_are_the_tables_a_line_each(n: int) -> None:
     assert buffer == raw  # the braces it borrowed are put back
 
 
-@pytest.mark.slow
+@over_budget
 @given(
     st.dictionaries(
         st.text(max_size=5),

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+from cpu_audit import over_budget
 from test_store import corpus, db, store, thread_of
 from tinydb.table import Table
 
@@ -274,7 +275,7 @@ def test_each_change_is_one_write_and_no_table_rebuild(store: Store, writes: lis
         assert writes == ["write"]
 
 
-@pytest.mark.slow
+@over_budget
 def test_an_import_of_thousands_is_one_write(db: Path, writes: list[str]) -> None:
     store = Store(db)
     writes.clear()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from blog_server import FixtureBlog
+from cpu_audit import over_budget
 from pilot_helpers import option_texts, ready, settle, sidebar_lines
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
@@ -44,7 +44,7 @@ async def _synced(pilot: Pilot[Any], app: ReviewsApp) -> list[str]:
     return seen
 
 
-@pytest.mark.slow
+@over_budget
 async def test_r_syncs_in_place_keeping_the_cursor(tmp_path: Path, blog: FixtureBlog) -> None:
     db = tmp_path / "reviews.json"
     _followed(db, blog)
@@ -75,7 +75,7 @@ async def test_r_syncs_in_place_keeping_the_cursor(tmp_path: Path, blog: Fixture
         store.close()
 
 
-@pytest.mark.slow
+@over_budget
 async def test_a_sync_leaves_the_composers_text_alone(tmp_path: Path, blog: FixtureBlog) -> None:
     db = tmp_path / "reviews.json"
     _followed(db, blog)
@@ -122,7 +122,7 @@ async def test_the_sidebar_marks_read_reviews_with_new_comments(
         assert any(line.startswith("+ Her") for line in sidebar_lines(app))
 
 
-@pytest.mark.slow
+@over_budget
 async def test_the_sources_screen_lists_status_and_last_error(
     tmp_path: Path, blog: FixtureBlog
 ) -> None:

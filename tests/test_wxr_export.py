@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from cli_runner import run_in_process, run_reviews
+from cpu_audit import over_budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from property_counts import examples
@@ -188,7 +189,7 @@ def test_arbitrary_text_round_trips(
 # --- the command ---------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@over_budget
 def test_cli_writes_a_private_file_that_imports_back(tmp_path: Path) -> None:
     db = Path(os.environ["REVIEWS_DB"])
     store_with_replies(db).close()
@@ -243,7 +244,7 @@ def test_cli_writes_to_stdout_without_output(fmt: str) -> None:
     assert len(load_bytes(done.stdout.encode(), "stdout", "wordpress")) == 4
 
 
-@pytest.mark.slow
+@over_budget
 def test_a_thread_deeper_than_the_recursion_limit_keeps_every_parent() -> None:
     depth = 5000
     node: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_in_process
+from cpu_audit import over_budget
 
 # 267 bytes: each level repeats the one above nine times, the tags name the top (9**6 words).
 BOMB = """---
@@ -40,7 +41,7 @@ def _import(path: Path, db: Path, *, child: bool) -> subprocess.CompletedProcess
     )
 
 
-@pytest.mark.slow
+@over_budget
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
