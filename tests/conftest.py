@@ -23,7 +23,7 @@ from tui.model import ParsedComment, ParsedReview
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["cpu_audit"]
+pytest_plugins = ["cpu_audit", "pytester"]
 """``--cpu-audit``: the tests outside ``slow`` over the inner loop's CPU budget."""
 
 TEST_GC_THRESHOLDS = (50_000, 20, 20)

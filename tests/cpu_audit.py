@@ -19,6 +19,7 @@ from __future__ import annotations
 import resource
 from collections.abc import Generator
 
+import pluggy
 import pytest
 
 BUDGET = 0.2
@@ -31,7 +32,10 @@ over_budget = pytest.mark.slow
 PROPERTY = "cpu_seconds"
 """The ``user_properties`` key a worker reports a test's CPU under."""
 
+_STARTS: dict[str, float] = {}
+"""CPU used by this process (and its children) as each running test started."""
 _FIGURES: list[tuple[str, float, bool]] = []
+"""Each test's node id, CPU and whether it is marked slow (on the controller)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,29 +62,26 @@ def _cpu_seconds() -> float:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
-    """Measure the whole protocol (setup, call, teardown) of one test."""
-    if not item.config.getoption("--cpu-audit"):
-        yield
-        return
-    start = _cpu_seconds()
-    item.user_properties.append((PROPERTY, start))
+    """Note the CPU used so far as one test's protocol (setup, call, teardown) starts."""
+    if item.config.getoption("--cpu-audit"):
+        _STARTS[item.nodeid] = _cpu_seconds()
     yield
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, None, None]:
-    """At teardown's report, replace the start figure with the test's CPU."""
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
+    """Put the test's CPU, and whether it is marked slow, in its teardown's report."""
     outcome = yield
-    if not item.config.getoption("--cpu-audit"):
-        return
+    start = _STARTS.get(item.nodeid)
     report = outcome.get_result()
-    if report.when != "teardown":
+    if start is None or report.when != "teardown":
         return
-    properties = [(key, value) for key, value in item.user_properties if key != PROPERTY]
-    start = next(value for key, value in item.user_properties if key == PROPERTY)
-    cpu = _cpu_seconds() - float(start)
+    del _STARTS[item.nodeid]
     slow = item.get_closest_marker("slow") is not None
-    report.user_properties = [*properties, (PROPERTY, (cpu, slow))]
+    # a new list: the setup and call reports share the item's
+    report.user_properties = [*report.user_properties, (PROPERTY, (_cpu_seconds() - start, slow))]
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
