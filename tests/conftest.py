@@ -16,7 +16,7 @@ import pytest
 from blog_server import BlogServer, FixtureBlog
 from hypothesis import settings
 from hypothesis_tables import build_unicode_tables
-from property_counts import choose_profile
+from property_counts import choose_profile, inner_loop
 
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
@@ -24,7 +24,8 @@ from tui.model import ParsedComment, ParsedReview
 ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["cpu_audit", "pytester"]
-"""``--cpu-audit``: the tests outside ``slow`` over the inner loop's CPU budget."""
+"""``--cpu-audit`` (the tests outside ``slow`` over the inner loop's CPU budget), and
+pytest's own ``pytester`` (``tests/test_cpu_audit.py`` runs a small suite with it)."""
 
 TEST_GC_THRESHOLDS = (50_000, 20, 20)
 """The collector's thresholds in a process that runs tests (``python_gc_defaults``)."""
@@ -92,7 +93,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         return None  # pytest-xdist's own hook reads it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
-    if "not slow" in (config.option.markexpr or ""):
+    if inner_loop(config.option.markexpr or ""):
         return cores * 2
     return cores + min(cores * 2, 4)
 

@@ -3,17 +3,42 @@ answers read line by line on a thread, with timeouts.
 
 The kill tests fork their writers and syncs from one warm process (``writer_child.py``,
 ``sync_forks.py``) instead of starting Python and the package for each; this is the
-plumbing both talk to it through.
+plumbing both talk to it through (``LineServer``), and the loop both serve with
+(``serve_forks``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+
+
+def serve_forks(run: Callable[[list[str]], int]) -> int:
+    """The serving side: for each command line on stdin, until ``quit`` or an empty line,
+    fork a child that runs ``run(words)`` and exits with what it returns (1 if it
+    raises); print ``pid PID`` as it starts and ``done PID STATUS`` once it ended."""
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = run(words)
+            finally:
+                os._exit(code)
+        print(f"pid {pid}", flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(f"done {pid} {status}", flush=True)
+    return 0
 
 
 class LineServer:

@@ -24,13 +24,17 @@ settings.register_profile("ci", max_examples=FULL)
 settings.register_profile("dev", max_examples=FULL // 5)
 
 
+def inner_loop(mark_expression: str) -> bool:
+    """Whether a run is the inner loop: its ``-m`` leaves the slow tests out."""
+    return "not slow" in mark_expression
+
+
 def choose_profile(mark_expression: str) -> str:
-    """``HYPOTHESIS_PROFILE`` if set, else ``dev`` for the inner loop (a ``-m`` that leaves
-    the slow tests out), else ``ci``."""
+    """``HYPOTHESIS_PROFILE`` if set, else ``dev`` for the inner loop, else ``ci``."""
     chosen = os.environ.get("HYPOTHESIS_PROFILE")
     if chosen:
         return chosen
-    return "dev" if "not slow" in mark_expression else "ci"
+    return "dev" if inner_loop(mark_expression) else "ci"
 
 
 def examples(full: int) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 from signal import SIGKILL
 from typing import Any
 
-from line_server import LineServer
+from line_server import LineServer, serve_forks
 
 PHASES = {
     "pulled": "the blog read, nothing merged yet (just before ``Store.apply_sync``)",
@@ -75,33 +75,23 @@ def die_at(phase: str, nth: int) -> None:
 
 
 def serve() -> int:
-    """Fork a ``reviews --db DB sync`` for each ``sync DB`` line; report each one's end."""
+    """Fork a ``reviews --db DB sync`` for each ``sync DB [PHASE N]`` line (``serve_forks``)."""
     from tui.cli import main
     from tui.cli.follow import sync_sources  # noqa: F401  # what the command loads
     from tui.sources import outbox, sync  # noqa: F401
 
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] != "sync":
-            break
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-                quiet = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(quiet, 1)
-                os.dup2(quiet, 2)
-                if len(words) == 4:
-                    die_at(words[2], int(words[3]))
-                code = main(["--db", words[1], "sync"])
-            finally:
-                os._exit(code)
-        print(f"pid {pid}", flush=True)
-        _, status = os.waitpid(pid, 0)
-        print(f"done {pid} {status}", flush=True)
-    return 0
+    def run(words: list[str]) -> int:
+        if words[0] != "sync":
+            raise ValueError(f"not a sync: {words}")
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        if len(words) == 4:
+            die_at(words[2], int(words[3]))
+        return main(["--db", words[1], "sync"])
+
+    return serve_forks(run)
 
 
 class ForkedSync:

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from line_server import LineServer
+from line_server import LineServer, serve_forks
 
 from tui.model import ParsedComment, ParsedReview
 from tui.store import CorruptDatabase, Store, StoreError, WriteFailed
@@ -259,34 +259,25 @@ def big_import(db: Path, fsize: int, reviews: int) -> int:
 
 
 def serve() -> int:
-    """Fork ``replies`` writers on command; report each one's end."""
+    """Fork a ``replies`` writer for each ``replies DB [PHASE N] [fold=K] [point]`` line
+    (``serve_forks``)."""
     import filelock  # noqa: F401  # loaded once here, not in every forked writer's first write
 
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] == "quit":
-            break
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                point = words[-1] == "point"
-                if point:
-                    words.pop()
-                if words[-1].startswith("fold="):
-                    fold_every(int(words.pop()[5:]))
-                if len(words) == 4:
-                    die_at(Path(words[1]), words[2], int(words[3]))
-                code = replies(Path(words[1]), None, 5.0, point=point)
-            except BaseException:  # noqa: BLE001  # shown to the test, then _exit
-                traceback.print_exc()
-            finally:
-                os._exit(code)
-        print(f"pid {pid}", flush=True)
-        _, status = os.waitpid(pid, 0)
-        print(f"done {pid} {status}", flush=True)
-    return 0
+    def run(words: list[str]) -> int:
+        try:
+            point = words[-1] == "point"
+            if point:
+                words.pop()
+            if words[-1].startswith("fold="):
+                fold_every(int(words.pop()[5:]))
+            if len(words) == 4:
+                die_at(Path(words[1]), words[2], int(words[3]))
+            return replies(Path(words[1]), None, 5.0, point=point)
+        except BaseException:  # noqa: BLE001  # shown to the test; the child exits 1
+            traceback.print_exc()
+            return 1
+
+    return serve_forks(run)
 
 
 @dataclass(frozen=True)
