@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,25 +139,17 @@ def wordpress_server() -> Iterator[WordPressSite]:
             stop_in_the_background()
 
 
-STOPPER = """
-import subprocess, sys
-import filelock
-with filelock.FileLock(sys.argv[1]):
-    subprocess.run(["bash", sys.argv[2], "--stop"], check=False, capture_output=True)
-"""
-"""Stops the WordPress this run started, under the tests' lock (``stop_in_the_background``)."""
-
-
 def stop_in_the_background() -> None:
     """Stop the WordPress this run started, in a process of its own that outlives the run.
 
     MariaDB takes ~3.5 s to shut down cleanly; waited for here, those were the last
-    seconds of every run that started it, with no test left to run. The stopper
-    (``setsid -f``: a new session, not waited for) holds the tests' lock while it stops,
-    so a run starting meanwhile waits for it, then starts WordPress again.
+    seconds of every run that started it, with no test left to run. The stop runs in a
+    new session (``setsid -f``, not waited for) under ``flock`` on the tests' lock file,
+    the lock ``filelock`` takes (both are ``flock(2)``), so a run starting meanwhile
+    waits for it, then starts WordPress again.
     """
     subprocess.run(
-        ["setsid", "-f", sys.executable, "-c", STOPPER, str(STATE / "tests.lock"), str(UP)],
+        ["setsid", "-f", "flock", str(STATE / "tests.lock"), "bash", str(UP), "--stop"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
