@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from cpu_audit import over_budget
-from pilot_helpers import ready, settle
+from pilot_helpers import ready, settle, step
 from textual.dom import DOMNode
 from textual.widgets._footer import FooterKey
 
@@ -18,6 +18,52 @@ from tui.widgets.footer import NARROW, KeyBar
 
 def labels(bar: KeyBar) -> list[str]:
     return [key.description for key in bar.shown_keys()]
+
+
+def all_keys_fit(bar: KeyBar) -> bool:
+    """Every key on show ends before the palette hint (or, without one, the bar's end)."""
+    keys = bar.shown_keys()
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    plain = [key for key in keys if not key.has_class("-command-palette")]
+    end = palette[0].region.x if palette else bar.region.right
+    return plain[-1].region.right <= end
+
+
+@over_budget
+async def test_every_key_fits_as_the_terminal_narrows_and_widens(
+    make_app: Callable[..., ReviewsApp],
+) -> None:
+    """On your own reply (the most keys) ``? Help`` and ``q Quit`` were cut off at
+    100-102 columns, and at any width under 100 reached by narrowing the terminal (the
+    palette hint stayed). The look is the one that fits, and it stays at a width."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab", "r", *"mine", "ctrl+s")
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert {"Edit", "Delete", "Help", "Quit"} <= set(labels(bar))
+        looks = {}
+        for width in (120, 104, 103, 102, 101, 100, 90, 80, 120):
+            with step(f"{width} columns"):
+                await pilot.resize_terminal(width, 40)
+                await settle(pilot)
+                assert all_keys_fit(bar), labels(bar)
+                assert [label for label in labels(bar) if label != "palette"][-2:] == [
+                    "Help",
+                    "Quit",
+                ]
+                assert bar.show_command_palette is not bar.compact
+                looks[width] = bar.compact
+        assert looks[120] is False and looks[80] is True and looks[90] is True
+        assert any(looks[width] for width in (100, 101, 102))  # compact though >= NARROW
+        with step("compact at a width stays so on the sidebar, whose keys would fit"):
+            await pilot.resize_terminal(101, 40)
+            await settle(pilot)
+            assert bar.compact
+            await pilot.press("shift+tab", "shift+tab")
+            await settle(pilot)
+            assert "Edit" not in labels(bar) and bar.compact
 
 
 @over_budget

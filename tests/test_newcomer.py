@@ -256,6 +256,10 @@ async def test_a_look_around_the_films(films_app: AppFactory) -> None:
             lines = [line.strip() for line in visible_lines(app)]
             assert "Press r" not in " ".join(lines)
             assert "No review is shown, so there are no comments." in lines
+            # Fitted to that line (with a line around it), with nothing left to scroll.
+            thread = app.screen.query_one(CommentThread)
+            await until(pilot, lambda: thread.size.height == 3, "the comments panel fitted")
+            assert thread.max_scroll_y == 0 and not thread.show_vertical_scrollbar
             await pilot.press("enter", "r")
             await settle(pilot)
             assert app.screen is not None and app.screen.id != "composer"

@@ -18,6 +18,7 @@ from pilot_helpers import (
     thread_text,
     until,
 )
+from textual.containers import VerticalScroll
 from textual.widgets import OptionList, TextArea
 
 from tui.app import ReviewsApp
@@ -25,6 +26,7 @@ from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
 from tui.screens.composer import ReplyComposer
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 from tui.screens.tags import TagPicker
 from tui.store import Store
@@ -371,7 +373,7 @@ async def test_no_color_is_honoured(make_app: AppFactory, monkeypatch: pytest.Mo
 
 
 @over_budget
-async def test_help_shows_rebound_keys(db_path: Path) -> None:
+async def test_help_shows_rebound_keys_and_pages_as_the_review_does(db_path: Path) -> None:
     from conftest import sample_reviews
 
     config = Config(author="tester", keymap={"reader.reply": "w", "comments.toggle": "z"})
@@ -387,6 +389,25 @@ async def test_help_shows_rebound_keys(db_path: Path) -> None:
             for line in lines
         ), lines
         assert any(line.startswith("z") and "Collapse" in line for line in lines), lines
+
+        box = app.screen.query_one("#help", VerticalScroll)
+        assert box.max_scroll_y > box.scrollable_content_region.height  # over two pages
+        for keys, where in (
+            (["G"], lambda: box.max_scroll_y),
+            (["g"], lambda: 0),
+            (["space"], lambda: box.scrollable_content_region.height),
+            (["ctrl+u"], lambda: 0),
+            (["end"], lambda: box.max_scroll_y),
+            (["home"], lambda: 0),
+        ):
+            with step(f"{' '.join(keys)} in the help"):
+                await pilot.press(*keys)
+                await settle(pilot)
+                assert box.scroll_y == where(), (box.scroll_y, box.max_scroll_y)
+        with step("q closes the help"):
+            await pilot.press("q")
+            await settle(pilot)
+            assert isinstance(app.screen, ReaderScreen)
 
 
 @over_budget

@@ -7,7 +7,7 @@ from typing import Any
 
 from blog_server import FixtureBlog
 from cpu_audit import over_budget
-from pilot_helpers import option_texts, ready, settle, sidebar_lines
+from pilot_helpers import option_texts, ready, settle, sidebar_lines, until
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
@@ -42,6 +42,15 @@ async def _synced(pilot: Pilot[Any], app: ReviewsApp) -> list[str]:
         await pilot.pause(0.05)
     await settle(pilot, 0.1)
     return seen
+
+
+async def _open_sources(pilot: Pilot[Any], app: ReviewsApp) -> tuple[SourcesScreen, OptionList]:
+    """Press S: the sources screen, and its list."""
+    await pilot.press("S")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, SourcesScreen)
+    return screen, screen.query_one("#source-list", OptionList)
 
 
 @over_budget
@@ -134,15 +143,35 @@ async def test_the_sources_screen_lists_status_and_last_error(
     app = ReviewsApp(db, Config(author="tester"))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("R")
+        screen, listing = await _open_sources(pilot, app)
+        assert "never synced" in option_texts(listing)[1]
+        assert {"R", "u"} <= screen.active_bindings.keys()  # both in the key bar
+        await pilot.press("R")  # from the sources screen, as its hint says
         await _synced(pilot, app)
-        await pilot.press("S")
-        await settle(pilot)
-        assert isinstance(app.screen, SourcesScreen)
-        texts = option_texts(app.screen.query_one("#source-list", OptionList))
+        await until(pilot, lambda: "failed" in option_texts(listing)[1], "the list read again")
+        texts = option_texts(listing)
         assert texts[0].startswith("  1  Matinee  ok")
         assert "2 reviews, 2 comments" in texts[0]
-        assert "failed" in texts[1] and "the server answered 404 Not Found" in texts[1]
+        assert "the server answered 404 Not Found" in texts[1]
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, SourcesScreen)
+
+
+@over_budget
+async def test_with_nothing_followed_the_sources_screen_says_how_and_r_answers(
+    db_path: Path,
+) -> None:
+    from conftest import sample_reviews
+
+    app = ReviewsApp(db_path, Config(author="tester"), seed=sample_reviews)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen, listing = await _open_sources(pilot, app)
+        assert option_texts(listing) == ["No blogs followed yet: run  reviews follow URL"]
+        assert "u" not in screen.active_bindings  # nothing to unfollow: no dead key shown
+        await pilot.press("R")
+        await _synced(pilot, app)
+        messages = [notification.message for notification in app._notifications]
+        assert messages == ["No blogs followed yet: run  reviews follow URL  in a terminal."]
+        assert app.screen is screen

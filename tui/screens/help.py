@@ -71,6 +71,17 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
         Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+        # The reading pane's paging keys, so the help reads like the review does.
+        Binding(
+            "space,pagedown,ctrl+d",
+            "scroll('page_down')",
+            "Page down",
+            show=False,
+            id="help.page_down",
+        ),
+        Binding("pageup,ctrl+u", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "scroll('top')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('bottom')", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, sections: list[Section], keymap: Mapping[str, str]) -> None:
@@ -93,13 +104,19 @@ class HelpScreen(ModalScreen[None]):
             )
         yield Footer()
 
-    def action_scroll(self, direction: str) -> None:
-        """Scroll the list of keys a line."""
+    def action_scroll(self, where: str) -> None:
+        """Scroll the list of keys: a line (``down``, ``up``), a page (``page_down``,
+        ``page_up``) or to an end (``top``, ``bottom``)."""
         box = self.query_one("#help", VerticalScroll)
-        if direction == "down":
-            box.scroll_down(animate=False)
-        else:
-            box.scroll_up(animate=False)
+        moves = {
+            "down": box.scroll_down,
+            "up": box.scroll_up,
+            "page_down": box.scroll_page_down,
+            "page_up": box.scroll_page_up,
+            "top": box.scroll_home,
+            "bottom": box.scroll_end,
+        }
+        moves[where](animate=False)
 
     def _keys(self) -> Content:
         lines: list[Content] = []

@@ -108,6 +108,8 @@ class SourcesScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,S", "dismiss(None)", "Close", id="sources.close"),
+        # The app's R, here too: a modal screen's keys stop at the screen.
+        Binding("R", "sync", "Sync", id="sources.sync"),
         Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),
     ]
 
@@ -150,6 +152,7 @@ class SourcesScreen(ModalScreen[None]):
     def on_sources_loaded(self, message: SourcesLoaded) -> None:
         """Fill the list, keeping the highlighted source."""
         self._sources = message.sources
+        self.refresh_bindings()  # u: shown only when there is a source
         listing = self.query_one("#source-list", OptionList)
         keep = listing.highlighted
         listing.clear_options()
@@ -165,6 +168,16 @@ class SourcesScreen(ModalScreen[None]):
             Option(source_lines(s, message.counts.get(s.id)), id=str(s.id)) for s in message.sources
         )
         listing.highlighted = min(keep or 0, len(message.sources) - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``u`` only once there is a source to unfollow (hidden, not a dead key)."""
+        if action == "unfollow":
+            return bool(self._sources)
+        return True
+
+    def action_sync(self) -> None:
+        """Sync every source (``R``, as in the reader); the list is read again after."""
+        self._reviews_app().action_sync()
 
     def action_unfollow(self) -> None:
         """Stop following the highlighted source, after asking."""

@@ -243,7 +243,9 @@ class CommentThread(SteadyBars, can_focus=True):
         """
         upto = min(upto, len(self._shown))
         if upto <= len(self._blocks):
-            if publish and self.virtual_size.height < self._total_lines:
+            # Lines laid out but not announced yet, or a thread laid out anew that is
+            # shorter (none at all: the old height kept a scroll bar on the empty panel).
+            if publish and self.virtual_size.height != max(self._total_lines, 1):
                 self._publish()
             return
         width = self._laid_out_width

@@ -9,6 +9,9 @@ works out what it would show and changes it once, after the refresh, only if
 that differs from what it shows; and then it changes the key widgets it has in
 place (their text, a few added or taken away at the end) rather than building
 twenty new ones, which cost ~40 ms while a reply is saved.
+
+Its look (keys in full with the palette hint, or compact without it) is the one in
+which its keys fit the width, worked out again at each rebuild and resize.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.geometry import Size
@@ -27,7 +31,14 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 NARROW = 100
-"""Columns below which the key bar is compact."""
+"""Columns below which the key bar starts compact, before it knows its keys."""
+
+KEY_FRAME = 3
+"""Columns a key takes besides its key and description in full: a space either side of
+the key, one after the description (``FooterKey``'s padding)."""
+PALETTE_FRAME = 3
+"""Columns the palette key takes besides its key and description: it is always compact
+(one space between them), then its left border and its right padding."""
 
 KeyText = tuple[str, str, str, str, bool, str]
 """What a key of the bar shows: key, its display, description, action, enabled, tooltip."""
@@ -61,26 +72,57 @@ class KeyBar(Footer):
         super().__init__(compact=narrow, show_command_palette=not narrow)
         self._shown: Hashable = None
         self._pending = False
+        self._narrow_at: int | None = None
+        """A width at which the keys did not fit in full: the bar stays compact there."""
         self.rebuilds = 0
         """How many times the keys were rebuilt (for tests)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        """Below ``NARROW`` columns: compact keys, and no palette hint on the right.
+        """A new width: the look that fits it (``_fit``), keys rebuilt if it changed."""
+        self._rebuild_soon()
 
-        Otherwise the last keys, ``? Help`` and ``q Quit``, are cut off at 80
-        columns with the comments focused. ctrl+p still works, and help lists it.
+    def _fit(self, width: int) -> None:
+        """Compact keys and no palette hint (ctrl+p still works, and help lists it)
+        below ``NARROW`` columns, or when the keys would not fit in full with the hint:
+        otherwise the last keys, ``? Help`` and ``q Quit``, were cut off (on your own
+        reply, with the most keys, at 100-102 columns, and at any width under 100
+        reached by narrowing the terminal).
+
+        Once compact at a width the bar stays so until the width changes: keys that
+        fit on one pane and not on the next would otherwise change the bar's look at
+        every tab between them.
         """
-        narrow = event.size.width < NARROW
+        narrow = width < NARROW or width == self._narrow_at
+        keys = self._keys()
+        wanted = self._wanted(keys) if keys is not None else None
+        if not narrow and wanted is not None:
+            need = sum(
+                cell_len(display) + cell_len(description) + KEY_FRAME
+                for _key, display, description, _action, _enabled, _tip in wanted
+            )
+            if need + self._palette_width() > width:
+                narrow = True
+                self._narrow_at = width
         if self.compact != narrow:
             self.compact = narrow
             self.show_command_palette = not narrow
 
-    def shows(self) -> Hashable:
-        """What the bar would show now: each key, its label, its state, the palette key."""
+    def _palette_width(self) -> int:
+        """Columns the palette hint takes in full, or 0 without one."""
+        app = self.app
+        found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+        if found is None or not app.ENABLE_COMMAND_PALETTE:
+            return 0
+        binding = found[1]
+        shown = cell_len(app.get_key_display(binding)) + cell_len(binding.description)
+        return shown + PALETTE_FRAME
+
+    def _keys(self) -> tuple[tuple[Any, ...], ...] | None:
+        """The keys the screen's bindings give the bar (see ``shows``), None until ready."""
         if not self._bindings_ready:
             return None
         app = self.app
-        keys = tuple(
+        return tuple(
             (
                 binding.key,
                 app.get_key_display(binding),
@@ -93,6 +135,12 @@ class KeyBar(Footer):
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
             if binding.show
         )
+
+    def shows(self) -> Hashable:
+        """What the bar would show now: each key, its label, its state, the palette key."""
+        keys = self._keys()
+        if keys is None:
+            return None
         return keys, self.show_command_palette, self.compact
 
     def compose(self) -> ComposeResult:
@@ -125,6 +173,10 @@ class KeyBar(Footer):
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
+        self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        """Rebuild after the refresh, once however many asks come before it."""
         if not self._pending:
             self._pending = True
             self.call_after_refresh(self._rebuild)
@@ -133,6 +185,7 @@ class KeyBar(Footer):
         self._pending = False
         if not self.is_attached:
             return
+        self._fit(self.size.width or self.app.size.width)
         shown = self.shows()
         if shown == self._shown:
             return
