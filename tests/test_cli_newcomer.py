@@ -102,3 +102,12 @@ def test_an_editor_left_empty_saves_nothing(sample_db: Path, tmp_path: Path) -> 
     assert code == 1 and out == ""
     assert err.startswith("reviews: ") and len(err.splitlines()) == 1
     assert sample_db.read_bytes() == before
+
+
+def test_an_empty_outbox_claims_nothing_about_local_replies(sample_db: Path) -> None:
+    """A reply to a review from a file (no blog to send it to) is not "sent": the empty
+    outbox says only that nothing waits to be sent."""
+    assert run_in_process("reply", "1", "--db", str(sample_db), stdin="Mine.").returncode == 0
+    listed = run_in_process("outbox", "--db", str(sample_db))
+    assert listed.returncode == 0
+    assert listed.stdout == "the outbox is empty: nothing is waiting to be sent to a blog\n"

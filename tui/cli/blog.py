@@ -123,7 +123,7 @@ def list_outbox(store: Store) -> int:
     """One line per entry still to send or failed: id, what, state, reason."""
     entries = [e for e in store.outbox() if e.state in ("queued", "sending", "failed")]
     if not entries:
-        print("the outbox is empty: every reply has reached its blog")
+        print("the outbox is empty: nothing is waiting to be sent to a blog")
         return EXIT_OK
     for e in entries:
         try:
