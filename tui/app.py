@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
@@ -24,6 +25,7 @@ from tui.held_input import HeldInput
 from tui.idle_gc import IdleCollector, release_after_start
 from tui.keymap import check_keymap
 from tui.literal_app import LiteralTextApp
+from tui.logs import log
 from tui.model import Review
 from tui.opening import Opening, SeedLoader
 from tui.screens.loading import LoadingScreen
@@ -75,6 +77,12 @@ def binding_scopes() -> dict[str, Iterable[BindingType]]:
     }
 
 
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """Log what went wrong while keys waited their turn (the keys flow again anyway)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("keys typed together: %s", error, exc_info=error)
+
+
 class ReviewsApp(LiteralTextApp):
     """A keyboard-first reader for film reviews and their comment threads."""
 
@@ -120,6 +128,8 @@ class ReviewsApp(LiteralTextApp):
         """The snapshot on screen while the whole file loads (None once it is loaded)."""
         self._held = HeldInput(self, self.config, lambda: self.closing)
         """Input that arrives before the reader can act on it (``tui.held_input``)."""
+        self._after_key: asyncio.Task[None] | None = None
+        """The wait for the last key sent on, then for what arrived meanwhile."""
         with suppress(StoreError):  # opening the store reports it
             db_path = real_path(db_path)  # drafts, lock and state beside the real file
         self.db_path = db_path
@@ -513,11 +523,40 @@ class ReviewsApp(LiteralTextApp):
                 self.active_since = time.monotonic()
             if self._held.take(event):
                 return
+        if isinstance(event, (events.Key, events.Paste)) and self._keys_wait_their_turn(event):
+            target = self.focused or self.screen  # where Textual sends it on
+            await super().on_event(event)
+            self._held.hold(starting=False)
+            self._after_key = asyncio.create_task(self._held.after(target))
+            self._after_key.add_done_callback(_report_failure)
+            return
         await super().on_event(event)
+
+    def expect_screen(self) -> None:
+        """The action running opens a screen from a thread worker: the keys typed after
+        its key wait for that screen (``screen_opened`` once it is pushed)."""
+        self._held.expect_screen()
+
+    def screen_opened(self) -> None:
+        """The screen ``expect_screen`` announced is pushed: the keys after it go there."""
+        self._held.screen_opened()
+
+    def _keys_wait_their_turn(self, event: events.Key | events.Paste) -> bool:
+        """Whether input arriving after ``event`` waits until it has been handled
+        (``tui.held_input``): new input, once the reader is running."""
+        return (
+            not event.is_forwarded
+            and not self._held.holding
+            and not self._held.is_replaying(event)
+            and self._store is not None
+            and not self.closing
+        )
 
     def on_unmount(self) -> None:
         """Write the read marks still waiting, then release the store's files and lock."""
         self._idle_gc.stop()
+        if self._after_key is not None:
+            self._after_key.cancel()  # keys after the last one have nowhere to go
         if self._store is None:
             return
         if self._pending_seen:

@@ -159,7 +159,7 @@ class WritingActions:
         """Reply to the highlighted comment (comments focused), else to the review."""
         target = self._reply_target()
         if target is not None:
-            self.open_composer(target, "")
+            self._start_composer(target, "")
 
     def action_quote_reply(self) -> None:
         """Reply quoting the selected passage, else the whole comment or review start."""
@@ -168,7 +168,13 @@ class WritingActions:
             return
         selected = self._reviews_app().screen.get_selected_text()
         text = quote(selected, whole=True) if selected else quote(target.excerpt)
-        self.open_composer(target, text)
+        self._start_composer(target, text)
+
+    def _start_composer(self, target: ReplyTarget, prefix: str) -> None:
+        """Open the composer (its draft is read first, off the event loop); what is typed
+        meanwhile goes into it, not to the reader."""
+        self._reviews_app().expect_screen()
+        self.open_composer(target, prefix)
 
     @work(thread=True, group="composer")
     def open_composer(self, target: ReplyTarget, prefix: str) -> None:
@@ -235,6 +241,7 @@ class WritingActions:
             ),
             done,
         )
+        app.screen_opened()  # what was typed after r goes into it
 
     # -- editing and deleting your own replies ------------------------------------
 
