@@ -137,14 +137,17 @@ class HeldInput:
         screen = self._app.screen
         try:
             await self._reached(target)
+            if self._starting:
+                return  # the start's hold took over meanwhile: it runs what is held
             if not self._held:
                 self._held = None
                 return
             await self._settled(screen)
             await self.replay()
         except BaseException:
-            # Never left holding: input would wait for ever (what was held is dropped).
-            self._replaying = self._held = None
+            if not self._starting:
+                # Never left holding: input would wait for ever (what was held is dropped).
+                self._replaying = self._held = None
             raise
 
     async def _handled(self, target: DOMNode, screen: object) -> None:
