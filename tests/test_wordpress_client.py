@@ -365,6 +365,28 @@ def test_database_down_mid_pull_is_unreachable_with_the_status(
 
 
 @wordpress_test
+def test_up_sh_stops_a_mariadb_that_lost_its_pid_file_rather_than_fighting_it(
+    wordpress: WordPressSite, http: httpx.Client
+) -> None:
+    """A stop that gave up waiting (a loaded machine) dropped the pid file of a MariaDB
+    still running: the next up.sh started a second one on the same data files, which
+    could not lock them, and the tests that stop the database found no pid file."""
+    from wp_fixture import STATE
+
+    pid_file = STATE / "mysql" / "mysqld.pid"
+    old = int(pid_file.read_text().strip())
+    pid_file.unlink()
+    done = subprocess.run(["bash", str(UP)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert f"stopping MariaDB {old}, which runs on" in done.stderr
+    with pytest.raises(ProcessLookupError):
+        os.kill(old, 0)
+    assert int(pid_file.read_text().strip()) != old
+    me = blog(http, wordpress).check_login(wordpress.user, wordpress.app_password)
+    assert me.id == wordpress.user_id  # the blog works on the new one
+
+
+@wordpress_test
 def test_posts_deleted_mid_pull_end_the_paging_without_an_error(
     wordpress_site: WordPressSite, http: httpx.Client
 ) -> None:

@@ -44,16 +44,29 @@ done
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# End a process (and its process group: php -S workers are children of the server) and
+# wait until it is gone: TERM, up to 60 s (MariaDB's clean shutdown takes ~3.5 s, much
+# longer on a loaded machine), then KILL. A stop that gave up earlier and dropped the pid
+# file left MariaDB running unseen: the next start fought it for its data files.
+end_process() {
+  local pid=$1
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+
+# MariaDB processes on this data directory, whatever their pid file says.
+mariadb_pids() { pgrep -f -- "--datadir=$state/mysql " || true; }
+
 if [ "$stop" = 1 ]; then
   for pidfile in "$state/php.pid" "$state/mysql/mysqld.pid"; do
     if pid_alive "$pidfile"; then
-      pid=$(cat "$pidfile")
-      # php -S workers are children of the server: end its whole process group
-      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      end_process "$(cat "$pidfile")"
     fi
     rm -f "$pidfile"
   done
+  for pid in $(mariadb_pids); do end_process "$pid"; done  # one whose pid file was lost
   exit 0
 fi
 
@@ -86,6 +99,10 @@ if [ ! -d "$datadir/mysql" ]; then
     --auth-root-authentication-method=socket >"$state/install-db.log" 2>&1
 fi
 if ! pid_alive "$datadir/mysqld.pid"; then
+  for pid in $(mariadb_pids); do  # running without its pid file: stopped, not fought
+    log "stopping MariaDB $pid, which runs on $datadir without its pid file"
+    end_process "$pid"
+  done
   log "starting MariaDB on 127.0.0.1:$db_port"
   # Durability is traded for speed: this database is thrown away between runs.
   setsid mariadbd --user=mysql --datadir="$datadir" --socket="$socket" \
