@@ -84,6 +84,11 @@ async def test_ctrl_s_sends_the_reply_and_e_d_u_follow_it_to_the_blog(
         assert texts()["Typed in the reader."] == 1
         assert "Typed in the reader." in thread_text(app)
         assert " · sent" in thread_text(app)
+        # Under the name the blog shows it under (from the login), not the config's.
+        (blog,) = app.store.sources()
+        (mine,) = [c for c in app.store.comments(review) if c.local]
+        assert blog.name and mine.author == blog.name != "tester"
+        assert f"{blog.name}  you" in thread_text(app)
 
         # the cursor rests on the reply: edit it, delete it, undo the delete
         await pilot.press("e", "end", *" Edited.", "ctrl+s")

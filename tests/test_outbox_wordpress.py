@@ -218,7 +218,16 @@ def test_the_commands_as_a_user_types_them(wordpress: WordPressSite, tmp_path: P
     assert synced.returncode == 0, synced.stderr
     assert "outbox: 1 sent" in synced.stdout
     assert "the outbox is empty" in again("outbox").stdout
-    assert [raw(c) for c in blog_comments(wordpress)].count("From the command line.") == 1
+    sent = [c for c in blog_comments(wordpress) if raw(c) == "From the command line."]
+    assert len(sent) == 1
+    # Stored here under the name the blog shows it under (the one login printed), not
+    # the config's author (the login name of whoever runs the tests).
+    store = Store(db_path(tmp_path))
+    mine = store.comment(int(replied.stdout))
+    (source,) = store.sources()
+    store.close()
+    assert mine.author == sent[0]["author_name"] == source.name
+    assert f"as {source.name};" in good.stdout
 
     store = Store(db_path(tmp_path))
     closed = review_of(store, "Review 3:")

@@ -143,6 +143,27 @@ def test_records_appended_by_others_are_taken_in_sources_and_outbox_too(db: Path
     store.close()
 
 
+def test_a_reply_to_a_blog_is_stored_under_the_name_the_blog_shows(db: Path) -> None:
+    """Logged in, a reply is stored under the name the blog shows for the user (as its
+    readers see it), by the store and by the point write alike; logged out, the author
+    given (the config's) again."""
+    store = Store(db)
+    source = store.add_source(
+        "wordpress", "https://blog.example/", state={"posts": {"seed:1": {"id": 42}}}
+    )
+    store.set_login(source.id, "me", "Mia [bold]on[/] the blog\n")
+    by_store = store.add_reply(1, None, "me", "From the reader.")
+    by_point = add_reply_at_once(db, 1, None, "me", "From the command.")
+    assert by_point is not None
+    assert by_store.author == by_point.comment.author == "Mia [bold]on[/] the blog"
+    store.refresh()
+    assert store.sources()[0].name == "Mia [bold]on[/] the blog"
+    store.set_login(source.id, None)  # reviews logout
+    assert store.sources()[0].name == ""
+    assert store.add_reply(1, None, "me", "Stays here.").author == "me"
+    store.close()
+
+
 def test_a_missing_review_or_comment_is_one_line_and_nothing_is_written(
     db: Path, no_full_open: None
 ) -> None:

@@ -92,7 +92,7 @@ def login(store: Store, name: str, user: str) -> int:
         secrets.save(secret_key(source), password)
     except SecretStoreError as error:
         return _fail(f"login: {error}")
-    store.set_login(source.id, user)
+    store.set_login(source.id, user, me.name)
     shown = one_line(me.name or user)
     print(
         f"logged in to {one_line(source.url)} as {shown}; replies to its reviews are sent "

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from tui.display import join, literal_line
 from tui.model import Comment, Review
 from tui.store import StoreError
+from tui.store.reply_targets import reply_author
 from tui.text import clean
 from tui.widgets.comment_thread import CommentThread
 
@@ -39,13 +40,16 @@ class Undo:
     """When the reply had last been edited before (``None``: never)."""
 
 
-def _where_it_goes(app: ReviewsApp, review_id: int) -> str:
-    """The composer's note: the reply goes to the blog, or why it stays here."""
+def _where_it_goes(app: ReviewsApp, review_id: int) -> tuple[str, str]:
+    """The composer's note (the reply goes to the blog, or why it stays here) and the
+    name the reply is stored and shown under: the blog's name for you, when it goes to a
+    blog that gave one at login, else the config's ``author``."""
     try:
         why = app.store.why_local(review_id)
+        author = reply_author(app.store.reply_target(review_id), app.config.author)
     except StoreError:
-        return ""
-    return why or "ctrl+s saves this reply and sends it to the blog"
+        return "", app.config.author
+    return why or "ctrl+s saves this reply and sends it to the blog", author
 
 
 QUOTE_LIMIT = 1_000
@@ -192,11 +196,16 @@ class WritingActions:
         if restored and prefix.strip() and prefix.strip() not in draft:
             # A new quote is not lost to an old draft: it comes after what was written.
             text = draft.rstrip("\n") + "\n\n" + prefix
-        note = _where_it_goes(app, target.review_id)
-        app.call_from_thread(self._push_composer, target, text, restored, note)
+        note, author = _where_it_goes(app, target.review_id)
+        app.call_from_thread(self._push_composer, target, text, restored, note, author)
 
     def _push_composer(
-        self, target: ReplyTarget, text: str, restored: bool = False, note: str = ""
+        self,
+        target: ReplyTarget,
+        text: str,
+        restored: bool = False,
+        note: str = "",
+        author: str = "",
     ) -> None:
         from tui.screens.composer import ReplyComposer
 
@@ -235,7 +244,7 @@ class WritingActions:
                 draft=text,
                 submit=submit,
                 save_draft=save_draft,
-                author=app.config.author,
+                author=author or app.config.author,
                 restored=restored,
                 note=note,
             ),
@@ -273,7 +282,7 @@ class WritingActions:
                 draft=old_body,
                 submit=submit,
                 save_draft=lambda _text: None,
-                author=app.config.author,
+                author=comment.author,  # an edit keeps the reply's name
                 editing=True,
             ),
             done,

@@ -24,7 +24,8 @@ from tui.store.errors import (
 from tui.store.first_screen_import import FirstScreenWatch
 from tui.store.index import StoreIndex, comment_from_doc, local_reply_doc
 from tui.store.merge import ImportPlan, ImportReport, plan_import
-from tui.store.outbox import LoginStore, OutboxStore
+from tui.store.outbox import LoginStore, OutboxStore, target_of
+from tui.store.reply_targets import reply_author
 from tui.store.search import SearchHit, SearchIndex
 from tui.store.sources import SourcesStore
 from tui.store.spool import NewDocs, SpoolError
@@ -158,13 +159,16 @@ class Store(OutboxStore, LoginStore, SourcesStore):
             raise StoreError("an empty reply was not saved")
         author = one_line(author) or ANONYMOUS
         with self._writing() as (index, tables):
-            if review_id not in index.reviews:
+            review = index.reviews.get(review_id)
+            if review is None:
                 raise NotFound(f"there is no review {review_id}")
             if parent_id is not None:
                 parent = index.comment(parent_id)
                 if parent is None or parent.review_id != review_id:
                     raise NotFound(f"review {review_id} has no comment {parent_id}")
             comment_id = index.max_comment_id + 1
+            # Sent to a blog: stored under the name its readers will see it under.
+            author = reply_author(target_of(tables, review.source_id), author)
             doc = local_reply_doc(review_id, parent_id, author, body, _now())
             comment = comment_from_doc(comment_id, doc)
             # The outbox entry (a reply to a logged-in blog) goes in the same write.

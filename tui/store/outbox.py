@@ -383,11 +383,14 @@ class OutboxStore(StoreCore):
 class LoginStore(StoreCore):
     """Which user a followed source is logged in as (the name only; never the password)."""
 
-    def set_login(self, source_id: int, user: str | None) -> None:
-        """Record (or with ``None`` forget) the user name a source's replies are sent as."""
+    def set_login(self, source_id: int, user: str | None, name: str | None = None) -> None:
+        """Record (or with ``None`` forget) the user name a source's replies are sent as,
+        and ``name``, the name the blog shows for that user (new replies to its reviews
+        are stored under it)."""
         with self._writing() as (_index, tables):
             doc = (tables.get("sources") or {}).get(str(source_id))
             if doc is None:
                 raise NotFound(f"there is no source {source_id}")
-            new = {**doc, "user": one_line(user) if user else None}
+            shown = one_line(name) if user and name else ""
+            new = {**doc, "user": one_line(user) if user else None, "name": shown or None}
             self._put(tables, {"sources": {str(source_id): new}})

@@ -55,7 +55,7 @@ from tui.store.journal import (
     read_journal,
     read_records,
 )
-from tui.store.reply_targets import local_reason, reply_note, target_in
+from tui.store.reply_targets import local_reason, reply_author, reply_note, target_in
 from tui.store.storage import Identity
 from tui.text import clean, one_line
 
@@ -122,10 +122,11 @@ def add_reply_at_once(
             raise NotFound(f"review {review_id} has no comment {parent_id}")
         comment_id = ids.max_comment_id + 1
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        target = target_in(ids.sources, source_id)
+        author = reply_author(target, author)  # as Store.add_reply stores it
         doc = local_reply_doc(review_id, parent_id, author, body, stamp)
         comment = comment_from_doc(comment_id, doc)
         changes: Changes = {"comments": {str(comment_id): doc}}
-        target = target_in(ids.sources, source_id)
         if target is not None:  # queued for the blog in the same record, as the store does
             entry = {
                 "op": "reply",

@@ -25,6 +25,15 @@ class ReplyTarget:
     source_id: int
     post: int
     user: str
+    name: str = ""
+    """The name the blog shows for that user (recorded at login), ``""`` when unknown:
+    a reply sent there is stored under it, as its readers will see it."""
+
+
+def reply_author(target: ReplyTarget | None, author: str) -> str:
+    """The author a new reply is stored under: the name the blog shows for the logged-in
+    user when the reply goes to a blog that named it, else ``author``."""
+    return target.name if target is not None and target.name else author
 
 
 def target_in(sources: SourceDocs, review_source_id: str) -> ReplyTarget | None:
@@ -38,7 +47,8 @@ def target_in(sources: SourceDocs, review_source_id: str) -> ReplyTarget | None:
         user = doc.get("user")
         post_id = post.get("id")
         if isinstance(user, str) and user and isinstance(post_id, int):
-            return ReplyTarget(int(key), post_id, user)
+            name = doc.get("name")
+            return ReplyTarget(int(key), post_id, user, name if isinstance(name, str) else "")
     return None
 
 

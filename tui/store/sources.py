@@ -70,6 +70,8 @@ class Source:
     """What the kind's syncer remembers between syncs (JSON)."""
     user: str = ""
     """The user replies are sent as (a WordPress login; the password is not here)."""
+    name: str = ""
+    """The name the blog shows for ``user`` (from the login check), ``""`` if unknown."""
 
     def describe_status(self) -> str:
         """``ok``, ``never synced`` or the last error, for one line of a listing."""
@@ -125,6 +127,7 @@ def _source(key: str, doc: Mapping[str, Any]) -> Source:
         new_comments=int(doc.get("new_comments") or 0),
         state=state if isinstance(state, dict) else {},
         user=str(doc.get("user") or ""),
+        name=str(doc.get("name") or ""),
     )
 
 
