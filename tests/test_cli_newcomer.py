@@ -33,6 +33,11 @@ def sample_db(db_path: Path) -> Path:
         (("export", "--format", "bogus"), "invalid choice: 'bogus'"),
         (("reply", "abc"), "invalid int value: 'abc'"),
         (("--bogus",), "unrecognized arguments: --bogus"),
+        (
+            ("export", "--format", "json", "--output", "/no/such/folder/x.json"),
+            "--output /no/such/folder/x.json: there is no folder /no/such/folder",
+        ),
+        (("export", "--format", "opml", "--output", "/"), "--output /: is a folder; name a file"),
     ],
 )
 def test_bad_options_are_one_line(args: tuple[str, ...], wanted: str, sample_db: Path) -> None:

@@ -101,6 +101,42 @@ def test_every_file_is_0600_and_every_folder_0700_under_umask_022(tmp_path: Path
     assert mode(backup_journal(backups[0].path)) == 0o600
 
 
+@pytest.mark.parametrize("fmt", ["json", "opml", "wordpress"])
+def test_an_export_file_is_0600_under_umask_022(sample_db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"export.{fmt}"
+    assert (
+        run_here("export", "--db", str(sample_db), "--format", fmt, "--output", str(out)).returncode
+        == 0
+    )
+    assert mode(out) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+def test_a_markdown_export_folder_made_here_is_0700_and_a_given_one_keeps_its_mode(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    made = tmp_path / "exports" / "reviews"
+    assert (
+        run_here(
+            "export", "--db", str(sample_db), "--format", "markdown", "--output", str(made)
+        ).returncode
+        == 0
+    )
+    assert mode(made) == mode(made.parent) == 0o700
+    assert {mode(path) for path in made.iterdir()} == {0o600}
+    given = tmp_path / "shared"
+    given.mkdir(mode=0o755)
+    given.chmod(0o755)
+    assert (
+        run_here(
+            "export", "--db", str(sample_db), "--format", "markdown", "--output", str(given)
+        ).returncode
+        == 0
+    )
+    assert mode(given) == 0o755  # the user's own folder: written into, not changed
+    assert {mode(path) for path in given.iterdir()} == {0o600}
+
+
 def test_an_existing_database_keeps_its_mode_and_a_corrupt_copy_gets_it(
     sample_db: Path,
 ) -> None:

@@ -253,6 +253,8 @@ def export_opml(store: Store, output: Path | None) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        output.write_bytes(data)
+        from tui.cli.output import write_output
+
+        write_output(output, data)
         print(f"wrote {_plural(len(sources), 'feed')} to {clean(str(output))}", file=sys.stderr)
     return EXIT_OK

@@ -320,9 +320,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload + b"\n")
         sys.stdout.flush()
     else:
-        from tui.store.storage import atomic_write_bytes
+        from tui.cli.output import write_output
 
-        atomic_write_bytes(args.output, payload + b"\n")
+        write_output(args.output, payload + b"\n")
         print(f"wrote {len(data['reviews'])} reviews to {clean(str(args.output))}", file=sys.stderr)
     return EXIT_OK
 

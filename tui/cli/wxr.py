@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tui.cli.output import write_output
 from tui.exporters.wordpress import to_wxr
 from tui.store import Store
-from tui.store.storage import atomic_write_bytes
 from tui.text import clean
 
 EXIT_OK = 0
@@ -30,7 +30,7 @@ def export_wordpress(store: Store, output: Path | None, source: str | None, auth
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return EXIT_OK
-    atomic_write_bytes(output, payload)
+    write_output(output, payload)
     count = len(data["reviews"])
     noun = "review" if count == 1 else "reviews"
     print(f"wrote {count} {noun} to {clean(str(output))} (WordPress WXR)", file=sys.stderr)

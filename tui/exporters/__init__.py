@@ -19,6 +19,7 @@ import yaml
 
 from tui.importers.json_export import NESTING_LIMIT, comments_from
 from tui.model import ParsedComment
+from tui.store.files import private_dir
 from tui.store.storage import atomic_write_bytes
 from tui.text import clean
 
@@ -144,8 +145,13 @@ def file_name(review: Mapping[str, Any], fallback: int) -> str:
 
 
 def to_markdown_folder(export: Mapping[str, Any], folder: Path) -> list[Path]:
-    """Write each review to ``folder`` as its own Markdown file; the paths written, in order."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write each review to ``folder`` as its own Markdown file; the paths written, in order.
+
+    A folder made here (and missing parents) is ``0700``, like every folder of the user's
+    data; one that exists is the user's and keeps its mode. Each file is ``0600``.
+    """
+    if not folder.exists():
+        private_dir(folder)
     written: list[Path] = []
     used: set[str] = set()
     for number, review in enumerate(export.get("reviews", []), start=1):
