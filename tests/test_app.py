@@ -17,7 +17,7 @@ from pilot_helpers import (
     until,
     visible_thread_lines,
 )
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from tui.app import ReviewsApp
 from tui.screens.composer import ReplyComposer
@@ -126,6 +126,9 @@ async def test_reply_to_the_review_is_saved_and_shown(make_app: AppFactory, db_p
         composer = app.screen
         assert isinstance(composer, ReplyComposer)
         assert composer.target.parent_id is None
+        # The review quoted as its words read, not as its Markdown source.
+        quote = str(composer.query_one("#composer-quote", Static).render())
+        assert quote == "> Theodore writes letters for others. A film about love and [/ machines."
         await pilot.press(*"A fine review.")
         await pilot.press("ctrl+s")
         await settle(pilot, 0.2)

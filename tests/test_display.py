@@ -7,7 +7,7 @@ from io import StringIO
 from rich.console import Console
 from rich.markdown import Markdown
 
-from tui.display import LiteralMarkdown
+from tui.display import LiteralMarkdown, markdown_words
 
 BODY = """# A heading
 
@@ -51,3 +51,16 @@ def test_literal_markdown_draws_what_rich_draws_for_plain_markdown() -> None:
     ours = _rendered(LiteralMarkdown(BODY))
     assert "a numbered one" in ours and "a code block" in ours
     assert ours == _rendered(Markdown(BODY, hyperlinks=False))
+
+
+def test_markdown_words_is_what_a_reader_reads_on_one_line() -> None:
+    body = (
+        "# A heading\n\n- one *item*\n- [a link](https://example.org/long/address) \u2013 end\n\n"
+        "![poster](p.png) <https://auto.example> `code` and [bold]markup[/]\n\n    a block\n"
+    )
+    assert markdown_words(body) == (
+        "A heading one item a link \u2013 end [image: poster] https://auto.example code and "
+        "[bold]markup[/] a block"
+    )
+    # A control character is shown as its symbol (tui.text.clean), never sent raw.
+    assert markdown_words("plain\x1b[31m text\n\nagain") == "plain\u241b[31m text again"

@@ -107,6 +107,25 @@ class LiteralMarkdown(Markdown):
         self.inline_code_theme = CODE_THEME
 
 
+def markdown_words(body: str) -> str:
+    """A Markdown body as the words a reader sees, on one line: link and emphasis marks,
+    list bullets, headings' hashes and addresses left out, images as ``[image: alt]``
+    (the composer's quote of what is answered; the pane shows the body itself)."""
+    words: list[str] = []
+    for token in _MARKDOWN.parse(clean(body)):
+        if token.type in ("code_block", "fence"):
+            words.append(token.content)
+        elif token.type == "inline":
+            for child in _plain_inline(token.children or []):
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+        if token.type.endswith("_close") or token.type in ("code_block", "fence", "hr"):
+            words.append(" ")
+    return one_line("".join(words))
+
+
 def literal_markdown(body: str) -> LiteralMarkdown:
     """A Markdown body (outside text) as a renderable the reading pane may show."""
     return LiteralMarkdown(body)

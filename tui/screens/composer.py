@@ -24,9 +24,9 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from tui.display import join, literal, literal_line
+from tui.display import join, literal, literal_line, markdown_words
 from tui.model import Comment
-from tui.text import clean, one_line, shorten
+from tui.text import clean, shorten
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.footer import KeyBar
 
@@ -168,7 +168,7 @@ class ReplyComposer(ModalScreen[Comment | None]):
 
     def compose(self) -> ComposeResult:
         """The target, a quote of it, the editor and a status line."""
-        excerpt = shorten(one_line(self.target.excerpt), 240)
+        excerpt = shorten(markdown_words(self.target.excerpt), 240)
         with Vertical(id="composer"):
             heading = (
                 Content.styled("Editing your reply", "bold")
