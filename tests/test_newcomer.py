@@ -469,6 +469,35 @@ def evening_reviews() -> list[ParsedReview]:
 
 
 @over_budget
+async def test_the_composer_in_a_short_pane_keeps_its_editor_on_screen(
+    make_app: Callable[..., ReviewsApp], db_path: Path
+) -> None:
+    """At 12 rows the editor was pushed off the screen under the quote (you typed blind):
+    a short composer drops its preview, quotes one line and gives the editor the rest."""
+    from textual.widgets import TextArea
+
+    app = make_app()
+    async with app.run_test(size=(100, 12)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        composer = app.screen
+        assert isinstance(composer, ReplyComposer) and composer.has_class("-short")
+        editor = composer.query_one(TextArea)
+        assert editor.region.height >= 4 and editor.region.bottom <= 12
+        assert not composer.query_one("#preview").display
+        await pilot.press(*"Short but sweet.", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ReplyComposer), "saved")
+        await pilot.resize_terminal(100, 30)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.has_class("-tall") and app.screen.query_one("#preview").display
+    store = Store(db_path)
+    assert any(c.body == "Short but sweet." for c in store.comments(1) if c.local)
+    store.close()
+
+
+@over_budget
 async def test_80x24_keeps_help_quit_counts_and_room_to_read(db_path: Path) -> None:
     app = ReviewsApp(db_path, Config(author="tester"), seed=evening_reviews)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -81,6 +81,10 @@ class DraftNotKept(Message, bubble=False):
     reason: str
 
 
+SHORT_BELOW = 24
+"""Terminal rows under which the composer drops its preview (``ReplyComposer``)."""
+
+
 class ReplyComposer(ModalScreen[Comment | None]):
     """Write a reply; ``ctrl+s`` saves it, ``escape`` closes and keeps a draft."""
 
@@ -126,7 +130,35 @@ class ReplyComposer(ModalScreen[Comment | None]):
         padding: 0;
         background: $boost;
     }
+
+    /* A short terminal (a split pane): the editor keeps the room, the quote one line. */
+    ReplyComposer.-short #composer {
+        height: 100%;
+        max-height: 100%;
+    }
+
+    ReplyComposer.-short #composer-quote {
+        max-height: 1;
+        margin-bottom: 0;
+    }
+
+    ReplyComposer.-short #reply-text {
+        height: 1fr;
+        min-height: 2;
+    }
+
+    ReplyComposer.-short #composer-status {
+        margin-top: 0;
+    }
+
+    ReplyComposer.-short #preview-label, ReplyComposer.-short #preview {
+        display: none;
+    }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
+    """Below ``SHORT_BELOW`` rows the composer is ``-short``: no preview, a one-line
+    quote, and the editor gets what is left (at 12 rows it was pushed off the screen)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="composer.save"),
