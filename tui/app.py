@@ -88,7 +88,9 @@ class ReviewsApp(LiteralTextApp):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reviews"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (64, "-narrow"), (100, "-wide")]
+    """The reader's width classes (reader.tcss): under 64 columns (a split pane) the
+    sidebar takes a share of the width, not its 30 columns, which left the review 10."""
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("R", "sync", "Sync", show=False, id="app.sync"),
