@@ -151,6 +151,18 @@ def test_an_existing_database_keeps_its_mode_and_a_corrupt_copy_gets_it(
     assert copy.read_bytes() == b"{not json"
 
 
+def test_a_file_that_is_no_database_at_all_is_refused_and_not_copied(tmp_path: Path) -> None:
+    """``--db`` aimed at another kind of file (notes, /etc/passwd): one line, the file
+    untouched, and no ``.corrupt-`` copy left in its folder (as root: in /etc)."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    line = one_error_line(run_in_process("sources", "--db", str(notes)))
+    assert f"{notes} is unreadable: not valid JSON" in line
+    assert "it is not a reviews database, so no copy was made" in line
+    assert notes.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
 def test_a_corrupt_database_is_copied_aside_once_per_content(sample_db: Path) -> None:
     # Each command in-process (the copy is found on disk, by its content's digest): the
     # export's child-process path and its error line are tested above.

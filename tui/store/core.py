@@ -288,10 +288,15 @@ class StoreCore:
             current = signature(self.path.stat())
             if self._set_aside is not None and self._set_aside[0] == current:
                 copy = self._set_aside[1]  # a bad comment found again: the copy is made
+                kept = f"a copy was saved as {copy}"
+            elif not _json_at_all(self.path):
+                # --db aimed at some other file (a text, /etc/passwd): nothing of ours to
+                # keep, and a copy beside it would litter the user's (or the system's) folder.
+                kept = "it is not a reviews database, so no copy was made"
             else:
                 copy = set_aside(self.path)  # one copy per distinct content, its mode kept
-            self._set_aside = (current, copy)
-            kept = f"a copy was saved as {copy}"
+                self._set_aside = (current, copy)
+                kept = f"a copy was saved as {copy}"
         except OSError as error:
             kept = f"no copy could be saved ({error.strerror or error})"
         return CorruptDatabase(
@@ -610,3 +615,11 @@ def _loading_heap() -> Iterator[None]:
             yield
         finally:
             gc.freeze()
+
+
+def _json_at_all(path: Path) -> bool:
+    """Whether ``path`` starts as JSON does (``{`` or ``[`` first, or nothing at all): a
+    damaged database is kept aside, another kind of file is not."""
+    with path.open("rb") as file:
+        start = file.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+    return not start or start[:1] in (b"{", b"[")
