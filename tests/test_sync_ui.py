@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,11 +161,9 @@ async def test_the_sources_screen_lists_status_and_last_error(
 
 @over_budget
 async def test_with_nothing_followed_the_sources_screen_says_how_and_r_answers(
-    db_path: Path,
+    make_app: Callable[..., ReviewsApp],
 ) -> None:
-    from conftest import sample_reviews
-
-    app = ReviewsApp(db_path, Config(author="tester"), seed=sample_reviews)
+    app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen, listing = await _open_sources(pilot, app)

@@ -548,8 +548,7 @@ class ReviewsApp(LiteralTextApp):
         (``tui.held_input``): new input, once the reader is running."""
         return (
             not event.is_forwarded
-            and not self._held.holding
-            and not self._held.is_replaying(event)
+            and not self._held.holding  # a replayed key: holding until the replay ends
             and self._store is not None
             and not self.closing
         )

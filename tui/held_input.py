@@ -101,10 +101,6 @@ class HeldInput:
             event, (events.MouseDown, events.MouseUp, events.Click)
         )
 
-    def is_replaying(self, event: events.Event) -> bool:
-        """Whether ``event`` is one this hold is running now (not new input)."""
-        return event is self._replaying
-
     def _quits(self, event: events.Key | events.Paste) -> bool:
         """Whether a key arriving while input is held should quit at once instead."""
         if not isinstance(event, events.Key):
@@ -140,7 +136,7 @@ class HeldInput:
             if self._starting:
                 return  # the start's hold took over meanwhile: it runs what is held
             if not self._held:
-                self._held = None
+                self.release()
                 return
             await self._settled(screen)
             await self.replay()

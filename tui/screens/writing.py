@@ -203,9 +203,9 @@ class WritingActions:
         self,
         target: ReplyTarget,
         text: str,
-        restored: bool = False,
-        note: str = "",
-        author: str = "",
+        restored: bool,
+        note: str,
+        author: str,
     ) -> None:
         from tui.screens.composer import ReplyComposer
 
@@ -244,7 +244,7 @@ class WritingActions:
                 draft=text,
                 submit=submit,
                 save_draft=save_draft,
-                author=author or app.config.author,
+                author=author,
                 restored=restored,
                 note=note,
             ),

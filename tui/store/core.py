@@ -287,16 +287,19 @@ class StoreCore:
         try:
             current = signature(self.path.stat())
             if self._set_aside is not None and self._set_aside[0] == current:
-                copy = self._set_aside[1]  # a bad comment found again: the copy is made
-                kept = f"a copy was saved as {copy}"
+                copy: Path | None = self._set_aside[1]  # found bad again: the copy is made
             elif not _json_at_all(self.path):
                 # --db aimed at some other file (a text, /etc/passwd): nothing of ours to
                 # keep, and a copy beside it would litter the user's (or the system's) folder.
-                kept = "it is not a reviews database, so no copy was made"
+                copy = None
             else:
                 copy = set_aside(self.path)  # one copy per distinct content, its mode kept
                 self._set_aside = (current, copy)
-                kept = f"a copy was saved as {copy}"
+            kept = (
+                f"a copy was saved as {copy}"
+                if copy is not None
+                else "it is not a reviews database, so no copy was made"
+            )
         except OSError as error:
             kept = f"no copy could be saved ({error.strerror or error})"
         return CorruptDatabase(

@@ -81,7 +81,7 @@ class KeyBar(Footer):
         """A new width: the look that fits it (``_fit``), keys rebuilt if it changed."""
         self._rebuild_soon()
 
-    def _fit(self, width: int) -> None:
+    def _fit(self, width: int, keys: tuple[tuple[Any, ...], ...] | None) -> None:
         """Compact keys and no palette hint (ctrl+p still works, and help lists it)
         below ``NARROW`` columns, or when the keys would not fit in full with the hint:
         otherwise the last keys, ``? Help`` and ``q Quit``, were cut off (on your own
@@ -93,7 +93,6 @@ class KeyBar(Footer):
         every tab between them.
         """
         narrow = width < NARROW or width == self._narrow_at
-        keys = self._keys()
         wanted = self._wanted(keys) if keys is not None else None
         if not narrow and wanted is not None:
             need = sum(
@@ -138,7 +137,10 @@ class KeyBar(Footer):
 
     def shows(self) -> Hashable:
         """What the bar would show now: each key, its label, its state, the palette key."""
-        keys = self._keys()
+        return self._showing(self._keys())
+
+    def _showing(self, keys: tuple[tuple[Any, ...], ...] | None) -> Hashable:
+        """``shows`` for ``keys`` (``_keys``), read once by the caller."""
         if keys is None:
             return None
         return keys, self.show_command_palette, self.compact
@@ -185,8 +187,9 @@ class KeyBar(Footer):
         self._pending = False
         if not self.is_attached:
             return
-        self._fit(self.size.width or self.app.size.width)
-        shown = self.shows()
+        keys = self._keys()
+        self._fit(self.size.width or self.app.size.width, keys)
+        shown = self._showing(keys)
         if shown == self._shown:
             return
         if not await self._update_in_place(shown):
