@@ -112,6 +112,7 @@ async def test_a_first_look_around(make_app: AppFactory) -> None:
             # The ids a keymap uses, and the composer's keys.
             for fragment in ("reader.reply", "comments.toggle", "Reply composer", "composer.save"):
                 assert fragment in text
+            assert "Tag picker" in text and "tags.find" in text
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
 

@@ -492,3 +492,21 @@ def test_a_stream_that_stops_halfway_is_merged_again_in_its_place(tmp_path: Path
     counts = (report.added_reviews, report.updated_reviews, report.unchanged_reviews)
     assert f"read 3 files; {summary(counts)}" in done.stdout
     assert tables(streamed) == tables(whole)
+
+
+def test_progress_says_one_entry_and_many_entries() -> None:
+    """The count reads as English: "1 entry", "2 entries", "12,000 entries"."""
+    import io
+
+    from tui.cli.importing import ImportProgress
+
+    stream_ = io.StringIO()
+    progress = ImportProgress(True, stream_)
+    for count in (1, 2, 12_000):
+        progress.reading(Path("x.md"), count)
+    progress.finish()
+    assert stream_.getvalue().split("\r")[1:] == [
+        "Importing x.md: 1 entry…",
+        "Importing x.md: 2 entries…",
+        "Importing x.md: 12,000 entries…\n",
+    ]

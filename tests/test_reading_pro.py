@@ -322,7 +322,13 @@ def thread_text_preview(app: ReviewsApp) -> str:
 async def test_keymap_rebinds_and_reports_problems(db_path: Path) -> None:
     config = Config(
         author="tester",
-        keymap={"reader.reply": "w", "no.such.binding": "x", "reader.sort": "t"},
+        keymap={
+            "reader.reply": "w",
+            "no.such.binding": "x",
+            "reader.sort": "m",
+            "reader.tags": "T",
+            "tags.find": "f",  # a dialog's key: the tag picker's find box
+        },
     )
     from conftest import sample_reviews
 
@@ -331,7 +337,15 @@ async def test_keymap_rebinds_and_reports_problems(db_path: Path) -> None:
         await ready(pilot)
         messages = [n.message for n in app._notifications]
         assert any("no binding 'no.such.binding'" in m for m in messages)
-        assert any("'t' would do all of" in m for m in messages)
+        assert any("'m' would do all of" in m for m in messages)
+        assert not any("tags.find" in m for m in messages)
+        await pilot.press("T")  # the tag picker, rebound from t
+        await settle(pilot)
+        assert isinstance(app.screen, TagPicker)
+        await pilot.press("f")
+        assert app.screen.query_one("#tag-find").has_focus
+        await pilot.press("escape", "escape")
+        await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, ReplyComposer)

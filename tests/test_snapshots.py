@@ -151,3 +151,12 @@ def test_comments_focused_80x24(snap_compare: SnapCompare, db_path: Path) -> Non
     """The small terminal with the comments focused: ? Help and q Quit still in the bar."""
     run = _then("tab", "tab")
     assert snap_compare(_app(db_path), terminal_size=(80, 24), run_before=run)
+
+
+@over_budget
+def test_tag_picker_finding(snap_compare: SnapCompare, db_path: Path) -> None:
+    """The tag picker narrowed by ``/``: the find box, its count, the matching tags."""
+    from test_tag_find import tagged_reviews
+
+    run = _then("t", "slash", *"news")
+    assert snap_compare(_app(db_path, tagged_reviews), terminal_size=(100, 30), run_before=run)

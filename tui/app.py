@@ -63,8 +63,16 @@ GLANCE_WAIT = 0.5
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
     """Every place the reader defines keys, by the name the help and keymap use."""
-    from tui.screens.composer import ReplyComposer  # these load with their first use,
-    from tui.screens.sources import SourcesScreen  # not before the first frame
+    # These load with their first use, not before the first frame (this runs only when
+    # the config has a keymap).
+    from tui.screens.composer import ReplyComposer
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.help import HelpScreen
+    from tui.screens.links import LinksScreen
+    from tui.screens.search import SearchScreen
+    from tui.screens.sources import SourcesScreen
+    from tui.screens.tags import TagFind, TagPicker
+    from tui.widgets.choice_list import ChoiceList
 
     return {
         "app": ReviewsApp.BINDINGS,
@@ -74,6 +82,13 @@ def binding_scopes() -> dict[str, Iterable[BindingType]]:
         "comments": CommentThread.BINDINGS,
         "composer": ReplyComposer.BINDINGS,
         "sources": SourcesScreen.BINDINGS,
+        "tags": TagPicker.BINDINGS,
+        "tags_find": TagFind.BINDINGS,
+        "links": LinksScreen.BINDINGS,
+        "search": SearchScreen.BINDINGS,
+        "help": HelpScreen.BINDINGS,
+        "confirm": ConfirmScreen.BINDINGS,
+        "choices": ChoiceList.BINDINGS,
     }
 
 

@@ -65,7 +65,8 @@ class ImportProgress:
 
     def reading(self, origin: Origin, entries: int, *, now: bool = True) -> None:
         """How far the reading of ``origin`` has got."""
-        self.show(f"Importing {source_name(origin)}: {entries:,} entries…", now=now)
+        noun = "entry" if entries == 1 else "entries"
+        self.show(f"Importing {source_name(origin)}: {entries:,} {noun}…", now=now)
 
     def finish(self) -> None:
         """Take the line away (a terminal) or end it (a forced progress into a file)."""

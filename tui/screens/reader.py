@@ -737,7 +737,13 @@ class ReaderScreen(WritingActions, Screen[None]):
     def action_help(self) -> None:
         """Show every key, by pane."""
         from tui.screens.composer import ReplyComposer
+        from tui.screens.confirm import ConfirmScreen
         from tui.screens.help import HelpScreen
+        from tui.screens.links import LinksScreen
+        from tui.screens.search import SearchScreen
+        from tui.screens.sources import SourcesScreen
+        from tui.screens.tags import TagFind, TagPicker
+        from tui.widgets.choice_list import ChoiceList
 
         sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]
         palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Every command")
@@ -748,6 +754,12 @@ class ReaderScreen(WritingActions, Screen[None]):
                     *sections[1:],
                     sections[0],
                     ("Reply composer", ReplyComposer.BINDINGS),
+                    ("Search (ctrl+f)", SearchScreen.BINDINGS),
+                    ("Tag picker (t)", [*TagPicker.BINDINGS, *TagFind.BINDINGS]),
+                    ("Links (o)", LinksScreen.BINDINGS),
+                    ("Followed blogs (S)", SourcesScreen.BINDINGS),
+                    ("Lists in dialogs (hits, tags, links)", ChoiceList.BINDINGS),
+                    ("Questions", ConfirmScreen.BINDINGS),
                     ("App", app_keys),
                 ],
                 self._reviews_app().config.keymap,

@@ -71,7 +71,14 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="search.close"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding(
+            "down",
+            "results",
+            "Results",
+            show=False,
+            tooltip="From the query into the results",
+            id="search.results",
+        ),
     ]
 
     def __init__(

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.model import Review
+from tui.text import fold, one_line
 from tui.widgets.choice_list import ChoiceList
 
 ALL_TAGS = ""
@@ -35,8 +37,24 @@ def tag_counts(reviews: list[Review]) -> list[tuple[str, int]]:
     return sorted(named, key=lambda item: (-item[1], item[0].casefold()))
 
 
+def tag_matches(folded_tags: list[str], text: str) -> list[int]:
+    """The places in ``folded_tags`` whose tag holds every word of ``text``.
+
+    Like the sidebar's filter: case and accents are ignored and the words may come
+    in any order ("news us" finds "US news").
+    """
+    words = fold(text).split()
+    return [i for i, tag in enumerate(folded_tags) if all(word in tag for word in words)]
+
+
+class TagFind(Input):
+    """The picker's find box: ``escape`` here clears it and goes back to the list."""
+
+    BINDINGS = [Binding("escape", "screen.back", "Back to the list", id="tags.find_back")]
+
+
 class TagPicker(ModalScreen[str | None]):
-    """Every tag with how many reviews carry it; enter filters by it."""
+    """Every tag with how many reviews carry it; ``/`` narrows them, enter filters by one."""
 
     # Here, not in reader.tcss: parsed when the screen first opens, not at start.
     DEFAULT_CSS = """
@@ -55,7 +73,17 @@ class TagPicker(ModalScreen[str | None]):
     }
 
     #tags-title {
-        padding: 1 0;
+        padding-top: 1;
+    }
+
+    #tag-find {
+        margin: 1 0 0 0;
+    }
+
+    #tags-count {
+        height: 1;
+        margin-bottom: 1;
+        padding: 0 1;
     }
 
     #tag-list {
@@ -64,33 +92,116 @@ class TagPicker(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="tags.close")]
+    BINDINGS = [
+        Binding("escape", "back", "Close", id="tags.close"),
+        Binding("q", "dismiss(None)", "Close", show=False, id="tags.quit"),
+        Binding("slash", "find", "Find a tag", tooltip="Find a tag as you type", id="tags.find"),
+        Binding(
+            "down",
+            "move(1)",
+            "Down",
+            show=False,
+            tooltip="Next tag (typing stays in the find box)",
+            id="tags.down",
+        ),
+        Binding(
+            "up",
+            "move(-1)",
+            "Up",
+            show=False,
+            tooltip="Previous tag (typing stays in the find box)",
+            id="tags.up",
+        ),
+    ]
 
     def __init__(self, reviews: list[Review], current: str = ALL_TAGS) -> None:
         super().__init__()
         self._tags = tag_counts(reviews)
+        self._folded = [fold(one_line(tag)) for tag, _count in self._tags]
         self._current = current
+        self._find = ""
 
     def compose(self) -> ComposeResult:
-        """All reviews first, then the tags, most used first."""
+        """A title, the find box, a count, then all reviews and the tags, most used first."""
         with Vertical(id="tags"):
             yield Static(Content.styled("Filter by tag", "bold"), id="tags-title")
-            options = [Option(Content.styled("All reviews", "italic"), id="\x00all")]
-            options += [
-                Option(join(literal_line("#" + tag), (f"  {count}", "dim")), id=f"t{i}")
-                for i, (tag, count) in enumerate(self._tags)
-            ]
-            yield ChoiceList(*options, id="tag-list")
+            yield TagFind(placeholder="/ find a tag", id="tag-find")
+            yield Static(id="tags-count")
+            yield ChoiceList(id="tag-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start on the tag in use."""
+        """Every tag listed, the list focused on the tag in use."""
+        self._show("")
         tags = self.query_one("#tag-list", ChoiceList)
         tags.focus()
         tags.highlighted = 0
         for i, (tag, _count) in enumerate(self._tags):
             if tag.casefold() == self._current.casefold():
                 tags.highlighted = i + 1
+
+    def _show(self, text: str) -> None:
+        """List the tags that match ``text``; all of them, and All reviews, when empty."""
+        self._find = text
+        places = tag_matches(self._folded, text) if text.strip() else range(len(self._tags))
+        options = (
+            [] if text.strip() else [Option(Content.styled("All reviews", "italic"), id="\x00all")]
+        )
+        options += [
+            Option(
+                join(literal_line("#" + self._tags[i][0]), (f"  {self._tags[i][1]}", "dim")),
+                id=f"t{i}",
+            )
+            for i in places
+        ]
+        tags = self.query_one("#tag-list", ChoiceList)
+        tags.set_options(options)
+        tags.highlighted = 0 if options else None
+        noun = "tag" if len(self._tags) == 1 else "tags"
+        if not text.strip():
+            count = Content.styled(f"{len(self._tags):,} {noun}", "dim")
+        elif not options:
+            count = Content.styled(f"no tag matches (of {len(self._tags):,})", "$warning")
+        else:
+            count = Content.styled(f"{len(options):,} of {len(self._tags):,} {noun}", "dim")
+        self.query_one("#tags-count", Static).update(count)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is not offered while the find box has the cursor (it types a ``/``)."""
+        return not (action == "find" and self.query_one("#tag-find", Input).has_focus)
+
+    def action_find(self) -> None:
+        """Put the cursor in the find box."""
+        self.query_one("#tag-find", Input).focus()
+
+    def action_move(self, step: int) -> None:
+        """From the find box, move the list's highlight without leaving the box."""
+        tags = self.query_one("#tag-list", ChoiceList)
+        if step > 0:
+            tags.action_cursor_down()
+        else:
+            tags.action_cursor_up()
+
+    def action_back(self) -> None:
+        """Escape: from the find box, clear it and go back to the list; else close."""
+        find = self.query_one("#tag-find", Input)
+        if find.has_focus:
+            if find.value:
+                find.value = ""
+            self.query_one("#tag-list", ChoiceList).focus()
+            return
+        self.dismiss(None)
+
+    @on(Input.Changed, "#tag-find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        if event.value != self._find:
+            self._show(event.value)
+
+    @on(Input.Submitted, "#tag-find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        tags = self.query_one("#tag-list", ChoiceList)
+        if tags.highlighted is not None:
+            tags.action_select()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a tag filters by it."""
