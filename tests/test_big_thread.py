@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from textual.app import App, ComposeResult
 
 from tui.model import Comment
@@ -83,3 +84,38 @@ async def test_coming_back_to_a_thread_shows_it_as_it_is_now() -> None:
         edited = [Comment(1, 1, None, "reader 1", None, "words changed since"), *first[1:]]
         thread.set_comments(edited)
         assert any("words changed since" in thread.render_line(y).text for y in range(30))
+
+
+async def test_a_slow_step_lays_out_fewer_comments_and_the_thread_still_ends_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step stops once its time is up (Markdown comments take ~10x plain ones):
+    with no time at all each step lays out 15 comments, and every one is still laid out."""
+    monkeypatch.setattr("tui.widgets.comment_thread.LATER_STEP_SECONDS", 0.0)
+    steps: list[int] = []
+    app = ThreadApp()
+    async with app.run_test(size=(80, 30)):
+        thread = app.query_one(CommentThread)
+        extend = thread._extend
+
+        def counted(upto: int, **kwargs: object) -> None:
+            before = len(thread._blocks)
+            extend(upto, **kwargs)  # type: ignore[arg-type]
+            if "seconds" in kwargs:
+                steps.append(len(thread._blocks) - before)
+
+        monkeypatch.setattr(thread, "_extend", counted)
+        marked = [
+            Comment(c.id, 1, c.parent_id, c.author, None, f"*really* [{c.id}](https://x.example/)")
+            for c in many(400)
+        ]
+        thread.set_comments(marked)
+        for _ in range(500):
+            if thread.laid_out:
+                break
+            await asyncio.sleep(0.01)
+        assert thread.laid_out and len(thread._starts) == 400
+        assert steps and max(steps) == 15 and len(steps) >= (400 - FIRST_CHUNK) // 15
+        assert "really 400 (https://x.example/)" in "\n".join(
+            "".join(text for text, _ in line) for line in thread._blocks[-1]
+        )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cpu_audit import over_budget
-from hostile_corpus import ESCAPES, MARKUP, hostile_line, hostile_reviews, poison_database
+from hostile_corpus import ESCAPES, MARKDOWN, MARKUP, hostile_line, hostile_reviews, poison_database
 from pilot_helpers import (
     body_source,
     header_text,
@@ -74,8 +74,19 @@ async def test_every_pane_shows_hostile_text_verbatim(hostile_db: Path) -> None:
         assert is_clean(comments)
         for name in ("osc52-clipboard", "c1-osc", "dcs", "csi-colour"):
             assert one_line(ESCAPES[name]) in comments
-        for text in MARKUP.values():
-            assert text in comments
+        # Comments are Markdown (as imports store them): its escape \[ reads as [ (and
+        # the line's last \, followed by the next line here, is a line break).
+        for name, text in MARKUP.items():
+            assert (text if name != "escaped" else "[not a tag] \n") in comments
+        # Its HTML stays characters, a link shows its address, a refused one stays text.
+        for shown in (
+            MARKDOWN["html-block"],
+            MARKDOWN["html-inline"],
+            MARKDOWN["js-link"],
+            "[image: a film still]",
+            "the site (https://films.example/review)",
+        ):
+            assert shown in comments
         output = assert_inert(app)
         assert "PWNED" in output and "␛" in output
         # Walk the thread and the body: every line on screen renders.

@@ -22,7 +22,15 @@ import tui
 ROOT = Path(tui.__file__).parent
 
 UI_FREE_PACKAGES = ["tui.store", "tui.importers", "tui.sources", "tui.exporters"]
-UI_FREE_MODULES = ["tui.model", "tui.text", "tui.config", "tui.cli", "tui.cli.wxr"]
+UI_FREE_MODULES = [
+    "tui.model",
+    "tui.text",
+    "tui.config",
+    "tui.cli",
+    "tui.cli.wxr",
+    "tui.links",
+    "tui.comment_text",
+]
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     # a layer: the tui modules (prefixes) it may import

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilot_helpers import option_texts, ready, settle
+from cpu_audit import over_budget
+from pilot_helpers import option_texts, ready, settle, visible_thread_lines
 from textual.widgets import OptionList
 
 from tui.app import ReviewsApp
 from tui.config import Config
-from tui.links import PERMALINK_TEXT, review_links
-from tui.model import ParsedReview, Review
+from tui.links import COMMENT_PERMALINK_TEXT, PERMALINK_TEXT, review_links
+from tui.model import ParsedComment, ParsedReview, Review
 from tui.screens.links import LinksScreen
 from tui.widgets.reading_pane import review_header
 
@@ -49,3 +50,47 @@ async def test_o_offers_the_permalink_first(tmp_path: Path) -> None:
         texts = option_texts(app.screen.query_one("#link-list", OptionList))
         assert texts[0].startswith(f"{PERMALINK_TEXT}\n  {PAGE}")
         assert texts[1].startswith("more\n  https://other.example/")
+
+
+@over_budget
+async def test_o_on_a_comment_lists_its_links_as_the_thread_shows_them(tmp_path: Path) -> None:
+    """A comment's Markdown reads as words in the thread; ``o`` there lists its links."""
+    comment_page = PAGE + "#comment-7"
+
+    def seed() -> list[ParsedReview]:
+        comments = (
+            ParsedComment(
+                "Ann",
+                "2014-03-07",
+                "Thanks! See [the site](https://films.example/review) and **this**.",
+                source_id="c7",
+                url=comment_page,
+            ),
+            ParsedComment("Bob", "2014-03-08", "No links here.", source_id="c8"),
+        )
+        body = "Read [more](https://other.example/)."
+        return [ParsedReview("Her", "2014-03-06", body, source_id="h", url=PAGE, comments=comments)]
+
+    app = ReviewsApp(tmp_path / "db.json", Config(author="tester"), seed=seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        shown = "\n".join(visible_thread_lines(app))
+        assert "Thanks! See the site (https://films.example/review) and this." in shown
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        assert "Links in Ann's comment" in str(app.screen.query_one("#links-title").render())
+        texts = option_texts(app.screen.query_one("#link-list", OptionList))
+        assert texts[0].startswith(f"{COMMENT_PERMALINK_TEXT}\n  {comment_page}")
+        assert texts[1].startswith("the site\n  https://films.example/review")
+        await pilot.press("escape", "j", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        count = str(app.screen.query_one("#links-count").render())
+        assert count == "This comment has no links. Escape closes."
+        await pilot.press("escape", "shift+tab", "o")  # from the reading pane: the review's
+        await settle(pilot)
+        texts = option_texts(app.screen.query_one("#link-list", OptionList))
+        assert texts[0].startswith(f"{PERMALINK_TEXT}\n  {PAGE}")

@@ -139,14 +139,18 @@ def find_links(markdown: str) -> list[Link]:
 
 PERMALINK_TEXT = "This review on the web"
 """How the review's own address is named at the top of its links."""
+COMMENT_PERMALINK_TEXT = "This comment on the web"
+"""How a comment's own address is named at the top of its links."""
 
 
-def review_links(markdown: str, permalink: str = "") -> list[Link]:
-    """The review's own address first (when it has one), then every link of its body."""
+def review_links(
+    markdown: str, permalink: str = "", permalink_text: str = PERMALINK_TEXT
+) -> list[Link]:
+    """The text's own address first (when it has one), then every link of its body."""
     found = find_links(markdown)
     url = one_line(permalink)
     if not url:
         return found
-    return [Link(PERMALINK_TEXT, url, why_refused(url))] + [
+    return [Link(permalink_text, url, why_refused(url))] + [
         link for link in found if link.url != url
     ]

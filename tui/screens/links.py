@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
-from tui.links import Link, review_links
+from tui.links import COMMENT_PERMALINK_TEXT, PERMALINK_TEXT, Link, review_links
 from tui.screens.confirm import ConfirmScreen
 from tui.text import shorten
 from tui.widgets.choice_list import ChoiceList
@@ -65,11 +65,15 @@ class LinksScreen(ModalScreen[None]):
         Binding("y", "copy", "Copy address", id="links.copy"),
     ]
 
-    def __init__(self, body: str, title: str = "", permalink: str = "") -> None:
+    def __init__(
+        self, body: str, title: str = "", permalink: str = "", *, comment: bool = False
+    ) -> None:
+        """The links of a review's ``body``, or of a comment's when ``comment``."""
         super().__init__()
         self._body = body
         self._permalink = permalink
         self._title = title
+        self._comment = comment
         self._links: list[Link] = []
         self.opened: list[str] = []
         """Addresses handed to the browser, in order (for the user's record and tests)."""
@@ -92,14 +96,16 @@ class LinksScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="links")
     def _find(self) -> None:
-        links = review_links(self._body, self._permalink)
+        named = COMMENT_PERMALINK_TEXT if self._comment else PERMALINK_TEXT
+        links = review_links(self._body, self._permalink, named)
         self.app.call_from_thread(self._show, links)
 
     def _show(self, links: list[Link]) -> None:
         self._links = links
         count = self.query_one("#links-count", Static)
         if not links:
-            count.update(Content.styled("This review has no links. Escape closes.", "dim"))
+            what = "comment" if self._comment else "review"
+            count.update(Content.styled(f"This {what} has no links. Escape closes.", "dim"))
             return
         refused = sum(1 for link in links if not link.openable)
         noun = "link" if len(links) == 1 else "links"

@@ -26,7 +26,7 @@ from textual.widgets import Header, Input
 from tui.compositor import ShownAreaCompositor
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
-from tui.text import clean
+from tui.text import clean, one_line
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox
 from tui.widgets.footer import KeyBar
@@ -712,10 +712,18 @@ class ReaderScreen(WritingActions, Screen[None]):
         self.query_one("#sidebar").styles.width = SIDEBAR_WIDTHS[self._sidebar_width]
 
     def action_links(self) -> None:
-        """List the review's links; one opens in the browser only after asking."""
-        if self._review is not None:
-            from tui.screens.links import LinksScreen
+        """List the review's links (the highlighted comment's when the comments have
+        focus); one opens in the browser only after asking."""
+        if self._review is None:
+            return
+        from tui.screens.links import LinksScreen
 
+        thread = self._thread()
+        comment = thread.current if thread.has_focus else None
+        if comment is not None and comment.deleted is None:
+            title = f"{one_line(comment.author) or ANONYMOUS}'s comment"
+            self.app.push_screen(LinksScreen(comment.body, title, comment.url, comment=True))
+        else:
             self.app.push_screen(
                 LinksScreen(self._review.body, self._review.title, self._review.url)
             )

@@ -14,6 +14,7 @@ from operator import is_
 
 from rich.cells import cell_len, chop_cells
 
+from tui.comment_text import comment_lines
 from tui.display import display_date
 from tui.model import ANONYMOUS, Comment, ThreadRow, thread
 from tui.text import clean, fold, one_line
@@ -85,8 +86,13 @@ def lay_out(
     else:
         # Tabs expanded to the terminal's 8-column stops: measured as drawn, drawn as measured.
         body = clean(comment.body).strip("\n").expandtabs(TAB_SIZE) or " "
-        for wrapped in wrap(body, text_width):
-            lines.append(((inner, "guide"), *_highlighted(wrapped, highlight)))
+        # A reply written here is shown as typed (a blog shows it so); the rest are
+        # Markdown converted from the blog's HTML, shown as the words they read.
+        text_lines = (("", "", body),) if comment.local else comment_lines(body)
+        for lead, hang, text in text_lines:
+            for i, wrapped in enumerate(wrap(text, max(text_width - len(hang), 10))):
+                mark = ((lead if i == 0 else hang, "meta"),) if lead or hang else ()
+                lines.append(((inner, "guide"), *mark, *_highlighted(wrapped, highlight)))
     lines.append(((inner if open_children else body_prefix, "guide"),))
     return tuple(lines)
 

@@ -11,6 +11,7 @@ after a reply) wraps only the comments that changed.
 from __future__ import annotations
 
 import asyncio
+import time
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,10 @@ from tui.widgets.selection import mark_selected
 FIRST_CHUNK = 60
 """Comments laid out at once: more than a screenful, fast even for long comments."""
 LATER_CHUNK = 250
-"""Comments laid out per step afterwards, between frames."""
+"""Comments laid out per step afterwards, between frames (at most)."""
+LATER_STEP_SECONDS = 0.008
+"""A step afterwards ends past this, fewer comments laid out: a thread of long or
+Markdown comments (~0.15 ms each) must not hold a key back for a chunk's 40 ms."""
 
 _GUIDES = "│├└─ "
 """The characters of the depth guides drawn before a comment's lines."""
@@ -235,11 +239,12 @@ class CommentThread(SteadyBars, can_focus=True):
             # messages would run back to back and hold that frame back until the end.
             self.call_after_refresh(self.call_later, self._continue_layout, self._layout_generation)
 
-    def _extend(self, upto: int, *, publish: bool = True) -> None:
+    def _extend(self, upto: int, *, publish: bool = True, seconds: float | None = None) -> None:
         """Lay out rows until ``upto`` (exclusive) are done; earlier rows never move.
 
         Without ``publish`` the new lines are not announced (no new virtual size, no
         repaint): the layout going on below the screen costs no frames until it ends.
+        With ``seconds``, stop sooner once that long has gone (after one row at least).
         """
         upto = min(upto, len(self._shown))
         if upto <= len(self._blocks):
@@ -253,7 +258,10 @@ class CommentThread(SteadyBars, can_focus=True):
         author = marks.review_author
         total = self._total_lines
         lay_out = self._thread.block
-        for row in self._shown[len(self._blocks) : upto]:
+        deadline = None if seconds is None else time.monotonic() + seconds
+        for done, row in enumerate(self._shown[len(self._blocks) : upto], 1):
+            if deadline is not None and done % 16 == 0 and time.monotonic() > deadline:
+                break
             comment = row.comment
             block = lay_out(
                 row,
@@ -284,7 +292,7 @@ class CommentThread(SteadyBars, can_focus=True):
         await asyncio.sleep(0)
         if generation != self._layout_generation:
             return
-        self._extend(len(self._blocks) + LATER_CHUNK, publish=False)
+        self._extend(len(self._blocks) + LATER_CHUNK, publish=False, seconds=LATER_STEP_SECONDS)
         if not self.laid_out:
             self.call_later(self._continue_layout, generation)
 

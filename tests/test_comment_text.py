@@ -1,0 +1,129 @@
+"""Comments read as words, not as the Markdown their blog's HTML was stored as."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.comment_text import RULE, comment_lines
+from tui.importers import load_path
+from tui.model import Comment, thread
+from tui.widgets.comment_layout import lay_out
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+THEME_UNIT_TEST = CORPUS / "wordpress" / "wpi-theme-unit-test-data.xml"
+
+
+def texts(body: str) -> list[str]:
+    return [text for _lead, _hang, text in comment_lines(body)]
+
+
+def test_a_plain_comment_is_left_exactly_as_written() -> None:
+    body = "Loved it!\nThe ending, though... 3/5 & worth it. #1 film of the year"
+    assert comment_lines(body) == (("", "", body),)
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("I *loved* it, **really**, don\\'t you?", ["I loved it, really, don't you?"]),
+        ("~~bad~~ good `code`", ["bad good code"]),
+        ("first\\\nsecond  \nthird\nfourth", ["first", "second", "third", "fourth"]),
+        ("# Heading\n\nText", ["Heading", "", "Text"]),
+        ("&amp; &copy; &#39;", ["& © '"]),
+        ("a\n\n---\n\nb", ["a", "", RULE, "", "b"]),
+        (
+            "x\n\n    code line\n      indented\n\ny",
+            ["x", "", "    code line", "      indented", "", "y"],
+        ),
+        ("Name | Score\n--- | ---\nHer | 5", ["Name | Score", "Her | 5"]),
+        ("Name | |\n--- | ---\nHer | 5", ["Name", "Her | 5"]),
+    ],
+)
+def test_marks_are_dropped_and_breaks_kept(body: str, shown: list[str]) -> None:
+    assert texts(body) == shown
+
+
+def test_links_show_their_address_once_and_images_their_alt_text() -> None:
+    body = (
+        'See [the review](https://films.example/her "title"), <https://auto.example/x>, '
+        "[https://same.example/](https://same.example/) and ![a still](http://x.example/s.png)."
+    )
+    assert texts(body) == [
+        "See the review (https://films.example/her), https://auto.example/x, "
+        "https://same.example/ and [image: a still]."
+    ]
+
+
+def test_refused_links_and_html_stay_the_characters_they_are() -> None:
+    assert texts("[click](javascript:alert(1))") == ["[click](javascript:alert(1))"]
+    html = "a <img src=x onerror=alert(1)> <b>b</b>"
+    assert texts(html) == [html]
+    assert texts("<script>alert(1)</script>") == ["<script>alert(1)</script>"]
+
+
+def test_quotes_and_lists_carry_their_marks_on_each_row() -> None:
+    body = (
+        "> quoted *words*\n> > nested\n\n"
+        "My answer:\n\n- one\n- two\n  - deeper\n\n3. three\n4. four"
+    )
+    assert comment_lines(body) == (
+        ("> ", "> ", "quoted words"),
+        (">", "", ""),
+        ("> > ", "> > ", "nested"),
+        ("", "", ""),
+        ("", "", "My answer:"),
+        ("", "", ""),
+        ("• ", "  ", "one"),
+        ("• ", "  ", "two"),
+        ("  • ", "    ", "deeper"),
+        ("", "", ""),
+        ("3. ", "   ", "three"),
+        ("4. ", "   ", "four"),
+    )
+
+
+def rows(body: str, width: int, *, local: bool = False) -> list[str]:
+    comment = Comment(1, 1, None, "Reader", None, body, local=local)
+    lines = lay_out(thread([comment])[0], width)
+    return ["".join(text for text, _role in line) for line in lines[1:-1]]
+
+
+def test_a_long_quoted_line_keeps_its_mark_when_wrapped() -> None:
+    shown = rows("> " + "word " * 12 + "\n\n- item " + "long " * 8, 30)
+    assert shown == [
+        "   > word word word word word",
+        "   > word word word word word",
+        "   > word word",
+        "   ",
+        "   • item long long long long",
+        "     long long long long",
+    ]
+
+
+def test_a_reply_written_here_is_shown_as_typed() -> None:
+    """A blog shows your reply's text as typed, so the thread does too."""
+    assert rows("I *really* [mean](it)", 60, local=True) == ["   I *really* [mean](it)"]
+    assert rows("I *really* [mean](it)", 60) == ["   I really mean (it)"]
+
+
+def test_the_theme_unit_tests_comments_read_as_words() -> None:
+    """WordPress's theme unit test data: its comments' HTML, imported and shown."""
+    reviews = load_path(THEME_UNIT_TEST)
+
+    def walk(comments: tuple[object, ...]) -> list[str]:
+        out: list[str] = []
+        for comment in comments:
+            out.append(comment.body)  # type: ignore[attr-defined]
+            out.extend(walk(comment.replies))  # type: ignore[attr-defined]
+        return out
+
+    bodies = [body for review in reviews for body in walk(review.comments)]
+    shown = "\n".join("\n".join(texts(body)) for body in bodies)
+    assert "**" not in shown and "\\'" not in shown and "](" not in shown
+    assert "no Gravatar (https://gravatar.com//) associated" in shown
+    assert "[image: Albany wind-farm against the sunset, Western Australia]" in shown
+    assert "> Stay hungry. Stay foolish." not in shown  # the mark is a prefix, not text
+    lines = [line for body in bodies for line in comment_lines(body)]
+    assert ("> ", "> ", "Stay hungry. Stay foolish.") in lines
