@@ -51,6 +51,15 @@ def test_version_and_help() -> None:
         assert command in helped.stdout
 
 
+def test_reply_help_says_where_the_ids_are_and_what_each_option_does() -> None:
+    helped = " ".join(run_in_process("reply", "--help").stdout.split())
+    assert "REVIEW_ID the review (its id is at the bottom of the reader's review pane)" in helped
+    assert "its id is at the bottom of the comments); without it the reply answers the review" in (
+        helped
+    )
+    assert "$VISUAL / $EDITOR" in helped
+
+
 @over_budget
 def test_where_prints_the_paths(isolated_home: Path) -> None:
     out = run("where").stdout

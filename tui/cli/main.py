@@ -131,10 +131,30 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     rep = sub.add_parser("reply", parents=[common], help="add a reply from the command line")
-    rep.add_argument("review_id", type=int, metavar="REVIEW_ID")
-    rep.add_argument("--to", type=int, default=None, metavar="COMMENT_ID", help="the comment")
-    rep.add_argument("--text", default=None, help="the reply (default: read from stdin)")
-    rep.add_argument("--author", default=None, help="your name (default: from the config)")
+    rep.add_argument(
+        "review_id",
+        type=int,
+        metavar="REVIEW_ID",
+        help="the review (its id is at the bottom of the reader's review pane)",
+    )
+    rep.add_argument(
+        "--to",
+        type=int,
+        default=None,
+        metavar="COMMENT_ID",
+        help="the comment to answer (its id is at the bottom of the comments); "
+        "without it the reply answers the review",
+    )
+    rep.add_argument(
+        "--text",
+        default=None,
+        help="the reply (default: piped stdin; at a terminal $VISUAL / $EDITOR, or a prompt)",
+    )
+    rep.add_argument(
+        "--author",
+        default=None,
+        help="your name (default: the config's author; a blog you log in to names its own)",
+    )
 
     res = sub.add_parser("restore", parents=[common], help="list backups, or restore one")
     res.add_argument("number", type=int, nargs="?", help="the backup to restore (1 = newest)")
