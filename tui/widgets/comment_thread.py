@@ -26,7 +26,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from tui.model import Comment, ThreadRow
-from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout
+from tui.widgets.comment_layout import Block, LayoutCache, ThreadLayout, wrap
 from tui.widgets.scrolling import SteadyBars, set_virtual_size
 from tui.widgets.selection import mark_selected
 
@@ -299,10 +299,15 @@ class CommentThread(SteadyBars, can_focus=True):
     def lines_needed(self, enough: int) -> int:
         """How many lines the thread takes, counting no further than ``enough``."""
         if not self._shown:
-            return 3  # the line that says why there is nothing, with a line around it
+            # What says why there is nothing, with a line above and below it.
+            return min(len(self._empty_lines()) + 2, max(enough, 3))
         while self._total_lines < enough and not self.laid_out:
             self._extend(len(self._blocks) + FIRST_CHUNK)
         return min(self._total_lines, enough)
+
+    def _empty_lines(self) -> list[str]:
+        """``empty_text`` wrapped to the panel (a narrow one cut its end off)."""
+        return wrap(self.empty_text, max(self.scrollable_content_region.width - 1, 10))
 
     @property
     def laid_out(self) -> bool:
@@ -325,9 +330,11 @@ class CommentThread(SteadyBars, can_focus=True):
             base = self._worked_out_base()
         line_no = y + scroll_y
         if not self._blocks:
-            if y == 1:
+            lines = self._empty_lines()
+            if 1 <= line_no <= len(lines):
                 style = base + self._role_style("empty")
-                return Strip([Segment(" " + self.empty_text, style)]).crop_extend(0, width, base)
+                text = " " + lines[line_no - 1]
+                return Strip([Segment(text, style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         index = bisect_right(self._starts, line_no) - 1
         if index < 0 or index >= len(self._blocks):
