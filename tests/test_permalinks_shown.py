@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cpu_audit import over_budget
 from pilot_helpers import option_texts, ready, settle, visible_thread_lines
+from textual.content import Content
 from textual.widgets import OptionList
 
 from tui.app import ReviewsApp
@@ -94,3 +95,14 @@ async def test_o_on_a_comment_lists_its_links_as_the_thread_shows_them(tmp_path:
         await settle(pilot)
         texts = option_texts(app.screen.query_one("#link-list", OptionList))
         assert texts[0].startswith(f"{PERMALINK_TEXT}\n  {PAGE}")
+        # Search shows a comment's hit as the words the thread shows, the match marked.
+        await pilot.press("escape", "ctrl+f", *"SEE THE")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        hits = app.screen.query_one("#hits", OptionList)
+        (hit,) = option_texts(hits)
+        assert hit.endswith("\n  Thanks! See the site (https://films.example/review) and this.")
+        prompt = hits.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content)
+        marked = [prompt.plain[s.start : s.end] for s in prompt.spans if "reverse" in str(s.style)]
+        assert marked == ["See the"]

@@ -46,7 +46,7 @@ FIT_PAUSE = 0.25
 """Seconds on a review before the comments panel takes the height its thread needs."""
 TYPING_PAUSE = 0.15
 """Seconds of quiet in the filter box before the review under the cursor is shown."""
-NO_COMMENTS = "No comments yet. Press r to write the first."
+NO_COMMENTS = "No comments yet. Press r to reply."
 NO_REVIEW_COMMENTS = "No review is shown, so there are no comments."
 SIDEBAR_FOCUSED = "-focus-within"
 """The sidebar's class while it (the list or the filter box) has focus."""

@@ -390,8 +390,8 @@ class StoreIndex:
                 self._threads.popitem(last=False)
         return built
 
-    def live_comment_bodies(self, review_id: int) -> Iterator[tuple[int, str]]:
-        """``(id, body)`` of a review's comments that are not deleted, in id order."""
+    def live_comment_bodies(self, review_id: int) -> Iterator[tuple[int, str, bool]]:
+        """``(id, body, local)`` of a review's comments that are not deleted, in id order."""
         for comment_id in self.thread_ids.get(review_id, ()):
             doc = self._doc(comment_id)
             get = doc.get
@@ -399,7 +399,7 @@ class StoreIndex:
             if type(body) is not str:
                 raise _bad_comment(comment_id, doc)
             if deleted is None:
-                yield comment_id, body
+                yield comment_id, body, get("local") is True
 
     def comment_by_source(self) -> dict[tuple[int, str], int]:
         """``(review id, source id) -> comment id``, built on first use (only imports need it)."""

@@ -1,5 +1,8 @@
 """Case- and accent-insensitive substring search over titles, review bodies and comments.
 
+Bodies and imported comments are searched as the words the reader shows for their
+Markdown (``tui.store.words``): "see the site" finds "See [the site](url)".
+
 All the folded texts (``tui.text.fold``: "Amélie" is "amelie", one character
 for one, so spans stay put) are joined into one string, built on the first
 search, so a query is a handful of ``str.find`` calls running at memory speed
@@ -17,6 +20,7 @@ from typing import Literal
 
 from tui.model import Comment, Review
 from tui.store.index import StoreIndex
+from tui.store.words import searchable
 from tui.text import clean, fold
 
 Where = Literal["title", "body", "comment"]
@@ -52,8 +56,8 @@ class _Entry:
 
     @property
     def text(self) -> str:
-        """The text searched."""
-        return self.held.body if isinstance(self.held, Review) else self.held
+        """The text searched: a body as the words the reading pane shows."""
+        return searchable(self.held.body) if isinstance(self.held, Review) else self.held
 
 
 def _fold(text: str) -> str:
@@ -93,8 +97,11 @@ class SearchIndex:
         for review in index.ordered():
             entries.append(_Entry("title", review.id, None, review.title))
             entries.append(_Entry("body", review.id, None, review))
-            for comment_id, body in index.live_comment_bodies(review.id):
-                entries.append(_Entry("comment", review.id, comment_id, body))
+            for comment_id, body, local in index.live_comment_bodies(review.id):
+                # An imported comment is Markdown, shown as its words; a reply written
+                # here is shown (and found) as typed.
+                shown = body if local else searchable(body)
+                entries.append(_Entry("comment", review.id, comment_id, shown))
         lowered = [fold(entry.text) for entry in entries]
         self._entries = entries
         self._starts: list[int] = []
