@@ -77,7 +77,7 @@ async def test_every_pane_shows_hostile_text_verbatim(hostile_db: Path) -> None:
         # Comments are Markdown (as imports store them): its escape \[ reads as [ (and
         # the line's last \, followed by the next line here, is a line break).
         for name, text in MARKUP.items():
-            assert (text if name != "escaped" else "[not a tag] \n") in comments
+            assert (text if name != "escaped" else "[not a tag]\n") in comments
         # Its HTML stays characters, a link shows its address, a refused one stays text.
         for shown in (
             MARKDOWN["html-block"],

@@ -69,14 +69,21 @@ _AFTER_UNDERSCORE = _unescaped(
 )
 
 
+# An image's brackets while links are read: an image inside a link ([![alt](src)](url))
+# must not end the link's words. NUL never survives ``clean``, so no text holds these.
+_OPEN, _CLOSE = "\x00(", "\x00)"
+
+
 def _image(match: re.Match[str]) -> str:
     alt = " ".join(match[1].split())
-    return f"[image: {alt}]" if alt else "[image]"
+    return f"{_OPEN}image: {alt}{_CLOSE}" if alt else f"{_OPEN}image{_CLOSE}"
 
 
 def _link(match: re.Match[str]) -> str:
     words, address = match[1], match[2]
-    return address if not address or words == address else f"{words} ({address})"
+    if not address or words == address:
+        return address or words
+    return f"{words} ({address})"
 
 
 def _unmarked_lines(text: str) -> str:
@@ -116,6 +123,7 @@ def _words(markdown: str) -> str:
         text = _unmarked_lines(text)
     if "[" in text:
         text = _LINK.sub(_link, _IMAGE.sub(_image, text))
+        text = text.replace(_OPEN, "[").replace(_CLOSE, "]")
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
     if "`" in text:
