@@ -8,11 +8,20 @@ import pytest
 
 from tui.comment_text import RULE, comment_lines
 from tui.importers import load_path
-from tui.model import Comment, thread
+from tui.model import Comment, ParsedComment, thread
 from tui.widgets.comment_layout import lay_out
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 THEME_UNIT_TEST = CORPUS / "wordpress" / "wpi-theme-unit-test-data.xml"
+
+
+def theme_unit_test_comments() -> list[str]:
+    """Every comment body (replies too) of WordPress's theme unit test data, imported."""
+
+    def walk(comments: tuple[ParsedComment, ...]) -> list[str]:
+        return [b for c in comments for b in (c.body, *walk(c.replies))]
+
+    return [b for review in load_path(THEME_UNIT_TEST) for b in walk(review.comments)]
 
 
 def texts(body: str) -> list[str]:
@@ -110,16 +119,7 @@ def test_a_reply_written_here_is_shown_as_typed() -> None:
 
 def test_the_theme_unit_tests_comments_read_as_words() -> None:
     """WordPress's theme unit test data: its comments' HTML, imported and shown."""
-    reviews = load_path(THEME_UNIT_TEST)
-
-    def walk(comments: tuple[object, ...]) -> list[str]:
-        out: list[str] = []
-        for comment in comments:
-            out.append(comment.body)  # type: ignore[attr-defined]
-            out.extend(walk(comment.replies))  # type: ignore[attr-defined]
-        return out
-
-    bodies = [body for review in reviews for body in walk(review.comments)]
+    bodies = theme_unit_test_comments()
     shown = "\n".join("\n".join(texts(body)) for body in bodies)
     assert "**" not in shown and "\\'" not in shown and "](" not in shown
     assert "no Gravatar (https://gravatar.com//) associated" in shown
@@ -145,14 +145,7 @@ def test_inline_marks_read_the_same_by_the_quick_path_and_by_the_parser() -> Non
     """Bodies with inline marks only skip markdown-it (~10x quicker) for the same words."""
     from tui.comment_text import _PARSER, _may_hold_blocks, _rendered, _Renderer
 
-    def walk(comments: tuple[object, ...]) -> list[str]:
-        out: list[str] = []
-        for comment in comments:
-            out.append(comment.body)  # type: ignore[attr-defined]
-            out.extend(walk(comment.replies))  # type: ignore[attr-defined]
-        return out
-
-    corpus = [b for review in load_path(THEME_UNIT_TEST) for b in walk(review.comments)]
+    corpus = theme_unit_test_comments()
     bodies = [b for b in INLINE_ONLY + corpus if not _may_hold_blocks(b)]
     assert len(bodies) > len(INLINE_ONLY)
     for body in bodies:

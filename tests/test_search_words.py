@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_comment_text import theme_unit_test_comments
 
 from tui.comment_text import comment_lines
-from tui.importers import load_path
 from tui.model import ParsedComment, ParsedReview
 from tui.store import Store
 from tui.store.words import RULE, searchable
@@ -55,10 +55,7 @@ def test_the_words_are_those_the_thread_shows() -> None:
     """Every comment of the theme unit test (headings, quotes, nested lists, tables, code,
     a poem in a fenced block) reads the same to search as in the thread."""
 
-    def walk(comments: tuple[ParsedComment, ...]) -> list[str]:
-        return [b for c in comments for b in (c.body, *walk(c.replies))]
-
-    bodies = [clean(b) for review in load_path(THEME_UNIT_TEST) for b in walk(review.comments)]
+    bodies = [clean(b) for b in theme_unit_test_comments()]
     assert len(bodies) > 20
     for body in bodies:
         shown = _spaced(" ".join(text for _lead, _hang, text in comment_lines(body)))
