@@ -154,3 +154,12 @@ async def test_slash_in_the_tag_picker_finds_a_tag_among_many(
             await settle(pilot)
             assert isinstance(app.screen, ReaderScreen)
             assert len(shown_titles(app)) == 5
+
+        with step("a short terminal (16 rows) keeps rows for the list"):
+            await pilot.resize_terminal(50, 16)
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            tags = app.screen.query_one("#tag-list", OptionList)
+            assert tags.size.height >= 6, tags.size
+            await pilot.press("escape")

@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from tui.display import join, literal, literal_line, markdown_words
 from tui.model import Comment
+from tui.screens import SHORT_BELOW
 from tui.text import clean, shorten
 from tui.widgets.comment_thread import CommentThread
 from tui.widgets.footer import KeyBar
@@ -79,10 +80,6 @@ class DraftNotKept(Message, bubble=False):
 
     text: str
     reason: str
-
-
-SHORT_BELOW = 24
-"""Terminal rows under which the composer drops its preview (``ReplyComposer``)."""
 
 
 class ReplyComposer(ModalScreen[Comment | None]):

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.model import Review
+from tui.screens import SHORT_BELOW
 from tui.text import fold, one_line
 from tui.widgets.choice_list import ChoiceList
 
@@ -90,7 +91,28 @@ class TagPicker(ModalScreen[str | None]):
         height: 1fr;
         border: none;
     }
+
+    /* A short terminal: the whole height, no spacing, so the list keeps its rows. */
+    TagPicker.-short #tags {
+        height: 100%;
+    }
+
+    TagPicker.-short #tags-title {
+        padding-top: 0;
+    }
+
+    TagPicker.-short #tag-find {
+        margin: 0;
+    }
+
+    TagPicker.-short #tags-count {
+        margin-bottom: 0;
+    }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
+    """Below ``SHORT_BELOW`` rows the picker takes the whole height and its spacing goes:
+    at 16 rows the title, the find box and the count had left the list no row."""
 
     BINDINGS = [
         Binding("escape", "back", "Close", id="tags.close"),
