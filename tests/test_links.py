@@ -54,6 +54,8 @@ def test_links_are_found_with_their_text_and_only_http_opens() -> None:
     assert links["https://auto.example/x"].openable
     assert links["http://bare.example/path?q=1"].openable
     assert "disguise" in links["disguise"].refused
+    (unnamed,) = find_links("![](https://films.example/still.png)")
+    assert unnamed.text == "(no alt text)" and unnamed.image  # not "image  image"
     # Raw HTML is text, not a link: its javascript: href is never seen as one.
     assert not any("alert(1)" in link.url for link in links.values())
 

@@ -107,7 +107,9 @@ def _inline_links(children: list[Token]) -> Iterable[Link]:
         token = children[index]
         if token.type == "image":
             src = str(token.attrs.get("src", ""))
-            yield Link(one_line(token.content) or "image", one_line(src), why_refused(src), True)
+            yield Link(
+                one_line(token.content) or "(no alt text)", one_line(src), why_refused(src), True
+            )
         elif token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             end = index + 1
