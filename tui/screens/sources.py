@@ -159,7 +159,7 @@ class SourcesScreen(ModalScreen[None]):
         if not message.sources:
             listing.add_option(
                 Option(
-                    Content.styled("No blogs followed yet: run  reviews follow URL", "italic"),
+                    Content.styled("No blogs followed yet: run `reviews follow URL`", "italic"),
                     disabled=True,
                 )
             )

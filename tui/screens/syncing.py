@@ -110,7 +110,7 @@ class Syncing:
         self._app.sub_title = ""
         if not outcomes:
             self._app.notify(
-                "No blogs followed yet: run  reviews follow URL  in a terminal.", markup=False
+                "No blogs followed yet: run `reviews follow URL` in a terminal.", markup=False
             )
             return
         text, failed = summary(outcomes)
