@@ -79,6 +79,10 @@ async def test_o_on_a_comment_lists_its_links_as_the_thread_shows_them(tmp_path:
         await settle(pilot)
         shown = "\n".join(visible_thread_lines(app))
         assert "Thanks! See the site (https://films.example/review) and this." in shown
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("y")  # what is shown, not its Markdown
+        assert copied == ["Thanks! See the site (https://films.example/review) and this."]
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, LinksScreen)

@@ -59,6 +59,14 @@ def comment_lines(body: str) -> tuple[TextLine, ...]:
     return _rendered(body, blocks)
 
 
+def shown_text(body: str, *, local: bool = False) -> str:
+    """The comment as the thread shows it, marks and all, on unwrapped lines (what ``y``
+    copies); a reply written here as typed."""
+    if local:
+        return body
+    return "\n".join(lead + text for lead, _hang, text in comment_lines(body))
+
+
 def _may_hold_blocks(body: str) -> bool:
     if body[:1] in _LINE_STARTS:
         return True

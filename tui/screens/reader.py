@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input
 
+from tui.comment_text import shown_text
 from tui.compositor import ShownAreaCompositor
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
 from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
@@ -670,7 +671,9 @@ class ReaderScreen(WritingActions, Screen[None]):
         what = "the selection"
         thread = self._thread()
         if not text and thread.has_focus and thread.current is not None:
-            text, what = thread.current.body, "the comment"
+            comment = thread.current
+            text = shown_text(clean(comment.body).strip("\n"), local=comment.local)
+            what = "the comment"
         elif not text and self._review is not None:
             text, what = self._review.body, "the review"
         if not text:
