@@ -25,12 +25,12 @@ def theme_unit_test_comments() -> list[str]:
 
 
 def texts(body: str) -> list[str]:
-    return [text for _lead, _hang, text in comment_lines(body)]
+    return [text for _lead, _hang, text, _role in comment_lines(body)]
 
 
 def test_a_plain_comment_is_left_exactly_as_written() -> None:
     body = "Loved it!\nThe ending, though... 3/5 & worth it. #1 film of the year"
-    assert comment_lines(body) == (("", "", body),)
+    assert comment_lines(body) == (("", "", body, "body"),)
 
 
 @pytest.mark.parametrize(
@@ -78,18 +78,18 @@ def test_quotes_and_lists_carry_their_marks_on_each_row() -> None:
         "My answer:\n\n- one\n- two\n  - deeper\n\n3. three\n4. four"
     )
     assert comment_lines(body) == (
-        ("> ", "> ", "quoted words"),
-        (">", "", ""),
-        ("> > ", "> > ", "nested"),
-        ("", "", ""),
-        ("", "", "My answer:"),
-        ("", "", ""),
-        ("• ", "  ", "one"),
-        ("• ", "  ", "two"),
-        ("  • ", "    ", "deeper"),
-        ("", "", ""),
-        ("3. ", "   ", "three"),
-        ("4. ", "   ", "four"),
+        ("> ", "> ", "quoted words", "quote"),
+        (">", "", "", "body"),
+        ("> > ", "> > ", "nested", "quote"),
+        ("", "", "", "body"),
+        ("", "", "My answer:", "body"),
+        ("", "", "", "body"),
+        ("• ", "  ", "one", "body"),
+        ("• ", "  ", "two", "body"),
+        ("  • ", "    ", "deeper", "body"),
+        ("", "", "", "body"),
+        ("3. ", "   ", "three", "body"),
+        ("4. ", "   ", "four", "body"),
     )
 
 
@@ -126,7 +126,7 @@ def test_the_theme_unit_tests_comments_read_as_words() -> None:
     assert "[image: Albany wind-farm against the sunset, Western Australia]" in shown
     assert "> Stay hungry. Stay foolish." not in shown  # the mark is a prefix, not text
     lines = [line for body in bodies for line in comment_lines(body)]
-    assert ("> ", "> ", "Stay hungry. Stay foolish.") in lines
+    assert ("> ", "> ", "Stay hungry. Stay foolish.", "quote") in lines
 
 
 INLINE_ONLY = [
@@ -150,3 +150,21 @@ def test_inline_marks_read_the_same_by_the_quick_path_and_by_the_parser() -> Non
     assert len(bodies) > len(INLINE_ONLY)
     for body in bodies:
         assert _rendered(body, False) == tuple(_Renderer().render(_PARSER.parse(body))), body
+
+
+def test_headings_quotes_and_code_are_styled_by_role() -> None:
+    """The thread draws a heading bold, a quote muted and code in its own colour."""
+    body = "# Verdict\n\n> you said *this*\n\n```\nx = 1\n```\n\nFine."
+    roles = [(text, role) for _lead, _hang, text, role in comment_lines(body) if text]
+    assert roles == [
+        ("Verdict", "heading"),
+        ("you said this", "quote"),
+        ("    x = 1", "code"),
+        ("Fine.", "body"),
+    ]
+    comment = Comment(1, 1, None, "Reader", None, body)
+    laid = lay_out(thread([comment])[0], 60, highlight="said")
+    pieces = {piece for line in laid for piece in line if piece[0].strip()}
+    assert {("Verdict", "heading"), ("you ", "quote"), ("said", "match"), (" this", "quote")} <= (
+        pieces
+    )

@@ -58,7 +58,7 @@ def test_the_words_are_those_the_thread_shows() -> None:
     bodies = [clean(b) for b in theme_unit_test_comments()]
     assert len(bodies) > 20
     for body in bodies:
-        shown = _spaced(" ".join(text for _lead, _hang, text in comment_lines(body)))
+        shown = _spaced(" ".join(text for _lead, _hang, text, _role in comment_lines(body)))
         found = _spaced(searchable(body))
         assert found == shown, body
 

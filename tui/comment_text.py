@@ -27,8 +27,11 @@ from markdown_it.token import Token
 from tui.store.words import searchable
 from tui.text import one_line
 
-TextLine = tuple[str, str, str]
-"""(prefix of the first row, prefix of the rows it wraps onto, the text)."""
+TextLine = tuple[str, str, str, str]
+"""(prefix of the first row, prefix of the rows it wraps onto, the text, its role).
+
+The role names how the thread styles the line: ``body``, ``heading``, ``quote`` (a line
+inside ``>``) or ``code``."""
 
 # html=False: raw HTML stays the characters it is, as in the reading pane.
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
@@ -55,7 +58,7 @@ def comment_lines(body: str) -> tuple[TextLine, ...]:
     blocks = _may_hold_blocks(body)
     plain = not blocks and not any(mark in body for mark in _INLINE_MARKS)
     if plain and ("&" not in body or not _ENTITY.search(body)):
-        return (("", "", body),)
+        return (("", "", body, "body"),)
     return _rendered(body, blocks)
 
 
@@ -64,7 +67,7 @@ def shown_text(body: str, *, local: bool = False) -> str:
     copies); a reply written here as typed."""
     if local:
         return body
-    return "\n".join(lead + text for lead, _hang, text in comment_lines(body))
+    return "\n".join(lead + text for lead, _hang, text, _role in comment_lines(body))
 
 
 def _may_hold_blocks(body: str) -> bool:
@@ -76,7 +79,7 @@ def _may_hold_blocks(body: str) -> bool:
 @lru_cache(maxsize=4096)
 def _rendered(body: str, blocks: bool) -> tuple[TextLine, ...]:
     if not blocks:
-        return tuple(("", "", line.rstrip()) for line in searchable(body).split("\n"))
+        return tuple(("", "", line.rstrip(), "body") for line in searchable(body).split("\n"))
     return tuple(_Renderer().render(_PARSER.parse(body)))
 
 
@@ -95,6 +98,10 @@ class _Renderer:
         """The cells of the table row being read."""
         self.gap = False
         """Whether the next block starts after a blank line."""
+        self.quotes = 0
+        """How many quotes are open."""
+        self.heading = False
+        """Whether a heading's words are being read."""
 
     def render(self, tokens: list[Token]) -> list[TextLine]:
         """The lines of ``tokens``."""
@@ -102,15 +109,17 @@ class _Renderer:
             self._token(token)
         while self.lines and not self.lines[-1][2].strip():
             self.lines.pop()
-        return self.lines or [("", "", "")]
+        return self.lines or [("", "", "", "body")]
 
     def _token(self, token: Token) -> None:
         kind = token.type
         if kind in ("paragraph_open", "heading_open") and not token.hidden:
             self._block()
+            self.heading = kind == "heading_open"
         elif kind == "blockquote_open":
             self._block()
             self.prefixes.append("> ")
+            self.quotes += 1
         elif kind in ("bullet_list_open", "ordered_list_open"):
             if not self.lists:
                 self._block()
@@ -124,17 +133,19 @@ class _Renderer:
         elif kind in ("blockquote_close", "list_item_close"):
             self.prefixes.pop()
             self.marker = None
+            self.quotes -= kind == "blockquote_close"
         elif kind in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
             self.gap = True
         elif kind in ("paragraph_close", "heading_close", "table_close"):
             self.gap = True
+            self.heading = False
         elif kind == "inline":
             self._inline(token)
         elif kind in ("code_block", "fence"):
             self._block()
             for line in token.content.rstrip("\n").split("\n"):
-                self._emit("    " + line)
+                self._emit("    " + line, "code")
             self.gap = True
         elif kind == "hr":
             self._block()
@@ -153,7 +164,7 @@ class _Renderer:
     def _block(self) -> None:
         """A block starts: after a blank line if one is owed (inside quotes, a bare ``>``)."""
         if self.gap and self.lines:
-            self.lines.append(("".join(self.prefixes).rstrip(), "", ""))
+            self.lines.append(("".join(self.prefixes).rstrip(), "", "", "body"))
         self.gap = False
 
     def _inline(self, token: Token) -> None:
@@ -162,15 +173,17 @@ class _Renderer:
             self.cells.append(one_line(text))
             return
         for line in text.split("\n"):
-            self._emit(line)
+            self._emit(line, "heading" if self.heading else "body")
 
-    def _emit(self, text: str) -> None:
+    def _emit(self, text: str, role: str = "body") -> None:
         hang = "".join(self.prefixes)
         lead = hang
         if self.marker is not None:  # the first line of a list item carries its mark
             lead = "".join(self.prefixes[:-1]) + self.marker
             self.marker = None
-        self.lines.append((lead, hang, text.rstrip()))
+        if self.quotes and role == "body":
+            role = "quote"
+        self.lines.append((lead, hang, text.rstrip(), role))
 
 
 def _inline_text(children: list[Token]) -> str:

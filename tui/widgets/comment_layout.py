@@ -88,11 +88,12 @@ def lay_out(
         body = clean(comment.body).strip("\n").expandtabs(TAB_SIZE) or " "
         # A reply written here is shown as typed (a blog shows it so); the rest are
         # Markdown converted from the blog's HTML, shown as the words they read.
-        text_lines = (("", "", body),) if comment.local else comment_lines(body)
-        for lead, hang, text in text_lines:
+        text_lines = (("", "", body, "body"),) if comment.local else comment_lines(body)
+        for lead, hang, text, role in text_lines:
             for i, wrapped in enumerate(wrap(text, max(text_width - len(hang), 10))):
                 mark = ((lead if i == 0 else hang, "meta"),) if lead or hang else ()
-                lines.append(((inner, "guide"), *mark, *_highlighted(wrapped, highlight)))
+                pieces = _highlighted(wrapped, highlight, role)
+                lines.append(((inner, "guide"), *mark, *pieces))
     lines.append(((inner if open_children else body_prefix, "guide"),))
     return tuple(lines)
 
@@ -151,22 +152,23 @@ def _greedy(
     return lines
 
 
-def _highlighted(text: str, needle: str) -> tuple[Piece, ...]:
-    """Split ``text`` into body and match pieces for each case- and accent-insensitive hit."""
+def _highlighted(text: str, needle: str, role: str = "body") -> tuple[Piece, ...]:
+    """Split ``text`` into ``role`` and match pieces for each case- and accent-insensitive
+    hit of ``needle``."""
     if not needle:
-        return ((text, "body"),)
+        return ((text, role),)
     folded, target = fold(text), fold(needle)
     if target not in folded:
-        return ((text, "body"),)
+        return ((text, role),)
     pieces: list[Piece] = []
     start = 0
     while (hit := folded.find(target, start)) >= 0:
         if hit > start:
-            pieces.append((text[start:hit], "body"))
+            pieces.append((text[start:hit], role))
         pieces.append((text[hit : hit + len(target)], "match"))
         start = hit + len(target)
     if start < len(text):
-        pieces.append((text[start:], "body"))
+        pieces.append((text[start:], role))
     return tuple(pieces)
 
 

@@ -40,7 +40,10 @@ Markdown comments (~0.15 ms each) must not hold a key back for a chunk's 40 ms."
 
 _GUIDES = "│├└─ "
 """The characters of the depth guides drawn before a comment's lines."""
-_ROLES = ("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden")
+_ROLES = (
+    *("guide", "author", "local", "op", "meta", "new", "body", "deleted", "match", "hidden"),
+    *("heading", "quote", "code"),  # a comment's Markdown (tui.comment_text)
+)
 
 
 @dataclass(frozen=True)
