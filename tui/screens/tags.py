@@ -144,17 +144,21 @@ class TagPicker(ModalScreen[str | None]):
         self._find = ""
 
     def compose(self) -> ComposeResult:
-        """A title, the find box, a count, then all reviews and the tags, most used first."""
+        """A title, the find box, a count, then all reviews and the tags, most used first.
+
+        The list and the count are filled here, not once mounted: filling them then was
+        a second layout and frame of the whole screen before the picker settled.
+        """
+        options, count = self._listing("")
         with Vertical(id="tags"):
             yield Static(Content.styled("Filter by tag", "bold"), id="tags-title")
             yield TagFind(placeholder="/ find a tag", id="tag-find")
-            yield Static(id="tags-count")
-            yield ChoiceList(id="tag-list")
+            yield Static(count, id="tags-count")
+            yield ChoiceList(*options, id="tag-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Every tag listed, the list focused on the tag in use."""
-        self._show("")
+        """The list focused on the tag in use."""
         tags = self.query_one("#tag-list", ChoiceList)
         tags.focus()
         tags.highlighted = 0
@@ -162,9 +166,9 @@ class TagPicker(ModalScreen[str | None]):
             if tag.casefold() == self._current.casefold():
                 tags.highlighted = i + 1
 
-    def _show(self, text: str) -> None:
-        """List the tags that match ``text``; all of them, and All reviews, when empty."""
-        self._find = text
+    def _listing(self, text: str) -> tuple[list[Option], Content]:
+        """The options for the tags matching ``text`` (all of them, and All reviews, when
+        it is empty), and the count line saying how many."""
         places = tag_matches(self._folded, text) if text.strip() else range(len(self._tags))
         options = (
             [] if text.strip() else [Option(Content.styled("All reviews", "italic"), id="\x00all")]
@@ -176,9 +180,6 @@ class TagPicker(ModalScreen[str | None]):
             )
             for i in places
         ]
-        tags = self.query_one("#tag-list", ChoiceList)
-        tags.set_options(options)
-        tags.highlighted = 0 if options else None
         noun = "tag" if len(self._tags) == 1 else "tags"
         if not text.strip():
             count = Content.styled(f"{len(self._tags):,} {noun}", "dim")
@@ -186,6 +187,15 @@ class TagPicker(ModalScreen[str | None]):
             count = Content.styled(f"no tag matches (of {len(self._tags):,})", "$warning")
         else:
             count = Content.styled(f"{len(options):,} of {len(self._tags):,} {noun}", "dim")
+        return options, count
+
+    def _show(self, text: str) -> None:
+        """List the tags that match ``text``, the first highlighted."""
+        self._find = text
+        options, count = self._listing(text)
+        tags = self.query_one("#tag-list", ChoiceList)
+        tags.set_options(options)
+        tags.highlighted = 0 if options else None
         self.query_one("#tags-count", Static).update(count)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
