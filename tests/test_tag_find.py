@@ -38,7 +38,7 @@ def shown_titles(app: ReviewsApp) -> list[str]:
 
 
 def key_bar(app: ReviewsApp) -> list[str]:
-    return [key.description for key in app.screen.query(FooterKey)]
+    return [key.description for key in app.screen.query(FooterKey) if key.display]
 
 
 def test_tag_matches_folds_case_and_accents_and_takes_words_in_any_order() -> None:

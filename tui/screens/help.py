@@ -13,7 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.footer import KeyBar
 
 # Sideways scrolling exists on every scrollable widget but means nothing in this reader.
 _NOISE = {"scroll_left", "scroll_right", "page_left", "page_right"}
@@ -102,7 +104,7 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 id="help-note",
             )
-        yield Footer()
+        yield KeyBar(self.app.size.width)
 
     def action_scroll(self, where: str) -> None:
         """Scroll the list of keys: a line (``down``, ``up``), a page (``page_down``,

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
@@ -18,6 +18,7 @@ from tui.links import COMMENT_PERMALINK_TEXT, PERMALINK_TEXT, Link, review_links
 from tui.screens.confirm import ConfirmScreen
 from tui.text import shorten
 from tui.widgets.choice_list import ChoiceList
+from tui.widgets.footer import KeyBar
 
 
 def link_prompt(link: Link) -> Content:
@@ -87,7 +88,7 @@ class LinksScreen(ModalScreen[None]):
             )
             yield Static(Content.styled("Finding links…", "dim"), id="links-count")
             yield ChoiceList(id="link-list")
-        yield Footer()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """Read the links off the event loop: a body can be a megabyte."""

@@ -12,12 +12,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
 from tui.store import SearchHit
 from tui.widgets.choice_list import ChoiceList
+from tui.widgets.footer import KeyBar
 
 SEARCH_DELAY = 0.12
 """Seconds of quiet typing before a search runs (each keystroke restarts it)."""
@@ -100,7 +101,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             yield Input(self._query, placeholder="Search titles, reviews and comments…", id="query")
             yield Static(id="search-count")
             yield ChoiceList(id="hits")
-        yield Footer()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """Type straight away; re-run a remembered query."""

@@ -17,11 +17,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import display_date, join, literal_line
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
@@ -129,7 +130,7 @@ class SourcesScreen(ModalScreen[None]):
                 Content.styled("R syncs every source · reviews follow URL adds one", "dim"),
                 id="sources-hint",
             )
-        yield Footer()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """Read the sources off the event loop."""

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.display import join, literal_line
@@ -18,6 +18,7 @@ from tui.model import Review
 from tui.screens import SHORT_BELOW
 from tui.text import fold, one_line
 from tui.widgets.choice_list import ChoiceList
+from tui.widgets.footer import KeyBar
 
 ALL_TAGS = ""
 """The choice that removes the tag filter."""
@@ -155,7 +156,7 @@ class TagPicker(ModalScreen[str | None]):
             yield TagFind(placeholder="/ find a tag", id="tag-find")
             yield Static(count, id="tags-count")
             yield ChoiceList(*options, id="tag-list")
-        yield Footer()
+        yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
         """The list focused on the tag in use."""
@@ -200,7 +201,7 @@ class TagPicker(ModalScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``/`` is not offered while the find box has the cursor (it types a ``/``)."""
-        return not (action == "find" and self.query_one("#tag-find", Input).has_focus)
+        return not (action == "find" and self.focused is self.query_one("#tag-find", Input))
 
     def action_find(self) -> None:
         """Put the cursor in the find box."""
