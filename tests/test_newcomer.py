@@ -410,22 +410,30 @@ async def test_next_unread_review_and_mark_all_read(
         assert titles(app)[sidebar.highlighted or 0] == "Amélie"
         await pilot.press("n")  # wraps to the top
         assert sidebar.highlighted == 0
-        unread = sum(sidebar.is_unread(r.id) for r in sidebar.shown)
-        assert unread >= 3  # Past Lives, Portrait, Amélie at least
+        was_unread = {r.id for r in sidebar.shown if sidebar.is_unread(r.id)}
+        assert len(was_unread) >= 3  # Past Lives, Portrait, Amélie at least
+        past_lives = next(r for r in sidebar.shown if r.title == "Past Lives")
+        seen_before = app.store.read_state(past_lives.id).seen
         await pilot.press("A")
-        said = f"Marked {unread} reviews read."
+        said = f"Marked {len(was_unread)} reviews read. Press u to undo."
         await until(pilot, lambda: any(n.message == said for n in app._notifications), said)
         await settle(pilot)
         assert not any(sidebar.is_unread(r.id) for r in sidebar.shown)
+        assert not app.store.unread_review_ids() & was_unread  # (a read mark may wait)
+        comment_ids = {c.id for c in app.store.comments(past_lives.id)}
+        assert comment_ids and comment_ids <= app.store.read_state(past_lives.id).seen
         await pilot.press("n")
         await settle(pilot)
         assert any("No unread reviews" in n.message for n in app._notifications)
+        # One key by mistake marked them all: u puts back exactly what was unread.
+        await pilot.press("u")
+        said = f"Mark all read undone: {len(was_unread)} reviews unread again."
+        await until(pilot, lambda: any(n.message == said for n in app._notifications), said)
+        assert {r.id for r in sidebar.shown if sidebar.is_unread(r.id)} == was_unread
     store = Store(db_path)
     try:
-        assert store.unread_review_ids() == set()
-        past_lives = next(r for r in store.reviews() if r.title == "Past Lives")
-        comment_ids = {c.id for c in store.comments(past_lives.id)}
-        assert comment_ids and comment_ids <= store.read_state(past_lives.id).seen
+        assert store.unread_review_ids() == was_unread  # on disk too
+        assert store.read_state(past_lives.id).seen == seen_before
     finally:
         store.close()
 

@@ -392,3 +392,26 @@ def test_a_refused_change_does_not_reload_the_data(store: Store) -> None:
     with pytest.raises(NotYours):
         store.delete_reply(store.comments(store.reviews()[-1].id)[0].id)
     assert (store._storage.loads, store.generation) == (loads, generation)
+
+
+def test_marking_all_read_can_be_taken_back_exactly(store: Store, db: Path) -> None:
+    """``mark_seen_many`` says what each review was; ``restore_reads`` puts that back."""
+    reviews = store.reviews()
+    first, second = reviews[0].id, reviews[-1].id
+    some = [c.id for c in store.comments(second)][:1]
+    store.mark_seen(second, some)  # read, one comment seen
+    store.set_unread(second, True)  # ...then marked unread again by hand
+    states = {r.id: store.read_state(r.id) for r in reviews}
+    marks = {r.id: [c.id for c in store.comments(r.id)] for r in reviews}
+    before = store.mark_seen_many(marks)
+    assert set(before) == {r.id for r in reviews if states[r.id].unread}
+    assert before[second].seen == frozenset(some) and before[first].seen == frozenset()
+    assert store.unread_review_ids() == set()
+    store.restore_reads({**before, 999_999: before[first]})  # a review gone since: skipped
+    assert {r.id: store.read_state(r.id) for r in reviews} == states
+    store.close()
+    again = Store(db)
+    try:
+        assert {r.id: again.read_state(r.id) for r in reviews} == states
+    finally:
+        again.close()

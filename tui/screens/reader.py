@@ -651,7 +651,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         store = self._reviews_app().store
         try:
             marks = {rid: [c.id for c in store.comments(rid)] for rid in review_ids}
-            store.mark_seen_many(marks)
+            before = store.mark_seen_many(marks)
         except Exception as error:  # noqa: BLE001
             self.post_message(LoadFailed(str(error), "Could not save read marks"))
             return
@@ -660,10 +660,17 @@ class ReaderScreen(WritingActions, Screen[None]):
             sidebar = self.query_one(ReviewList)
             for review_id in review_ids:
                 sidebar.set_unread(review_id, False)
+            self._undo.append(Undo("read", 0, 0, reads=before))
             noun = "review" if len(review_ids) == 1 else "reviews"
-            self.notify(f"Marked {len(review_ids)} {noun} read.", markup=False)
+            self.notify(f"Marked {len(review_ids)} {noun} read. Press u to undo.", markup=False)
 
         self.app.call_from_thread(shown)
+
+    def reads_restored(self, states: Mapping[int, ReadState]) -> None:
+        """The sidebar shows the read marks an undo put back."""
+        sidebar = self.query_one(ReviewList)
+        for review_id, state in states.items():
+            sidebar.set_unread(review_id, state.unread)
 
     def action_copy(self) -> None:
         """Copy the selected text, else the highlighted comment, else the review's text."""

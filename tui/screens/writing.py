@@ -6,7 +6,7 @@ touches the database, and each call is on disk before the UI says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -14,7 +14,7 @@ from textual import work
 from textual.binding import Binding
 
 from tui.display import join, literal_line
-from tui.model import Comment, Review
+from tui.model import Comment, ReadState, Review
 from tui.store import StoreError
 from tui.store.reply_targets import reply_author
 from tui.text import clean
@@ -30,14 +30,16 @@ RETIRE_AFTER = 1.0
 
 @dataclass(frozen=True)
 class Undo:
-    """How to take back one delete or edit of a reply, this session."""
+    """How to take back one delete or edit of a reply, or one "mark all read", this session."""
 
-    kind: Literal["delete", "edit"]
+    kind: Literal["delete", "edit", "read"]
     review_id: int
     comment_id: int
     old_body: str = ""
     old_edited: str | None = None
     """When the reply had last been edited before (``None``: never)."""
+    reads: Mapping[int, ReadState] | None = None
+    """For ``read``: each review's read state before it was marked read."""
 
 
 def _where_it_goes(app: ReviewsApp, review_id: int) -> tuple[str, str]:
@@ -319,7 +321,9 @@ class WritingActions:
             return
         undo = self._undo.pop()
         store = self._reviews_app().store
-        if undo.kind == "delete":
+        if undo.kind == "read":
+            self._restore_reads(undo.reads or {})
+        elif undo.kind == "delete":
             self._write(lambda: store.undelete_reply(undo.comment_id), None, "Delete undone.")
         else:
             self._write(
@@ -327,6 +331,28 @@ class WritingActions:
                 None,
                 "Edit undone.",
             )
+
+    @work(thread=True, group="seen")
+    def _restore_reads(self, states: Mapping[int, ReadState]) -> None:
+        app = self._reviews_app()
+        try:
+            app.store.restore_reads(states)
+        except Exception as error:  # noqa: BLE001 - the user sees why; nothing else changes
+            app.call_from_thread(
+                app.notify, str(error), title="Not undone", severity="error", markup=False
+            )
+            return
+
+        def shown() -> None:
+            self.reads_restored(states)
+            unread = sum(1 for state in states.values() if state.unread)
+            noun = "review" if unread == 1 else "reviews"
+            app.notify(f"Mark all read undone: {unread} {noun} unread again.", markup=False)
+
+        app.call_from_thread(shown)
+
+    def reads_restored(self, states: Mapping[int, ReadState]) -> None:
+        """Show read states put back by an undo (the reader screen shows them)."""
 
     @work(thread=True, group="write")
     def _write(self, change: Callable[[], Comment], undo: Undo | None, done: str) -> None:

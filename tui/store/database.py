@@ -305,12 +305,14 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 return
             self._set_read(index, tables, review_id, False, new_seen)
 
-    def mark_seen_many(self, marks: Mapping[int, Iterable[int]]) -> None:
+    def mark_seen_many(self, marks: Mapping[int, Iterable[int]]) -> dict[int, ReadState]:
         """Record what was seen in several reviews with one write; unknown reviews are skipped.
 
         The reader batches read marks this way: a big database costs one write per
-        batch, not one per review the user glanced at.
+        batch, not one per review the user glanced at. Returns the read state each
+        changed review had before, for ``restore_reads`` to take the marks back.
         """
+        before: dict[int, ReadState] = {}
         with self._writing() as (index, tables):
             changes: dict[str, dict[str, Any]] = {}
             updates: dict[int, tuple[bool, frozenset[int]]] = {}
@@ -326,7 +328,31 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 key = str(review_id)
                 changes[key] = {**old_reads.get(key, {}), "unread": False, "seen": sorted(new_seen)}
                 updates[review_id] = (False, new_seen)
+                before[review_id] = ReadState(unread, seen)
             if changes:
+                self._put(tables, {"reads": changes})
+                index.reads.update(updates)
+        return before
+
+    def restore_reads(self, states: Mapping[int, ReadState]) -> None:
+        """Put reviews' read states back as they were (the undo of a ``mark_seen_many``),
+        in one write; reviews gone since are skipped."""
+        with self._writing() as (index, tables):
+            old_reads = tables.get("reads", {})
+            changes: dict[str, dict[str, Any]] = {}
+            updates: dict[int, tuple[bool, frozenset[int]]] = {}
+            for review_id, state in states.items():
+                if review_id not in index.reviews:
+                    continue
+                key = str(review_id)
+                seen = frozenset(state.seen) & set(index.thread_ids.get(review_id, ()))
+                changes[key] = {
+                    **old_reads.get(key, {}),
+                    "unread": state.unread,
+                    "seen": sorted(seen),
+                }
+                updates[review_id] = (state.unread, seen)
+            if changes:  # the index changes only once the write is done
                 self._put(tables, {"reads": changes})
                 index.reads.update(updates)
 
