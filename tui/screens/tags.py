@@ -147,8 +147,8 @@ class TagPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """A title, the find box, a count, then all reviews and the tags, most used first.
 
-        The list and the count are filled here, not once mounted: filling them then was
-        a second layout and frame of the whole screen before the picker settled.
+        The list and the count are filled here, not once mounted, so that the first
+        frame shows them.
         """
         options, count = self._listing("")
         with Vertical(id="tags"):
@@ -170,10 +170,9 @@ class TagPicker(ModalScreen[str | None]):
     def _listing(self, text: str) -> tuple[list[Option], Content]:
         """The options for the tags matching ``text`` (all of them, and All reviews, when
         it is empty), and the count line saying how many."""
-        places = tag_matches(self._folded, text) if text.strip() else range(len(self._tags))
-        options = (
-            [] if text.strip() else [Option(Content.styled("All reviews", "italic"), id="\x00all")]
-        )
+        finding = bool(text.strip())
+        places = tag_matches(self._folded, text) if finding else range(len(self._tags))
+        options = [] if finding else [Option(Content.styled("All reviews", "italic"), id="\x00all")]
         options += [
             Option(
                 join(literal_line("#" + self._tags[i][0]), (f"  {self._tags[i][1]}", "dim")),
@@ -182,7 +181,7 @@ class TagPicker(ModalScreen[str | None]):
             for i in places
         ]
         noun = "tag" if len(self._tags) == 1 else "tags"
-        if not text.strip():
+        if not finding:
             count = Content.styled(f"{len(self._tags):,} {noun}", "dim")
         elif not options:
             count = Content.styled(f"no tag matches (of {len(self._tags):,})", "$warning")
@@ -218,7 +217,7 @@ class TagPicker(ModalScreen[str | None]):
     def action_back(self) -> None:
         """Escape: from the find box, clear it and go back to the list; else close."""
         find = self.query_one("#tag-find", Input)
-        if find.has_focus:
+        if self.focused is find:
             if find.value:
                 find.value = ""
             self.query_one("#tag-list", ChoiceList).focus()
