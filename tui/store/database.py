@@ -303,7 +303,7 @@ class Store(OutboxStore, LoginStore, SourcesStore):
             new_seen = seen | (ours & set(comment_ids))
             if not unread and new_seen == seen:
                 return
-            self._set_read(index, tables, review_id, False, new_seen)
+            self._write_reads(index, tables, {review_id: (False, new_seen)})
 
     def mark_seen_many(self, marks: Mapping[int, Iterable[int]]) -> dict[int, ReadState]:
         """Record what was seen in several reviews with one write; unknown reviews are skipped.
@@ -314,9 +314,7 @@ class Store(OutboxStore, LoginStore, SourcesStore):
         """
         before: dict[int, ReadState] = {}
         with self._writing() as (index, tables):
-            changes: dict[str, dict[str, Any]] = {}
             updates: dict[int, tuple[bool, frozenset[int]]] = {}
-            old_reads = tables.get("reads", {})
             for review_id, comment_ids in marks.items():
                 if review_id not in index.reviews:
                     continue
@@ -325,36 +323,24 @@ class Store(OutboxStore, LoginStore, SourcesStore):
                 new_seen = seen | (ours & set(comment_ids))
                 if not unread and new_seen == seen:
                     continue
-                key = str(review_id)
-                changes[key] = {**old_reads.get(key, {}), "unread": False, "seen": sorted(new_seen)}
                 updates[review_id] = (False, new_seen)
                 before[review_id] = ReadState(unread, seen)
-            if changes:
-                self._put(tables, {"reads": changes})
-                index.reads.update(updates)
+            self._write_reads(index, tables, updates)
         return before
 
     def restore_reads(self, states: Mapping[int, ReadState]) -> None:
         """Put reviews' read states back as they were (the undo of a ``mark_seen_many``),
         in one write; reviews gone since are skipped."""
         with self._writing() as (index, tables):
-            old_reads = tables.get("reads", {})
-            changes: dict[str, dict[str, Any]] = {}
-            updates: dict[int, tuple[bool, frozenset[int]]] = {}
-            for review_id, state in states.items():
-                if review_id not in index.reviews:
-                    continue
-                key = str(review_id)
-                seen = frozenset(state.seen) & set(index.thread_ids.get(review_id, ()))
-                changes[key] = {
-                    **old_reads.get(key, {}),
-                    "unread": state.unread,
-                    "seen": sorted(seen),
-                }
-                updates[review_id] = (state.unread, seen)
-            if changes:  # the index changes only once the write is done
-                self._put(tables, {"reads": changes})
-                index.reads.update(updates)
+            updates = {
+                review_id: (
+                    state.unread,
+                    frozenset(state.seen) & set(index.thread_ids.get(review_id, ())),
+                )
+                for review_id, state in states.items()
+                if review_id in index.reviews
+            }
+            self._write_reads(index, tables, updates)
 
     def set_unread(self, review_id: int, unread: bool) -> None:
         """Mark a review unread or read; the seen comments are kept."""
@@ -364,20 +350,29 @@ class Store(OutboxStore, LoginStore, SourcesStore):
             old_unread, seen = index.reads.get(review_id, (True, frozenset()))
             if old_unread == unread and review_id in index.reads:
                 return
-            self._set_read(index, tables, review_id, unread, seen)
+            self._write_reads(index, tables, {review_id: (unread, seen)})
 
-    def _set_read(
+    def _write_reads(
         self,
         index: StoreIndex,
         tables: Tables,
-        review_id: int,
-        unread: bool,
-        seen: frozenset[int],
+        updates: Mapping[int, tuple[bool, frozenset[int]]],
     ) -> None:
-        key = str(review_id)
-        old = tables.get("reads", {}).get(key, {})
-        self._put(tables, {"reads": {key: {**old, "unread": unread, "seen": sorted(seen)}}})
-        index.reads[review_id] = (unread, seen)
+        """Write reviews' read states (unread, seen) in one write; the index takes them
+        once the write is done. Nothing is written for no updates."""
+        if not updates:
+            return
+        old_reads = tables.get("reads", {})
+        changes = {
+            str(review_id): {
+                **old_reads.get(str(review_id), {}),
+                "unread": unread,
+                "seen": sorted(seen),
+            }
+            for review_id, (unread, seen) in updates.items()
+        }
+        self._put(tables, {"reads": changes})
+        index.reads.update(updates)
 
     # -- internals of the replies ---------------------------------------------
 
