@@ -63,32 +63,19 @@ GLANCE_WAIT = 0.5
 
 def binding_scopes() -> dict[str, Iterable[BindingType]]:
     """Every place the reader defines keys, by the name the help and keymap use."""
-    # These load with their first use, not before the first frame (this runs only when
-    # the config has a keymap).
-    from tui.screens.composer import ReplyComposer
-    from tui.screens.confirm import ConfirmScreen
-    from tui.screens.help import HelpScreen
-    from tui.screens.links import LinksScreen
-    from tui.screens.search import SearchScreen
-    from tui.screens.sources import SourcesScreen
-    from tui.screens.tags import TagFind, TagPicker
-    from tui.widgets.choice_list import ChoiceList
+    # The dialogs load with their first use, not before the first frame (this runs only
+    # when the config has a keymap).
+    from tui.screens.help import HelpScreen, dialog_keys
 
+    dialogs = {name: keys for _title, scopes in dialog_keys() for name, keys in scopes.items()}
     return {
         "app": ReviewsApp.BINDINGS,
         "reader": ReaderScreen.BINDINGS,
         "sidebar": ReviewList.BINDINGS,
         "reading": ReadingPane.BINDINGS,
         "comments": CommentThread.BINDINGS,
-        "composer": ReplyComposer.BINDINGS,
-        "sources": SourcesScreen.BINDINGS,
-        "tags": TagPicker.BINDINGS,
-        "tags_find": TagFind.BINDINGS,
-        "links": LinksScreen.BINDINGS,
-        "search": SearchScreen.BINDINGS,
+        **dialogs,
         "help": HelpScreen.BINDINGS,
-        "confirm": ConfirmScreen.BINDINGS,
-        "choices": ChoiceList.BINDINGS,
     }
 
 

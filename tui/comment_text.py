@@ -47,14 +47,17 @@ RULE = "───"
 """How a thematic break (``---``) is shown."""
 
 
-def comment_lines(body: str) -> tuple[TextLine, ...]:
-    """The lines the thread shows for ``body`` (already ``clean``ed), with their prefixes.
+def comment_lines(body: str, *, local: bool = False) -> tuple[TextLine, ...]:
+    """The lines the thread shows for ``body`` (already ``clean``ed), with their prefixes;
+    a reply written here (``local``) as typed, as the blog shows it.
 
     Three paths, by what the body holds: nothing Markdown could read (most comments:
     a few ``in`` tests); inline marks only (emphasis, links, escapes: the regular
     expressions search uses, ~10 µs); block structure (quotes, lists, code, tables:
     markdown-it, ~0.1 ms). The last two are remembered for the next opening.
     """
+    if local:
+        return (("", "", body, "body"),)
     blocks = _may_hold_blocks(body)
     plain = not blocks and not any(mark in body for mark in _INLINE_MARKS)
     if plain and ("&" not in body or not _ENTITY.search(body)):
@@ -65,9 +68,8 @@ def comment_lines(body: str) -> tuple[TextLine, ...]:
 def shown_text(body: str, *, local: bool = False) -> str:
     """The comment as the thread shows it, marks and all, on unwrapped lines (what ``y``
     copies); a reply written here as typed."""
-    if local:
-        return body
-    return "\n".join(lead + text for lead, _hang, text, _role in comment_lines(body))
+    lines = comment_lines(body, local=local)
+    return "\n".join(lead + text for lead, _hang, text, _role in lines)
 
 
 def _may_hold_blocks(body: str) -> bool:

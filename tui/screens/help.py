@@ -24,6 +24,32 @@ Section = tuple[str, Iterable[BindingType]]
 """A title and the bindings listed under it."""
 
 
+def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
+    """Each dialog's keys: its title in the help, and its bindings by the scope name the
+    keymap checks them under (the help shows a dialog's scopes as one section).
+
+    The dialogs' modules load here, when the help or a keymap needs them, not before the
+    reader's first frame.
+    """
+    from tui.screens.composer import ReplyComposer
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.links import LinksScreen
+    from tui.screens.search import SearchScreen
+    from tui.screens.sources import SourcesScreen
+    from tui.screens.tags import TagFind, TagPicker
+    from tui.widgets.choice_list import ChoiceList
+
+    return [
+        ("Reply composer", {"composer": ReplyComposer.BINDINGS}),
+        ("Search (ctrl+f)", {"search": SearchScreen.BINDINGS}),
+        ("Tag picker (t)", {"tags": TagPicker.BINDINGS, "tags_find": TagFind.BINDINGS}),
+        ("Links (o)", {"links": LinksScreen.BINDINGS}),
+        ("Followed blogs (S)", {"sources": SourcesScreen.BINDINGS}),
+        ("Lists in dialogs (hits, tags, links)", {"choices": ChoiceList.BINDINGS}),
+        ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
+    ]
+
+
 def key_rows(
     bindings: Iterable[BindingType], keymap: Mapping[str, str]
 ) -> list[tuple[list[str], str, str]]:

@@ -26,7 +26,7 @@ from textual.widgets import Header, Input
 from tui.comment_text import shown_text
 from tui.compositor import ShownAreaCompositor
 from tui.model import ANONYMOUS, Comment, ReadState, Review, visible_comments
-from tui.screens.writing import WRITING_BINDINGS, Undo, WritingActions
+from tui.screens.writing import WRITING_BINDINGS, Undo, UndoReads, WritingActions
 from tui.text import clean, one_line
 from tui.widgets.comment_thread import CommentThread, ThreadMarks
 from tui.widgets.filter_box import FilterBox
@@ -133,7 +133,7 @@ class ReaderScreen(WritingActions, Screen[None]):
         # only the widgets that show in it (tui/compositor.py).
         self._compositor = ShownAreaCompositor()
         self._review: Review | None = None
-        self._undo: list[Undo] = []
+        self._undo: list[Undo | UndoReads] = []
         self._seen_timer: Timer | None = None
         self._search_query = ""
         self._highlight = ""
@@ -660,7 +660,7 @@ class ReaderScreen(WritingActions, Screen[None]):
             sidebar = self.query_one(ReviewList)
             for review_id in review_ids:
                 sidebar.set_unread(review_id, False)
-            self._undo.append(Undo("read", 0, 0, reads=before))
+            self._undo.append(UndoReads(before))
             noun = "review" if len(review_ids) == 1 else "reviews"
             self.notify(f"Marked {len(review_ids)} {noun} read. Press u to undo.", markup=False)
 
@@ -754,32 +754,18 @@ class ReaderScreen(WritingActions, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key, by pane."""
-        from tui.screens.composer import ReplyComposer
-        from tui.screens.confirm import ConfirmScreen
-        from tui.screens.help import HelpScreen
-        from tui.screens.links import LinksScreen
-        from tui.screens.search import SearchScreen
-        from tui.screens.sources import SourcesScreen
-        from tui.screens.tags import TagFind, TagPicker
-        from tui.widgets.choice_list import ChoiceList
+        from tui.screens.help import HelpScreen, dialog_keys
 
         sections = [(title, type(node).BINDINGS) for _pane, title, node in self.key_scopes()]
+        dialogs = [
+            (title, [key for keys in scopes.values() for key in keys])
+            for title, scopes in dialog_keys()
+        ]
         palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", "Every command")
         app_keys = [*self.app.BINDINGS, palette]
         self.app.push_screen(
             HelpScreen(
-                [
-                    *sections[1:],
-                    sections[0],
-                    ("Reply composer", ReplyComposer.BINDINGS),
-                    ("Search (ctrl+f)", SearchScreen.BINDINGS),
-                    ("Tag picker (t)", [*TagPicker.BINDINGS, *TagFind.BINDINGS]),
-                    ("Links (o)", LinksScreen.BINDINGS),
-                    ("Followed blogs (S)", SourcesScreen.BINDINGS),
-                    ("Lists in dialogs (hits, tags, links)", ChoiceList.BINDINGS),
-                    ("Questions", ConfirmScreen.BINDINGS),
-                    ("App", app_keys),
-                ],
+                [*sections[1:], sections[0], *dialogs, ("App", app_keys)],
                 self._reviews_app().config.keymap,
             )
         )

@@ -30,16 +30,22 @@ RETIRE_AFTER = 1.0
 
 @dataclass(frozen=True)
 class Undo:
-    """How to take back one delete or edit of a reply, or one "mark all read", this session."""
+    """How to take back one delete or edit of a reply, this session."""
 
-    kind: Literal["delete", "edit", "read"]
+    kind: Literal["delete", "edit"]
     review_id: int
     comment_id: int
     old_body: str = ""
     old_edited: str | None = None
     """When the reply had last been edited before (``None``: never)."""
-    reads: Mapping[int, ReadState] | None = None
-    """For ``read``: each review's read state before it was marked read."""
+
+
+@dataclass(frozen=True)
+class UndoReads:
+    """How to take back one "mark all read" (``A``), this session."""
+
+    before: Mapping[int, ReadState]
+    """Each review it marked, with the read state it had before."""
 
 
 def _where_it_goes(app: ReviewsApp, review_id: int) -> tuple[str, str]:
@@ -86,7 +92,7 @@ class WritingActions:
     """Reply, quote, edit, delete and undo for the reader screen."""
 
     _review: Review | None
-    _undo: list[Undo]
+    _undo: list[Undo | UndoReads]
 
     # Provided by the reader screen.
     def _reviews_app(self) -> ReviewsApp:
@@ -321,8 +327,8 @@ class WritingActions:
             return
         undo = self._undo.pop()
         store = self._reviews_app().store
-        if undo.kind == "read":
-            self._restore_reads(undo.reads or {})
+        if isinstance(undo, UndoReads):
+            self._restore_reads(undo.before)
         elif undo.kind == "delete":
             self._write(lambda: store.undelete_reply(undo.comment_id), None, "Delete undone.")
         else:

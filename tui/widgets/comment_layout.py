@@ -86,10 +86,8 @@ def lay_out(
     else:
         # Tabs expanded to the terminal's 8-column stops: measured as drawn, drawn as measured.
         body = clean(comment.body).strip("\n").expandtabs(TAB_SIZE) or " "
-        # A reply written here is shown as typed (a blog shows it so); the rest are
-        # Markdown converted from the blog's HTML, shown as the words they read.
-        text_lines = (("", "", body, "body"),) if comment.local else comment_lines(body)
-        for lead, hang, text, role in text_lines:
+        # Markdown converted from the blog's HTML, shown as the words it reads.
+        for lead, hang, text, role in comment_lines(body, local=comment.local):
             for i, wrapped in enumerate(wrap(text, max(text_width - len(hang), 10))):
                 mark = ((lead if i == 0 else hang, "meta"),) if lead or hang else ()
                 pieces = _highlighted(wrapped, highlight, role)
