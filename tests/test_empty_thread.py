@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from test_big_thread import ThreadApp
 
 from tui.widgets.comment_thread import CommentThread
 
 WHY = "No comments yet. Press r to write the first."
 
 
-class NarrowThread(App[None]):
-    CSS = "CommentThread { width: 30; height: 8; }"
-
-    def compose(self) -> ComposeResult:
-        yield CommentThread()
-
-
 async def test_the_empty_message_wraps_instead_of_losing_its_end() -> None:
-    app = NarrowThread()
+    app = ThreadApp()
     async with app.run_test(size=(60, 10)) as pilot:
         thread = app.query_one(CommentThread)
+        thread.styles.width, thread.styles.height = 30, 8
         thread.empty_text = WHY
         thread.set_comments([])
         await pilot.pause()
