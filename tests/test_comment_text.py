@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from shared_corpus import CORPUS, needs_corpus
 
 from tui.comment_text import RULE, comment_lines
 from tui.importers import load_path
 from tui.model import Comment, ParsedComment, thread
 from tui.widgets.comment_layout import lay_out
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 THEME_UNIT_TEST = CORPUS / "wordpress" / "wpi-theme-unit-test-data.xml"
 
 
@@ -117,6 +115,7 @@ def test_a_reply_written_here_is_shown_as_typed() -> None:
     assert rows("I *really* [mean](it)", 60) == ["   I really mean (it)"]
 
 
+@needs_corpus
 def test_the_theme_unit_tests_comments_read_as_words() -> None:
     """WordPress's theme unit test data: its comments' HTML, imported and shown."""
     bodies = theme_unit_test_comments()
@@ -141,6 +140,7 @@ INLINE_ONLY = [
 ]
 
 
+@needs_corpus
 def test_inline_marks_read_the_same_by_the_quick_path_and_by_the_parser() -> None:
     """Bodies with inline marks only skip markdown-it (~10x quicker) for the same words."""
     from tui.comment_text import _PARSER, _may_hold_blocks, _rendered, _Renderer

@@ -14,16 +14,14 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_reviews
+from shared_corpus import CORPUS, needs_corpus
+from shared_corpus import HERE as CORPUS_HERE
 
 from tui.importers import ImportFailed, iter_sources, load_path
 from tui.model import ParsedReview, thread
 from tui.store import Store
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "README.md").is_file(),
-    reason=f"the shared corpus is not at {CORPUS} (it sits beside the checkout, never in it)",
-)
+pytestmark = needs_corpus
 DISQUS_PAGE = "http://example.org/"
 """The permalink the Disqus sample's thread names: the review it is imported onto."""
 
@@ -40,7 +38,7 @@ class Expected:
 
 
 def expected_rows() -> list[Expected]:
-    if not (CORPUS / "README.md").is_file():
+    if not CORPUS_HERE:
         return []
     rows = []
     for line in (CORPUS / "README.md").read_text(encoding="utf-8").splitlines():

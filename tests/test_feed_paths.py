@@ -15,13 +15,15 @@ from blog_server import FixtureBlog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_counts import examples
+from shared_corpus import CORPUS as SHARED
+from shared_corpus import needs_corpus
 
 from tui.importers import ImportFailed, feed, safe_xml
 from tui.importers.xmlfeed import Parsed
 from tui.model import ParsedReview
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus" / "feed"
+CORPUS = SHARED / "feed"
 PLAIN_CORPUS = ("rss-parser-guardian.rss", "pelican-all.atom.xml")
 """Real feeds the tree reader takes (the others need feedparser's dialects)."""
 
@@ -54,7 +56,7 @@ def test_samples_import_alike(monkeypatch: pytest.MonkeyPatch, name: str) -> Non
     assert _takes_tree(data) == (name == "feed-rss.xml")  # the Atom sample has an HTML title
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+@needs_corpus
 @pytest.mark.slow  # every real-world feed of the corpus
 def test_real_feeds_import_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     for path in sorted(CORPUS.iterdir()):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from cpu_audit import over_budget
+from shared_corpus import CORPUS, needs_corpus
 
 from tui.importers import load_path
 from tui.model import ParsedComment, ParsedReview
@@ -26,9 +27,6 @@ from tui.store.spool import NewDocs
 
 SPOOL_AFTER = 20
 """New documents held in memory before the temp file is used, in these tests."""
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-"""The real-world export files (third-party, read in place; see its README)."""
 
 
 @pytest.fixture(autouse=True)
@@ -197,6 +195,7 @@ BIG = "feed/rss-parser-giantbomb-podcast.rss"
 
 
 @over_budget
+@needs_corpus
 @pytest.mark.parametrize(
     "names",
     [
@@ -205,8 +204,6 @@ BIG = "feed/rss-parser-giantbomb-podcast.rss"
     ],
 )
 def test_real_exports_imported_one_after_the_other(db_path: Path, names: list[str]) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the real-world corpus is not here ({CORPUS})")
     *before, last = [load_path(CORPUS / name) for name in names]
     for parsed in before:
         stored(db_path, parsed)

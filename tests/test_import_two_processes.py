@@ -24,13 +24,13 @@ from typing import Any
 import pytest
 from cpu_audit import over_budget
 from process_tree import children, clean_output, running, state
+from shared_corpus import CORPUS, needs_corpus
 
 from tests.test_feed_stream import big_feed
 from tui.importers import feed_stream, load_path, second_process
 from tui.store import Store
 
 HERE = Path(__file__).parent
-CORPUS = HERE.parents[1] / "shared" / "corpus"
 
 
 def write_wxr(path: Path, posts: int) -> Path:
@@ -122,7 +122,7 @@ def test_a_feed_only_feedparser_reads_gives_the_same_database_from_both(tmp_path
 
 
 @pytest.mark.slow  # the whole real-world corpus, twice
-@pytest.mark.skipif(not (CORPUS / "README.md").is_file(), reason=f"no shared corpus at {CORPUS}")
+@needs_corpus
 def test_the_corpus_gives_the_same_database_from_one_and_two_processes(tmp_path: Path) -> None:
     files = sorted((CORPUS / "wordpress").iterdir()) + sorted((CORPUS / "feed").iterdir())
     lines = imported_twice(tmp_path, *files)

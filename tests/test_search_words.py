@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_corpus import needs_corpus
 from test_comment_text import theme_unit_test_comments
 
 from tui.comment_text import comment_lines
@@ -12,9 +13,6 @@ from tui.model import ParsedComment, ParsedReview
 from tui.store import Store
 from tui.store.words import RULE, searchable
 from tui.text import clean
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-THEME_UNIT_TEST = CORPUS / "wordpress" / "wpi-theme-unit-test-data.xml"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +49,7 @@ def _spaced(text: str) -> str:
     return " ".join(text.split())
 
 
+@needs_corpus
 def test_the_words_are_those_the_thread_shows() -> None:
     """Every comment of the theme unit test (headings, quotes, nested lists, tables, code,
     a poem in a fenced block) reads the same to search as in the thread."""
