@@ -70,7 +70,7 @@ def main() -> None:
             store.add_source("feed", f"{base}/b{n}/feed/", comments=f"{base}/b{n}/comments/feed/")
         store.close()
         probe = KeyProbe(ReviewsApp, 0.005)
-        app = ReviewsApp(db, Config(author="bench"))
+        app = ReviewsApp(db, Config(author="bench", sync_every=None))  # R alone syncs
         results: dict[str, tuple[list[float], float]] = {}
 
         async def run() -> None:

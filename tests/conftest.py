@@ -18,6 +18,7 @@ from hypothesis import settings
 from hypothesis_tables import build_unicode_tables
 from property_counts import choose_profile, inner_loop
 
+import tui.config
 from tui.config import Config
 from tui.model import ParsedComment, ParsedReview
 
@@ -173,6 +174,20 @@ def isolated_home(
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return home
+
+
+USERS_SYNC_EVERY = tui.config.SYNC_EVERY
+"""The users' ``sync_every`` default (tests/test_auto_sync.py pins it)."""
+
+
+@pytest.fixture(autouse=True)
+def no_sync_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader in a test syncs only when the test says: ``Config()`` here has no
+    ``sync_every``, so a pilot test that runs past the first look (5 s) never pulls a
+    fixture blog it followed for something else. The tests of the reader's own syncs
+    (tests/test_auto_sync.py) set ``sync_every`` themselves and pin the users' default.
+    """
+    monkeypatch.setattr(tui.config, "SYNC_EVERY", None)
 
 
 QUICK_IDLE_STEP = 0.005

@@ -17,6 +17,8 @@ from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
 from tui.screens.reader import ReaderScreen
+from tui.sources import schedule
+from tui.store import SourceUpdate
 from tui.store.outbox import OPEN
 
 if TYPE_CHECKING:
@@ -126,3 +128,37 @@ async def test_the_composer_says_a_reply_to_a_review_that_takes_none_stays_local
         await settle(pilot)
         assert "Only here." in thread_text(app) and " · sent" not in thread_text(app)
         assert app.store.outbox() == []
+
+
+@pytest.mark.wordpress
+async def test_a_reply_saved_while_the_blog_is_down_is_sent_by_a_look_with_no_key(
+    wordpress: WordPressSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader looks about once a minute (here every 0.2 s) and sends what waits, once,
+    without pulling the blogs that are not due (``sync_every`` an hour here)."""
+    monkeypatch.setattr(schedule, "LOOK_EVERY", 0.2)
+    monkeypatch.setattr(schedule, "FIRST_LOOK", 0.2)
+    store, source = followed(tmp_path, wordpress)
+    log_in(store, source, monkeypatch, wordpress.user, wordpress.app_password)
+    review = review_of(store, "Review 1:")
+    api = source.state["api"]
+    dead = {**store.sources()[0].state, "api": "http://127.0.0.1:9/index.php?rest_route=/"}
+    store.apply_sync([], [SourceUpdate(source.id, {"state": dead})])
+    synced = store.sources()[0].last_sync
+    store.close()
+    app = ReviewsApp(tmp_path / "reviews.json", Config(author="tester", sync_every=3600.0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await open_review(pilot, screen, review)
+        await pilot.press("r", *"Sent when the network is back.", "ctrl+s")
+        await until(pilot, lambda: " · queued" in thread_text(app), "the reply queued")
+        tries = app.store.outbox()[0].tries
+        await until(pilot, lambda: app.store.outbox()[0].tries > tries, "a look's try")
+
+        back = {**app.store.sources()[0].state, "api": api}  # the network is back
+        app.store.apply_sync([], [SourceUpdate(source.id, {"state": back})])
+        await sent(pilot, app, "reply")
+        await until(pilot, lambda: " · sent" in thread_text(app), "the thread saying so")
+        assert app.store.sources()[0].last_sync == synced  # sent, not pulled
+    texts = [raw(c) for c in blog_comments(wordpress)]
+    assert texts.count("Sent when the network is back.") == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sample_reviews
+from conftest import USERS_SYNC_EVERY, sample_reviews
 from cpu_audit import over_budget
 from pilot_helpers import ready, settle, until
 from test_reading_pro import deep_reviews
@@ -111,9 +111,15 @@ def test_bundled_review(snap_compare: SnapCompare, db_path: Path) -> None:
 
 
 @over_budget
-def test_sources_screen(snap_compare: SnapCompare, db_path: Path) -> None:
-    """Followed blogs: one synced, one failing with its last error, one never synced."""
+def test_sources_screen(
+    snap_compare: SnapCompare, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Followed blogs: one synced, one failing with its last error, one never synced; under
+    them, how often the reader syncs by itself (the users' default) and when next."""
+    from tui.sources import schedule
     from tui.store import SourceUpdate, Store
+
+    monkeypatch.setattr(schedule, "FIRST_LOOK", 3600.0)  # no look while the shot is taken
 
     store = Store(db_path, seed=sample_reviews)
     ok = store.add_source("feed", "https://matinee.example.org/feed/", title="Matinee")
@@ -143,7 +149,8 @@ def test_sources_screen(snap_compare: SnapCompare, db_path: Path) -> None:
     )
     store.close()
     run = _then("S")
-    assert snap_compare(_app(db_path), terminal_size=(120, 30), run_before=run)
+    app = ReviewsApp(db_path, Config(author="tester", sync_every=USERS_SYNC_EVERY))
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run)
 
 
 @over_budget

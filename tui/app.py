@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -240,6 +241,8 @@ class ReviewsApp(LiteralTextApp):
         self._idle_gc.start()
         self._pause_check = self.set_interval(IDLE_GC_CHECK, self._check_for_pause, name="idle gc")
         self.call_after_refresh(release_after_start)  # held by the command line till now
+        if self.config.sync_every is not None:
+            self._start_looking(self.config.sync_every)
         assert self._opening is not None  # started by on_load (Textual's Load comes first)
         if self._store is not None:  # the reader is the first screen (get_default_screen)
             self._take_type_ahead()
@@ -461,6 +464,21 @@ class ReviewsApp(LiteralTextApp):
         """Sync every followed source in a thread worker; progress in the header."""
         if self._store is not None:
             self.syncing.start(self._store)
+
+    def _start_looking(self, every: float) -> None:
+        """Look whether the followed blogs are due (``tui.sources.schedule``): soon after
+        the start, then every ``LOOK_EVERY`` (or ``every / 2``, when that is sooner)."""
+        from tui.sources.schedule import FIRST_LOOK, LOOK_EVERY
+
+        self.set_timer(min(FIRST_LOOK, every), partial(self._look, every), name="first look")
+        self.set_interval(min(LOOK_EVERY, every / 2), partial(self._look, every), name="look")
+
+    def _look(self, every: float) -> None:
+        """Sync in the background if the blogs are due, or send the replies that wait."""
+        store = self._store
+        if store is None or store.read_only or self.first_screen is not None:
+            return  # still opening (or read-only): the next look will do
+        self.syncing.look(store, every)
 
     def action_sources(self) -> None:
         """Show the followed sources (their status and last error)."""

@@ -8,6 +8,7 @@ store in a thread worker and read again when a sync finishes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from textual import work
@@ -22,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from tui.display import display_date, join, literal_line
 from tui.screens.confirm import ConfirmScreen
+from tui.sources.schedule import schedule_line
 from tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
@@ -105,6 +107,10 @@ class SourcesScreen(ModalScreen[None]):
     #sources-hint {
         padding: 1 0 0 0;
     }
+
+    #sources-schedule {
+        color: $text-muted;
+    }
     """
 
     BINDINGS = [
@@ -130,6 +136,7 @@ class SourcesScreen(ModalScreen[None]):
                 Content.styled("R syncs every source · reviews follow URL adds one", "dim"),
                 id="sources-hint",
             )
+            yield Static(id="sources-schedule")
         yield KeyBar(self.app.size.width)
 
     def on_mount(self) -> None:
@@ -154,6 +161,10 @@ class SourcesScreen(ModalScreen[None]):
         """Fill the list, keeping the highlighted source."""
         self._sources = message.sources
         self.refresh_bindings()  # u: shown only when there is a source
+        now = datetime.now().astimezone()
+        every = self._reviews_app().config.sync_every
+        line = schedule_line(message.sources, every, now)
+        self.query_one("#sources-schedule", Static).update(Content(line))
         listing = self.query_one("#source-list", OptionList)
         keep = listing.highlighted
         listing.clear_options()

@@ -1,20 +1,27 @@
-"""`R`: the followed blogs synced in a thread worker while the reader stays live.
+"""`R`, and the reader's own syncs: the followed blogs synced in a thread worker while
+the reader stays live.
 
 Progress (sources done / total) is shown in the header; when the sync ends,
 the reader reloads both panes in place (the cursor stays on its review and
 comment; an open composer keeps its text, it is a screen of its own) and the
 sources screen, if open, is read again. The network never runs on the event loop.
+
+Every ``LOOK_EVERY`` the app looks whether the blogs are due (``sync_every`` in the
+config; ``tui.sources.schedule``): a look that syncs is quiet unless something came in,
+a reply went out, or a source failed that did not fail at the look before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from tui.sources.outbox import SendReport
     from tui.sources.sync import SyncOutcome
     from tui.store import Store
 
@@ -45,9 +52,21 @@ class Syncing:
         self.running = False
         self.done = 0
         self.total = 0
+        self._failing: frozenset[int] = frozenset()
+        """The sources that failed at the last look (a look says a failure once)."""
+        self._look_error: str | None = None
+        """Why the last look could not sync at all (said once, not at every look)."""
+        self.looking = False
+        """A look (not ``R``) is running."""
+        self._r_after: Store | None = None
+        """``R`` pressed during a look: the store to sync when the look ends."""
 
     def start(self, store: Store) -> None:
         """Begin syncing every followed source, unless a sync is already running."""
+        if self.running and self.looking:
+            self._r_after = store  # the look ends in a moment; R follows it
+            self._app.sub_title = "syncing…"
+            return
         if self.running:
             self._app.notify(f"Already syncing ({self.done}/{self.total}).", markup=False)
             return
@@ -58,7 +77,40 @@ class Syncing:
             partial(self._run, store), thread=True, group="sync", exclusive=True, name="sync"
         )
 
-    def _run(self, store: Store) -> None:
+    def look(self, store: Store, every: float) -> None:
+        """The reader's own look: sync when the blogs are due (``every`` seconds after the
+        oldest last sync), else send the replies that wait, else nothing; quietly."""
+        if self.running:
+            return  # R, or the look before, is still at it: it does what this would
+        self.running = self.looking = True
+        self._app.run_worker(
+            partial(self._look, store, every),
+            thread=True,
+            group="sync",
+            exclusive=True,
+            name="sync look",
+        )
+
+    def _look(self, store: Store, every: float) -> None:
+        from tui.sources.outbox import send_outbox
+        from tui.sources.schedule import Plan, plan
+
+        try:
+            waiting = any(entry.state == "queued" for entry in store.outbox())
+            what = plan(store.sources(), waiting, every, datetime.now().astimezone())
+            if what is Plan.SEND:
+                sent = send_outbox(store)
+        except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
+            self._app.call_from_thread(self._failed, str(error), True)
+            return
+        if what is Plan.SYNC:
+            self._run(store, quiet=True)
+        elif what is Plan.SEND:
+            self._app.call_from_thread(self._sent, sent, True)
+        else:
+            self._app.call_from_thread(self._rested)
+
+    def _run(self, store: Store, quiet: bool = False) -> None:
         from tui.sources.outbox import send_outbox
         from tui.sources.sync import sync
         from tui.sources.wordpress_sync import watching_pulls
@@ -66,22 +118,41 @@ class Syncing:
         try:
             with watching_pulls(self._pulled):
                 outcomes = sync(store, progress=self._progress)
-            store.retry_failed()  # R retries the replies the blog refused, too
+            if not quiet:
+                store.retry_failed()  # R retries the replies the blog refused, too
             sent = send_outbox(store)
         except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
-            self._app.call_from_thread(self._failed, str(error))
+            self._app.call_from_thread(self._failed, str(error), quiet)
             return
-        self._app.call_from_thread(self._finished, outcomes)
-        if sent.anything:
-            text = sent.notice()
+        self._app.call_from_thread(self._finished, outcomes, quiet)
+        self._app.call_from_thread(self._sent, sent, quiet)
+
+    def _settled(self) -> None:
+        """The sync or look is over: the next may start (an R pressed during a look now)."""
+        self.running = self.looking = False
+        store, self._r_after = self._r_after, None
+        if store is not None:
+            self.start(store)
+
+    def _sent(self, sent: SendReport, quiet: bool) -> None:
+        """Say what the outbox did: after R, anything it tried; after a look, only what
+        moved (a reply still waiting for the network says so in the thread)."""
+        moved = bool(sent.sent or sent.held or sent.failed or sent.adopted)
+        if quiet and moved:
+            self._reload(everything=True)  # each reply's state in the thread
+        if sent.anything and (moved or not quiet):
             bad = bool(sent.failed or sent.problems)
-            self._app.call_from_thread(
-                self._app.notify,
-                text,
+            self._app.notify(
+                sent.notice(),
                 title="Replies",
                 severity="warning" if bad else "information",
                 markup=False,
             )
+        self._settled()
+
+    def _rested(self) -> None:
+        """A look found nothing due."""
+        self._settled()
 
     def _progress(self, done: int, total: int) -> None:
         self._app.call_from_thread(self._show, done, total)
@@ -97,28 +168,46 @@ class Syncing:
         self.done, self.total = done, total
         self._app.sub_title = f"syncing {done}/{total}"
 
-    def _failed(self, reason: str) -> None:
-        self.running = False
+    def _failed(self, reason: str, quiet: bool = False) -> None:
         self._app.sub_title = ""
-        self._app.notify(reason, title="Sync failed", severity="error", markup=False)
+        said = quiet and reason == self._look_error  # at the look before
+        self._look_error = reason if quiet else None
+        if not said:
+            self._app.notify(reason, title="Sync failed", severity="error", markup=False)
+        self._settled()
 
-    def _finished(self, outcomes: list[SyncOutcome]) -> None:
-        from tui.screens.reader import ReaderScreen, StoreChanged
-        from tui.screens.sources import SourcesScreen
-
-        self.running = False
+    def _finished(self, outcomes: list[SyncOutcome], quiet: bool = False) -> None:
+        """The pull is done (the outbox's notice follows): say so and show what came in.
+        After a look, only new reviews or comments, or a source newly failing, are said."""
         self._app.sub_title = ""
         if not outcomes:
-            self._app.notify(
-                "No blogs followed yet: run `reviews follow URL` in a terminal.", markup=False
-            )
+            if not quiet:
+                self._app.notify(
+                    "No blogs followed yet: run `reviews follow URL` in a terminal.", markup=False
+                )
             return
         text, failed = summary(outcomes)
+        if quiet:
+            self._look_error = None
+            failing = frozenset(o.source.id for o in outcomes if not o.ok)
+            newly_failing = bool(failing - self._failing)
+            self._failing = failing
+            if not newly_failing and not any(o.new_reviews or o.new_comments for o in outcomes):
+                self._reload(everything=False)  # the sources' times, if that screen is open
+                return
         self._app.notify(
             text, title="Sync", severity="warning" if failed else "information", markup=False
         )
+        self._reload(everything=True)
+
+    def _reload(self, everything: bool) -> None:
+        """Show the store again: the reader's panes in place (``everything``; else only
+        the sources screen, when a look brought nothing), the sources screen if open."""
+        from tui.screens.reader import ReaderScreen, StoreChanged
+        from tui.screens.sources import SourcesScreen
+
         for screen in self._app.screen_stack:
-            if isinstance(screen, ReaderScreen):
+            if isinstance(screen, ReaderScreen) and everything:
                 screen.post_message(StoreChanged())
             elif isinstance(screen, SourcesScreen):
                 screen.reload()
