@@ -173,6 +173,8 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.screens.tags",
     "tui.screens.help",
     "tui.screens.sources",
+    "tui.screens.follow",
+    "tui.sources.following",  # following a blog loads with the dialog that asks for it
     "yaml",  # only read when there is a config file
     "filelock",  # the database's lock is first taken by the load after the first frame
     "tui.store.storage",  # the snapshot and the UI state are read without the storage,

@@ -569,3 +569,22 @@ def test_two_syncs_at_once_send_each_reply_once(
     assert [p.wait(timeout=300) for p in processes] == [0, 0]
     counts = Counter(raw(c) for c in blog_comments(wordpress))
     assert {text: counts[text] for text in texts} == dict.fromkeys(texts, 1)
+
+
+@pytest.mark.wordpress
+def test_one_blog_by_another_address_is_followed_once(
+    wordpress: WordPressSite, tmp_path: Path
+) -> None:
+    """The site with or without its final slash, or one of its pages: the same REST API,
+    so the same source (``reviews follow`` and the reader's follow dialog alike)."""
+    from tui.sources.following import follow
+    from tui.sources.http import Fetcher
+
+    store, source = followed(tmp_path, wordpress)
+    other = wordpress.url.rstrip("/") if wordpress.url.endswith("/") else wordpress.url + "/"
+    with Fetcher() as fetcher:
+        for url in (other, f"{wordpress.url.rstrip('/')}/?p=1"):
+            again = follow(store, url, fetcher)
+            assert not again.new and again.source.id == source.id, url
+    assert len(store.sources()) == 1
+    store.close()

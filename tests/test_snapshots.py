@@ -154,6 +154,17 @@ def test_sources_screen(
 
 
 @over_budget
+def test_follow_dialog(snap_compare: SnapCompare, db_path: Path) -> None:
+    """S, a, enter with no address: the follow dialog says what to type."""
+
+    def asked(app: Any) -> bool:
+        return "Type the address" in str(app.screen.query_one("#follow-status").render())
+
+    run = _then("S", "a", "enter", until=asked)
+    assert snap_compare(_app(db_path), terminal_size=(100, 30), run_before=run)
+
+
+@over_budget
 def test_comments_focused_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
     """The small terminal with the comments focused: ? Help and q Quit still in the bar."""
     run = _then("tab", "tab")

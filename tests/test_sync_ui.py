@@ -167,10 +167,10 @@ async def test_with_nothing_followed_the_sources_screen_says_how_and_r_answers(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen, listing = await _open_sources(pilot, app)
-        assert option_texts(listing) == ["No blogs followed yet: run `reviews follow URL`"]
+        assert option_texts(listing) == ["No blogs followed yet: press a to follow one"]
         assert "u" not in screen.active_bindings  # nothing to unfollow: no dead key shown
         await pilot.press("R")
         await _synced(pilot, app)
         messages = [notification.message for notification in app._notifications]
-        assert messages == ["No blogs followed yet: run `reviews follow URL` in a terminal."]
+        assert messages == ["No blogs followed yet: press S, then a, to follow one."]
         assert app.screen is screen

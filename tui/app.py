@@ -43,6 +43,7 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.review_list import ReviewList
 
 if TYPE_CHECKING:
+    from tui.sources.following import Followed
     from tui.store import Store
 
 SEEN_FLUSH = 5.0
@@ -451,6 +452,11 @@ class ReviewsApp(LiteralTextApp):
                     markup_escaped(helptext),
                     run,
                 )
+        yield SystemCommand(
+            "Follow a blog (a in S)",
+            "A blog's feed, or the blog's own address: its feed is found",
+            self.action_follow,
+        )
 
     def key_for(self, binding: Binding) -> str:
         """The first key ``binding`` answers to, with the user's keymap applied, as shown."""
@@ -479,6 +485,23 @@ class ReviewsApp(LiteralTextApp):
         if store is None or store.read_only or self.first_screen is not None:
             return  # still opening (or read-only): the next look will do
         self.syncing.look(store, every)
+
+    def action_follow(self) -> None:
+        """Ask for a blog's address and follow it (``a`` on the followed blogs screen)."""
+        from tui.screens.follow import FollowScreen
+
+        if self._store is not None and not isinstance(self.screen, FollowScreen):
+            self.push_screen(FollowScreen(), self._followed)
+
+    def _followed(self, followed: Followed | None) -> None:
+        if followed is None or self._store is None:
+            return
+        source = followed.source
+        if not followed.new:
+            name = source.title or source.url
+            self.notify(f"Already following {name} (source {source.id}).", markup=False)
+            return
+        self.syncing.fetch_followed(self._store, source)
 
     def action_sources(self) -> None:
         """Show the followed sources (their status and last error)."""

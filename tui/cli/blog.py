@@ -189,25 +189,3 @@ def reply_note(store: Store, review_id: int) -> str:
     from tui.store.reply_targets import reply_note as note
 
     return note(store.reply_target(review_id), store.why_local(review_id))
-
-
-def wordpress_api(url: str, timeout: float = 30.0) -> tuple[str, str, str] | None:
-    """(API root, site home, site name) when ``url`` is a WordPress site, else None."""
-    from tui.sources.wordpress import discover
-    from tui.sources.wordpress_models import BlogError
-    from tui.sources.wordpress_sync import client
-
-    try:
-        with client(timeout) as http:
-            root = discover(http, url)
-            if root is None:
-                return None
-            response = http.get(root)
-            data = response.json() if response.is_success else {}
-    except (BlogError, ValueError, OSError):
-        return None
-    except Exception:  # noqa: BLE001 - httpx errors: then it is followed as a feed
-        return None
-    home = data.get("home") if isinstance(data, dict) else None
-    name = data.get("name") if isinstance(data, dict) else None
-    return root, one_line(str(home or url)), one_line(str(name or ""))

@@ -66,7 +66,7 @@ def _plural(n: int, word: str) -> str:
 
 def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> int:
     """Follow each URL (found, added, fetched at once); 0 when every one was followed."""
-    from tui.sources.discovery import discover
+    from tui.sources.following import follow
     from tui.sources.http import Fetcher, FetchError
     from tui.sources.sync import sync
     from tui.store import parse_keep
@@ -76,34 +76,17 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
     added: list[Source] = []
     with Fetcher() as fetcher:
         for url in urls:
-            blog = _follow_wordpress(store, url.strip())
-            if blog is not None:
-                if keep_value is not None and blog[1]:
-                    blog = (store.set_keep(blog[0].id, keep_value), True)
-                if blog[1]:
-                    added.append(blog[0])
-                continue
             try:
-                found = discover(fetcher, url.strip())
+                followed = follow(store, url, fetcher, keep_value)
             except FetchError as error:
                 _fail(str(error))
                 failed += 1
                 continue
-            existing = {s.url: s for s in store.sources()}
-            if found.feed_url in existing:
-                old = existing[found.feed_url]
+            if followed.new:
+                added.append(followed.source)
+            else:
+                old = followed.source
                 print(f"already following {one_line(old.url)} (source {old.id})")
-                continue
-            source = store.add_source(
-                "feed",
-                found.feed_url,
-                title=found.title,
-                site=found.site,
-                comments=found.comments_url,
-            )
-            if keep_value is not None:
-                source = store.set_keep(source.id, keep_value)
-            added.append(source)
     if added:
         from tui.cli.blog import pull_progress
 
@@ -121,23 +104,6 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
                 print(f"following {name}; the first fetch failed, retried on the next sync")
                 _fail(f"{s.url}: {outcome.error}")
     return EXIT_ERROR if failed else EXIT_OK
-
-
-def _follow_wordpress(store: Store, url: str) -> tuple[Source, bool] | None:
-    """A WordPress site's source (and whether it is new), or None when ``url`` is not one."""
-    from tui.cli.blog import wordpress_api
-
-    found = wordpress_api(url)
-    if found is None:
-        return None
-    api, home, name = found
-    existing = {s.url: s for s in store.sources()}
-    if url in existing:
-        old = existing[url]
-        print(f"already following {one_line(old.url)} (source {old.id})")
-        return old, False
-    source = store.add_source("wordpress", url, title=name, site=home, state={"api": api})
-    return source, True
 
 
 def list_sources(store: Store) -> int:

@@ -33,6 +33,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
     """
     from tui.screens.composer import ReplyComposer
     from tui.screens.confirm import ConfirmScreen
+    from tui.screens.follow import FollowScreen
     from tui.screens.links import LinksScreen
     from tui.screens.search import SearchScreen
     from tui.screens.sources import SourcesScreen
@@ -45,6 +46,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
         ("Tag picker (t)", {"tags": TagPicker.BINDINGS, "tags_find": TagFind.BINDINGS}),
         ("Links (o)", {"links": LinksScreen.BINDINGS}),
         ("Followed blogs (S)", {"sources": SourcesScreen.BINDINGS}),
+        ("Follow a blog (a in S)", {"follow": FollowScreen.BINDINGS}),
         ("Lists in dialogs (hits, tags, links)", {"choices": ChoiceList.BINDINGS}),
         ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
     ]

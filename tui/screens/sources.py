@@ -117,6 +117,7 @@ class SourcesScreen(ModalScreen[None]):
         Binding("escape,q,S", "dismiss(None)", "Close", id="sources.close"),
         # The app's R, here too: a modal screen's keys stop at the screen.
         Binding("R", "sync", "Sync", id="sources.sync"),
+        Binding("a", "follow", "Follow a blog", id="sources.follow"),
         Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),
     ]
 
@@ -133,7 +134,7 @@ class SourcesScreen(ModalScreen[None]):
             yield Static(Content.styled("Followed blogs", "bold"), id="sources-title")
             yield OptionList(id="source-list")
             yield Static(
-                Content.styled("R syncs every source · reviews follow URL adds one", "dim"),
+                Content.styled("R syncs every source · a follows a blog by its address", "dim"),
                 id="sources-hint",
             )
             yield Static(id="sources-schedule")
@@ -171,7 +172,7 @@ class SourcesScreen(ModalScreen[None]):
         if not message.sources:
             listing.add_option(
                 Option(
-                    Content.styled("No blogs followed yet: run `reviews follow URL`", "italic"),
+                    Content.styled("No blogs followed yet: press a to follow one", "italic"),
                     disabled=True,
                 )
             )
@@ -190,6 +191,10 @@ class SourcesScreen(ModalScreen[None]):
     def action_sync(self) -> None:
         """Sync every source (``R``, as in the reader); the list is read again after."""
         self._reviews_app().action_sync()
+
+    def action_follow(self) -> None:
+        """Follow a blog by its address (the app's follow dialog)."""
+        self._reviews_app().action_follow()
 
     def action_unfollow(self) -> None:
         """Stop following the highlighted source, after asking."""

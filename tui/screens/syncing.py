@@ -13,7 +13,7 @@ a reply went out, or a source failed that did not fail at the look before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from tui.sources.outbox import SendReport
     from tui.sources.sync import SyncOutcome
-    from tui.store import Store
+    from tui.store import Source, Store
 
 
 def _plural(n: int, word: str) -> str:
@@ -58,13 +58,14 @@ class Syncing:
         """Why the last look could not sync at all (said once, not at every look)."""
         self.looking = False
         """A look (not ``R``) is running."""
-        self._r_after: Store | None = None
-        """``R`` pressed during a look: the store to sync when the look ends."""
+        self._after: list[Callable[[], None]] = []
+        """What waits for the running sync to end: an ``R`` pressed during a look, the
+        first fetch of a blog just followed."""
 
     def start(self, store: Store) -> None:
         """Begin syncing every followed source, unless a sync is already running."""
         if self.running and self.looking:
-            self._r_after = store  # the look ends in a moment; R follows it
+            self._after.append(partial(self.start, store))  # R follows the look
             self._app.sub_title = "syncing…"
             return
         if self.running:
@@ -75,6 +76,23 @@ class Syncing:
         self._app.sub_title = "syncing…"
         self._app.run_worker(
             partial(self._run, store), thread=True, group="sync", exclusive=True, name="sync"
+        )
+
+    def fetch_followed(self, store: Store, source: Source) -> None:
+        """Fetch a blog just followed (its posts and comments), in the background; after
+        the sync that is running, if one is."""
+        if self.running:
+            self._after.append(partial(self.fetch_followed, store, source))
+            return
+        self.running = True
+        self.done = self.total = 0
+        self._app.sub_title = "syncing…"
+        self._app.run_worker(
+            partial(self._run, store, False, source),
+            thread=True,
+            group="sync",
+            exclusive=True,
+            name="sync followed",
         )
 
     def look(self, store: Store, every: float) -> None:
@@ -110,36 +128,44 @@ class Syncing:
         else:
             self._app.call_from_thread(self._rested)
 
-    def _run(self, store: Store, quiet: bool = False) -> None:
-        from tui.sources.outbox import send_outbox
+    def _run(self, store: Store, quiet: bool = False, followed: Source | None = None) -> None:
+        """Pull every source (``followed``: only that one, just followed), then send the
+        outbox; say how it went on the event loop."""
+        from tui.sources.outbox import SendReport, send_outbox
         from tui.sources.sync import sync
         from tui.sources.wordpress_sync import watching_pulls
 
+        chosen = None if followed is None else [followed]
         try:
             with watching_pulls(self._pulled):
-                outcomes = sync(store, progress=self._progress)
-            if not quiet:
+                outcomes = sync(store, chosen, progress=self._progress)
+            if not quiet and followed is None:
                 store.retry_failed()  # R retries the replies the blog refused, too
-            sent = send_outbox(store)
+            sent = send_outbox(store) if followed is None else SendReport()
         except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
             self._app.call_from_thread(self._failed, str(error), quiet)
             return
-        self._app.call_from_thread(self._finished, outcomes, quiet)
+        if followed is not None:
+            self._app.call_from_thread(self._first_fetch, outcomes)
+        else:
+            self._app.call_from_thread(self._finished, outcomes, quiet)
         self._app.call_from_thread(self._sent, sent, quiet)
 
     def _settled(self) -> None:
-        """The sync or look is over: the next may start (an R pressed during a look now)."""
+        """The sync or look is over: what waited for it starts (one thing; the rest wait
+        for that in turn)."""
         self.running = self.looking = False
-        store, self._r_after = self._r_after, None
-        if store is not None:
-            self.start(store)
+        if self._after:
+            self._after.pop(0)()
 
     def _sent(self, sent: SendReport, quiet: bool) -> None:
         """Say what the outbox did: after R, anything it tried; after a look, only what
         moved (a reply still waiting for the network says so in the thread)."""
         moved = bool(sent.sent or sent.held or sent.failed or sent.adopted)
-        if quiet and moved:
-            self._reload(everything=True)  # each reply's state in the thread
+        if quiet and sent.anything:
+            # Each reply's state in the thread: sent, or queued with this try's reason (a
+            # send that ran while ctrl+s's own was refused left it showing "sending").
+            self._reload(everything=True)
         if sent.anything and (moved or not quiet):
             bad = bool(sent.failed or sent.problems)
             self._app.notify(
@@ -183,7 +209,7 @@ class Syncing:
         if not outcomes:
             if not quiet:
                 self._app.notify(
-                    "No blogs followed yet: run `reviews follow URL` in a terminal.", markup=False
+                    "No blogs followed yet: press S, then a, to follow one.", markup=False
                 )
             return
         text, failed = summary(outcomes)
@@ -198,6 +224,25 @@ class Syncing:
         self._app.notify(
             text, title="Sync", severity="warning" if failed else "information", markup=False
         )
+        self._reload(everything=True)
+
+    def _first_fetch(self, outcomes: list[SyncOutcome]) -> None:
+        """A blog just followed has been fetched: what came in, or why not."""
+        self._app.sub_title = ""
+        for outcome in outcomes:
+            name = outcome.source.title or outcome.source.url
+            if outcome.ok:
+                text = (
+                    f"Following {name}: {_plural(outcome.new_reviews, 'new review')}, "
+                    f"{_plural(outcome.new_comments, 'new comment')}"
+                )
+                self._app.notify(text, title="Followed", markup=False)
+            else:
+                text = (
+                    f"Following {name}, but its first fetch failed ({outcome.error}); "
+                    "it is tried again at the next sync"
+                )
+                self._app.notify(text, title="Followed", severity="warning", markup=False)
         self._reload(everything=True)
 
     def _reload(self, everything: bool) -> None:
