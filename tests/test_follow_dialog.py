@@ -25,7 +25,7 @@ from tui.store import Store
 def status(app: ReviewsApp) -> str:
     screen = app.screen
     assert isinstance(screen, FollowScreen)
-    return str(screen.query_one("#follow-status", Static).render())
+    return str(screen.query_one("#asking-status", Static).render())
 
 
 async def test_a_blog_followed_from_the_reader_by_its_site_address(

@@ -174,6 +174,8 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.screens.help",
     "tui.screens.sources",
     "tui.screens.follow",
+    "tui.screens.login",
+    "tui.screens.asking",
     "tui.sources.following",  # following a blog loads with the dialog that asks for it
     "yaml",  # only read when there is a config file
     "filelock",  # the database's lock is first taken by the load after the first frame

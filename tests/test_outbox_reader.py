@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from pilot_helpers import ready, settle, thread_text, until
-from test_outbox_wordpress import blog_comments, followed, log_in, raw, review_of
-from textual.widgets import Static
+from pilot_helpers import option_texts, ready, settle, thread_text, until
+from screen_output import terminal_output
+from test_auto_sync import said_by
+from test_outbox_wordpress import WRONG, blog_comments, followed, log_in, raw, review_of
+from test_sync_ui import _open_sources
+from textual.widgets import Input, Static
 
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
+from tui.screens.login import LoginScreen
 from tui.screens.reader import ReaderScreen
 from tui.sources import schedule
 from tui.store import SourceUpdate
@@ -39,6 +43,12 @@ def composer_note(app: ReviewsApp) -> str:
     screen = app.screen
     assert isinstance(screen, ReplyComposer)
     return str(screen.query_one("#composer-status", Static).render())
+
+
+def login_status(app: ReviewsApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, LoginScreen)
+    return str(screen.query_one("#asking-status", Static).render())
 
 
 def left(app: ReviewsApp, op: str, count: int = 1) -> bool:
@@ -162,3 +172,53 @@ async def test_a_reply_saved_while_the_blog_is_down_is_sent_by_a_look_with_no_ke
         assert app.store.sources()[0].last_sync == synced  # sent, not pulled
     texts = [raw(c) for c in blog_comments(wordpress)]
     assert texts.count("Sent when the network is back.") == 1
+
+
+@pytest.mark.wordpress
+async def test_log_in_and_out_of_a_blog_from_the_sources_screen(
+    wordpress: WordPressSite, tmp_path: Path
+) -> None:
+    """S, l: the user and the application password, checked by the blog; a wrong one is
+    said in the dialog and nothing kept; the password is never on screen, in the
+    database or in the log; l again logs out, after asking."""
+    store, _source = followed(tmp_path, wordpress)
+    store.close()
+    app = ReviewsApp(tmp_path / "reviews.json", Config(author="tester"))
+    said = said_by(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen, listing = await _open_sources(pilot, app)
+        await until(pilot, lambda: "not logged in" in option_texts(listing)[0], "the list")
+        assert "l logs in" in option_texts(listing)[0]
+        assert screen.active_bindings["l"].binding.description == "Log in"
+
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login dialog")
+        dialog = app.screen
+        await pilot.press(*wordpress.user, "enter")  # on to the password
+        assert dialog.query_one("#login-password", Input).has_focus
+        await pilot.press(*WRONG, "enter")
+        await until(pilot, lambda: "Not logged in" in login_status(app), "the refusal")
+        assert WRONG not in terminal_output(app)
+        assert isinstance(app.screen, LoginScreen) and app.store.sources()[0].user == ""
+        dialog.query_one("#login-password", Input).value = ""
+        await pilot.press(*wordpress.app_password)
+        assert wordpress.app_password not in terminal_output(app)  # shown as dots
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen, "logged in")
+        await until(pilot, lambda: "replies are sent as" in option_texts(listing)[0], "shown")
+        (blog,) = app.store.sources()
+        assert blog.user == wordpress.user and blog.name
+        assert said[-1].startswith(f"Logged in to {blog.title} as {blog.name}: replies")
+        assert wordpress.app_password not in "".join(said)
+        await settle(pilot)
+        assert screen.active_bindings["l"].binding.description == "Log out"
+
+        await pilot.press("l", "y")
+        await until(pilot, lambda: "not logged in" in option_texts(listing)[0], "logged out")
+        assert app.store.sources()[0].user == ""
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name != "secrets.json":  # where a password lives without a keyring
+                assert wordpress.app_password.encode() not in data, path

@@ -158,9 +158,30 @@ def test_follow_dialog(snap_compare: SnapCompare, db_path: Path) -> None:
     """S, a, enter with no address: the follow dialog says what to type."""
 
     def asked(app: Any) -> bool:
-        return "Type the address" in str(app.screen.query_one("#follow-status").render())
+        return "Type the address" in str(app.screen.query_one("#asking-status").render())
 
     run = _then("S", "a", "enter", until=asked)
+    assert snap_compare(_app(db_path), terminal_size=(100, 30), run_before=run)
+
+
+@over_budget
+def test_login_dialog(snap_compare: SnapCompare, db_path: Path) -> None:
+    """S, l on a WordPress blog not logged in to: how to get an application password."""
+    from tui.store import Store
+
+    store = Store(db_path, seed=sample_reviews)
+    store.add_source(
+        "wordpress",
+        "https://matinee.example.org/",
+        title="Matinee",
+        state={"api": "https://matinee.example.org/wp-json/"},
+    )
+    store.close()
+
+    def asked(app: Any) -> bool:
+        return bool(app.screen.query("#login-user"))
+
+    run = _then("S", "l", until=asked)
     assert snap_compare(_app(db_path), terminal_size=(100, 30), run_before=run)
 
 

@@ -59,60 +59,43 @@ def _read_password() -> str:
 
 def _blog_source(store: Store, name: str) -> Source:
     from tui.cli.main import CliError
+    from tui.sources.login import LoginError, blog_source
 
-    source = store.find_source(name)
-    if source.kind != "wordpress":
-        raise CliError(
-            f"{source.url}: a {source.kind} source takes no login "
-            "(only WordPress sites followed through their API do)"
-        )
-    return source
+    try:
+        return blog_source(store.find_source(name))
+    except LoginError as error:
+        raise CliError(str(error)) from None
 
 
 def login(store: Store, name: str, user: str) -> int:
     """Check the password against the site, then store it; a wrong one stores nothing."""
-    from tui.sources.outbox import secret_key
-    from tui.sources.secrets import SecretStore, SecretStoreError
-    from tui.sources.wordpress import WordPressBlog
-    from tui.sources.wordpress_models import BlogError
-    from tui.sources.wordpress_sync import client
+    from tui.sources.login import LoginError, log_in
 
     source = _blog_source(store, name)
     password = _read_password()
     if not password:
         return _fail(f"login: {source.url}: no password given (${PASSWORD_ENV}, or type it)")
-    api = str(source.state.get("api") or "")
     try:
-        with client(30.0) as http:
-            me = WordPressBlog(http, api).check_login(user, password)
-    except BlogError as error:
-        return _fail(f"login: {error}; nothing was stored")
-    secrets = SecretStore()
-    try:
-        secrets.save(secret_key(source), password)
-    except SecretStoreError as error:
+        done = log_in(store, source, user, password)
+    except LoginError as error:
         return _fail(f"login: {error}")
-    store.set_login(source.id, user, me.name)
-    shown = one_line(me.name or user)
     print(
-        f"logged in to {one_line(source.url)} as {shown}; replies to its reviews are sent "
-        f"there (password kept in {secrets.where()})"
+        f"logged in to {one_line(source.url)} as {done.name}; replies to its reviews are sent "
+        f"there (password kept in {done.where})"
     )
     return EXIT_OK
 
 
 def logout(store: Store, name: str) -> int:
     """Forget the password of a source; its replies stay, queued ones wait."""
-    from tui.sources.outbox import secret_key
-    from tui.sources.secrets import SecretStore, SecretStoreError
+    from tui.sources.login import LoginError, log_out
 
     source = _blog_source(store, name)
     try:
-        had = SecretStore().delete(secret_key(source))
-    except SecretStoreError as error:
+        had = log_out(store, source)
+    except LoginError as error:
         return _fail(f"logout: {error}")
-    store.set_login(source.id, None)
-    if had or source.user:
+    if had:
         print(f"logged out of {one_line(source.url)}; your replies there stay local from now on")
     else:
         print(f"{one_line(source.url)}: was not logged in")

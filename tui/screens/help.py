@@ -35,6 +35,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
     from tui.screens.confirm import ConfirmScreen
     from tui.screens.follow import FollowScreen
     from tui.screens.links import LinksScreen
+    from tui.screens.login import LoginScreen
     from tui.screens.search import SearchScreen
     from tui.screens.sources import SourcesScreen
     from tui.screens.tags import TagFind, TagPicker
@@ -47,6 +48,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
         ("Links (o)", {"links": LinksScreen.BINDINGS}),
         ("Followed blogs (S)", {"sources": SourcesScreen.BINDINGS}),
         ("Follow a blog (a in S)", {"follow": FollowScreen.BINDINGS}),
+        ("Log in to a blog (l in S)", {"login": LoginScreen.BINDINGS}),
         ("Lists in dialogs (hits, tags, links)", {"choices": ChoiceList.BINDINGS}),
         ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
     ]

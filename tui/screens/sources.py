@@ -28,6 +28,7 @@ from tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
+    from tui.sources.login import LoggedIn
     from tui.store import Source, SourceCounts
 
 
@@ -71,6 +72,12 @@ def source_lines(source: Source, counts: SourceCounts | None) -> Content:
             ("     ", ""), Content.styled(f"{source.kind} · synced {synced} · {held}{keep}", "dim")
         ),
     ]
+    if source.kind == "wordpress" and source.user:
+        lines.append(
+            join(("     replies are sent as ", "dim"), literal_line(source.name or source.user))
+        )
+    elif source.kind == "wordpress":
+        lines.append(Content.styled("     not logged in: replies stay here (l logs in)", "dim"))
     if source.status == "failed" and source.last_error:
         lines.append(join(("     ", ""), literal_line(source.last_error, "$error")))
     return Content("\n").join(lines)
@@ -119,6 +126,9 @@ class SourcesScreen(ModalScreen[None]):
         Binding("R", "sync", "Sync", id="sources.sync"),
         Binding("a", "follow", "Follow a blog", id="sources.follow"),
         Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),
+        # One key, shown as what it does for the highlighted blog (check_action).
+        Binding("l", "log_in", "Log in", id="sources.log_in"),
+        Binding("l", "log_out", "Log out", id="sources.log_out"),
     ]
 
     def __init__(self) -> None:
@@ -183,10 +193,77 @@ class SourcesScreen(ModalScreen[None]):
         listing.highlighted = min(keep or 0, len(message.sources) - 1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``u`` only once there is a source to unfollow (hidden, not a dead key)."""
+        """``u`` only once there is a source to unfollow; ``l`` logs in to the highlighted
+        WordPress blog, or out when logged in (hidden, not a dead key, on a feed)."""
         if action == "unfollow":
             return bool(self._sources)
+        if action in ("log_in", "log_out"):
+            source = self._highlighted()
+            if source is None or source.kind != "wordpress":
+                return False
+            return bool(source.user) == (action == "log_out")
         return True
+
+    def _highlighted(self) -> Source | None:
+        index = self.query_one("#source-list", OptionList).highlighted
+        return self._sources[index] if self._sources and index is not None else None
+
+    def on_option_list_option_highlighted(self) -> None:
+        """The keys shown follow the highlighted blog (``l``: log in or out)."""
+        self.refresh_bindings()
+
+    def action_log_in(self) -> None:
+        """Log in to the highlighted WordPress blog (a dialog asks for the password)."""
+        from tui.screens.login import LoginScreen
+
+        source = self._highlighted()
+        if source is None:
+            return
+
+        def done(logged: LoggedIn | None) -> None:
+            if logged is not None:
+                name = source.title or source.url
+                self.app.notify(
+                    f"Logged in to {name} as {logged.name}: replies to its reviews are sent "
+                    f"there (the password is kept in {logged.where}).",
+                    markup=False,
+                )
+                self._reviews_app().syncing.reload()  # this list, the reader's panes
+
+        self.app.push_screen(LoginScreen(source), done)
+
+    def action_log_out(self) -> None:
+        """Forget the highlighted blog's password, after asking."""
+        source = self._highlighted()
+        if source is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._log_out(source)
+
+        question = join(
+            ("Log out of ", ""),
+            literal_line(source.title or source.url, "bold"),
+            ("? Your replies stay; new ones stay here until you log in again.", ""),
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Log out"), answered)
+
+    @work(thread=True, exclusive=True, group="sources-login")
+    def _log_out(self, source: Source) -> None:
+        from tui.sources.login import log_out
+
+        try:
+            log_out(self._reviews_app().store, source)
+        except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
+            self.app.call_from_thread(
+                self.notify, str(error), title="Not logged out", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"Logged out of {source.title or source.url}.", markup=False
+        )
+        self.app.call_from_thread(self._reviews_app().syncing.reload)
 
     def action_sync(self) -> None:
         """Sync every source (``R``, as in the reader); the list is read again after."""

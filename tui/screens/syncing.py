@@ -245,6 +245,10 @@ class Syncing:
                 self._app.notify(text, title="Followed", severity="warning", markup=False)
         self._reload(everything=True)
 
+    def reload(self) -> None:
+        """Show the store again everywhere (after a login, say)."""
+        self._reload(everything=True)
+
     def _reload(self, everything: bool) -> None:
         """Show the store again: the reader's panes in place (``everything``; else only
         the sources screen, when a look brought nothing), the sources screen if open."""

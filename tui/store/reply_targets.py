@@ -56,12 +56,13 @@ def local_reason(sources: SourceDocs, review_source_id: str) -> str:
     """Why a reply to the review stays in this file (``""`` when it is sent to a blog)."""
     if target_in(sources, review_source_id) is not None:
         return ""
-    for doc in sources.values():
+    for key, doc in sources.items():
         posts = (doc.get("state") or {}).get("posts") or {}
         if doc.get("kind") == "wordpress" and review_source_id in posts:
             return (
                 f"not logged in to {one_line(str(doc.get('url') or 'the blog'))}: "
-                "this reply stays here (reviews login SOURCE --user NAME)"
+                f"this reply stays here (to log in: S, then l; or reviews login {key} "
+                "--user NAME)"
             )
     return "this review's source accepts no replies: this reply stays here"
 
