@@ -64,6 +64,11 @@ class ReviewsLoaded(Message):
     keep: int | None
     new_comments: set[int] | None = None
     """Read reviews with comments not seen yet; ``None``: not read this time."""
+    blog: frozenset[int] | None = None
+    """The reviews of the blog the sidebar shows alone, read with them (``None``: that
+    source is not followed any more)."""
+    blog_source: int | None = None
+    """The source ``blog`` was read for; ``None``: every review is shown."""
 
 
 @dataclass
@@ -137,6 +142,8 @@ class ReaderScreen(WritingActions, Screen[None]):
         self._seen_timer: Timer | None = None
         self._search_query = ""
         self._highlight = ""
+        self.blog: tuple[int, str] | None = None
+        """The followed source whose reviews alone the sidebar shows (id, name)."""
         self._unseen: frozenset[int] = frozenset()
         self._shown_loads = -1
         """``Store.file_loads`` of what is on screen: a higher one is another program's change."""
@@ -218,14 +225,17 @@ class ReaderScreen(WritingActions, Screen[None]):
         """Read the sidebar's reviews."""
         store = self._reviews_app().store
         self._shown_loads = store.file_loads
+        blog = self.blog
         try:
             reviews = store.reviews()
             unread = store.unread_review_ids()
             fresh = store.reviews_with_new_comments()
+            ids = store.source_review_ids(blog[0]) if blog is not None else None
         except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(ReviewsLoaded(reviews, unread, keep, fresh))
+        source = blog[0] if blog is not None else None
+        self.post_message(ReviewsLoaded(reviews, unread, keep, fresh, ids, source))
 
     @work(thread=True, exclusive=True, group="new-comments")
     def load_new_comments(self) -> None:
@@ -282,6 +292,12 @@ class ReaderScreen(WritingActions, Screen[None]):
         sidebar = self.query_one(ReviewList)
         pending = self._reviews_app().pending_seen()
         unread = message.unread - pending.keys()
+        if self.blog is None:
+            sidebar.set_blog(None)
+        elif message.blog_source == self.blog[0]:  # else: read before that blog was chosen
+            if message.blog is None:
+                self.blog = None  # unfollowed: every review again
+            sidebar.set_blog(message.blog)
         sidebar.set_reviews(message.reviews, keep=message.keep, unread=unread)
         if message.new_comments is not None:
             sidebar.set_new_comments(message.new_comments - pending.keys())
@@ -592,9 +608,19 @@ class ReaderScreen(WritingActions, Screen[None]):
         if box.border_title != title.markup:
             box.border_title = title
         tag = " · tagged" if sidebar.tag else ""
-        subtitle = Content(f"{SORTS[sidebar.order]}{tag}{loading}")
+        blog = f" · {one_line(self.blog[1])}" if self.blog is not None else ""
+        subtitle = Content(f"{SORTS[sidebar.order]}{blog}{tag}{loading}")
         if box.border_subtitle != subtitle.markup:
             box.border_subtitle = subtitle
+
+    def show_blog(self, source_id: int | None, name: str = "") -> None:
+        """Show only the reviews of followed source ``source_id`` in the sidebar (its
+        name beside the order below it), or every review again (``None``)."""
+        self.blog = None if source_id is None else (source_id, name)
+        if source_id is None:
+            self.query_one(ReviewList).set_blog(None)
+            self._title_sidebar()
+        self.load_reviews(self.review_id)
 
     def action_search(self) -> None:
         """Search titles, bodies and comments; go to the hit chosen."""
@@ -621,6 +647,8 @@ class ReaderScreen(WritingActions, Screen[None]):
             self.query_one("#filter", Input).remove_class("-shown")
             sidebar.set_filter("")
             sidebar.set_tag("")
+            self.blog = None
+            sidebar.set_blog(None)
         sidebar.select_review(review_id)
         # Shown now, not after the cursor's frame: the load below puts the cursor on the
         # comment, and a review shown after it would take the cursor back to the top.

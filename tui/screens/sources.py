@@ -24,10 +24,12 @@ from textual.widgets.option_list import Option
 from tui.display import display_date, join, literal_line
 from tui.screens.confirm import ConfirmScreen
 from tui.sources.schedule import schedule_line
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
+    from tui.screens.reader import ReaderScreen
     from tui.sources.login import LoggedIn
     from tui.store import Source, SourceCounts
 
@@ -124,6 +126,9 @@ class SourcesScreen(ModalScreen[None]):
         Binding("escape,q,S", "dismiss(None)", "Close", id="sources.close"),
         # The app's R, here too: a modal screen's keys stop at the screen.
         Binding("R", "sync", "Sync", id="sources.sync"),
+        # enter: the highlighted blog's reviews alone in the sidebar, or all again.
+        Binding("enter", "show", "Show its reviews", priority=True, id="sources.show"),
+        Binding("enter", "show_all", "Show all reviews", priority=True, id="sources.show_all"),
         Binding("a", "follow", "Follow a blog", id="sources.follow"),
         Binding("u", "unfollow", "Unfollow", id="sources.unfollow"),
         # One key, shown as what it does for the highlighted blog (check_action).
@@ -142,7 +147,7 @@ class SourcesScreen(ModalScreen[None]):
         """A title, then one entry per source."""
         with Vertical(id="sources"):
             yield Static(Content.styled("Followed blogs", "bold"), id="sources-title")
-            yield OptionList(id="source-list")
+            yield ChoiceList(id="source-list")  # j/k, g/G as in every list
             yield Static(
                 Content.styled("R syncs every source · a follows a blog by its address", "dim"),
                 id="sources-hint",
@@ -197,12 +202,38 @@ class SourcesScreen(ModalScreen[None]):
         WordPress blog, or out when logged in (hidden, not a dead key, on a feed)."""
         if action == "unfollow":
             return bool(self._sources)
+        if action in ("show", "show_all"):
+            source, reader = self._highlighted(), self._reader()
+            if source is None or reader is None:
+                return False
+            shown = reader.blog is not None and reader.blog[0] == source.id
+            return shown == (action == "show_all")
         if action in ("log_in", "log_out"):
             source = self._highlighted()
             if source is None or source.kind != "wordpress":
                 return False
             return bool(source.user) == (action == "log_out")
         return True
+
+    def _reader(self) -> ReaderScreen | None:
+        from tui.screens.reader import ReaderScreen
+
+        found = [s for s in self.app.screen_stack if isinstance(s, ReaderScreen)]
+        return found[0] if found else None
+
+    def action_show(self) -> None:
+        """Close, with the sidebar showing only the highlighted blog's reviews."""
+        source, reader = self._highlighted(), self._reader()
+        if source is not None and reader is not None:
+            reader.show_blog(source.id, source.title or source.url)
+            self.dismiss(None)
+
+    def action_show_all(self) -> None:
+        """Close, with the sidebar showing every review again."""
+        reader = self._reader()
+        if reader is not None:
+            reader.show_blog(None)
+            self.dismiss(None)
 
     def _highlighted(self) -> Source | None:
         index = self.query_one("#source-list", OptionList).highlighted
@@ -300,4 +331,5 @@ class SourcesScreen(ModalScreen[None]):
                 self.notify, str(error), title="Could not unfollow", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self.reload)
+        # This list, and the reader: showing that blog alone, it shows every review again.
+        self.app.call_from_thread(self._reviews_app().syncing.reload)

@@ -223,6 +223,17 @@ class SourcesStore(StoreCore):
                 counts[int(key)] = SourceCounts(len(found), comments)
             return counts
 
+    def source_review_ids(self, source_id: int) -> frozenset[int] | None:
+        """The reviews a source brought that are still in the database; ``None`` when it
+        is not followed (any more)."""
+        with self._reading() as index:
+            doc = self._tables().get("sources", {}).get(str(source_id))
+            if doc is None:
+                return None
+            posts = (doc.get("state") or {}).get("posts") or {}
+            found = (index.review_by_source.get(identity) for identity in posts)
+            return frozenset(i for i in found if i is not None)
+
     def known_reviews(self, identities: Sequence[str]) -> dict[str, tuple[Review, list[Comment]]]:
         """The stored reviews with these identities (``source_id``), with their comments."""
         with self._reading() as index:

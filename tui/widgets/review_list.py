@@ -143,6 +143,8 @@ class ReviewList(LineView, can_focus=True):
         self._shown: list[Review] = []
         self._filter = ""
         self._tag = ""
+        self._blog: frozenset[int] | None = None
+        """The reviews of the one blog shown (``S``, ``enter``), or ``None``: every review."""
         self._order = "date"
         self._unread: set[int] = set()
         self._fresh: set[int] = set()
@@ -303,6 +305,12 @@ class ReviewList(LineView, can_focus=True):
         self._folded = [self._fold_cache[r.id][1] for r in self._reviews]
         self._apply(keep)
 
+    def set_blog(self, review_ids: frozenset[int] | None) -> None:
+        """Show only these reviews (one blog's), or every review (``None``)."""
+        if review_ids != self._blog:
+            self._blog = review_ids
+            self._apply(self.current_id)
+
     def set_tag(self, tag: str) -> None:
         """Show only reviews tagged ``tag``, in any case ("" shows all)."""
         self._tag = tag
@@ -350,6 +358,9 @@ class ReviewList(LineView, can_focus=True):
         if tag:
             wanted = tag.casefold()
             shown = [r for r in shown if any(t.casefold() == wanted for t in r.tags)]
+        if self._blog is not None:
+            blog = self._blog
+            shown = [r for r in shown if r.id in blog]
         self._shown = list(shown)
         set_virtual_size(self, self._virtual_size())
         index: int | None = None
