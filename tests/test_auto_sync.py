@@ -221,3 +221,15 @@ async def test_no_look_on_a_read_only_database_or_with_sync_every_off(
         await pilot.pause(0.5)
         await settle(pilot)
     assert len(blog.server.hits_of("/feed/")) == asked
+
+
+def test_the_outbox_says_where_to_read_why_a_reply_failed() -> None:
+    """The command line points to ``reviews outbox``; the reader to the thread, which
+    shows each reply's state (a command is no help inside the reader)."""
+    from tui.sources.outbox import SendReport
+
+    report = SendReport(sent=1, failed=1, refusals=["reply 4: comments are closed"])
+    assert report.summary() == "outbox: 1 sent, 1 failed (see reviews outbox)"
+    assert report.notice() == (
+        "Outbox: 1 sent, 1 failed (the thread says why). reply 4: comments are closed"
+    )

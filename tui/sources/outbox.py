@@ -64,13 +64,14 @@ class SendReport:
         """Whether there was anything to send."""
         return bool(self.sent or self.held or self.failed or self.waiting or self.problems)
 
-    def summary(self) -> str:
-        """One line: ``outbox: 2 sent, 1 awaiting moderation, 1 failed, 3 waiting``."""
+    def summary(self, where: str = "see reviews outbox") -> str:
+        """One line: ``outbox: 2 sent, 1 awaiting moderation, 1 failed (where), 3 waiting``
+        (``where``: where to read why a reply failed)."""
         parts = [f"{self.sent} sent"]
         if self.held:
             parts.append(f"{self.held} awaiting moderation")
         if self.failed:
-            parts.append(f"{self.failed} failed (see reviews outbox)")
+            parts.append(f"{self.failed} failed ({where})")
         if self.waiting:
             parts.append(f"{self.waiting} waiting")
         return "outbox: " + ", ".join(parts)
@@ -78,7 +79,7 @@ class SendReport:
     def notice(self) -> str:
         """The reader's notification: the summary, then each problem and refusal."""
         details = [*self.problems, *self.refusals]
-        text = self.summary().capitalize()
+        text = self.summary("the thread says why").capitalize()
         return text + ("." if not details else ". " + "; ".join(details))
 
 
