@@ -62,21 +62,21 @@ class FollowScreen(AskingScreen[Followed | None]):
             self.say(Content.styled("Type the address of a blog or of its feed.", "$warning"))
             return
         self.checking(url, [box])
-        self._follow(url)
+        self._follow(cast("ReviewsApp", self.app), url)
 
     @work(thread=True, exclusive=True, group="follow")
-    def _follow(self, url: str) -> None:
+    def _follow(self, app: ReviewsApp, url: str) -> None:
+        """Follow ``url`` (the app handed in: the thread must not look it up)."""
         from tui.sources.following import follow
         from tui.sources.http import Fetcher
 
-        store = cast("ReviewsApp", self.app).store
         try:
             with Fetcher() as fetcher:
-                followed = follow(store, url, fetcher)
+                followed = follow(app.store, url, fetcher)
         except Exception as error:  # noqa: BLE001 - said in the dialog, never a crash
-            self.app.call_from_thread(self._failed, str(error))
+            app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self.dismiss, followed)
+        app.call_from_thread(self.dismiss, followed)
 
     def _failed(self, reason: str) -> None:
         box = self.query_one("#follow-url", Input)

@@ -83,19 +83,19 @@ class LoginScreen(AskingScreen[LoggedIn | None]):
                 self.say(Content.styled("Paste the application password.", "$warning"))
             return
         self.checking(self.source.url, [user, password])
-        self._log_in(user.value, password.value)
+        self._log_in(cast("ReviewsApp", self.app), user.value, password.value)
 
     @work(thread=True, exclusive=True, group="login")
-    def _log_in(self, user: str, password: str) -> None:
+    def _log_in(self, app: ReviewsApp, user: str, password: str) -> None:
+        """Log in (the app handed in: the thread must not look it up)."""
         from tui.sources.login import log_in
 
-        store = cast("ReviewsApp", self.app).store
         try:
-            done = log_in(store, self.source, user, password)
+            done = log_in(app.store, self.source, user, password)
         except Exception as error:  # noqa: BLE001 - said in the dialog, never a crash
-            self.app.call_from_thread(self._refused, str(error))
+            app.call_from_thread(self._refused, str(error))
             return
-        self.app.call_from_thread(self.dismiss, done)
+        app.call_from_thread(self.dismiss, done)
 
     def _refused(self, reason: str) -> None:
         user, password = self._boxes()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui.app import ReviewsApp
     from tui.screens.reader import ReaderScreen
     from tui.sources.login import LoggedIn
-    from tui.store import Source, SourceCounts
+    from tui.store import Source, SourceCounts, Store
 
 
 @dataclass
@@ -160,14 +160,21 @@ class SourcesScreen(ModalScreen[None]):
         self.query_one("#source-list", OptionList).focus()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="sources")
     def reload(self) -> None:
-        """Read the sources and their counts again (after a sync, say)."""
-        store = self._reviews_app().store
+        """Read the sources and their counts again (after a sync, say), off the event loop.
+
+        The thread is handed the app and the store, taken here: a screen that closes
+        while its worker runs (a sync ending as the app quits) has no app to look up.
+        """
+        app = self._reviews_app()
+        self._read(app, app.store)
+
+    @work(thread=True, exclusive=True, group="sources")
+    def _read(self, app: ReviewsApp, store: Store) -> None:
         try:
             sources, counts = store.sources(), store.source_counts()
         except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
-            self.app.call_from_thread(
+            app.call_from_thread(
                 self.notify, str(error), title="Could not read", severity="error", markup=False
             )
             return
@@ -271,7 +278,7 @@ class SourcesScreen(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._log_out(source)
+                self._log_out(self._reviews_app(), source)
 
         question = join(
             ("Log out of ", ""),
@@ -281,20 +288,20 @@ class SourcesScreen(ModalScreen[None]):
         self.app.push_screen(ConfirmScreen(question, yes="Log out"), answered)
 
     @work(thread=True, exclusive=True, group="sources-login")
-    def _log_out(self, source: Source) -> None:
+    def _log_out(self, app: ReviewsApp, source: Source) -> None:
         from tui.sources.login import log_out
 
         try:
-            log_out(self._reviews_app().store, source)
+            log_out(app.store, source)
         except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
-            self.app.call_from_thread(
-                self.notify, str(error), title="Not logged out", severity="error", markup=False
+            app.call_from_thread(
+                app.notify, str(error), title="Not logged out", severity="error", markup=False
             )
             return
-        self.app.call_from_thread(
-            self.notify, f"Logged out of {source.title or source.url}.", markup=False
+        app.call_from_thread(
+            app.notify, f"Logged out of {source.title or source.url}.", markup=False
         )
-        self.app.call_from_thread(self._reviews_app().syncing.reload)
+        app.call_from_thread(app.syncing.reload)
 
     def action_sync(self) -> None:
         """Sync every source (``R``, as in the reader); the list is read again after."""
@@ -313,7 +320,7 @@ class SourcesScreen(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._unfollow(source.id)
+                self._unfollow(self._reviews_app(), source.id)
 
         question = join(
             ("Stop following ", ""),
@@ -323,13 +330,13 @@ class SourcesScreen(ModalScreen[None]):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(thread=True, group="sources-write")
-    def _unfollow(self, source_id: int) -> None:
+    def _unfollow(self, app: ReviewsApp, source_id: int) -> None:
         try:
-            self._reviews_app().store.remove_source(source_id)
+            app.store.remove_source(source_id)
         except Exception as error:  # noqa: BLE001
-            self.app.call_from_thread(
-                self.notify, str(error), title="Could not unfollow", severity="error", markup=False
+            app.call_from_thread(
+                app.notify, str(error), title="Could not unfollow", severity="error", markup=False
             )
             return
         # This list, and the reader: showing that blog alone, it shows every review again.
-        self.app.call_from_thread(self._reviews_app().syncing.reload)
+        app.call_from_thread(app.syncing.reload)
