@@ -198,6 +198,7 @@ def test_the_commands_as_a_user_types_them(wordpress: WordPressSite, tmp_path: P
 
     followed_out = run("follow", wordpress.url)
     assert followed_out.returncode == 0 and "3 new reviews" in followed_out.stdout
+    assert "to reply there: reviews login 1 --user NAME" in followed_out.stdout
     assert "\twordpress\t" in run("sources").stdout
     wrong = again("login", "1", "--user", wordpress.user, stdin=WRONG + "\n")
     assert wrong.returncode == 1 and wrong.stderr.startswith("reviews: login: ")

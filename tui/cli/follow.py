@@ -100,6 +100,8 @@ def follow_urls(store: Store, urls: Sequence[str], keep: str | None = None) -> i
                     f"following {name}: {_plural(outcome.new_reviews, 'new review')}, "
                     f"{_plural(outcome.new_comments, 'new comment')}"
                 )
+                if s.kind == "wordpress" and not s.user:
+                    print(f"  to reply there: reviews login {s.id} --user NAME")
             else:
                 print(f"following {name}; the first fetch failed, retried on the next sync")
                 _fail(f"{s.url}: {outcome.error}")
