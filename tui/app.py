@@ -98,7 +98,7 @@ class ReviewsApp(LiteralTextApp):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("R", "sync", "Sync", show=False, id="app.sync"),
-        Binding("S", "sources", "Sources", show=False, id="app.sources"),
+        Binding("S", "sources", "Followed blogs", show=False, id="app.sources"),
     ]
 
     def get_driver_class(self) -> type[Driver]:

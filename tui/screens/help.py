@@ -49,7 +49,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
         ("Followed blogs (S)", {"sources": SourcesScreen.BINDINGS}),
         ("Follow a blog (a in S)", {"follow": FollowScreen.BINDINGS}),
         ("Log in to a blog (l in S)", {"login": LoginScreen.BINDINGS}),
-        ("Lists in dialogs (hits, tags, links)", {"choices": ChoiceList.BINDINGS}),
+        ("Lists in dialogs (hits, tags, links, blogs)", {"choices": ChoiceList.BINDINGS}),
         ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
     ]
 
