@@ -90,6 +90,11 @@ class StoreChanged(Message):
 
 
 @dataclass
+class RepliesTried(Message):
+    """The outbox was tried: the replies' states in the thread may read differently."""
+
+
+@dataclass
 class LoadFailed(Message):
     """A read from or write to the store failed; the message says why."""
 
@@ -406,6 +411,11 @@ class ReaderScreen(WritingActions, Screen[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         """Reload both panes in place after another process wrote the file."""
         self.load_reviews(self.review_id)
+        if self.review_id is not None:
+            self.load_review(self.review_id, self._thread().current_id)
+
+    def on_replies_tried(self, message: RepliesTried) -> None:
+        """Read the review on show again (its replies' states), not the whole sidebar."""
         if self.review_id is not None:
             self.load_review(self.review_id, self._thread().current_id)
 

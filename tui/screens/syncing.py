@@ -165,7 +165,12 @@ class Syncing:
         if quiet and sent.anything:
             # Each reply's state in the thread: sent, or queued with this try's reason (a
             # send that ran while ctrl+s's own was refused left it showing "sending").
-            self._reload(everything=True)
+            # The thread alone: a reply waiting for the network is tried every minute.
+            from tui.screens.reader import ReaderScreen, RepliesTried
+
+            for screen in self._app.screen_stack:
+                if isinstance(screen, ReaderScreen):
+                    screen.post_message(RepliesTried())
         if sent.anything and (moved or not quiet):
             bad = bool(sent.failed or sent.problems)
             self._app.notify(
