@@ -175,6 +175,7 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.screens.sources",
     "tui.screens.follow",
     "tui.screens.login",
+    "tui.screens.outbox",
     "tui.screens.asking",
     "tui.sources.following",  # following a blog loads with the dialog that asks for it
     "yaml",  # only read when there is a config file

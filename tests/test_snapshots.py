@@ -186,6 +186,20 @@ def test_login_dialog(snap_compare: SnapCompare, db_path: Path) -> None:
 
 
 @over_budget
+def test_outbox(snap_compare: SnapCompare, db_path: Path) -> None:
+    """O: a reply queued for the blog and one it refused, each with its review."""
+    from test_outbox_screen import waiting_replies
+
+    waiting_replies(db_path)
+
+    def listed(app: Any) -> bool:
+        return app.screen.query_one("#outbox-list").option_count == 2  # type: ignore[no-any-return]
+
+    run = _then("O", until=listed)
+    assert snap_compare(_app(db_path), terminal_size=(100, 30), run_before=run)
+
+
+@over_budget
 def test_comments_focused_80x24(snap_compare: SnapCompare, db_path: Path) -> None:
     """The small terminal with the comments focused: ? Help and q Quit still in the bar."""
     run = _then("tab", "tab")

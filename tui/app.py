@@ -99,6 +99,7 @@ class ReviewsApp(LiteralTextApp):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("R", "sync", "Sync", show=False, id="app.sync"),
         Binding("S", "sources", "Followed blogs", show=False, id="app.sources"),
+        Binding("O", "outbox", "Outbox", show=False, id="app.outbox"),
     ]
 
     def get_driver_class(self) -> type[Driver]:
@@ -433,7 +434,7 @@ class ReviewsApp(LiteralTextApp):
                     _runner(screen, pane, binding.action),
                 )
         for binding in self.BINDINGS:  # the app's own: sync and the sources screen
-            if isinstance(binding, Binding) and binding.action in ("sync", "sources"):
+            if isinstance(binding, Binding) and binding.action in ("sync", "sources", "outbox"):
                 title, helptext, run = {
                     "sync": (
                         "Sync followed blogs",
@@ -444,6 +445,11 @@ class ReviewsApp(LiteralTextApp):
                         "Followed blogs",
                         "Each source with its status and last error",
                         self.action_sources,
+                    ),
+                    "outbox": (
+                        "Outbox",
+                        "The replies that have not reached their blog, and why",
+                        self.action_outbox,
                     ),
                 }[binding.action]
                 # The palette parses its titles as markup: a key shown as "[" must stay text.
@@ -485,6 +491,21 @@ class ReviewsApp(LiteralTextApp):
         if store is None or store.read_only or self.first_screen is not None:
             return  # still opening (or read-only): the next look will do
         self.syncing.look(store, every)
+
+    def action_outbox(self) -> None:
+        """List the replies, edits and deletes that have not reached their blog."""
+        from tui.screens.outbox import OutboxScreen
+
+        if self._store is not None and not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(), self._go_to_reply)
+
+    def _go_to_reply(self, chosen: tuple[int, int] | None) -> None:
+        """Show the reply picked in the outbox, in its review."""
+        if chosen is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.go_to(*chosen)
 
     def action_follow(self) -> None:
         """Ask for a blog's address and follow it (``a`` on the followed blogs screen)."""

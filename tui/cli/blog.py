@@ -104,20 +104,16 @@ def logout(store: Store, name: str) -> int:
 
 def list_outbox(store: Store) -> int:
     """One line per entry still to send or failed: id, what, state, reason."""
-    entries = [e for e in store.outbox() if e.state in ("queued", "sending", "failed")]
-    if not entries:
+    pending = store.pending_outbox()
+    if not pending:
         print("the outbox is empty: nothing is waiting to be sent to a blog")
         return EXIT_OK
-    for e in entries:
-        try:
-            comment = store.comment(e.comment_id)
-            title = store.review(comment.review_id).title
-        except Exception:  # noqa: BLE001 - a listing never fails on one odd entry
-            title = "?"
+    for p in pending:
+        e = p.entry
         preview = one_line(e.content)[:40]
         print(
             f"{e.id}\t{e.op}\t{one_line(e.describe())}\treply {e.comment_id} on "
-            f"{one_line(title)!r}\t{preview}"
+            f"{one_line(p.title or '?')!r}\t{preview}"
         )
     return EXIT_OK
 

@@ -36,6 +36,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
     from tui.screens.follow import FollowScreen
     from tui.screens.links import LinksScreen
     from tui.screens.login import LoginScreen
+    from tui.screens.outbox import OutboxScreen
     from tui.screens.search import SearchScreen
     from tui.screens.sources import SourcesScreen
     from tui.screens.tags import TagFind, TagPicker
@@ -49,6 +50,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
         ("Followed blogs (S)", {"sources": SourcesScreen.BINDINGS}),
         ("Follow a blog (a in S)", {"follow": FollowScreen.BINDINGS}),
         ("Log in to a blog (l in S)", {"login": LoginScreen.BINDINGS}),
+        ("Outbox (O)", {"outbox": OutboxScreen.BINDINGS}),
         ("Lists in dialogs (hits, tags, links, blogs)", {"choices": ChoiceList.BINDINGS}),
         ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
     ]

@@ -166,11 +166,14 @@ class Syncing:
             # Each reply's state in the thread: sent, or queued with this try's reason (a
             # send that ran while ctrl+s's own was refused left it showing "sending").
             # The thread alone: a reply waiting for the network is tried every minute.
+            from tui.screens.outbox import OutboxScreen
             from tui.screens.reader import ReaderScreen, RepliesTried
 
             for screen in self._app.screen_stack:
                 if isinstance(screen, ReaderScreen):
                     screen.post_message(RepliesTried())
+                elif isinstance(screen, OutboxScreen):
+                    screen.reload()
         if sent.anything and (moved or not quiet):
             bad = bool(sent.failed or sent.problems)
             self._app.notify(
@@ -257,11 +260,12 @@ class Syncing:
     def _reload(self, everything: bool) -> None:
         """Show the store again: the reader's panes in place (``everything``; else only
         the sources screen, when a look brought nothing), the sources screen if open."""
+        from tui.screens.outbox import OutboxScreen
         from tui.screens.reader import ReaderScreen, StoreChanged
         from tui.screens.sources import SourcesScreen
 
         for screen in self._app.screen_stack:
             if isinstance(screen, ReaderScreen) and everything:
                 screen.post_message(StoreChanged())
-            elif isinstance(screen, SourcesScreen):
+            elif isinstance(screen, (SourcesScreen, OutboxScreen)):
                 screen.reload()

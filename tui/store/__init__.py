@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         WriteFailed,
     )
     from tui.store.merge import ImportReport
-    from tui.store.outbox import OutboxEntry
+    from tui.store.outbox import OutboxEntry, PendingEntry
     from tui.store.reply_targets import ReplyTarget
     from tui.store.search import SearchHit
     from tui.store.sources import (
@@ -46,6 +46,7 @@ _HOMES = {
     "NotFound": "errors",
     "NotYours": "errors",
     "OutboxEntry": "outbox",
+    "PendingEntry": "outbox",
     "ReadState": "model",
     "ReplyTarget": "reply_targets",
     "SearchHit": "search",
@@ -68,6 +69,7 @@ __all__ = [
     "NotFound",
     "NotYours",
     "OutboxEntry",
+    "PendingEntry",
     "ReadState",
     "ReplyTarget",
     "SearchHit",

@@ -141,6 +141,21 @@ def target_of(tables: Tables, review_source_id: str) -> ReplyTarget | None:
     return target_in(tables.get("sources") or {}, review_source_id)
 
 
+WAITING = ("queued", "sending", "failed")
+"""The states of an entry that has not reached its blog (``failed``: the blog refused it)."""
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry not sent yet, or refused, with the review its reply is on."""
+
+    entry: OutboxEntry
+    review_id: int
+    """0 when the reply or its review is gone."""
+    title: str
+    """The review's title, ``""`` when it is gone."""
+
+
 class OutboxStore(StoreCore):
     """The outbox's part of ``Store`` (the table is ``outbox``)."""
 
@@ -151,6 +166,20 @@ class OutboxStore(StoreCore):
         with self._reading():
             docs = self._tables().get("outbox") or {}
             return sorted((_entry(k, d) for k, d in docs.items()), key=lambda e: e.id)
+
+    def pending_outbox(self) -> list[PendingEntry]:
+        """The entries that have not reached their blog (``WAITING``), oldest first, each
+        with its reply's review (what `reviews outbox` and the reader's ``O`` list)."""
+        entries = [e for e in self.outbox() if e.state in WAITING]
+        with self._reading() as index:
+            found = []
+            for entry in entries:
+                comment = index.comment(entry.comment_id)
+                review = index.reviews.get(comment.review_id) if comment else None
+                found.append(
+                    PendingEntry(entry, review.id if review else 0, review.title if review else "")
+                )
+            return found
 
     def outbox_entry(self, entry_id: int) -> OutboxEntry:
         """One entry; ``NotFound`` if there is none."""

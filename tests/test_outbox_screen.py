@@ -1,0 +1,86 @@
+"""``O``: the replies that have not reached their blog, whatever review they are on
+(pilot tests, no network: a WordPress source with a login but no address to reach)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import sample_reviews
+from cpu_audit import over_budget
+from pilot_helpers import option_texts, ready, settle, until
+
+from tui.app import ReviewsApp
+from tui.screens.outbox import EMPTY, OutboxScreen
+from tui.screens.reader import ReaderScreen
+from tui.store import Store
+from tui.widgets.comment_thread import CommentThread
+
+
+def waiting_replies(db: Path) -> tuple[int, int, int]:
+    """Two replies queued for a blog that cannot be reached, the second refused by it:
+    (the review they are on, the queued reply, the refused reply)."""
+    store = Store(db, seed=sample_reviews)
+    her = next(r for r in store.reviews() if r.title == "Her")
+    source = store.add_source(
+        "wordpress",
+        "https://matinee.example/",
+        title="Matinee",
+        state={"posts": {her.source_id: {"id": 42}}},
+    )
+    store.set_login(source.id, "ann", "Ann")
+    queued = store.add_reply(her.id, None, "Ann", "Waiting for the network to come back.")
+    refused = store.add_reply(her.id, None, "Ann", "Too late for [bold]this[/] one.")
+    entry = next(e for e in store.outbox() if e.comment_id == refused.id)
+    claimed = store.claim(entry.id, "try-1")
+    assert claimed is not None
+    store.mark_failed(entry.id, "try-1", "Sorry, comments are closed for this item.")
+    store.close()
+    return her.id, queued.id, refused.id
+
+
+def listed(app: ReviewsApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, OutboxScreen)
+    return option_texts(screen.query_one("#outbox-list"))  # type: ignore[arg-type]
+
+
+@over_budget
+async def test_o_lists_what_waits_and_enter_goes_to_the_reply(
+    make_app: Callable[..., ReviewsApp], db_path: Path
+) -> None:
+    her, queued, refused = waiting_replies(db_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await ready(pilot)
+        if reader.review_id == her:  # elsewhere first: enter must take the reader there
+            await pilot.press("j")
+            await settle(pilot)
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, OutboxScreen), "the outbox")
+        await until(pilot, lambda: len(listed(app)) == 2, "both entries")
+        first, second = listed(app)
+        assert first.startswith("Reply · queued") and "on Her · reply" in first
+        assert "Waiting for the network to come back." in first
+        assert second.startswith("Reply · failed: Sorry, comments are closed")
+        assert "[bold]this[/]" in second  # the reply's text, as typed
+        assert app.screen.active_bindings["enter"].binding.description == "Go to the reply"
+
+        await pilot.press("j", "enter")  # the refused one
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await settle(pilot)
+        assert reader.review_id == her
+        assert reader.query_one(CommentThread).current_id == refused
+    assert queued != refused
+
+
+async def test_an_empty_outbox_says_so(make_app: Callable[..., ReviewsApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, OutboxScreen), "the outbox")
+        await until(pilot, lambda: listed(app) == [EMPTY], "the empty list")
+        assert "R" not in app.screen.active_bindings  # nothing to send: no dead key
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "closed")
