@@ -84,3 +84,20 @@ async def test_an_empty_outbox_says_so(make_app: Callable[..., ReviewsApp]) -> N
         assert "R" not in app.screen.active_bindings  # nothing to send: no dead key
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "closed")
+
+
+async def test_the_header_says_what_the_outbox_holds(
+    make_app: Callable[..., ReviewsApp], db_path: Path
+) -> None:
+    her, queued, _refused = waiting_replies(db_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await ready(pilot)
+        await until(
+            pilot, lambda: app.sub_title == "outbox: 1 waiting, 1 refused (O)", "the header"
+        )
+        reader.go_to(her, queued)  # the queued reply, focused
+        await settle(pilot)
+        assert reader.query_one(CommentThread).current_id == queued
+        await pilot.press("d", "y")  # deleted before it left: never sent
+        await until(pilot, lambda: app.sub_title == "outbox: 1 refused (O)", "one fewer")

@@ -69,6 +69,9 @@ class ReviewsLoaded(Message):
     source is not followed any more)."""
     blog_source: int | None = None
     """The source ``blog`` was read for; ``None``: every review is shown."""
+    outbox: tuple[int, int] | None = None
+    """Outbox entries waiting to be sent, and refused by their blog (for the header);
+    ``None``: not read this time."""
 
 
 @dataclass
@@ -236,20 +239,25 @@ class ReaderScreen(WritingActions, Screen[None]):
             unread = store.unread_review_ids()
             fresh = store.reviews_with_new_comments()
             ids = store.source_review_ids(blog[0]) if blog is not None else None
+            outbox = store.outbox_counts()
         except Exception as error:  # noqa: BLE001 - shown to the user, never a crash
             self.post_message(LoadFailed(str(error)))
             return
         source = blog[0] if blog is not None else None
-        self.post_message(ReviewsLoaded(reviews, unread, keep, fresh, ids, source))
+        self.post_message(ReviewsLoaded(reviews, unread, keep, fresh, ids, source, outbox))
 
     @work(thread=True, exclusive=True, group="new-comments")
     def load_new_comments(self) -> None:
-        """Read which reviews have comments not seen yet (after the first fill)."""
+        """Read which reviews have comments not seen yet, and what the outbox holds
+        (after the first fill)."""
+        app = self._reviews_app()
         try:
-            fresh = self._reviews_app().store.reviews_with_new_comments()
+            fresh = app.store.reviews_with_new_comments()
+            outbox = app.store.outbox_counts()
         except Exception:  # noqa: BLE001 - a missing marker is not worth an error
             return
-        self.app.call_from_thread(self._show_new_comments, fresh)
+        app.call_from_thread(self._show_new_comments, fresh)
+        app.call_from_thread(app.syncing.show_outbox, outbox)
 
     def _show_new_comments(self, fresh: set[int]) -> None:
         pending = self._reviews_app().pending_seen()
@@ -304,6 +312,8 @@ class ReaderScreen(WritingActions, Screen[None]):
                 self.blog = None  # unfollowed: every review again
             sidebar.set_blog(message.blog)
         sidebar.set_reviews(message.reviews, keep=message.keep, unread=unread)
+        if message.outbox is not None:
+            self._reviews_app().syncing.show_outbox(message.outbox)
         if message.new_comments is not None:
             sidebar.set_new_comments(message.new_comments - pending.keys())
         self._title_sidebar()

@@ -44,6 +44,13 @@ def summary(outcomes: Sequence[SyncOutcome]) -> tuple[str, bool]:
     return text, bool(failed)
 
 
+def outbox_line(waiting: int, refused: int) -> str:
+    """The header's word on the outbox: ``outbox: 1 waiting, 1 refused (O)``, or ``""``."""
+    parts = [f"{waiting} waiting"] if waiting else []
+    parts += [f"{refused} refused"] if refused else []
+    return f"outbox: {', '.join(parts)} (O)" if parts else ""
+
+
 class Syncing:
     """The one background sync of the app: at most one runs at a time."""
 
@@ -58,6 +65,8 @@ class Syncing:
         """Why the last look could not sync at all (said once, not at every look)."""
         self.looking = False
         """A look (not ``R``) is running."""
+        self._resting_title = ""
+        """The header between syncs: what the outbox holds, if anything (``outbox_line``)."""
         self._after: list[Callable[[], None]] = []
         """What waits for the running sync to end: an ``R`` pressed during a look, the
         first fetch of a blog just followed."""
@@ -123,7 +132,9 @@ class Syncing:
             return
         if what is Plan.SYNC:
             self._run(store, quiet=True)
-        elif what is Plan.SEND:
+            return
+        if what is Plan.SEND:
+            self._app.call_from_thread(self.show_outbox, store.outbox_counts())
             self._app.call_from_thread(self._sent, sent, True)
         else:
             self._app.call_from_thread(self._rested)
@@ -142,14 +153,22 @@ class Syncing:
             if not quiet and followed is None:
                 store.retry_failed()  # R retries the replies the blog refused, too
             sent = send_outbox(store) if followed is None else SendReport()
+            counts = store.outbox_counts()
         except Exception as error:  # noqa: BLE001 - said in the UI, never a crash
             self._app.call_from_thread(self._failed, str(error), quiet)
             return
+        self._app.call_from_thread(self.show_outbox, counts)
         if followed is not None:
             self._app.call_from_thread(self._first_fetch, outcomes)
         else:
             self._app.call_from_thread(self._finished, outcomes, quiet)
         self._app.call_from_thread(self._sent, sent, quiet)
+
+    def show_outbox(self, counts: tuple[int, int]) -> None:
+        """What the outbox holds (waiting, refused), in the header whenever no sync runs."""
+        self._resting_title = outbox_line(*counts)
+        if not self.running:
+            self._app.sub_title = self._resting_title
 
     def _settled(self) -> None:
         """The sync or look is over: what waited for it starts (one thing; the rest wait
@@ -203,7 +222,7 @@ class Syncing:
         self._app.sub_title = f"syncing {done}/{total}"
 
     def _failed(self, reason: str, quiet: bool = False) -> None:
-        self._app.sub_title = ""
+        self._app.sub_title = self._resting_title
         said = quiet and reason == self._look_error  # at the look before
         self._look_error = reason if quiet else None
         if not said:
@@ -213,7 +232,7 @@ class Syncing:
     def _finished(self, outcomes: list[SyncOutcome], quiet: bool = False) -> None:
         """The pull is done (the outbox's notice follows): say so and show what came in.
         After a look, only new reviews or comments, or a source newly failing, are said."""
-        self._app.sub_title = ""
+        self._app.sub_title = self._resting_title
         if not outcomes:
             if not quiet:
                 self._app.notify(
@@ -236,7 +255,7 @@ class Syncing:
 
     def _first_fetch(self, outcomes: list[SyncOutcome]) -> None:
         """A blog just followed has been fetched: what came in, or why not."""
-        self._app.sub_title = ""
+        self._app.sub_title = self._resting_title
         for outcome in outcomes:
             name = outcome.source.title or outcome.source.url
             if outcome.ok:

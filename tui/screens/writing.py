@@ -391,7 +391,9 @@ class WritingActions:
         from tui.sources.outbox import send_outbox
 
         app = self._reviews_app()
-        if not any(e.state in ("queued", "sending") for e in app.store.outbox()):
+        counts = app.store.outbox_counts()
+        app.call_from_thread(app.syncing.show_outbox, counts)  # a delete may have cancelled one
+        if not counts[0]:
             return
         self._reload_in_place()  # "queued" on screen while it goes
         try:
@@ -402,6 +404,7 @@ class WritingActions:
             )
             return
         self._reload_in_place()
+        app.call_from_thread(app.syncing.show_outbox, app.store.outbox_counts())
         if report.anything:
             text = report.notice()
             bad = bool(report.failed or report.problems)

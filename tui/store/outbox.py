@@ -181,6 +181,11 @@ class OutboxStore(StoreCore):
                 )
             return found
 
+    def outbox_counts(self) -> tuple[int, int]:
+        """(entries waiting to be sent, entries the blog refused): the header's figures."""
+        states = [e.state for e in self.outbox()]
+        return sum(state in OPEN for state in states), states.count("failed")
+
     def outbox_entry(self, entry_id: int) -> OutboxEntry:
         """One entry; ``NotFound`` if there is none."""
         with self._reading():
