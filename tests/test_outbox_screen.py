@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import sample_reviews
 from cpu_audit import over_budget
 from pilot_helpers import option_texts, ready, settle, until
+from pty_terminal import read_until, started
 
 from tui.app import ReviewsApp
 from tui.screens.outbox import EMPTY, OutboxScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.syncing import quit_note
 from tui.store import Store
 from tui.widgets.comment_thread import CommentThread
 
@@ -101,3 +106,30 @@ async def test_the_header_says_what_the_outbox_holds(
         assert reader.query_one(CommentThread).current_id == queued
         await pilot.press("d", "y")  # deleted before it left: never sent
         await until(pilot, lambda: app.sub_title == "outbox: 1 refused (O)", "one fewer")
+
+
+def test_the_quit_note_names_what_is_left() -> None:
+    assert quit_note(0, 0) == ""
+    assert quit_note(1, 0) == (
+        "the outbox holds 1 waiting: the waiting go out at the next start or "
+        "`reviews sync`; `reviews outbox` lists them"
+    )
+    assert quit_note(2, 1) == (
+        "the outbox holds 2 waiting, 1 refused by the blog: the waiting go out at the next "
+        "start or `reviews sync`; `reviews outbox` lists them"
+    )
+    assert quit_note(0, 1) == "the outbox holds 1 refused by the blog: `reviews outbox` lists them"
+
+
+@pytest.mark.slow  # a real terminal
+def test_quitting_with_replies_left_says_so_on_the_terminal(db_path: Path) -> None:
+    waiting_replies(db_path)
+    output = bytearray()
+    argv = [sys.executable, "-m", "tui", "--db", str(db_path)]
+    with started(argv, columns=100, lines=30) as (child, master):
+        assert read_until(master, b"outbox: 1 waiting, 1 refused (O)", output), output[-400:]
+        os.write(master, b"q")
+        assert read_until(master, b"reviews outbox` lists them", output), output[-400:]
+        assert child.wait(timeout=20) == 0
+    said = bytes(output).decode(errors="replace")
+    assert "reviews: the outbox holds 1 waiting, 1 refused by the blog" in said

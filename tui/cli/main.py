@@ -229,6 +229,10 @@ def cmd_open(args: argparse.Namespace) -> int:
         release_after_start()  # a start that ended before its first frame
     if app.startup_error:
         raise CliError(app.startup_error)
+    from tui.screens.syncing import quit_note
+
+    if note := quit_note(*app.syncing.outbox):  # no reply left behind unsaid
+        print(f"reviews: {note}", file=sys.stderr)
     # A crash (an unhandled error in the reader) is never reported as success.
     return app.return_code or EXIT_OK
 

@@ -44,6 +44,16 @@ def summary(outcomes: Sequence[SyncOutcome]) -> tuple[str, bool]:
     return text, bool(failed)
 
 
+def quit_note(waiting: int, refused: int) -> str:
+    """What the command line says as the reader quits with replies left, or ``""``."""
+    if not waiting and not refused:
+        return ""
+    parts = [f"{waiting} waiting"] if waiting else []
+    parts += [f"{refused} refused by the blog"] if refused else []
+    then = "the waiting go out at the next start or `reviews sync`; " if waiting else ""
+    return f"the outbox holds {', '.join(parts)}: {then}`reviews outbox` lists them"
+
+
 def outbox_line(waiting: int, refused: int) -> str:
     """The header's word on the outbox: ``outbox: 1 waiting, 1 refused (O)``, or ``""``."""
     parts = [f"{waiting} waiting"] if waiting else []
@@ -67,6 +77,8 @@ class Syncing:
         """A look (not ``R``) is running."""
         self._resting_title = ""
         """The header between syncs: what the outbox holds, if anything (``outbox_line``)."""
+        self.outbox = (0, 0)
+        """The outbox's entries (waiting, refused) when last counted."""
         self._after: list[Callable[[], None]] = []
         """What waits for the running sync to end: an ``R`` pressed during a look, the
         first fetch of a blog just followed."""
@@ -166,6 +178,7 @@ class Syncing:
 
     def show_outbox(self, counts: tuple[int, int]) -> None:
         """What the outbox holds (waiting, refused), in the header whenever no sync runs."""
+        self.outbox = counts
         self._resting_title = outbox_line(*counts)
         if not self.running:
             self._app.sub_title = self._resting_title
