@@ -176,6 +176,8 @@ FIRST_FRAME_NEEDS_NOT = (
     "tui.screens.follow",
     "tui.screens.login",
     "tui.screens.outbox",
+    "tui.screens.inbox",
+    "tui.screens.listing",
     "tui.screens.asking",
     "tui.sources.following",  # following a blog loads with the dialog that asks for it
     "yaml",  # only read when there is a config file

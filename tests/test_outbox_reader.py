@@ -19,10 +19,11 @@ from textual.widgets import Input, Static
 from tui.app import ReviewsApp
 from tui.config import Config
 from tui.screens.composer import ReplyComposer
+from tui.screens.inbox import InboxScreen
 from tui.screens.login import LoginScreen
 from tui.screens.reader import ReaderScreen
 from tui.sources import schedule
-from tui.store import SourceUpdate
+from tui.store import SourceUpdate, Store
 from tui.store.outbox import OPEN
 
 if TYPE_CHECKING:
@@ -43,6 +44,12 @@ def composer_note(app: ReviewsApp) -> str:
     screen = app.screen
     assert isinstance(screen, ReplyComposer)
     return str(screen.query_one("#composer-status", Static).render())
+
+
+def inbox_texts(app: ReviewsApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, InboxScreen)
+    return option_texts(screen.query_one("#listing-list"))  # type: ignore[arg-type]
 
 
 def login_status(app: ReviewsApp) -> str:
@@ -222,3 +229,54 @@ async def test_log_in_and_out_of_a_blog_from_the_sources_screen(
             data = path.read_bytes()
             if path.name != "secrets.json":  # where a password lives without a keyring
                 assert wordpress.app_password.encode() not in data, path
+
+
+@pytest.mark.wordpress
+async def test_an_answer_to_your_reply_on_the_blog_is_listed_by_i_and_enter_goes_to_it(
+    wordpress: WordPressSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Your reply reaches the blog; someone answers it there; the next sync threads the
+    answer under your reply; ``I`` lists it as new, and ``enter`` shows it in its thread."""
+    import httpx
+    from test_wordpress_client import blog as client_of
+
+    from tui.sources.outbox import send_outbox
+    from tui.sources.sync import sync
+    from tui.widgets.comment_thread import CommentThread
+
+    store, source = followed(tmp_path, wordpress)
+    log_in(store, source, monkeypatch, wordpress.user, wordpress.app_password)
+    review = review_of(store, "Review 2:")
+    mine = store.add_reply(review, None, "me", "What did you make of the ending?")
+    assert send_outbox(store).sent == 1
+    remote = store.reply_states()[mine.id].remote_id
+    target = store.reply_target(review)
+    assert target is not None and remote
+    with httpx.Client(timeout=30) as http:
+        client_of(http, wordpress, reader=True).create_comment(
+            target.post, remote, "That it was <strong>earned</strong>."
+        )
+    sync(store)
+    (answer,) = store.answers_to_you()
+    assert answer.comment.parent_id == mine.id and not answer.seen
+    assert answer.title.startswith("Review 2:")
+    store.close()
+
+    app = ReviewsApp(tmp_path / "reviews.json", Config(author="tester"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await ready(pilot)
+        await pilot.press("I")
+        await until(pilot, lambda: isinstance(app.screen, InboxScreen), "the answers")
+        await until(pilot, lambda: bool(inbox_texts(app)), "the list")
+        (shown,) = inbox_texts(app)
+        assert shown.startswith(f"new  {answer.comment.author} answered you")
+        assert "That it was earned." in shown  # as words, not Markdown
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        await settle(pilot)
+        assert reader.review_id == review
+        assert reader.query_one(CommentThread).current_id == answer.comment.id
+    reopened = Store(tmp_path / "reviews.json")
+    reopened.mark_seen(review, [answer.comment.id])
+    assert [a.seen for a in reopened.answers_to_you()] == [True]
+    reopened.close()

@@ -15,7 +15,8 @@ from pilot_helpers import option_texts, ready, settle, until
 from pty_terminal import read_until, started
 
 from tui.app import ReviewsApp
-from tui.screens.outbox import EMPTY, OutboxScreen
+from tui.screens.inbox import InboxScreen
+from tui.screens.outbox import OutboxScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.syncing import quit_note
 from tui.store import Store
@@ -47,7 +48,7 @@ def waiting_replies(db: Path) -> tuple[int, int, int]:
 def listed(app: ReviewsApp) -> list[str]:
     screen = app.screen
     assert isinstance(screen, OutboxScreen)
-    return option_texts(screen.query_one("#outbox-list"))  # type: ignore[arg-type]
+    return option_texts(screen.query_one("#listing-list"))  # type: ignore[arg-type]
 
 
 @over_budget
@@ -85,7 +86,7 @@ async def test_an_empty_outbox_says_so(make_app: Callable[..., ReviewsApp]) -> N
         await ready(pilot)
         await pilot.press("O")
         await until(pilot, lambda: isinstance(app.screen, OutboxScreen), "the outbox")
-        await until(pilot, lambda: listed(app) == [EMPTY], "the empty list")
+        await until(pilot, lambda: listed(app) == [OutboxScreen.EMPTY], "the empty list")
         assert "R" not in app.screen.active_bindings  # nothing to send: no dead key
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "closed")
@@ -133,3 +134,22 @@ def test_quitting_with_replies_left_says_so_on_the_terminal(db_path: Path) -> No
         assert child.wait(timeout=20) == 0
     said = bytes(output).decode(errors="replace")
     assert "reviews: the outbox holds 1 waiting, 1 refused by the blog" in said
+
+
+async def test_with_no_answers_i_says_how_to_get_some(
+    make_app: Callable[..., ReviewsApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("I")
+        await until(pilot, lambda: isinstance(app.screen, InboxScreen), "the answers")
+        screen = app.screen
+        await until(
+            pilot,
+            lambda: option_texts(screen.query_one("#listing-list")) == [InboxScreen.EMPTY],  # type: ignore[arg-type]
+            "the empty list",
+        )
+        assert screen.check_action("go", ()) is False  # nothing to go to: not shown
+        await pilot.press("I")  # the key that opened it closes it
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "closed")

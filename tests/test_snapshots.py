@@ -193,7 +193,7 @@ def test_outbox(snap_compare: SnapCompare, db_path: Path) -> None:
     waiting_replies(db_path)
 
     def listed(app: Any) -> bool:
-        return app.screen.query_one("#outbox-list").option_count == 2  # type: ignore[no-any-return]
+        return app.screen.query_one("#listing-list").option_count == 2  # type: ignore[no-any-return]
 
     run = _then("O", until=listed)
     assert snap_compare(_app(db_path), terminal_size=(100, 30), run_before=run)

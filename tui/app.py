@@ -100,6 +100,7 @@ class ReviewsApp(LiteralTextApp):
         Binding("R", "sync", "Sync", show=False, id="app.sync"),
         Binding("S", "sources", "Followed blogs", show=False, id="app.sources"),
         Binding("O", "outbox", "Outbox", show=False, id="app.outbox"),
+        Binding("I", "inbox", "Answers to you", show=False, id="app.inbox"),
     ]
 
     def get_driver_class(self) -> type[Driver]:
@@ -434,7 +435,7 @@ class ReviewsApp(LiteralTextApp):
                     _runner(screen, pane, binding.action),
                 )
         for binding in self.BINDINGS:  # the app's own: sync and the sources screen
-            if isinstance(binding, Binding) and binding.action in ("sync", "sources", "outbox"):
+            if isinstance(binding, Binding) and binding.action in _APP_COMMANDS:
                 title, helptext, run = {
                     "sync": (
                         "Sync followed blogs",
@@ -450,6 +451,11 @@ class ReviewsApp(LiteralTextApp):
                         "Outbox",
                         "The replies that have not reached their blog, and why",
                         self.action_outbox,
+                    ),
+                    "inbox": (
+                        "Answers to you",
+                        "The comments that answer one of your replies, newest first",
+                        self.action_inbox,
                     ),
                 }[binding.action]
                 # The palette parses its titles as markup: a key shown as "[" must stay text.
@@ -498,6 +504,13 @@ class ReviewsApp(LiteralTextApp):
 
         if self._store is not None and not isinstance(self.screen, OutboxScreen):
             self.push_screen(OutboxScreen(), self._go_to_reply)
+
+    def action_inbox(self) -> None:
+        """List the comments that answer one of your replies."""
+        from tui.screens.inbox import InboxScreen
+
+        if self._store is not None and not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen(), self._go_to_reply)
 
     def _go_to_reply(self, chosen: tuple[int, int] | None) -> None:
         """Show the reply picked in the outbox, in its review."""
@@ -646,6 +659,9 @@ def _runner(screen: ReaderScreen, pane: Widget | None, action: str) -> Callable[
 
     return run
 
+
+_APP_COMMANDS = ("sync", "sources", "outbox", "inbox")
+"""The app's own bindings the palette offers (with their titles in ``get_system_commands``)."""
 
 _NOT_IN_PALETTE = {"cursor_down", "cursor_up", "scroll_down", "scroll_up"}
 """One step down or up: a key to hold, not a command to look up."""

@@ -34,6 +34,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
     from tui.screens.composer import ReplyComposer
     from tui.screens.confirm import ConfirmScreen
     from tui.screens.follow import FollowScreen
+    from tui.screens.inbox import InboxScreen
     from tui.screens.links import LinksScreen
     from tui.screens.login import LoginScreen
     from tui.screens.outbox import OutboxScreen
@@ -51,6 +52,7 @@ def dialog_keys() -> list[tuple[str, dict[str, Iterable[BindingType]]]]:
         ("Follow a blog (a in S)", {"follow": FollowScreen.BINDINGS}),
         ("Log in to a blog (l in S)", {"login": LoginScreen.BINDINGS}),
         ("Outbox (O)", {"outbox": OutboxScreen.BINDINGS}),
+        ("Answers to you (I)", {"inbox": InboxScreen.BINDINGS}),
         ("Lists in dialogs (hits, tags, links, blogs)", {"choices": ChoiceList.BINDINGS}),
         ("Questions", {"confirm": ConfirmScreen.BINDINGS}),
     ]

@@ -292,12 +292,12 @@ class Syncing:
     def _reload(self, everything: bool) -> None:
         """Show the store again: the reader's panes in place (``everything``; else only
         the sources screen, when a look brought nothing), the sources screen if open."""
-        from tui.screens.outbox import OutboxScreen
+        from tui.screens.listing import ListingScreen
         from tui.screens.reader import ReaderScreen, StoreChanged
         from tui.screens.sources import SourcesScreen
 
         for screen in self._app.screen_stack:
             if isinstance(screen, ReaderScreen) and everything:
                 screen.post_message(StoreChanged())
-            elif isinstance(screen, (SourcesScreen, OutboxScreen)):
+            elif isinstance(screen, (SourcesScreen, ListingScreen)):
                 screen.reload()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tui.store.reply_targets import ReplyTarget
     from tui.store.search import SearchHit
     from tui.store.sources import (
+        Answer,
         Source,
         SourceCounts,
         SourceUpdate,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
+    "Answer": "sources",
     "MIGRATIONS": "core",
     "CorruptDatabase": "errors",
     "ImportReport": "merge",
@@ -63,6 +65,7 @@ _HOMES = {
 
 __all__ = [
     "MIGRATIONS",
+    "Answer",
     "CorruptDatabase",
     "ImportReport",
     "NewerSchema",

@@ -352,6 +352,23 @@ class StoreIndex:
     def _docs(self) -> dict[str, Doc]:
         return self._tables.get("comments", {})
 
+    def answers_to_local(self) -> list[int]:
+        """Ids of the comments from others that answer a reply written here (neither
+        deleted), in id order: two passes over the comment documents."""
+        docs = self._docs()
+        mine = {
+            int(key)
+            for key, doc in docs.items()
+            if doc.get("local") is True and doc.get("deleted") is None
+        }
+        return sorted(
+            int(key)
+            for key, doc in docs.items()
+            if doc.get("parent_id") in mine
+            and doc.get("local") is not True
+            and doc.get("deleted") is None
+        )
+
     def comment_key(self, comment_id: int) -> str | None:
         """The key of a comment's document in the table (``None`` if there is none)."""
         key = str(comment_id)

@@ -80,6 +80,21 @@ class Source:
         return "never synced" if self.status == "new" else "ok"
 
 
+ANSWERS = 200
+"""At most this many answers to your replies are listed (the newest)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A comment from someone else that answers one of your replies."""
+
+    comment: Comment
+    title: str
+    """Its review's title."""
+    seen: bool
+    """You have had it on screen."""
+
+
 @dataclass(frozen=True)
 class SourceUpdate:
     """What one sync learnt about a source: its new fields (the others are kept)."""
@@ -340,6 +355,22 @@ class SourcesStore(StoreCore):
         # Rare (a keep setting): rebuilt, not patched.
         self._index = StoreIndex(tables, compact=self._storage.compact)
         self._search = None
+
+    def answers_to_you(self, limit: int = ANSWERS) -> list[Answer]:
+        """Comments from others that answer one of your replies, newest first (at most
+        ``limit``), each with its review's title and whether you have seen it."""
+        with self._reading() as index:
+            found = []
+            for comment_id in reversed(index.answers_to_local()):
+                comment = index.comment(comment_id)
+                review = index.reviews.get(comment.review_id) if comment else None
+                if comment is None or review is None:
+                    continue
+                _unread, seen = index.reads.get(review.id, (True, frozenset()))
+                found.append(Answer(comment, review.title, comment_id in seen))
+                if len(found) >= limit:
+                    break
+            return found
 
     def reviews_with_new_comments(self) -> set[int]:
         """Reviews you have read that have comments you have not seen (the sidebar marks them)."""
