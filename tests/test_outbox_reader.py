@@ -276,6 +276,16 @@ async def test_an_answer_to_your_reply_on_the_blog_is_listed_by_i_and_enter_goes
         await settle(pilot)
         assert reader.review_id == review
         assert reader.query_one(CommentThread).current_id == answer.comment.id
+
+        # Seen once on screen a moment (the read marks' rule): no longer new, even
+        # before the marks are written.
+        def noted() -> bool:
+            return answer.comment.id in app.pending_seen().get(review, set())
+
+        await until(pilot, noted, "the answer seen")
+        await pilot.press("I")
+        await until(pilot, lambda: bool(inbox_texts(app)), "the list again")
+        assert inbox_texts(app)[0].startswith(f"{answer.comment.author} answered you")
     reopened = Store(tmp_path / "reviews.json")
     reopened.mark_seen(review, [answer.comment.id])
     assert [a.seen for a in reopened.answers_to_you()] == [True]

@@ -7,7 +7,7 @@ until it has been on screen in its thread; ``enter`` goes to it there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.content import Content
@@ -19,14 +19,16 @@ from tui.screens.outbox import preview
 from tui.store.words import searchable
 
 if TYPE_CHECKING:
+    from tui.app import ReviewsApp
     from tui.store import Answer, Store
 
 
-def answer_lines(answer: Answer) -> Content:
-    """``new``, who and when; on which review; the start of what they said (as words)."""
+def answer_lines(answer: Answer, seen: bool) -> Content:
+    """``new`` (unless ``seen``), who and when; on which review; the start of what they
+    said (as words)."""
     comment = answer.comment
     head = join(
-        ("new  " if not answer.seen else "", "bold $accent"),
+        ("new  " if not seen else "", "bold $accent"),
         literal_line(comment.author or ANONYMOUS, "bold"),
         (" answered you", ""),
         (f" · {display_date(comment.date)}" if comment.date else "", "dim"),
@@ -55,8 +57,9 @@ class InboxScreen(ListingScreen["Answer"]):
         return store.answers_to_you()
 
     def lines(self, item: Answer) -> Content:
-        """Who, when, where, and the start of it."""
-        return answer_lines(item)
+        """Who, when, where, and the start of it; seen counts the marks not written yet."""
+        waiting = cast("ReviewsApp", self.app).pending_seen().get(item.comment.review_id, set())
+        return answer_lines(item, item.seen or item.comment.id in waiting)
 
     def target(self, item: Answer) -> tuple[int, int] | None:
         """The answer, in its review."""
