@@ -4,7 +4,7 @@ fixture blog, with no key pressed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,14 @@ def test_the_blogs_are_due_every_after_the_oldest_sync() -> None:
 def test_a_blog_never_synced_is_due_at_once(last_sync: str | None) -> None:
     fresh = source(NOW.isoformat(), 1)
     assert plan([fresh, source(last_sync, 2)], False, 86400, NOW) is Plan.SYNC
+
+
+def test_a_blog_never_synced_is_due_in_any_time_zone() -> None:
+    """West or east of Greenwich, "due since forever" is due."""
+    for hours in (-10, 0, 2, 14):
+        now = NOW.astimezone(timezone(timedelta(hours=hours)))
+        assert plan([source(None)], False, 1800, now) is Plan.SYNC
+        assert schedule_line([source(None)], 1800, now).endswith("next: within a minute")
 
 
 def test_a_time_without_its_zone_is_taken_as_local() -> None:

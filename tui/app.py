@@ -513,7 +513,8 @@ class ReviewsApp(LiteralTextApp):
             self.push_screen(InboxScreen(), self._go_to_reply)
 
     def _go_to_reply(self, chosen: tuple[int, int] | None) -> None:
-        """Show the reply picked in the outbox, in its review."""
+        """Show the comment picked in a listing (a reply in the outbox, an answer to you)
+        in its review, the thread focused on it."""
         if chosen is None:
             return
         for screen in self.screen_stack:

@@ -313,10 +313,9 @@ class SourcesScreen(ModalScreen[None]):
 
     def action_unfollow(self) -> None:
         """Stop following the highlighted source, after asking."""
-        listing = self.query_one("#source-list", OptionList)
-        if listing.highlighted is None or not self._sources:
+        source = self._highlighted()
+        if source is None:
             return
-        source = self._sources[listing.highlighted]
 
         def answered(yes: bool | None) -> None:
             if yes:

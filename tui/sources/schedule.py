@@ -14,7 +14,7 @@ an edit or ``R`` sends it again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,10 @@ LOOK_EVERY = 60.0
 
 FIRST_LOOK = 5.0
 """Seconds after the reader opens before its first look (its first screen comes first)."""
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+"""Due since forever: the earliest time there is, in UTC whatever the local zone."""
 
 
 class Plan(Enum):
@@ -51,13 +55,13 @@ def last_synced(source: Source) -> datetime | None:
 
 def next_sync(sources: Sequence[Source], every: float) -> datetime | None:
     """When the followed blogs are next due: ``every`` seconds after the oldest last sync
-    (``datetime.min``, in UTC, when one was never synced); ``None`` when none is followed."""
+    (``NEVER`` when one was never synced); ``None`` when none is followed."""
     if not sources:
         return None
     times = [last_synced(source) for source in sources]
     known = [when for when in times if when is not None]
     if len(known) < len(times):
-        return datetime.min.replace(tzinfo=datetime.now().astimezone().tzinfo)
+        return NEVER
     return min(known) + timedelta(seconds=every)
 
 
