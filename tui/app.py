@@ -512,14 +512,15 @@ class ReviewsApp(LiteralTextApp):
         if self._store is not None and not isinstance(self.screen, InboxScreen):
             self.push_screen(InboxScreen(), self._go_to_reply)
 
+    def reader_screen(self) -> ReaderScreen | None:
+        """The reader, wherever it is in the screen stack (under a dialog, say)."""
+        return next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+
     def _go_to_reply(self, chosen: tuple[int, int] | None) -> None:
         """Show the comment picked in a listing (a reply in the outbox, an answer to you)
         in its review, the thread focused on it."""
-        if chosen is None:
-            return
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                screen.go_to(*chosen)
+        if chosen is not None and (reader := self.reader_screen()) is not None:
+            reader.go_to(*chosen)
 
     def action_follow(self) -> None:
         """Ask for a blog's address and follow it (``a`` on the followed blogs screen)."""

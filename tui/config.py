@@ -22,6 +22,7 @@ MIN_SYNC_EVERY = 60.0
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 _OFF = {"off", "never", "no", "false", "0"}
+_NOT_A_DURATION = "a duration such as 30m, 2h or 1d, or off"
 
 
 class ConfigError(Exception):
@@ -56,12 +57,12 @@ def parse_every(value: object) -> float | None:
     if value is False or (isinstance(value, str) and value.strip().lower() in _OFF):
         return None
     if isinstance(value, bool):
-        raise ValueError("a duration such as 30m, 2h or 1d, or off")
+        raise ValueError(_NOT_A_DURATION)
     if isinstance(value, (int, float)):
         if value == 0:
             return None
         if not 0 < value < math.inf:
-            raise ValueError("a duration such as 30m, 2h or 1d, or off")
+            raise ValueError(_NOT_A_DURATION)
         seconds = float(value) * 60.0
     elif isinstance(value, str) and (match := _DURATION.match(value)):
         number, unit = match.groups()
@@ -69,7 +70,7 @@ def parse_every(value: object) -> float | None:
         if seconds == 0:
             return None
     else:
-        raise ValueError("a duration such as 30m, 2h or 1d, or off")
+        raise ValueError(_NOT_A_DURATION)
     if seconds < MIN_SYNC_EVERY:
         raise ValueError("at least 1m: each sync asks every followed blog")
     return seconds

@@ -14,8 +14,7 @@ from textual.content import Content
 
 from tui.display import display_date, join, literal_line
 from tui.model import ANONYMOUS
-from tui.screens.listing import ListingScreen
-from tui.screens.outbox import preview
+from tui.screens.listing import ListingScreen, preview
 from tui.store.words import searchable
 
 if TYPE_CHECKING:

@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
+from tui.display import literal_line
+from tui.text import one_line
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.footer import KeyBar
 
@@ -25,6 +27,15 @@ if TYPE_CHECKING:
     from tui.store import Store
 
 T = TypeVar("T")
+
+PREVIEW = 70
+"""Characters of an item's text shown."""
+
+
+def preview(text: str) -> Content:
+    """The start of an outside text, on one line, shown as the text it is."""
+    line = one_line(text)
+    return literal_line(line if len(line) <= PREVIEW else line[: PREVIEW - 1] + "…")
 
 
 @dataclass

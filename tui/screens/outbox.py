@@ -14,21 +14,11 @@ from textual.binding import Binding
 from textual.content import Content
 
 from tui.display import join, literal_line
-from tui.screens.listing import ListingScreen
-from tui.text import one_line
+from tui.screens.listing import ListingScreen, preview
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
     from tui.store import PendingEntry, Store
-
-PREVIEW = 70
-"""Characters of each reply's text shown."""
-
-
-def preview(text: str) -> Content:
-    """The start of an outside text, on one line, shown as the text it is."""
-    line = one_line(text)
-    return literal_line(line if len(line) <= PREVIEW else line[: PREVIEW - 1] + "…")
 
 
 def entry_lines(pending: PendingEntry) -> Content:

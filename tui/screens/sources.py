@@ -29,7 +29,6 @@ from tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ReviewsApp
-    from tui.screens.reader import ReaderScreen
     from tui.sources.login import LoggedIn
     from tui.store import Source, SourceCounts, Store
 
@@ -210,7 +209,7 @@ class SourcesScreen(ModalScreen[None]):
         if action == "unfollow":
             return bool(self._sources)
         if action in ("show", "show_all"):
-            source, reader = self._highlighted(), self._reader()
+            source, reader = self._highlighted(), self._reviews_app().reader_screen()
             if source is None or reader is None:
                 return False
             shown = reader.blog is not None and reader.blog[0] == source.id
@@ -222,22 +221,16 @@ class SourcesScreen(ModalScreen[None]):
             return bool(source.user) == (action == "log_out")
         return True
 
-    def _reader(self) -> ReaderScreen | None:
-        from tui.screens.reader import ReaderScreen
-
-        found = [s for s in self.app.screen_stack if isinstance(s, ReaderScreen)]
-        return found[0] if found else None
-
     def action_show(self) -> None:
         """Close, with the sidebar showing only the highlighted blog's reviews."""
-        source, reader = self._highlighted(), self._reader()
+        source, reader = self._highlighted(), self._reviews_app().reader_screen()
         if source is not None and reader is not None:
             reader.show_blog(source.id, source.title or source.url)
             self.dismiss(None)
 
     def action_show_all(self) -> None:
         """Close, with the sidebar showing every review again."""
-        reader = self._reader()
+        reader = self._reviews_app().reader_screen()
         if reader is not None:
             reader.show_blog(None)
             self.dismiss(None)

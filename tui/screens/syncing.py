@@ -75,8 +75,6 @@ class Syncing:
         """Why the last look could not sync at all (said once, not at every look)."""
         self.looking = False
         """A look (not ``R``) is running."""
-        self._resting_title = ""
-        """The header between syncs: what the outbox holds, if anything (``outbox_line``)."""
         self.outbox = (0, 0)
         """The outbox's entries (waiting, refused) when last counted."""
         self._after: list[Callable[[], None]] = []
@@ -179,9 +177,8 @@ class Syncing:
     def show_outbox(self, counts: tuple[int, int]) -> None:
         """What the outbox holds (waiting, refused), in the header whenever no sync runs."""
         self.outbox = counts
-        self._resting_title = outbox_line(*counts)
         if not self.running:
-            self._app.sub_title = self._resting_title
+            self._app.sub_title = outbox_line(*self.outbox)
 
     def _settled(self) -> None:
         """The sync or look is over: what waited for it starts (one thing; the rest wait
@@ -235,7 +232,7 @@ class Syncing:
         self._app.sub_title = f"syncing {done}/{total}"
 
     def _failed(self, reason: str, quiet: bool = False) -> None:
-        self._app.sub_title = self._resting_title
+        self._app.sub_title = outbox_line(*self.outbox)
         said = quiet and reason == self._look_error  # at the look before
         self._look_error = reason if quiet else None
         if not said:
@@ -245,7 +242,7 @@ class Syncing:
     def _finished(self, outcomes: list[SyncOutcome], quiet: bool = False) -> None:
         """The pull is done (the outbox's notice follows): say so and show what came in.
         After a look, only new reviews or comments, or a source newly failing, are said."""
-        self._app.sub_title = self._resting_title
+        self._app.sub_title = outbox_line(*self.outbox)
         if not outcomes:
             if not quiet:
                 self._app.notify(
@@ -268,7 +265,7 @@ class Syncing:
 
     def _first_fetch(self, outcomes: list[SyncOutcome]) -> None:
         """A blog just followed has been fetched: what came in, or why not."""
-        self._app.sub_title = self._resting_title
+        self._app.sub_title = outbox_line(*self.outbox)
         for outcome in outcomes:
             name = outcome.source.title or outcome.source.url
             if outcome.ok:
